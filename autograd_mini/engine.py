@@ -1,0 +1,501 @@
+"""The engine: how an op call is recorded, and in which order adjoints flow back.
+
+A graph is made of `Node`s. Each node remembers the primitive that made it, the values its
+vector-Jacobian products need (`inputs`, `ans`) and, for every input, the parent the adjoint flows
+to (`parents`: the parent's node, a leaf that requires grad, or None). Edges point backwards only
+and no node refers to its own output, so a graph holds no reference cycle: dropping its root frees
+it by reference counting at once, with no work for Python's cyclic garbage collector.
+
+`backward()` orders the nodes with Kahn's algorithm (no recursion: a chain of a million ops is
+fine), calls each vjp once, sums the adjoints of a value used several times, and accumulates the
+totals into the leaves' `.grad`. The engine knows no op by name: the rules live in ops.py.
+"""
+
+from __future__ import annotations
+
+import weakref
+from collections.abc import Callable, Sequence
+from contextlib import ContextDecorator
+from typing import Any
+
+import numpy as np
+
+
+class _Mode:
+    """Process-wide switches: is an op call recorded, are vjp results checked, and which modules
+    (outermost first) the ops being recorded belong to."""
+
+    grad_enabled = True
+    detect_anomaly = False
+    scope: tuple = ()
+
+
+class _SetMode(ContextDecorator):
+    def __init__(self, name: str, value: bool) -> None:
+        self.name, self.value = name, value
+        self.previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self.previous.append(getattr(_Mode, self.name))
+        setattr(_Mode, self.name, self.value)
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(_Mode, self.name, self.previous.pop())
+
+
+def no_grad() -> _SetMode:
+    """Context manager and decorator: ops inside record no graph (inference, optimiser steps)."""
+    return _SetMode("grad_enabled", False)
+
+
+def enable_grad() -> _SetMode:
+    """Context manager and decorator: record graphs again inside a `no_grad()` block."""
+    return _SetMode("grad_enabled", True)
+
+
+def set_grad_enabled(mode: bool) -> _SetMode:
+    """Context manager and decorator: record graphs if `mode`, as `torch.set_grad_enabled`."""
+    return _SetMode("grad_enabled", bool(mode))
+
+
+class scope(ContextDecorator):  # noqa: N801 - used like a function
+    """Tag the nodes recorded inside with `owner` (nn.Module.__call__ does this), so that a
+    drawing can group a layer's ops into one cluster or one box."""
+
+    def __init__(self, owner: Any) -> None:
+        self.owner = owner
+
+    def __enter__(self) -> None:
+        self.previous = _Mode.scope
+        _Mode.scope = (*self.previous, self.owner)
+
+    def __exit__(self, *exc: object) -> None:
+        _Mode.scope = self.previous
+
+
+def is_grad_enabled() -> bool:
+    return _Mode.grad_enabled
+
+
+def detect_anomaly() -> _SetMode:
+    """Inside, backward() checks every adjoint and names the op that first produced NaN or inf."""
+    return _SetMode("detect_anomaly", True)
+
+
+class Value:
+    """What the engine records: an array, the node that made it, and whether it needs a gradient.
+
+    `Tensor` (tensor.py) is the user-facing subclass; the engine works on this base so that it
+    never imports the class that imports it.
+    """
+
+    __slots__ = ("data", "_requires_grad", "_node", "_grad", "_hooks", "name", "__weakref__")
+
+    @classmethod
+    def _from_op(cls, data: np.ndarray, node: Node | None) -> Value:
+        out = cls.__new__(cls)
+        out.data = data
+        out._requires_grad = node is not None
+        out._node = node
+        out._grad = None
+        out._hooks = None
+        out.name = None
+        return out
+
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self._node is not None:
+            raise RuntimeError(
+                "requires_grad can be changed only on leaf tensors; this one is the output of "
+                f"'{self._node.primitive.name}'. Use .detach() to get a leaf."
+            )
+        if flag and self.data.dtype.kind not in "fc":
+            raise TypeError(
+                f"only floating-point tensors can require gradients, this one is "
+                f"{self.data.dtype}; create it with a float dtype (e.g. dtype=np.float64)"
+            )
+        self._requires_grad = bool(flag)
+
+
+def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
+    """Sum an adjoint over the axes that broadcasting added or stretched, back to `shape`."""
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if stretched:
+        g = g.sum(axis=stretched, keepdims=True)
+    return g
+
+
+class Primitive:
+    """An op: a forward function on arrays and one vjp per input, declared together in ops.py.
+
+    Each vjp is called as `vjp(g, ans, *inputs, **params)` and returns the adjoint of its input.
+    `variadic_vjp(i, g, ans, *inputs, **params)` serves ops with any number of inputs. With
+    `broadcasts=True` the engine reduces each adjoint to its input's shape (`unbroadcast`).
+
+    A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
+    Called on arrays only, a primitive returns an array: that is how the same vjp formulas run on
+    raw arrays in a plain backward pass and on Tensors when `create_graph=True`.
+    """
+
+    __slots__ = (
+        "name",
+        "forward",
+        "vjps",
+        "variadic_vjp",
+        "broadcasts",
+        "explain",
+        "differentiable",
+    )
+
+    def __init__(
+        self,
+        name: str,
+        forward: Callable[..., Any],
+        *vjps: Callable[..., Any] | None,
+        variadic_vjp: Callable[..., Any] | None = None,
+        broadcasts: bool = False,
+        explain: Callable[..., str] | None = None,
+    ) -> None:
+        self.name = name
+        self.forward = forward
+        self.vjps = vjps
+        self.variadic_vjp = variadic_vjp
+        self.broadcasts = broadcasts
+        self.explain = explain  # a clearer message than NumPy's when the forward fails
+        self.differentiable = bool(vjps) or variadic_vjp is not None
+
+    def __repr__(self) -> str:
+        return f"<primitive {self.name}>"
+
+    def __call__(self, *args: Any, **params: Any) -> Any:
+        cls = None
+        needs_grad = False
+        raw = list(args)
+        for i, a in enumerate(args):
+            if isinstance(a, Value):
+                cls = type(a)
+                raw[i] = a.data
+                needs_grad = needs_grad or a._requires_grad
+        if cls is None:
+            return self.forward(*args, **params)
+        try:
+            out = self.forward(*raw, **params)
+        except (ValueError, TypeError) as error:
+            reason = self.explain(*raw) if self.explain is not None else f"{describe(raw)}: {error}"
+            raise type(error)(f"{self.name}: {reason}") from None
+        if type(out) is not np.ndarray:
+            out = np.asarray(out)
+        if needs_grad and _Mode.grad_enabled and self.differentiable:
+            return cls._from_op(out, Node(self, args, params, out))
+        return cls._from_op(out, None)
+
+    def vjp(self, i: int, g: Any, ans: Any, inputs: Sequence[Any], params: dict) -> Any:
+        if self.variadic_vjp is not None:
+            return self.variadic_vjp(i, g, ans, *inputs, **params)
+        rule = self.vjps[i] if i < len(self.vjps) else None
+        if rule is None:
+            raise TypeError(
+                f"{self.name}: no derivative rule for input {i}; it is not differentiable"
+            )
+        return rule(g, ans, *inputs, **params)
+
+
+def describe(values: Sequence[Any]) -> str:
+    """Shapes and dtypes of an op's inputs, for error messages."""
+    parts = []
+    for v in values:
+        if isinstance(v, np.ndarray):
+            parts.append(f"{v.dtype} array of shape {v.shape}")
+        elif isinstance(v, (list, tuple)) and v and isinstance(v[0], np.ndarray):
+            parts.append(f"arrays of shapes {[a.shape for a in v]}")
+        else:
+            parts.append(repr(v))
+    return ", ".join(parts)
+
+
+class Node:
+    """One recorded op call: what its vjps need, and the way back to its inputs' nodes.
+
+    While the graph is live, `inputs` holds the op's inputs (Values and constants) and `ans` its
+    output array. `release()` drops both and keeps only the structure: `inputs` then holds, for
+    each input, its `parent` (see below), so that the graph can still be walked and drawn.
+    """
+
+    __slots__ = ("primitive", "inputs", "params", "ans", "hooks", "scope")
+
+    def __init__(self, primitive: Primitive, inputs: tuple, params: dict, ans: np.ndarray) -> None:
+        self.primitive = primitive
+        self.inputs = inputs
+        self.params = params
+        self.ans: np.ndarray | None = ans
+        self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
+        self.scope = _Mode.scope  # the modules (outermost first) whose forward recorded this
+
+    def __repr__(self) -> str:
+        return f"<node {self.primitive.name}>"
+
+    @property
+    def released(self) -> bool:
+        return self.ans is None
+
+    @property
+    def parents(self) -> tuple:
+        """Where each input's adjoint goes: its node, or the input itself if it is a leaf that
+        requires grad, or None (a constant, or a value that needs no gradient)."""
+        if self.ans is None:
+            return self.inputs
+        return tuple(_parent(a) for a in self.inputs)
+
+    def release(self) -> None:
+        """Drop the saved values; keep the structure, so the arrays can be freed."""
+        if self.ans is not None:
+            self.inputs = self.parents
+            self.ans = None
+
+
+def _parent(a: Any) -> Node | Value | None:
+    if isinstance(a, Value):
+        return a._node if a._node is not None else (a if a._requires_grad else None)
+    return None
+
+
+def backward_order(root: Node) -> list[Node]:
+    """The nodes behind `root` in the order backward() visits them: every node after all the
+    nodes that consume its output (Kahn's algorithm, iterative)."""
+    consumers: dict[Node, int] = {root: 0}
+    stack = [root]
+    while stack:
+        node = stack.pop()
+        for parent in node.parents:
+            if type(parent) is Node:
+                if parent in consumers:
+                    consumers[parent] += 1
+                else:
+                    consumers[parent] = 1
+                    stack.append(parent)
+    order = []
+    ready = [root]
+    while ready:
+        node = ready.pop()
+        order.append(node)
+        for parent in node.parents:
+            if type(parent) is Node:
+                consumers[parent] -= 1
+                if consumers[parent] == 0:
+                    ready.append(parent)
+    return order
+
+
+def backpropagate(
+    root: Value,
+    gradient: Any = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    keep: dict | None = None,
+) -> dict[int, list]:
+    """Propagate adjoints from `root` to every leaf behind it; return {id(leaf): [leaf, adjoint]}.
+
+    Non-leaf hooks and `retain_grad()` are served on the way. If `keep` is a dict, every node's
+    final adjoint is stored in it too (for drawing graphs). Nothing is written to `.grad`.
+    """
+    cls = type(root)
+    seed = _seed_gradient(root, gradient, create_graph)
+    leaves: dict[int, list] = {}
+    if root._node is None:
+        leaves[id(root)] = [root, seed]
+        return _finish_leaves(leaves, cls, create_graph)
+    order = backward_order(root._node)
+    pending: dict[Node, Any] = {root._node: seed}
+    anomaly = _Mode.detect_anomaly
+    with set_grad_enabled(create_graph):
+        for node in order:
+            g = pending.pop(node)
+            if node.hooks is not None:
+                g = _run_hooks(node.hooks, g, cls, create_graph)
+            if keep is not None:
+                keep[node] = g
+            if node.ans is None:
+                raise RuntimeError(
+                    f"backward through the graph a second time: the values saved by "
+                    f"'{node.primitive.name}' were released by the first backward(). "
+                    "Pass retain_graph=True to the first backward() to keep them."
+                )
+            inputs = node.inputs
+            if create_graph:
+                # recomputed from the inputs, so that second derivatives see ans depend on them
+                ans = node.primitive(*inputs, **node.params)
+            else:
+                ans = node.ans
+                inputs = [a.data if isinstance(a, Value) else a for a in inputs]
+            for i, x in enumerate(node.inputs):
+                if not isinstance(x, Value):
+                    continue
+                parent = x._node
+                if parent is None:
+                    if not x._requires_grad:
+                        continue
+                    parent = x
+                gi = node.primitive.vjp(i, g, ans, inputs, node.params)
+                shape = node.inputs[i].data.shape
+                if gi.shape != shape:
+                    gi = _fit_shape(node.primitive, i, gi, shape)
+                if anomaly:
+                    _check_finite(node.primitive.name, i, gi)
+                if type(parent) is Node:
+                    pending[parent] = pending[parent] + gi if parent in pending else gi
+                else:
+                    entry = leaves.get(id(parent))
+                    if entry is None:
+                        leaves[id(parent)] = [parent, gi]
+                    else:
+                        entry[1] = entry[1] + gi
+            if not retain_graph:
+                node.release()
+    return _finish_leaves(leaves, cls, create_graph)
+
+
+def backward(
+    root: Value, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+) -> None:
+    """Accumulate d(root)/d(leaf) into every leaf's `.grad`, as `torch.Tensor.backward`."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    leaves = backpropagate(root, gradient, retain_graph, create_graph)
+    for leaf, g in leaves.values():
+        _accumulate(leaf, g, cls=type(root), create_graph=create_graph)
+
+
+def gradients(
+    root: Value,
+    inputs: Sequence[Value],
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> list:
+    """d(root)/d(input) for each input (leaf or not), without touching `.grad`; as
+    `torch.autograd.grad`, except that an input `root` does not depend on gets zeros."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    kept: dict = {}
+    targets = {x._node for x in inputs if x._node is not None}
+    leaves = backpropagate(
+        root, gradient, retain_graph, create_graph, keep=kept if targets else None
+    )
+    cls = type(root)
+    result = []
+    for x in inputs:
+        if x._node is None:
+            g = leaves.get(id(x), (None, None))[1]
+        else:
+            g = kept.get(x._node)
+        if g is None:
+            g = np.zeros_like(x.data)
+        result.append(g if isinstance(g, Value) else cls._from_op(g, None))
+    return result
+
+
+def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
+    if not root._requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no graph; create the inputs "
+            "with requires_grad=True (and outside no_grad()) to differentiate through them"
+        )
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: the output has shape {root.data.shape}; a gradient can be implied "
+                "only for a single-element output. Reduce it (e.g. .sum()) or pass gradient= "
+                "an array of the output's shape."
+            )
+        seed = np.ones_like(root.data)
+    else:
+        seed = gradient.data if isinstance(gradient, Value) else np.asarray(gradient)
+        if seed.shape != root.data.shape:
+            raise ValueError(
+                f"backward: gradient has shape {seed.shape} but the output has shape "
+                f"{root.data.shape}; they must match"
+            )
+        seed = seed.astype(root.data.dtype, copy=False)
+    if create_graph:
+        if isinstance(gradient, Value):
+            return gradient
+        return type(root)._from_op(seed, None)
+    return seed
+
+
+def _fit_shape(primitive: Primitive, i: int, gi: Any, shape: tuple) -> Any:
+    if primitive.broadcasts:
+        return unbroadcast(gi, shape)
+    raise RuntimeError(
+        f"{primitive.name}: the derivative rule for input {i} returned shape {gi.shape}, "
+        f"expected {shape}; this is a bug in ops.py"
+    )
+
+
+def _check_finite(name: str, i: int, g: Any) -> None:
+    data = g.data if isinstance(g, Value) else g
+    if not np.all(np.isfinite(data)):
+        raise RuntimeError(
+            f"detect_anomaly: the derivative rule of '{name}' returned non-finite values "
+            f"(NaN or inf) for input {i}"
+        )
+
+
+def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
+    for hook in hooks:
+        wrapped = g if isinstance(g, Value) else cls._from_op(g, None)
+        replaced = hook(wrapped)
+        if replaced is not None:
+            g = replaced if create_graph else np.asarray(_data(replaced), dtype=_data(g).dtype)
+    return g
+
+
+def _data(x: Any) -> Any:
+    return x.data if isinstance(x, Value) else x
+
+
+def retainer(tensor: Value) -> Callable[[Value], None]:
+    """The hook behind `retain_grad()`: accumulate the adjoint into the tensor's `.grad`. It holds
+    the tensor weakly, so that the graph does not keep its own output alive (no cycle)."""
+    ref = weakref.ref(tensor)
+
+    def retain(g: Value) -> None:
+        """retain_grad()"""
+        t = ref()
+        if t is not None:
+            _accumulate(t, g.data if g._node is None else g, type(g), g._node is not None)
+
+    retain.retains = ref  # type: ignore[attr-defined]
+    return retain
+
+
+def _finish_leaves(leaves: dict[int, list], cls: type, create_graph: bool) -> dict[int, list]:
+    for entry in leaves.values():
+        leaf = entry[0]
+        if leaf._hooks is not None:
+            entry[1] = _run_hooks(leaf._hooks, entry[1], cls, create_graph)
+    return leaves
+
+
+def _accumulate(t: Value, g: Any, cls: type, create_graph: bool) -> None:
+    """Add an adjoint into `t.grad`, in `t`'s dtype. A plain backward stores a fresh array that
+    no other tensor shares, so that an optimiser may update it in place."""
+    if create_graph:
+        g = g if isinstance(g, Value) else cls._from_op(np.asarray(g), None)
+        t._grad = g if t._grad is None else t._grad + g
+        return
+    if t._grad is None:
+        t._grad = cls._from_op(np.array(g, dtype=t.data.dtype), None)
+    elif t._grad._node is None and t._grad.data.flags.writeable:
+        t._grad.data += g
+    else:
+        t._grad = cls._from_op(t._grad.data + g, None)

@@ -1,0 +1,232 @@
+"""The derivative table: every primitive op, its forward on arrays and its vector-Jacobian products.
+
+Each entry reads `name = Primitive("name", forward, vjp for input 0, vjp for input 1, ...)`.
+A vjp is called as `vjp(g, ans, *inputs, **params)`: `g` is the adjoint of the output, `ans` the
+forward output (used where it saves recomputing, as in exp, tanh, sigmoid). It returns the adjoint
+of its input. The rules use only operators, methods and primitives that work on NumPy arrays and
+on Tensors alike, so that one rule serves a plain backward pass (on arrays, fast) and
+`create_graph=True` (on Tensors, so that gradients of gradients work).
+
+Binary ops are marked `broadcasts=True`: their rules may return an adjoint of the broadcast shape,
+and the engine's one helper, `unbroadcast`, sums it back to the input's shape.
+
+Everything not in this table (mean, log_softmax, stack, ...) is composed of these primitives in
+tensor.py and needs no rule of its own.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from .engine import Primitive, unbroadcast
+
+nan = float("nan")
+
+
+# ---------------------------------------------------------------------------------------------
+# Helpers the rules share
+# ---------------------------------------------------------------------------------------------
+
+
+def _kept_shape(shape, axis):
+    """The shape of a reduction over `axis` with keepdims=True: what an adjoint is reshaped to
+    so that it broadcasts back over the reduced axes."""
+    if axis is None:
+        return (1,) * len(shape)
+    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    return tuple(1 if i in axes else n for i, n in enumerate(shape))
+
+
+def _unreduce(g, shape, axis):
+    return g.reshape(_kept_shape(shape, axis))
+
+
+def _squeeze(kept, axis, keepdims):
+    if keepdims:
+        return kept
+    return kept.reshape(()) if axis is None else np.squeeze(kept, axis=axis)
+
+
+def _sigmoid(x):
+    e = np.exp(-np.abs(x))  # never overflows; both branches below are exact for their side
+    return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
+
+
+def _softmax(x, axis=-1):
+    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    return e / e.sum(axis=axis, keepdims=True)
+
+
+def _logsumexp(x, axis=None, keepdims=False):
+    m = x.max(axis=axis, keepdims=True)
+    m = np.where(np.isfinite(m), m, 0)  # a slice of all -inf gives -inf, not NaN
+    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
+    return _squeeze(out, axis, keepdims)
+
+
+def _power(x, y):
+    with np.errstate(invalid="ignore", divide="ignore"):  # NaN for (-8) ** 0.5, as PyTorch
+        return np.power(x, y)
+
+
+def _is_basic_index(index):
+    """True if no part of `index` is an integer array, so no position can be hit twice."""
+    parts = index if isinstance(index, tuple) else (index,)
+    for p in parts:
+        if isinstance(p, (list, np.ndarray)) and np.asarray(p).dtype != bool:
+            return False
+    return True
+
+
+def _scatter_add(g, index=None, shape=()):
+    """The adjoint of x[index]: zeros of x's shape with g added at index (repeats accumulate)."""
+    out = np.zeros(shape, dtype=g.dtype)
+    if _is_basic_index(index):
+        out[index] = g
+    else:
+        np.add.at(out, index, g)
+    return out
+
+
+def _concatenate_vjp(i, g, ans, *xs, axis=0):
+    axis = axis % ans.ndim
+    start = int(np.sum([x.shape[axis] for x in xs[:i]], dtype=int))
+    return g[(slice(None),) * axis + (slice(start, start + xs[i].shape[axis]),)]
+
+
+def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
+    """max/min send the adjoint to the elements equal to the extremum, split evenly on ties
+    (so that the adjoints still sum to g, as for PyTorch's amax/amin)."""
+    hits = (x == _unreduce(ans, x.shape, axis)).astype(x.dtype)
+    return _unreduce(g, x.shape, axis) * hits / hits.sum(axis=axis, keepdims=True)
+
+
+def _matmul_vjp_x(g, ans, x, y):
+    if y.ndim == 1:  # (..., k) @ (k,) -> (...)
+        return g.reshape(g.shape + (1,)) * y
+    if x.ndim == 1:  # (k,) @ (..., k, n) -> (..., n); the engine sums the batch axes
+        return (y @ g.reshape(g.shape + (1,))).reshape(y.shape[:-1])
+    return g @ y.swapaxes(-1, -2)
+
+
+def _matmul_vjp_y(g, ans, x, y):
+    if x.ndim == 1 and y.ndim == 1:
+        return g * x
+    if y.ndim == 1:  # (..., m, k) @ (k,) -> (..., m)
+        return (x.swapaxes(-1, -2) @ g.reshape(g.shape + (1,))).reshape(x.shape[:-2] + y.shape)
+    if x.ndim == 1:  # (k,) @ (..., k, n) -> (..., n)
+        return x.reshape((-1, 1)) * g.reshape(g.shape[:-1] + (1, g.shape[-1]))
+    return x.swapaxes(-1, -2) @ g
+
+
+def _explain_matmul(x, y):
+    if np.ndim(x) == 0 or np.ndim(y) == 0:
+        return "both operands need at least one dimension; use * to multiply by a scalar"
+    k_x, k_y = np.shape(x)[-1], np.shape(y)[-2 if np.ndim(y) > 1 else -1]
+    if k_x != k_y:
+        return (
+            f"shapes {np.shape(x)} and {np.shape(y)} are not aligned: {k_x} (last axis of the "
+            f"first) != {k_y} (the second's {'second-to-last' if np.ndim(y) > 1 else 'only'} axis)"
+        )
+    return f"batch axes of shapes {np.shape(x)} and {np.shape(y)} do not broadcast"
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------------------------
+# fmt: off
+
+# Binary arithmetic (broadcasting)
+add      = Primitive("add",      np.add,      lambda g, ans, x, y: g,
+                                              lambda g, ans, x, y: g,                  broadcasts=True)
+subtract = Primitive("subtract", np.subtract, lambda g, ans, x, y: g,
+                                              lambda g, ans, x, y: -g,                 broadcasts=True)
+multiply = Primitive("multiply", np.multiply, lambda g, ans, x, y: g * y,
+                                              lambda g, ans, x, y: g * x,              broadcasts=True)
+divide   = Primitive("divide",   np.divide,   lambda g, ans, x, y: g / y,
+                                              lambda g, ans, x, y: -g * ans / y,       broadcasts=True)
+power    = Primitive("power",    _power,      lambda g, ans, x, y: g * y * x ** (y - 1),
+                                              lambda g, ans, x, y: g * where(          # d/dy x**y
+                                                  x > 0, ans * log(where(x > 0, x, 1)),
+                                                  where(x == 0, 0.0, nan)),            broadcasts=True)
+maximum  = Primitive("maximum",  np.maximum,  lambda g, ans, x, y: g * (x > y) + (g * 0.5) * (x == y),
+                                              lambda g, ans, x, y: g * (y > x) + (g * 0.5) * (x == y),
+                                              broadcasts=True)
+minimum  = Primitive("minimum",  np.minimum,  lambda g, ans, x, y: g * (x < y) + (g * 0.5) * (x == y),
+                                              lambda g, ans, x, y: g * (y < x) + (g * 0.5) * (x == y),
+                                              broadcasts=True)
+matmul   = Primitive("matmul",   np.matmul,   _matmul_vjp_x,
+                                              _matmul_vjp_y,                           broadcasts=True,
+                                              explain=_explain_matmul)
+
+# Elementwise functions
+negative   = Primitive("negative",   np.negative, lambda g, ans, x: -g)
+exp        = Primitive("exp",        np.exp,      lambda g, ans, x: g * ans)
+log        = Primitive("log",        np.log,      lambda g, ans, x: g / x)
+sqrt       = Primitive("sqrt",       np.sqrt,     lambda g, ans, x: g * 0.5 / ans)
+absolute   = Primitive("absolute",   np.abs,      lambda g, ans, x: g * sign(x))
+sign       = Primitive("sign",       np.sign,     lambda g, ans, x: g * 0.0)
+sin        = Primitive("sin",        np.sin,      lambda g, ans, x: g * cos(x))
+cos        = Primitive("cos",        np.cos,      lambda g, ans, x: -g * sin(x))
+tanh       = Primitive("tanh",       np.tanh,     lambda g, ans, x: g * (1 - ans * ans))
+sigmoid    = Primitive("sigmoid",    _sigmoid,    lambda g, ans, x: g * ans * (1 - ans))
+relu       = Primitive("relu",       lambda x: np.maximum(x, 0),
+                                                  lambda g, ans, x: g * (x > 0))
+leaky_relu = Primitive("leaky_relu", lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
+                                                  lambda g, ans, x, negative_slope=0.01:
+                                                      where(x > 0, g, g * negative_slope))
+softplus   = Primitive("softplus",   lambda x: np.logaddexp(0, x),
+                                                  lambda g, ans, x: g * sigmoid(x))
+clip       = Primitive("clip",       lambda x, a_min=None, a_max=None: np.clip(x, a_min, a_max),
+                                                  lambda g, ans, x, a_min=None, a_max=None:
+                                                      g * ((x >= a_min) if a_min is not None else 1)
+                                                        * ((x <= a_max) if a_max is not None else 1))
+astype     = Primitive("astype",     lambda x, dtype=None: x.astype(dtype),
+                                                  lambda g, ans, x, dtype=None: g.astype(x.dtype))
+where      = Primitive("where",      np.where,    None,
+                                                  lambda g, ans, c, x, y: where(c, g, 0.0),
+                                                  lambda g, ans, c, x, y: where(c, 0.0, g),
+                                                  broadcasts=True)
+
+# Reductions (axis=None reduces all; keepdims as in NumPy)
+sum       = Primitive("sum",       lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),
+                                   lambda g, ans, x, axis=None, keepdims=False:
+                                       broadcast_to(_unreduce(g, x.shape, axis), x.shape))
+max       = Primitive("max",       lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
+                                   _extremum_vjp)
+min       = Primitive("min",       lambda x, axis=None, keepdims=False: x.min(axis=axis, keepdims=keepdims),
+                                   _extremum_vjp)
+logsumexp = Primitive("logsumexp", _logsumexp,
+                                   lambda g, ans, x, axis=None, keepdims=False:
+                                       _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)))
+softmax   = Primitive("softmax",   _softmax,
+                                   lambda g, ans, x, axis=-1: ans * (g - (g * ans).sum(axis=axis, keepdims=True)))
+
+# Shapes and indexing
+reshape      = Primitive("reshape",      lambda x, shape=(): x.reshape(shape),
+                                         lambda g, ans, x, shape=(): g.reshape(x.shape))
+transpose    = Primitive("transpose",    lambda x, axes=None: x.transpose(axes),
+                                         lambda g, ans, x, axes=None:
+                                             g.transpose(None if axes is None else tuple(np.argsort(axes))))
+swapaxes     = Primitive("swapaxes",     lambda x, axis1=0, axis2=1: x.swapaxes(axis1, axis2),
+                                         lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2))
+broadcast_to = Primitive("broadcast_to", lambda x, shape=(): np.broadcast_to(x, shape),
+                                         lambda g, ans, x, shape=(): sum_to(g, x.shape))
+sum_to       = Primitive("sum_to",       lambda g, shape=(): unbroadcast(g, shape),
+                                         lambda g, ans, x, shape=(): broadcast_to(g, x.shape))
+getitem      = Primitive("getitem",      lambda x, index=None: x[index],
+                                         lambda g, ans, x, index=None: scatter_add(g, index=index, shape=x.shape))
+scatter_add  = Primitive("scatter_add",  _scatter_add,
+                                         lambda g, ans, x, index=None, shape=(): g[index])
+concatenate  = Primitive("concatenate",  lambda *xs, axis=0: np.concatenate(xs, axis=axis),
+                                         variadic_vjp=_concatenate_vjp)
+
+# Comparisons: no derivative (their outputs are constants to the graph)
+less          = Primitive("less",          np.less)
+less_equal    = Primitive("less_equal",    np.less_equal)
+greater       = Primitive("greater",       np.greater)
+greater_equal = Primitive("greater_equal", np.greater_equal)
+equal         = Primitive("equal",         np.equal)
+not_equal     = Primitive("not_equal",     np.not_equal)
+
+# fmt: on

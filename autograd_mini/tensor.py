@@ -1,0 +1,561 @@
+"""Tensor: an ndarray that remembers how it was computed, with NumPy's names for array operations
+and PyTorch's for autodiff. Every operator and method forwards to a primitive of ops.py, or is
+composed of them (mean, log_softmax, stack: composites need no derivative rule of their own).
+"""
+
+from __future__ import annotations
+
+import builtins
+import weakref
+from collections.abc import Callable, Iterator, Sequence
+from typing import Any, Union
+
+import numpy as np
+
+from . import engine, ops
+from .engine import Value
+
+ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
+Axis = int | tuple[int, ...] | None
+
+
+class Tensor(Value):
+    """A NumPy array with a gradient.
+
+    `Tensor(data, requires_grad=False, dtype=None, name=None)` copies `data`. Python numbers and
+    lists become float64 (what gradient checks need); NumPy arrays keep their dtype, so float32
+    stays float32 end to end. Only floating-point tensors can require gradients.
+    """
+
+    __slots__ = ()
+    __array_ufunc__ = None  # `ndarray * Tensor` defers to Tensor.__rmul__ instead of NumPy
+    __hash__ = object.__hash__  # == is elementwise, so hash by identity as PyTorch does
+
+    def __init__(
+        self,
+        data: ArrayLike,
+        requires_grad: bool = False,
+        dtype: Any = None,
+        name: str | None = None,
+    ) -> None:
+        if isinstance(data, Value):
+            data = data.data
+        from_python = not isinstance(data, (np.ndarray, np.generic))
+        array = np.array(data, dtype=dtype)
+        if dtype is None and from_python and array.dtype.kind in "biu":
+            array = array.astype(np.float64)
+        if array.dtype.kind not in "biufc":
+            raise TypeError(
+                f"Tensor: cannot hold {array.dtype} data; give numbers or a numeric array"
+            )
+        self.data = array
+        self._requires_grad = False
+        self._node = None
+        self._grad = None
+        self._hooks = None
+        self.name = name
+        if requires_grad:
+            self.requires_grad = True
+
+    # --- what it is --------------------------------------------------------------------------
+
+    @property
+    def shape(self) -> tuple[int, ...]:
+        return self.data.shape
+
+    @property
+    def ndim(self) -> int:
+        return self.data.ndim
+
+    @property
+    def size(self) -> int:
+        return self.data.size
+
+    @property
+    def dtype(self) -> np.dtype:
+        return self.data.dtype
+
+    @property
+    def is_leaf(self) -> bool:
+        """True for tensors made by the user (or under no_grad), False for op outputs."""
+        return self._node is None
+
+    @property
+    def grad_fn(self) -> engine.Node | None:
+        """The graph node that made this tensor (None for leaves), as in PyTorch."""
+        return self._node
+
+    @property
+    def grad(self) -> Tensor | None:
+        """The accumulated adjoint: set by backward() on leaves, and on non-leaves that called
+        retain_grad(). None before any backward(); assign None to reset it."""
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: ArrayLike | None) -> None:
+        if value is not None:
+            value = value if isinstance(value, Tensor) else Tensor(value, dtype=self.dtype)
+            if value.shape != self.shape:
+                raise ValueError(
+                    f"grad: shape {value.shape} does not match the tensor's {self.shape}"
+                )
+        self._grad = value
+
+    def item(self) -> float:
+        return self.data.item()
+
+    def numpy(self) -> np.ndarray:
+        return self.data
+
+    def tolist(self) -> Any:
+        return self.data.tolist()
+
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        return self.data if dtype is None else self.data.astype(dtype)
+
+    def __len__(self) -> int:
+        return len(self.data)
+
+    def __iter__(self) -> Iterator[Tensor]:
+        return (self[i] for i in range(len(self)))
+
+    def __float__(self) -> float:
+        return float(self.data)
+
+    def __int__(self) -> int:
+        return int(self.data)
+
+    def __bool__(self) -> bool:
+        return bool(self.data)
+
+    def __repr__(self) -> str:
+        body = np.array2string(self.data, separator=", ", prefix="tensor(")
+        extras = []
+        if self.dtype != np.float64:
+            extras.append(f"dtype={self.dtype}")
+        if self._node is not None:
+            extras.append(f"grad_fn=<{self._node.primitive.name}>")
+        elif self._requires_grad:
+            extras.append("requires_grad=True")
+        if self.name:
+            extras.append(f"name={self.name!r}")
+        return "tensor(" + ", ".join([body, *extras]) + ")"
+
+    # --- autodiff ----------------------------------------------------------------------------
+
+    def backward(
+        self,
+        gradient: ArrayLike | None = None,
+        retain_graph: bool | None = None,
+        create_graph: bool = False,
+    ) -> None:
+        """Accumulate d(self)/d(leaf) into the `.grad` of every leaf that requires grad.
+
+        `gradient` is needed when self has more than one element (it is the vector of the
+        vector-Jacobian product). The graph's saved values are released afterwards unless
+        `retain_graph=True`; it defaults to `create_graph`, as in PyTorch.
+        """
+        engine.backward(self, gradient, retain_graph, create_graph)
+
+    def detach(self) -> Tensor:
+        """The same data as a new leaf, cut from the graph."""
+        return Tensor._from_op(self.data, None)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        self.requires_grad = requires_grad
+        return self
+
+    def retain_grad(self) -> None:
+        """Keep this non-leaf tensor's adjoint in `.grad` after backward() (e.g. δ = ∂E/∂z)."""
+        if not self._requires_grad:
+            raise RuntimeError("retain_grad: this tensor does not require grad")
+        if self._node is None:
+            return  # a leaf keeps its gradient anyway
+        ref = weakref.ref(self)
+        if not any(getattr(h, "retains", None) is ref for h in self._node.hooks or ()):
+            self.register_hook(engine.retainer(self))
+
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> None:
+        """Call `hook(adjoint)` when this tensor's adjoint is complete during backward();
+        a hook that returns a tensor replaces the adjoint."""
+        if not self._requires_grad:
+            raise RuntimeError("register_hook: this tensor does not require grad")
+        if self._node is not None:
+            self._node.hooks = [*(self._node.hooks or []), hook]
+        else:
+            self._hooks = [*(self._hooks or []), hook]
+
+    def zero_grad(self) -> None:
+        self._grad = None
+
+    # --- arithmetic --------------------------------------------------------------------------
+
+    def __add__(self, other: ArrayLike) -> Tensor:
+        return ops.add(self, other)
+
+    def __radd__(self, other: ArrayLike) -> Tensor:
+        return ops.add(other, self)
+
+    def __sub__(self, other: ArrayLike) -> Tensor:
+        return ops.subtract(self, other)
+
+    def __rsub__(self, other: ArrayLike) -> Tensor:
+        return ops.subtract(other, self)
+
+    def __mul__(self, other: ArrayLike) -> Tensor:
+        return ops.multiply(self, other)
+
+    def __rmul__(self, other: ArrayLike) -> Tensor:
+        return ops.multiply(other, self)
+
+    def __truediv__(self, other: ArrayLike) -> Tensor:
+        return ops.divide(self, other)
+
+    def __rtruediv__(self, other: ArrayLike) -> Tensor:
+        return ops.divide(other, self)
+
+    def __pow__(self, other: ArrayLike) -> Tensor:
+        return ops.power(self, other)
+
+    def __rpow__(self, other: ArrayLike) -> Tensor:
+        return ops.power(other, self)
+
+    def __matmul__(self, other: ArrayLike) -> Tensor:
+        return ops.matmul(self, other)
+
+    def __rmatmul__(self, other: ArrayLike) -> Tensor:
+        return ops.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return ops.negative(self)
+
+    def __pos__(self) -> Tensor:
+        return self
+
+    def __abs__(self) -> Tensor:
+        return ops.absolute(self)
+
+    # Comparisons give boolean tensors outside the graph.
+    def __lt__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+        return ops.less(self, other)
+
+    def __le__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+        return ops.less_equal(self, other)
+
+    def __gt__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+        return ops.greater(self, other)
+
+    def __ge__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+        return ops.greater_equal(self, other)
+
+    def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
+        return ops.equal(self, other)
+
+    def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
+        return ops.not_equal(self, other)
+
+    # --- elementwise functions ---------------------------------------------------------------
+
+    def exp(self) -> Tensor:
+        return ops.exp(self)
+
+    def log(self) -> Tensor:
+        return ops.log(self)
+
+    def sqrt(self) -> Tensor:
+        return ops.sqrt(self)
+
+    def abs(self) -> Tensor:
+        return ops.absolute(self)
+
+    def sign(self) -> Tensor:
+        return ops.sign(self)
+
+    def sin(self) -> Tensor:
+        return ops.sin(self)
+
+    def cos(self) -> Tensor:
+        return ops.cos(self)
+
+    def tanh(self) -> Tensor:
+        return ops.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        return ops.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        return ops.relu(self)
+
+    def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
+        return ops.leaky_relu(self, negative_slope=negative_slope)
+
+    def softplus(self) -> Tensor:
+        return ops.softplus(self)
+
+    def clip(self, a_min: float | None = None, a_max: float | None = None) -> Tensor:
+        if a_min is None and a_max is None:
+            raise ValueError("clip: give a_min, a_max or both")
+        return ops.clip(self, a_min=a_min, a_max=a_max)
+
+    def astype(self, dtype: Any) -> Tensor:
+        """A copy in another dtype; the adjoint is cast back to this tensor's dtype."""
+        return ops.astype(self, dtype=np.dtype(dtype))
+
+    # --- reductions --------------------------------------------------------------------------
+
+    def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return ops.sum(self, axis=axis, keepdims=keepdims)
+
+    def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return self.sum(axis=axis, keepdims=keepdims) / _count(self.shape, axis)
+
+    def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Maximum over `axis`; the adjoint goes to the maximal elements, split evenly on ties."""
+        return ops.max(self, axis=axis, keepdims=keepdims)
+
+    def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        """Minimum over `axis`; the adjoint goes to the minimal elements, split evenly on ties."""
+        return ops.min(self, axis=axis, keepdims=keepdims)
+
+    def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return ops.logsumexp(self, axis=axis, keepdims=keepdims)
+
+    def softmax(self, axis: int = -1) -> Tensor:
+        return ops.softmax(self, axis=axis)
+
+    def log_softmax(self, axis: int = -1) -> Tensor:
+        return self - self.logsumexp(axis=axis, keepdims=True)
+
+    # --- shapes and indexing -----------------------------------------------------------------
+
+    def reshape(self, *shape: Any) -> Tensor:
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = tuple(shape[0])
+        return ops.reshape(self, shape=shape)
+
+    def flatten(self) -> Tensor:
+        return self.reshape(-1)
+
+    def transpose(self, *axes: Any) -> Tensor:
+        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
+            axes = tuple(axes[0])
+        return ops.transpose(self, axes=axes or None)
+
+    @property
+    def T(self) -> Tensor:
+        return self.transpose()
+
+    def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        return ops.swapaxes(self, axis1=axis1, axis2=axis2)
+
+    def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
+        return ops.broadcast_to(self, shape=tuple(shape))
+
+    def expand_dims(self, axis: int) -> Tensor:
+        return self.reshape(np.expand_dims(self.data, axis).shape)
+
+    def squeeze(self, axis: Axis = None) -> Tensor:
+        return self.reshape(np.squeeze(self.data, axis).shape)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        """Basic slices, integer arrays and boolean masks, as NumPy; the adjoint is
+        scatter-added back, so repeated indices accumulate."""
+        return ops.getitem(self, index=_plain_index(index))
+
+
+def _count(shape: tuple[int, ...], axis: Axis) -> int:
+    if axis is None:
+        return int(np.prod(shape, dtype=np.int64))
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    return int(np.prod([shape[a] for a in axes], dtype=np.int64))
+
+
+def _plain_index(index: Any) -> Any:
+    """An index with Tensors replaced by their arrays (indices are constants to the graph)."""
+    if isinstance(index, Value):
+        return index.data
+    if isinstance(index, tuple):
+        return tuple(i.data if isinstance(i, Value) else i for i in index)
+    return index
+
+
+# ---------------------------------------------------------------------------------------------
+# Creating tensors
+# ---------------------------------------------------------------------------------------------
+
+
+def tensor(
+    data: ArrayLike, requires_grad: bool = False, dtype: Any = None, name: str | None = None
+) -> Tensor:
+    """A new leaf tensor holding a copy of `data` (see Tensor for the dtype rules)."""
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
+
+
+def as_tensor(x: ArrayLike) -> Tensor:
+    """`x` itself if it is a Tensor, else a constant tensor of it."""
+    return x if isinstance(x, Tensor) else Tensor(x)
+
+
+def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+
+
+def ones(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
+
+
+def zeros_like(x: ArrayLike, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.zeros_like(np.asarray(x)), requires_grad=requires_grad)
+
+
+def ones_like(x: ArrayLike, requires_grad: bool = False) -> Tensor:
+    return Tensor(np.ones_like(np.asarray(x)), requires_grad=requires_grad)
+
+
+def randn(
+    *shape: Any, rng: np.random.Generator | None = None, requires_grad: bool = False
+) -> Tensor:
+    """Standard normal samples, from `rng` (a NumPy Generator) or NumPy's global seed."""
+    size = _shape(shape)
+    data = rng.standard_normal(size) if rng is not None else np.random.standard_normal(size)
+    return Tensor(data, requires_grad=requires_grad)
+
+
+def _shape(shape: tuple) -> tuple[int, ...]:
+    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
+
+
+# ---------------------------------------------------------------------------------------------
+# The ops as functions, with NumPy's names: am.exp(x), am.concatenate([a, b], axis=1), ...
+# ---------------------------------------------------------------------------------------------
+
+
+def exp(x: ArrayLike) -> Tensor:
+    return as_tensor(x).exp()
+
+
+def log(x: ArrayLike) -> Tensor:
+    return as_tensor(x).log()
+
+
+def sqrt(x: ArrayLike) -> Tensor:
+    return as_tensor(x).sqrt()
+
+
+def abs(x: ArrayLike) -> Tensor:  # NumPy's name, shadowing the builtin here only
+    return as_tensor(x).abs()
+
+
+def sign(x: ArrayLike) -> Tensor:
+    return as_tensor(x).sign()
+
+
+def sin(x: ArrayLike) -> Tensor:
+    return as_tensor(x).sin()
+
+
+def cos(x: ArrayLike) -> Tensor:
+    return as_tensor(x).cos()
+
+
+def tanh(x: ArrayLike) -> Tensor:
+    return as_tensor(x).tanh()
+
+
+def sigmoid(x: ArrayLike) -> Tensor:
+    return as_tensor(x).sigmoid()
+
+
+def relu(x: ArrayLike) -> Tensor:
+    return as_tensor(x).relu()
+
+
+def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> Tensor:
+    return as_tensor(x).leaky_relu(negative_slope)
+
+
+def softplus(x: ArrayLike) -> Tensor:
+    return as_tensor(x).softplus()
+
+
+def clip(x: ArrayLike, a_min: float | None = None, a_max: float | None = None) -> Tensor:
+    return as_tensor(x).clip(a_min, a_max)
+
+
+def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).sum(axis=axis, keepdims=keepdims)
+
+
+def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).mean(axis=axis, keepdims=keepdims)
+
+
+def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).max(axis=axis, keepdims=keepdims)
+
+
+def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).min(axis=axis, keepdims=keepdims)
+
+
+def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).logsumexp(axis=axis, keepdims=keepdims)
+
+
+def softmax(x: ArrayLike, axis: int = -1) -> Tensor:
+    return as_tensor(x).softmax(axis=axis)
+
+
+def log_softmax(x: ArrayLike, axis: int = -1) -> Tensor:
+    return as_tensor(x).log_softmax(axis=axis)
+
+
+def reshape(x: ArrayLike, shape: tuple[int, ...]) -> Tensor:
+    return as_tensor(x).reshape(shape)
+
+
+def transpose(x: ArrayLike, axes: tuple[int, ...] | None = None) -> Tensor:
+    return as_tensor(x).transpose(axes or ())
+
+
+def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
+    return as_tensor(x).swapaxes(axis1, axis2)
+
+
+def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
+    return ops.matmul(as_tensor(x), y)
+
+
+def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """Elementwise maximum; on ties each input gets half the adjoint."""
+    return ops.maximum(as_tensor(x), y)
+
+
+def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """Elementwise minimum; on ties each input gets half the adjoint."""
+    return ops.minimum(as_tensor(x), y)
+
+
+def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
+    """`x` where `condition` holds, else `y`; the condition is a constant to the graph."""
+    condition = condition.data if isinstance(condition, Value) else np.asarray(condition)
+    return ops.where(condition.astype(bool, copy=False), as_tensor(x), y)
+
+
+def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
+    if not tensors:
+        raise ValueError("concatenate: needs at least one tensor")
+    tensors = [t if isinstance(t, Value) else np.asarray(t) for t in tensors]
+    if not builtins.any(isinstance(t, Value) for t in tensors):
+        tensors[0] = Tensor(tensors[0])
+    return ops.concatenate(*tensors, axis=axis)
+
+
+def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
+    tensors = [as_tensor(t) for t in tensors]
+    if not tensors:
+        raise ValueError("stack: needs at least one tensor")
+    shapes = {t.shape for t in tensors}
+    if len(shapes) > 1:
+        raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
+    return concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
