@@ -34,6 +34,8 @@ def numerical_jacobian(
 def analytic_jacobian(f: Callable[..., Any], inputs: Sequence[Tensor], i: int) -> np.ndarray:
     """∂f/∂inputs[i] from the engine, one backward pass per output element."""
     out = _evaluate(f, inputs)
+    if not out.requires_grad:  # f does not depend on its inputs through the graph
+        return np.zeros(out.shape + inputs[i].shape)
     rows = []
     for k in range(out.size):
         seed = np.zeros(out.shape, dtype=out.dtype)

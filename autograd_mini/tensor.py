@@ -337,9 +337,10 @@ class Tensor(Value):
         return self.reshape(-1)
 
     def transpose(self, *axes: Any) -> Tensor:
-        if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
-            axes = tuple(axes[0])
-        return ops.transpose(self, axes=axes or None)
+        """Reverse the axes, or permute them: t.transpose(1, 0, 2), t.transpose((1, 0, 2))."""
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0] or ()
+        return ops.transpose(self, axes=tuple(axes) or None)
 
     @property
     def T(self) -> Tensor:

@@ -1,0 +1,314 @@
+"""The engine's rules: how adjoints accumulate, when graphs are kept or released, hooks, modes."""
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import autograd_mini as am
+
+
+def leaf(values):
+    return am.tensor(values, requires_grad=True)
+
+
+# --- accumulation -------------------------------------------------------------------------------
+
+
+def test_reused_node_sums_adjoints():
+    a = leaf(3.0)
+    b = a + a
+    c = b + b
+    c.backward()
+    assert a.grad.item() == 4.0
+
+
+def test_value_used_by_several_ops_gets_the_sum_of_their_adjoints():
+    x = leaf(0.7)
+    y = x * x.tanh() + x.exp()  # d/dx = tanh + x (1 - tanh²) + exp
+    y.backward()
+    t = np.tanh(0.7)
+    assert x.grad.item() == pytest.approx(t + 0.7 * (1 - t**2) + np.exp(0.7), rel=1e-12)
+
+
+def test_leaf_gradients_accumulate_across_backward_calls():
+    x = leaf([1.0, 2.0])
+    (x * 3).sum().backward()
+    (x * x).sum().backward()
+    np.testing.assert_allclose(x.grad.data, 3 + 2 * np.array([1.0, 2.0]))
+
+
+def test_grad_is_none_before_backward_and_resets_with_none_or_zero_grad():
+    x = leaf([1.0, 2.0])
+    assert x.grad is None
+    (x * 2).sum().backward()
+    x.grad = None
+    (x * 5).sum().backward()
+    np.testing.assert_allclose(x.grad.data, [5.0, 5.0])
+    x.zero_grad()
+    assert x.grad is None
+
+
+def test_grad_is_a_tensor_that_numpy_can_read():
+    x = leaf([[1.0, 2.0]])
+    (x * x).sum().backward()
+    assert isinstance(x.grad, am.Tensor)
+    np.testing.assert_allclose(np.asarray(x.grad), [[2.0, 4.0]])
+
+
+def test_gradient_of_one_leaf_is_not_shared_with_another():
+    # add's rule hands the same adjoint to both inputs; each leaf must own its .grad
+    a, b = leaf([1.0, 2.0]), leaf([3.0, 4.0])
+    (a + b).sum().backward()
+    a.grad.data += 100
+    np.testing.assert_allclose(b.grad.data, [1.0, 1.0])
+
+
+def test_non_leaf_keeps_grad_only_after_retain_grad():
+    x = leaf([1.0, -2.0])
+    z = x * 3
+    h = x * 2
+    z.retain_grad()
+    y = (z**2 + h).sum()
+    y.backward()
+    np.testing.assert_allclose(z.grad.data, 2 * z.data)
+    assert h.grad is None
+    np.testing.assert_allclose(x.grad.data, 6 * z.data + 2)
+
+
+def test_backward_of_non_scalar_needs_gradient():
+    x = leaf([1.0, 2.0])
+    y = x * 2
+    with pytest.raises(RuntimeError, match="single-element output"):
+        y.backward()
+    y.backward(gradient=np.array([1.0, 10.0]))
+    np.testing.assert_allclose(x.grad.data, [2.0, 20.0])
+
+
+def test_gradient_of_the_wrong_shape_is_refused():
+    y = leaf([1.0, 2.0]) * 2
+    with pytest.raises(ValueError, match=r"gradient has shape \(3,\).*\(2,\)"):
+        y.backward(gradient=np.ones(3))
+
+
+def test_backward_on_a_leaf_accumulates_the_seed():
+    x = leaf(2.0)
+    x.backward()
+    assert x.grad.item() == 1.0
+
+
+def test_backward_without_any_grad_requirement_is_explained():
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        (am.tensor([1.0]) * 2).sum().backward()
+
+
+# --- graph lifetime -----------------------------------------------------------------------------
+
+
+def test_second_backward_needs_retain_graph():
+    x = leaf([1.0, 2.0])
+    y = (x.tanh() * 2).sum()
+    y.backward()
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
+
+
+def test_retain_graph_allows_a_second_backward_that_accumulates():
+    x = leaf([1.0, 2.0])
+    y = (x * x).sum()
+    y.backward(retain_graph=True)
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, 2 * 2 * x.data)
+
+
+def test_saved_values_are_released_after_backward():
+    x = leaf(np.ones(1000))
+    h = x * 2
+    released = weakref.ref(h)
+    y = h.exp().sum()
+    del h
+    assert released() is not None  # the graph holds it for exp's vjp
+    y.backward()
+    assert released() is None
+    assert y.grad_fn.released
+
+
+def test_released_graph_keeps_its_structure():
+    x = leaf([1.0])
+    y = (x * 2).tanh().sum()
+    y.backward()
+    node = y.grad_fn
+    names = []
+    while isinstance(node, am.engine.Node):
+        names.append(node.primitive.name)
+        node = node.parents[0]
+    assert names == ["sum", "tanh", "multiply"]
+    assert node is x
+
+
+def test_dropped_graph_leaves_nothing_for_the_cyclic_collector():
+    gc.collect()
+    x = leaf(np.random.default_rng(0).standard_normal((4, 3)))
+    w = leaf(np.ones((3, 2)))
+    z = x @ w
+    z.retain_grad()
+    z.register_hook(lambda g: g * 1.0)
+    loss = (z.tanh() ** 2).mean() + z.softmax().log_softmax().sum()
+    loss.backward()
+    del z, loss
+    gc.disable()
+    try:
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+def test_graph_is_freed_by_reference_counting_as_soon_as_it_is_dropped():
+    gc.disable()
+    try:
+        x = leaf([1.0, 2.0])
+        h = x.exp()
+        root = weakref.ref(h)
+        y = (h * 2).sum()
+        del h
+        y.backward(retain_graph=True)  # keeps the saved values alive until the graph is dropped
+        assert root() is not None
+        del y
+        assert root() is None
+    finally:
+        gc.enable()
+
+
+def test_million_op_chain_backpropagates_without_recursion():
+    x = leaf(1.0)
+    y = x
+    for _ in range(1_000_000):
+        y = y * 1.0000001
+    y.backward()
+    assert x.grad.item() == pytest.approx(1.0000001**1_000_000, rel=1e-9)
+
+
+# --- modes --------------------------------------------------------------------------------------
+
+
+def test_no_grad_records_nothing():
+    x = leaf([1.0, 2.0])
+    with am.no_grad():
+        y = x * 2
+    assert y.is_leaf and not y.requires_grad
+    assert am.is_grad_enabled()
+
+
+def test_no_grad_as_decorator():
+    @am.no_grad()
+    def double(t):
+        return t * 2
+
+    assert double(leaf([1.0])).grad_fn is None
+
+
+def test_enable_grad_inside_no_grad():
+    x = leaf([1.0])
+    with am.no_grad(), am.enable_grad():
+        y = x * 2
+    assert y.grad_fn is not None
+
+
+def test_detach_cuts_the_graph_and_shares_the_data():
+    x = leaf([1.0, 2.0])
+    d = (x * 2).detach()
+    assert d.is_leaf and not d.requires_grad
+    y = (x * d).sum()
+    y.backward()
+    np.testing.assert_allclose(x.grad.data, d.data)
+
+
+def test_is_leaf_and_requires_grad():
+    x = leaf([1.0])
+    c = am.tensor([1.0])
+    y = x * c
+    assert x.is_leaf and c.is_leaf and not y.is_leaf
+    assert y.requires_grad and not (c * 2).requires_grad
+
+
+def test_requires_grad_is_only_for_floats_and_leaves():
+    with pytest.raises(TypeError, match="floating-point"):
+        am.tensor(np.array([1, 2]), requires_grad=True)
+    with pytest.raises(RuntimeError, match="leaf"):
+        (leaf([1.0]) * 2).requires_grad = False
+
+
+def test_anomaly_mode_names_the_op_that_produced_nan():
+    x = leaf([0.0, 1.0])
+    y = x.sqrt().sum()
+    with am.detect_anomaly(), pytest.raises(RuntimeError, match="'sqrt'"):
+        y.backward()
+
+
+def test_op_without_a_derivative_rule_is_named():
+    cond = leaf([1.0, 0.0])  # a float condition that requires grad: where has no rule for it
+    y = am.ops.where(cond, leaf([1.0, 2.0]), 0.0).sum()
+    with pytest.raises(TypeError, match="where: no derivative rule for input 0"):
+        y.backward()
+
+
+# --- hooks --------------------------------------------------------------------------------------
+
+
+def test_hook_sees_the_adjoint_and_can_replace_it():
+    x = leaf([1.0, 2.0])
+    z = x * 3
+    seen = []
+    z.register_hook(lambda g: seen.append(g.data.copy()))
+    z.register_hook(lambda g: g * 10)
+    (z * z).sum().backward()
+    np.testing.assert_allclose(seen[0], 2 * z.data)
+    np.testing.assert_allclose(x.grad.data, 10 * 2 * z.data * 3)
+
+
+def test_leaf_hook_runs_once_on_the_total_adjoint():
+    x = leaf(2.0)
+    calls = []
+    x.register_hook(lambda g: calls.append(g.item()))
+    (x * x + x).backward()
+    assert calls == [2 * 2.0 + 1]
+
+
+# --- higher order -------------------------------------------------------------------------------
+
+
+def test_create_graph_gives_differentiable_gradients():
+    x = leaf(1.5)
+    y = x**3
+    y.backward(create_graph=True)
+    g = x.grad
+    assert g.item() == pytest.approx(3 * 1.5**2)
+    x.grad = None
+    g.backward()
+    assert x.grad.item() == pytest.approx(6 * 1.5)
+
+
+def test_second_derivative_through_ops_that_use_their_output():
+    # tanh's rule uses ans; with create_graph it must still depend on x
+    second = am.grad(am.grad(lambda t: t.tanh()))(0.3)
+    t = np.tanh(0.3)
+    assert second.item() == pytest.approx(-2 * t * (1 - t**2), rel=1e-12)
+
+
+# --- dtypes -------------------------------------------------------------------------------------
+
+
+def test_float32_stays_float32_through_forward_and_backward():
+    x = am.tensor(np.ones((2, 3), np.float32), requires_grad=True)
+    w = am.tensor(np.ones((3, 1), np.float32), requires_grad=True)
+    y = ((x @ w).tanh() * 2.5 + 1).sigmoid().mean()
+    assert y.dtype == np.float32
+    y.backward()
+    assert x.grad.dtype == np.float32 and w.grad.dtype == np.float32
+
+
+def test_python_numbers_and_lists_become_float64():
+    assert am.tensor([1, 2]).dtype == np.float64
+    assert am.tensor(3).dtype == np.float64
+    assert am.tensor(np.array([1, 2], dtype=np.int32)).dtype == np.int32

@@ -1,0 +1,87 @@
+"""grad, value_and_grad, jacobian, hessian, hvp: against closed forms and finite differences."""
+
+import numpy as np
+import pytest
+
+import autograd_mini as am
+from autograd_mini.gradcheck import numerical_jacobian
+
+
+def f_cubic(x):
+    return (x**3).sum() + (x[0] * x[1]).sin()
+
+
+def test_grad_matches_closed_form():
+    x = np.array([0.3, -1.2, 2.0])
+    g = am.grad(f_cubic)(x)
+    expected = 3 * x**2
+    expected[0] += np.cos(x[0] * x[1]) * x[1]
+    expected[1] += np.cos(x[0] * x[1]) * x[0]
+    np.testing.assert_allclose(g.data, expected, rtol=1e-12)
+
+
+def test_value_and_grad_returns_both_and_leaves_inputs_untouched():
+    x = am.tensor([1.0, 2.0], requires_grad=True)
+    value, g = am.value_and_grad(lambda t: (t * t).sum())(x)
+    assert value.item() == 5.0
+    np.testing.assert_allclose(g.data, [2.0, 4.0])
+    assert x.grad is None
+
+
+def test_grad_of_second_argument():
+    g = am.grad(lambda a, b: (a * b * b).sum(), argnum=1)(np.array([2.0]), np.array([3.0]))
+    assert g.item() == 12.0
+
+
+def test_grad_needs_a_scalar_output():
+    with pytest.raises(TypeError, match="single-element"):
+        am.grad(lambda x: x * 2)(np.ones(3))
+
+
+def test_grad_of_a_function_that_ignores_its_input_is_zero():
+    np.testing.assert_array_equal(am.grad(lambda x: am.tensor(1.0))(np.ones(2)).data, [0, 0])
+
+
+def test_jacobian_matches_finite_differences():
+    w = np.random.default_rng(0).standard_normal((3, 4))
+    f = lambda x: (am.tensor(w) @ x).tanh()
+    x = np.random.default_rng(1).standard_normal(4)
+    jac = am.jacobian(f)(x)
+    assert jac.shape == (3, 4)
+    numeric = numerical_jacobian(f, [am.tensor(x)], 0)
+    np.testing.assert_allclose(jac.data, numeric, rtol=1e-6, atol=1e-8)
+
+
+def test_hessian_is_symmetric_and_matches_closed_form():
+    x = np.array([0.3, -1.2, 2.0])
+    h = am.hessian(f_cubic)(x).data
+    np.testing.assert_allclose(h, h.T, atol=1e-12)
+    c, s = np.cos(x[0] * x[1]), np.sin(x[0] * x[1])
+    expected = np.diag(6 * x)
+    expected[0, 0] += -s * x[1] ** 2
+    expected[1, 1] += -s * x[0] ** 2
+    expected[0, 1] = expected[1, 0] = c - s * x[0] * x[1]
+    np.testing.assert_allclose(h, expected, rtol=1e-10, atol=1e-12)
+
+
+def test_hvp_equals_hessian_times_vector():
+    x = np.array([0.3, -1.2, 2.0])
+    v = np.array([1.0, -2.0, 0.5])
+    np.testing.assert_allclose(am.hvp(f_cubic)(x, v).data, am.hessian(f_cubic)(x).data @ v)
+
+
+def test_third_derivative_by_nesting():
+    third = am.grad(am.grad(am.grad(lambda t: t.sin())))(0.4)
+    assert third.item() == pytest.approx(-np.cos(0.4), rel=1e-12)
+
+
+def test_gradcheck_reports_a_table_of_mismatches():
+    from autograd_mini.engine import Primitive
+
+    wrong_square = Primitive("wrong_square", np.square, lambda g, ans, x: g * 3 * x)
+    with pytest.raises(AssertionError) as info:
+        am.gradcheck(lambda x: wrong_square(x), [np.array([1.0, 2.0])])
+    message = str(info.value)
+    assert "2 derivative(s) differ" in message
+    assert "analytic" in message and "numeric" in message
+    assert "(1, 1)" in message  # output 1, input element 1: analytic 6, numeric 4

@@ -1,0 +1,156 @@
+"""Tensor as an array: construction, operators with NumPy operands, stability at extreme inputs,
+and error messages that name the op and the shapes."""
+
+import numpy as np
+import pytest
+
+import autograd_mini as am
+
+
+def test_tensor_copies_its_data():
+    a = np.array([1.0, 2.0])
+    t = am.tensor(a)
+    a[0] = 100
+    assert t.data[0] == 1.0
+
+
+def test_numpy_operands_on_either_side_give_tensors():
+    x = am.tensor([1.0, 2.0], requires_grad=True)
+    y = np.array([3.0, 4.0]) * x + np.array([1.0, 1.0])
+    assert isinstance(y, am.Tensor)
+    y.sum().backward()
+    np.testing.assert_allclose(x.grad.data, [3.0, 4.0])
+
+
+def test_reflected_operators():
+    x = am.tensor(2.0, requires_grad=True)
+    y = 1 - x + 2.0 * x - 3 / x + 2**x
+    y.backward()
+    assert x.grad.item() == pytest.approx(-1 + 2 + 3 / 4 + np.log(2) * 4)
+
+
+def test_comparisons_give_boolean_constants():
+    x = am.tensor([1.0, -1.0], requires_grad=True)
+    m = x > 0
+    assert m.dtype == bool and not m.requires_grad
+    np.testing.assert_array_equal(m.data, [True, False])
+
+
+def test_array_like_accessors():
+    t = am.tensor([[1.0, 2.0], [3.0, 4.0]])
+    assert t.shape == (2, 2) and t.ndim == 2 and t.size == 4 and len(t) == 2
+    assert t[1, 0].item() == 3.0
+    assert [row.sum().item() for row in t] == [3.0, 7.0]
+    assert t.numpy() is t.data
+    assert t.T.tolist() == [[1.0, 3.0], [2.0, 4.0]]
+
+
+def test_repr_shows_values_and_graph_origin():
+    x = am.tensor([1.0, 2.0], requires_grad=True)
+    assert repr(x) == "tensor([1., 2.], requires_grad=True)"
+    assert "grad_fn=<tanh>" in repr(x.tanh())
+
+
+def test_index_with_tensor_of_integers():
+    x = am.tensor([10.0, 20.0, 30.0], requires_grad=True)
+    idx = am.tensor(np.array([2, 2, 0]))
+    x[idx].sum().backward()
+    np.testing.assert_allclose(x.grad.data, [1.0, 0.0, 2.0])
+
+
+@pytest.mark.parametrize("scale", [1.0, 1000.0, -1000.0])
+def test_softmax_family_is_stable_for_large_inputs(scale):
+    base = np.array([[0.5, -1.0, 2.0], [3.0, 0.0, -2.0]])
+    x = am.tensor(base + scale, requires_grad=True)
+    expected = np.exp(base) / np.exp(base).sum(axis=1, keepdims=True)
+    np.testing.assert_allclose(x.softmax(axis=1).data, expected, rtol=1e-12)
+    np.testing.assert_allclose(x.log_softmax(axis=1).data, np.log(expected), rtol=1e-12)
+    lse = np.log(np.exp(base).sum(axis=1)) + scale
+    np.testing.assert_allclose(x.logsumexp(axis=1).data, lse, rtol=1e-12)
+    (x.log_softmax(axis=1)[:, 0].sum() + x.logsumexp()).backward()
+    assert np.all(np.isfinite(x.grad.data))
+
+
+def test_logsumexp_of_all_minus_infinity_is_minus_infinity():
+    assert am.tensor([-np.inf, -np.inf]).logsumexp().item() == -np.inf
+
+
+@pytest.mark.parametrize("op", ["sigmoid", "tanh", "softplus"])
+def test_saturating_functions_do_not_overflow(op):
+    x = am.tensor([-1000.0, -40.0, 0.0, 40.0, 1000.0], requires_grad=True)
+    with np.errstate(over="raise", invalid="raise", divide="raise"):  # underflow to 0 is fine
+        y = getattr(x, op)()
+        y.sum().backward()
+    assert np.all(np.isfinite(y.data)) and np.all(np.isfinite(x.grad.data))
+
+
+def test_sigmoid_keeps_relative_precision_in_the_tails():
+    x = am.tensor([-40.0, 40.0])
+    np.testing.assert_allclose(x.sigmoid().data, 1 / (1 + np.exp(-x.data)), rtol=1e-14)
+
+
+def test_power_of_negative_base_with_fractional_exponent_is_nan_not_an_error():
+    x = am.tensor([-8.0, 4.0], requires_grad=True)
+    e = am.tensor([0.5, 0.5], requires_grad=True)
+    y = x**e
+    assert np.isnan(y.data[0]) and y.data[1] == 2.0
+    y.sum().backward()
+    assert np.isnan(e.grad.data[0]) and e.grad.data[1] == pytest.approx(2 * np.log(4))
+
+
+def test_power_of_zero_base_has_zero_exponent_gradient():
+    x = am.tensor([0.0], requires_grad=True)
+    e = am.tensor([2.0], requires_grad=True)
+    (x**e).sum().backward()
+    assert e.grad.data[0] == 0.0 and x.grad.data[0] == 0.0
+
+
+def test_max_splits_the_adjoint_evenly_between_ties():
+    x = am.tensor([1.0, 3.0, 3.0, 2.0], requires_grad=True)
+    x.max().backward()
+    np.testing.assert_allclose(x.grad.data, [0.0, 0.5, 0.5, 0.0])
+
+
+# --- errors name the op and the shapes ----------------------------------------------------------
+
+
+def test_matmul_shape_error_names_both_shapes():
+    a, b = am.tensor(np.ones((2, 3))), am.tensor(np.ones((2, 3)))
+    with pytest.raises(ValueError, match=r"matmul: shapes \(2, 3\) and \(2, 3\) are not aligned"):
+        a @ b
+
+
+def test_matmul_of_scalar_is_explained():
+    with pytest.raises(ValueError, match="matmul: .*at least one dimension"):
+        am.tensor(2.0) @ am.tensor([1.0])
+
+
+def test_broadcast_error_names_op_and_shapes():
+    with pytest.raises(ValueError, match=r"add: .*\(2, 3\).*\(4,\)"):
+        am.tensor(np.ones((2, 3))) + am.tensor(np.ones(4))
+
+
+def test_reshape_error_names_op():
+    with pytest.raises(ValueError, match=r"reshape: .*\(2, 3\)"):
+        am.tensor(np.ones((2, 3))).reshape(4)
+
+
+def test_concatenate_error_names_op_and_shapes():
+    with pytest.raises(ValueError, match=r"concatenate: .*\(2, 3\).*\(3, 2\)"):
+        am.concatenate([am.tensor(np.ones((2, 3))), am.tensor(np.ones((3, 2)))], axis=0)
+
+
+def test_stack_needs_equal_shapes():
+    with pytest.raises(ValueError, match="stack: all tensors need the same shape"):
+        am.stack([am.tensor([1.0]), am.tensor([1.0, 2.0])])
+
+
+def test_non_numeric_data_is_refused():
+    with pytest.raises(TypeError, match="cannot hold"):
+        am.tensor(["a", "b"])
+
+
+def test_grad_of_wrong_shape_is_refused():
+    x = am.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(ValueError, match="grad: shape"):
+        x.grad = np.ones(3)
