@@ -18,6 +18,7 @@ from .tensor import (
     cos,
     exp,
     leaky_relu,
+    linear,
     log,
     log_softmax,
     logsumexp,

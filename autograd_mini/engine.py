@@ -302,7 +302,8 @@ def backpropagate(
     create_graph: bool = False,
     keep: dict | None = None,
 ) -> dict[int, list]:
-    """Propagate adjoints from `root` to every leaf behind it; return {id(leaf): [leaf, adjoint]}.
+    """Propagate adjoints from `root` to every leaf behind it; return
+    {id(leaf): [leaf, adjoint, fresh]}, where `fresh` says that no one else holds the adjoint.
 
     Non-leaf hooks and `retain_grad()` are served on the way. If `keep` is a dict, every node's
     final adjoint is stored in it too (for drawing graphs). Nothing is written to `.grad`.
@@ -311,7 +312,7 @@ def backpropagate(
     seed = _seed_gradient(root, gradient, create_graph)
     leaves: dict[int, list] = {}
     if root._node is None:
-        leaves[id(root)] = [root, seed]
+        leaves[id(root)] = [root, seed, False]
         return _finish_leaves(leaves, cls, create_graph)
     order = backward_order(root._node)
     pending: dict[Node, Any] = {root._node: seed}
@@ -355,9 +356,11 @@ def backpropagate(
                 else:
                     entry = leaves.get(id(parent))
                     if entry is None:
-                        leaves[id(parent)] = [parent, gi]
+                        # [leaf, adjoint, whether the adjoint is a fresh array nothing else holds]
+                        leaves[id(parent)] = [parent, gi, gi is not g and _is_fresh(gi)]
                     else:
                         entry[1] = entry[1] + gi
+                        entry[2] = True
             if not retain_graph:
                 node.release()
     return _finish_leaves(leaves, cls, create_graph)
@@ -370,8 +373,8 @@ def backward(
     if retain_graph is None:
         retain_graph = create_graph
     leaves = backpropagate(root, gradient, retain_graph, create_graph)
-    for leaf, g in leaves.values():
-        _accumulate(leaf, g, cls=type(root), create_graph=create_graph)
+    for leaf, g, fresh in leaves.values():
+        _accumulate(leaf, g, type(root), create_graph, fresh)
 
 
 def gradients(
@@ -483,18 +486,27 @@ def _finish_leaves(leaves: dict[int, list], cls: type, create_graph: bool) -> di
         leaf = entry[0]
         if leaf._hooks is not None:
             entry[1] = _run_hooks(leaf._hooks, entry[1], cls, create_graph)
+            entry[2] = False  # a hook may have kept it or returned an array of its own
     return leaves
 
 
-def _accumulate(t: Value, g: Any, cls: type, create_graph: bool) -> None:
-    """Add an adjoint into `t.grad`, in `t`'s dtype. A plain backward stores a fresh array that
-    no other tensor shares, so that an optimiser may update it in place."""
+def _is_fresh(a: Any) -> bool:
+    """A new array of its own (not a view): a vjp's result that only the engine holds."""
+    return type(a) is np.ndarray and a.base is None
+
+
+def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, fresh: bool = False) -> None:
+    """Add an adjoint into `t.grad`, in `t`'s dtype. `.grad` always gets an array that no other
+    tensor shares, so that an optimiser may update it in place: a `fresh` adjoint is taken as
+    it is, any other is copied."""
     if create_graph:
         g = g if isinstance(g, Value) else cls._from_op(np.asarray(g), None)
         t._grad = g if t._grad is None else t._grad + g
         return
     if t._grad is None:
-        t._grad = cls._from_op(np.array(g, dtype=t.data.dtype), None)
+        if not (fresh and g.dtype == t.data.dtype):
+            g = np.array(g, dtype=t.data.dtype)
+        t._grad = cls._from_op(g, None)
     elif t._grad._node is None and t._grad.data.flags.writeable:
         t._grad.data += g
     else:

@@ -119,6 +119,29 @@ def _matmul_vjp_y(g, ans, x, y):
     return x.swapaxes(-1, -2) @ g
 
 
+def _linear(x, w, b=None):
+    out = x @ w.T
+    if b is not None:
+        out += b  # in place: out is a new array
+    return out
+
+
+def _flat_rows(a):
+    """(..., n) as (rows, n): the batch axes of a layer's input or adjoint, flattened."""
+    return a.reshape((-1, a.shape[-1]))
+
+
+def _explain_linear(x, w, b=None):
+    if np.ndim(w) != 2:
+        return f"weight must be 2-D (out_features, in_features), got shape {np.shape(w)}"
+    if np.shape(x)[-1:] != np.shape(w)[1:]:
+        return (
+            f"input of shape {np.shape(x)} does not fit weight of shape {np.shape(w)}: "
+            f"the input's last axis must be in_features = {np.shape(w)[1]}"
+        )
+    return f"bias of shape {np.shape(b)} does not fit {np.shape(w)[0]} output features"
+
+
 def _explain_matmul(x, y):
     if np.ndim(x) == 0 or np.ndim(y) == 0:
         return "both operands need at least one dimension; use * to multiply by a scalar"
@@ -158,6 +181,12 @@ minimum  = Primitive("minimum",  np.minimum,  lambda g, ans, x, y: g * (x < y) +
 matmul   = Primitive("matmul",   np.matmul,   _matmul_vjp_x,
                                               _matmul_vjp_y,                           broadcasts=True,
                                               explain=_explain_matmul)
+# The affine layer z = x Wᵀ + b fused into one node: the rules are the δ recursion's own,
+# ∂E/∂x = δ W, ∂E/∂W = δᵀ x (summed over the batch), ∂E/∂b = δ (summed by the engine).
+linear   = Primitive("linear",   _linear,     lambda g, ans, x, w, b=None: g @ w,
+                                              lambda g, ans, x, w, b=None: _flat_rows(g).T @ _flat_rows(x),
+                                              lambda g, ans, x, w, b=None: g,          broadcasts=True,
+                                              explain=_explain_linear)
 
 # Elementwise functions
 negative   = Primitive("negative",   np.negative, lambda g, ans, x: -g)

@@ -527,6 +527,11 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
     return ops.matmul(as_tensor(x), y)
 
 
+def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
+    """The affine map `x @ weight.T + bias` of a layer, as one node (weight: (out, in))."""
+    return ops.linear(as_tensor(x), weight, bias)
+
+
 def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise maximum; on ties each input gets half the adjoint."""
     return ops.maximum(as_tensor(x), y)

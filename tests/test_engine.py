@@ -65,6 +65,16 @@ def test_gradient_of_one_leaf_is_not_shared_with_another():
     np.testing.assert_allclose(b.grad.data, [1.0, 1.0])
 
 
+def test_adjoint_seen_by_a_hook_is_not_changed_by_later_accumulation():
+    x = leaf([1.0, 2.0])
+    seen = []
+    x.register_hook(lambda g: seen.append(g))
+    (x * 3).sum().backward()
+    (x * 3).sum().backward()
+    np.testing.assert_allclose(seen[0].data, [3.0, 3.0])
+    np.testing.assert_allclose(x.grad.data, [6.0, 6.0])
+
+
 def test_non_leaf_keeps_grad_only_after_retain_grad():
     x = leaf([1.0, -2.0])
     z = x * 3
