@@ -1,0 +1,212 @@
+"""`python -m benchmarks`: every case side by side in one run, reported as ratios.
+
+Engines are timed round-robin (one repeat of each in turn, after warm-up) so that a noisy
+neighbour on a shared machine slows all of them alike; each time is a median over repeats.
+Writes benchmarks/results.md and benchmarks/step_times.png (with --out DIR: there instead).
+"""
+
+from __future__ import annotations
+
+import argparse
+import gc
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import time
+import tracemalloc
+from collections.abc import Callable
+from pathlib import Path
+
+import numpy as np
+
+from . import finite_differences, graphs, steps
+
+MLP_CASES = [  # sizes, batch
+    ([2, 16, 16, 1], 32),
+    ([64, 128, 128, 10], 64),
+    ([784, 256, 256, 10], 128),
+    ([1024, 2048, 2048, 10], 256),
+]
+QUICK_MLP_CASES = [([2, 4, 1], 4), ([8, 8, 3], 4)]
+# Keeps freed memory instead of handing large blocks back to the OS and faulting them in again.
+KEEP_FREED_MEMORY = "glibc.malloc.trim_threshold=4294967295:glibc.malloc.mmap_max=0"
+
+
+def timed_round_robin(runs: dict[str, Callable[[], None]], repeats: int, warmup: int = 1):
+    for _ in range(warmup):
+        for run in runs.values():
+            run()
+    times: dict[str, list[float]] = {name: [] for name in runs}
+    for _ in range(repeats):
+        for name, run in runs.items():
+            start = time.perf_counter()
+            run()
+            times[name].append(time.perf_counter() - start)
+    return {name: statistics.median(ts) for name, ts in times.items()}
+
+
+def peak_memory(run: Callable[[], None]) -> int:
+    """Peak bytes allocated during one call (NumPy reports its arrays to tracemalloc)."""
+    gc.collect()
+    tracemalloc.start()
+    run()
+    peak = tracemalloc.get_traced_memory()[1]
+    tracemalloc.stop()
+    return peak
+
+
+def repeats_for(seconds_per_step: float, budget: float, low: int = 3, high: int = 200) -> int:
+    return int(min(high, max(low, budget / max(seconds_per_step, 1e-9))))
+
+
+def mlp_rows(cases, budget: float) -> list[dict]:
+    rows = []
+    for sizes, batch in cases:
+        p = steps.problem(sizes, batch)
+        floor, _ = steps.numpy_step(p)
+        ours, n_ops = steps.autograd_mini_step(p)
+        runs = {"numpy": floor, "autograd_mini": ours}
+        torch_run = steps.torch_step(p)
+        if torch_run is not None:
+            runs["torch"] = torch_run
+        start = time.perf_counter()
+        floor()
+        repeats = repeats_for(time.perf_counter() - start, budget / max(len(runs), 1))
+        t = timed_round_robin(runs, repeats)
+        rows.append(
+            {
+                "case": "-".join(map(str, sizes)) + f" batch {batch}",
+                "sizes": sizes,
+                "ops": n_ops,
+                "repeats": repeats,
+                "times": t,
+                "overhead_us_per_op": (t["autograd_mini"] - t["numpy"]) / n_ops * 1e6,
+                "memory": {"numpy": peak_memory(floor), "autograd_mini": peak_memory(ours)},
+                "agreement": steps.largest_difference_after_one_step(p),
+            }
+        )
+    return rows
+
+
+def graph_rows(chain_sizes, wide_terms: int, repeats: int) -> list[dict]:
+    rows = []
+    for n in chain_sizes:
+        runs = {e: graphs.chain(n, e) for e in ("autograd_mini", "torch")}
+        runs = {e: r for e, r in runs.items() if r is not None}
+        t = timed_round_robin(runs, repeats if n <= 100_000 else 1, warmup=1 if n <= 100_000 else 0)
+        rows.append({"case": f"chain of {n:,} ops", "ops": n, "times": t})
+    runs = {e: graphs.wide(wide_terms, e) for e in ("autograd_mini", "torch")}
+    runs = {e: r for e, r in runs.items() if r is not None}
+    t = timed_round_robin(runs, repeats)
+    rows.append({"case": f"wide: {wide_terms:,} terms", "ops": 2 * wide_terms + 2, "times": t})
+    return rows
+
+
+def finite_difference_rows(hidden_sizes, repeats: int) -> list[dict]:
+    rows = []
+    for hidden in hidden_sizes:
+        net, x, t = finite_differences.network(hidden)
+        runs = {
+            "backprop": finite_differences.gradient_by_backprop(net, x, t),
+            "finite differences": finite_differences.gradient_by_finite_differences(net, x, t),
+        }
+        times = timed_round_robin(runs, repeats)
+        rows.append(
+            {
+                "parameters": finite_differences.parameter_count(net),
+                "times": times,
+                "ratio": times["finite differences"] / times["backprop"],
+            }
+        )
+    return rows
+
+
+def machine() -> dict:
+    info = {
+        "python": platform.python_version(),
+        "cpus": os.cpu_count(),
+        "processor": platform.processor() or platform.machine(),
+        "numpy": np.__version__,
+        "blas": "unknown",
+        "blas_threads": None,
+        "torch": None,
+        "allocator": os.environ.get("GLIBC_TUNABLES", "glibc default"),
+        "OPENBLAS_CORETYPE": os.environ.get("OPENBLAS_CORETYPE", "unset"),
+    }
+    try:
+        from threadpoolctl import threadpool_info
+
+        blas = [p for p in threadpool_info() if p.get("user_api") == "blas"]
+        if blas:
+            info["blas"] = (
+                f"{blas[0]['internal_api']} {blas[0]['version']} ({blas[0].get('architecture')})"
+            )
+            info["blas_threads"] = blas[0]["num_threads"]
+    except ImportError:
+        pass
+    try:
+        import torch
+
+        torch.set_num_threads(info["blas_threads"] or os.cpu_count() or 1)
+        info["torch"] = f"{torch.__version__} ({torch.get_num_threads()} threads)"
+    except ImportError:
+        pass
+    return info
+
+
+def run_all(quick: bool) -> dict:
+    budget = 0.05 if quick else 3.0
+    results = {"machine": machine()}
+    results["mlp"] = mlp_rows(QUICK_MLP_CASES if quick else MLP_CASES, budget)
+    results["graphs"] = graph_rows(
+        [100, 1000] if quick else [10_000, 1_000_000], 50 if quick else 100_000, 1 if quick else 5
+    )
+    results["finite_differences"] = finite_difference_rows(
+        [2, 4] if quick else [2, 4, 8, 16, 32], 1 if quick else 5
+    )
+    return results
+
+
+def mlp_with_allocator(quick: bool) -> list[dict] | None:
+    """The MLP cases again in a child process whose allocator keeps freed memory."""
+    env = {**os.environ, "GLIBC_TUNABLES": KEEP_FREED_MEMORY}
+    done = subprocess.run(
+        [sys.executable, "-m", "benchmarks", "--mlp-json"] + (["--quick"] if quick else []),
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    if done.returncode != 0:
+        print(done.stderr, file=sys.stderr)
+        return None
+    return json.loads(done.stdout)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
+    parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the script runs")
+    parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="output folder")
+    parser.add_argument("--mlp-json", action="store_true", help=argparse.SUPPRESS)
+    args = parser.parse_args(argv)
+    if args.mlp_json:
+        machine()  # same torch thread setting as the parent
+        rows = mlp_rows(QUICK_MLP_CASES if args.quick else MLP_CASES, 0.05 if args.quick else 3.0)
+        print(json.dumps(rows))
+        return 0
+
+    from .report import write_report
+
+    results = run_all(args.quick)
+    results["mlp_keep_freed"] = mlp_with_allocator(args.quick)
+    args.out.mkdir(parents=True, exist_ok=True)
+    text = write_report(results, args.out)
+    print(text)
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,178 @@
+"""The results as a Markdown report with the issue's targets checked, and a plot."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+TARGETS = {  # case prefix -> (what, limit)
+    "784-256-256-10": ("autograd_mini / numpy", 1.10),
+    "1024-2048-2048-10": ("autograd_mini / numpy", 1.10),
+    "2-16-16-1": ("autograd_mini / torch", 0.5),
+    "64-128-128-10": ("autograd_mini / torch", 0.8),
+}
+
+
+def _us(seconds: float) -> str:
+    return f"{seconds * 1e6:,.1f} µs" if seconds < 1e-2 else f"{seconds * 1e3:,.1f} ms"
+
+
+def _met(value: float | None, limit: float) -> str:
+    if value is None:
+        return "not measured"
+    return f"{'met' if value <= limit else 'NOT met'} ({value:.2f} ≤ {limit})"
+
+
+def mlp_table(rows: list[dict]) -> list[str]:
+    lines = [
+        "| step | ops | numpy (floor) | autograd_mini | torch | ÷ floor | ÷ torch | overhead/op "
+        "| peak memory ÷ floor | max weight diff |",
+        "|---|---|---|---|---|---|---|---|---|---|",
+    ]
+    for r in rows:
+        t = r["times"]
+        torch_time = t.get("torch")
+        cells = [
+            r["case"],
+            str(r["ops"]),
+            _us(t["numpy"]),
+            _us(t["autograd_mini"]),
+            _us(torch_time) if torch_time else "—",
+            f"{t['autograd_mini'] / t['numpy']:.2f}",
+            f"{t['autograd_mini'] / torch_time:.2f}" if torch_time else "—",
+            f"{r['overhead_us_per_op']:.1f} µs",
+            f"{r['memory']['autograd_mini'] / r['memory']['numpy']:.2f}",
+            f"{r['agreement']:.1e}",
+        ]
+        lines.append("| " + " | ".join(cells) + " |")
+    return lines
+
+
+def target_lines(results: dict) -> list[str]:
+    lines = []
+    by_case = {r["case"].split()[0]: r for r in results["mlp"]}
+    for case, (what, limit) in TARGETS.items():
+        r = by_case.get(case)
+        value = None
+        if r is not None:
+            t = r["times"]
+            denominator = t.get("numpy" if what.endswith("numpy") else "torch")
+            value = t["autograd_mini"] / denominator if denominator else None
+        lines.append(f"- `{case}` step, {what} ≤ {limit}: {_met(value, limit)}")
+    memory = [r["memory"]["autograd_mini"] / r["memory"]["numpy"] for r in results["mlp"]]
+    lines.append(
+        f"- peak memory of a step ≤ 1.3× the floor's: {_met(max(memory), 1.3)} (worst case)"
+    )
+    chains = [r for r in results["graphs"] if r["case"].startswith("chain")]
+    if chains and "torch" in chains[0]["times"]:
+        worst = max(r["times"]["autograd_mini"] / r["times"]["torch"] for r in chains)
+        lines.append(f"- chain, per op ≤ 0.8× torch's: {_met(worst, 0.8)} (worst of the chains)")
+    if len(chains) >= 2:
+        first, last = chains[0], chains[-1]
+        growth = (last["times"]["autograd_mini"] / last["ops"]) / (
+            first["times"]["autograd_mini"] / first["ops"]
+        )
+        lines.append(
+            f"- chain, cost per op at {last['ops']:,} ops ≤ 1.2× that at {first['ops']:,}: "
+            f"{_met(growth, 1.2)}"
+        )
+    return lines
+
+
+def write_report(results: dict, out: Path) -> str:
+    m = results["machine"]
+    lines = [
+        "# Benchmark results",
+        "",
+        "Written by `make bench` (`python -m benchmarks`). Every number in a table was measured in",
+        "the same run, engines taking turns; times are medians after warm-up; ratios are what",
+        "to read, since the machine is shared.",
+        "",
+        f"Machine: {m['cpus']} CPUs ({m['processor']}), Python {m['python']}, NumPy {m['numpy']}, "
+        f"BLAS {m['blas']} with {m['blas_threads']} threads, "
+        f"torch {m['torch'] or 'not installed'}, "
+        f"allocator: {m['allocator']}, OPENBLAS_CORETYPE {m['OPENBLAS_CORETYPE']}.",
+        "",
+        "## Targets",
+        "",
+        *target_lines(results),
+        "",
+        "## Training steps (forward, loss, backward, SGD update; float64)",
+        "",
+        "Hidden layers tanh; MSE for one output, softmax cross-entropy otherwise. `overhead/op` is",
+        "(autograd_mini − floor) ÷ the number of ops recorded per step. The last column is the",
+        "largest difference of the weights after one step of the floor and of autograd_mini.",
+        "",
+        *mlp_table(results["mlp"]),
+    ]
+    if results.get("mlp_keep_freed"):
+        lines += [
+            "",
+            "Again with an allocator that keeps freed memory (`GLIBC_TUNABLES=...trim_threshold"
+            "...:mmap_max=0`), in a separate process:",
+            "",
+            *mlp_table(results["mlp_keep_freed"]),
+        ]
+    lines += [
+        "",
+        "## Scalar-sized ops: the engine's own cost (forward + backward, garbage collector on)",
+        "",
+        "| graph | autograd_mini per op | torch per op | ÷ torch |",
+        "|---|---|---|---|",
+    ]
+    for r in results["graphs"]:
+        t, n = r["times"], r["ops"]
+        ours = t["autograd_mini"] / n
+        theirs = t.get("torch")
+        lines.append(
+            f"| {r['case']} | {ours * 1e6:.2f} µs | "
+            + (
+                f"{theirs / n * 1e6:.2f} µs | {t['autograd_mini'] / theirs:.2f} |"
+                if theirs
+                else "— | — |"
+            )
+        )
+    lines += [
+        "",
+        "## Finite differences against one backward pass",
+        "",
+        "Central differences need two forward passes per parameter; backprop needs one backward",
+        "pass. The ratio grows linearly with the parameter count (last column roughly constant).",
+        "",
+        "| parameters | backprop | finite differences | ratio | ratio ÷ parameters |",
+        "|---|---|---|---|---|",
+    ]
+    for r in results["finite_differences"]:
+        t = r["times"]
+        lines.append(
+            f"| {r['parameters']} | {_us(t['backprop'])} | {_us(t['finite differences'])} | "
+            f"{r['ratio']:.0f} | {r['ratio'] / r['parameters']:.2f} |"
+        )
+    text = "\n".join(lines) + "\n"
+    (out / "results.md").write_text(text, encoding="utf-8")
+    _plot(results, out / "step_times.png")
+    return text
+
+
+def _plot(results: dict, path: Path) -> None:
+    try:
+        import matplotlib
+
+        matplotlib.use("Agg")
+        import matplotlib.pyplot as plt
+    except ImportError:
+        return
+    rows = results["mlp"]
+    params = [
+        sum(a * b + b for a, b in zip(r["sizes"], r["sizes"][1:], strict=False)) for r in rows
+    ]
+    fig, ax = plt.subplots(figsize=(6, 4))
+    for engine in ("numpy", "autograd_mini", "torch"):
+        if all(engine in r["times"] for r in rows):
+            ax.loglog(params, [r["times"][engine] * 1e3 for r in rows], "o-", label=engine)
+    ax.set_xlabel("parameters")
+    ax.set_ylabel("time per training step (ms)")
+    ax.set_title("MLP training step, float64")
+    ax.legend()
+    fig.tight_layout()
+    fig.savefig(path, dpi=120)
+    plt.close(fig)
