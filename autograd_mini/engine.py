@@ -253,41 +253,51 @@ class Node:
         requires grad, or None (a constant, or a value that needs no gradient)."""
         if self.ans is None:
             return self.inputs
-        return tuple(_parent(a) for a in self.inputs)
+        parents = []
+        for a in self.inputs:
+            if isinstance(a, Value):
+                node = a._node
+                parents.append(node if node is not None else (a if a._requires_grad else None))
+            else:
+                parents.append(None)
+        return tuple(parents)
 
-    def release(self) -> None:
-        """Drop the saved values; keep the structure, so the arrays can be freed."""
+    def release(self, parents: tuple | None = None) -> None:
+        """Drop the saved values; keep the structure (`parents`, if already worked out), so that
+        the arrays can be freed."""
         if self.ans is not None:
-            self.inputs = self.parents
+            self.inputs = self.parents if parents is None else parents
             self.ans = None
-
-
-def _parent(a: Any) -> Node | Value | None:
-    if isinstance(a, Value):
-        return a._node if a._node is not None else (a if a._requires_grad else None)
-    return None
 
 
 def backward_order(root: Node) -> list[Node]:
     """The nodes behind `root` in the order backward() visits them: every node after all the
     nodes that consume its output (Kahn's algorithm, iterative)."""
+    return list(_schedule(root))
+
+
+def _schedule(root: Node) -> dict[Node, tuple]:
+    """{node: its parents}, in backward order (dicts keep insertion order). Each node's parents
+    are worked out once here; backpropagate() reuses them."""
+    parents_of: dict[Node, tuple] = {}
     consumers: dict[Node, int] = {root: 0}
     stack = [root]
-    while stack:
+    while stack:  # count, for every node, the nodes that consume its output
         node = stack.pop()
-        for parent in node.parents:
+        parents = parents_of[node] = node.parents
+        for parent in parents:
             if type(parent) is Node:
                 if parent in consumers:
                     consumers[parent] += 1
                 else:
                     consumers[parent] = 1
                     stack.append(parent)
-    order = []
+    order: dict[Node, tuple] = {}
     ready = [root]
-    while ready:
+    while ready:  # a node is ready once all its consumers have passed their adjoints on
         node = ready.pop()
-        order.append(node)
-        for parent in node.parents:
+        parents = order[node] = parents_of[node]
+        for parent in parents:
             if type(parent) is Node:
                 consumers[parent] -= 1
                 if consumers[parent] == 0:
@@ -314,11 +324,11 @@ def backpropagate(
     if root._node is None:
         leaves[id(root)] = [root, seed, False]
         return _finish_leaves(leaves, cls, create_graph)
-    order = backward_order(root._node)
+    schedule = _schedule(root._node)
     pending: dict[Node, Any] = {root._node: seed}
     anomaly = _Mode.detect_anomaly
     with set_grad_enabled(create_graph):
-        for node in order:
+        for node, parents in schedule.items():
             g = pending.pop(node)
             if node.hooks is not None:
                 g = _run_hooks(node.hooks, g, cls, create_graph)
@@ -337,14 +347,9 @@ def backpropagate(
             else:
                 ans = node.ans
                 inputs = [a.data if isinstance(a, Value) else a for a in inputs]
-            for i, x in enumerate(node.inputs):
-                if not isinstance(x, Value):
-                    continue
-                parent = x._node
+            for i, parent in enumerate(parents):
                 if parent is None:
-                    if not x._requires_grad:
-                        continue
-                    parent = x
+                    continue
                 gi = node.primitive.vjp(i, g, ans, inputs, node.params)
                 shape = node.inputs[i].data.shape
                 if gi.shape != shape:
@@ -362,7 +367,7 @@ def backpropagate(
                         entry[1] = entry[1] + gi
                         entry[2] = True
             if not retain_graph:
-                node.release()
+                node.release(parents)
     return _finish_leaves(leaves, cls, create_graph)
 
 
