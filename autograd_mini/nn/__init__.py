@@ -1,0 +1,59 @@
+"""Neural networks: Module, Linear, activations, Sequential, MLP, losses and initialisers.
+For example:
+
+    import autograd_mini.nn as nn
+    model = nn.MLP([3, 3, 3, 1], activation="sigmoid", output_activation="sigmoid")
+    loss = nn.half_sum_squared_error(model(x), target)
+"""
+
+from . import functional, init
+from .activations import Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
+from .layers import Linear
+from .losses import (
+    BCELoss,
+    BCEWithLogitsLoss,
+    CrossEntropyLoss,
+    HalfSumSquaredError,
+    MSELoss,
+    NLLLoss,
+    binary_cross_entropy,
+    binary_cross_entropy_with_logits,
+    cross_entropy,
+    half_sum_squared_error,
+    mse_loss,
+    nll_loss,
+)
+from .mlp import MLP, Trace
+from .module import Module, ModuleList, Parameter, ParameterList, Sequential
+
+__all__ = [
+    "BCELoss",
+    "BCEWithLogitsLoss",
+    "CrossEntropyLoss",
+    "HalfSumSquaredError",
+    "Identity",
+    "LeakyReLU",
+    "Linear",
+    "LogSoftmax",
+    "MLP",
+    "MSELoss",
+    "Module",
+    "ModuleList",
+    "NLLLoss",
+    "Parameter",
+    "ParameterList",
+    "ReLU",
+    "Sequential",
+    "Sigmoid",
+    "Softmax",
+    "Tanh",
+    "Trace",
+    "binary_cross_entropy",
+    "binary_cross_entropy_with_logits",
+    "cross_entropy",
+    "functional",
+    "half_sum_squared_error",
+    "init",
+    "mse_loss",
+    "nll_loss",
+]

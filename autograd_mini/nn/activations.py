@@ -1,0 +1,84 @@
+"""Activations φ as modules, for Sequential and MLP. The functions themselves are Tensor ops
+(ops.py holds their derivatives); each module here only calls one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..tensor import Tensor, as_tensor
+from .module import Module
+
+
+class Identity(Module):
+    """φ(z) = z: returns its input itself."""
+
+    def forward(self, x: Any) -> Any:
+        return x
+
+
+class Sigmoid(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).sigmoid()
+
+
+class Tanh(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).tanh()
+
+
+class ReLU(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).relu()
+
+
+class LeakyReLU(Module):
+    def __init__(self, negative_slope: float = 0.01) -> None:
+        super().__init__()
+        self.negative_slope = negative_slope
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).leaky_relu(self.negative_slope)
+
+    def extra_repr(self) -> str:
+        return f"negative_slope={self.negative_slope}"
+
+
+class Softmax(Module):
+    def __init__(self, axis: int = -1) -> None:
+        super().__init__()
+        self.axis = axis
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).softmax(axis=self.axis)
+
+    def extra_repr(self) -> str:
+        return f"axis={self.axis}"
+
+
+class LogSoftmax(Softmax):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).log_softmax(axis=self.axis)
+
+
+ACTIVATIONS: dict[str, type[Module]] = {
+    "identity": Identity,
+    "linear": Identity,
+    "sigmoid": Sigmoid,
+    "tanh": Tanh,
+    "relu": ReLU,
+    "leaky_relu": LeakyReLU,
+    "softmax": Softmax,
+}
+
+
+def activation(spec: str | Module | None) -> Module:
+    """The activation module for a name ("tanh", "sigmoid", ...), a module, or None (identity)."""
+    if spec is None:
+        return Identity()
+    if isinstance(spec, Module):
+        return spec
+    if isinstance(spec, str) and spec.lower() in ACTIVATIONS:
+        return ACTIVATIONS[spec.lower()]()
+    raise ValueError(
+        f"unknown activation {spec!r}; give a Module or one of {', '.join(ACTIVATIONS)}"
+    )

@@ -1,0 +1,305 @@
+"""What is a module? An object whose Parameters and sub-modules are found through its attributes.
+
+Assigning `self.weight = Parameter(...)` or `self.fc = Linear(...)` is all it takes to register
+them: `named_parameters()` walks the attributes in the order they were set, as PyTorch does. A
+list of modules (`self.layers = [Linear(...), ...]`) becomes a `ModuleList`, a list of
+parameters a `ParameterList`, so that `model.layers[1].weight` is registered as
+`layers.1.weight`.
+
+Names follow the tree: each module knows its dotted path (`_name`, "" for the root) and each
+parameter tensor carries its own in `tensor.name`, re-prefixed whenever a module is assigned
+into a parent. Graph drawings read both, and `__call__` records the forward pass inside
+`engine.scope(self)` so that every node knows which modules it belongs to.
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict
+from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, NamedTuple
+
+import numpy as np
+
+from .. import engine
+from ..tensor import Tensor
+
+
+class Parameter(Tensor):
+    """A Tensor that a Module registers as trainable: a leaf with requires_grad=True."""
+
+    __slots__ = ()
+
+    def __init__(self, data: Any, requires_grad: bool = True, name: str | None = None) -> None:
+        super().__init__(data, requires_grad=requires_grad, name=name)
+
+    @classmethod
+    def _from_op(cls, data: np.ndarray, node: engine.Node | None) -> Tensor:
+        # Op results and gradients computed from a parameter are plain tensors, as in PyTorch.
+        return Tensor._from_op(data, node)
+
+    def __repr__(self) -> str:
+        return "Parameter containing:\n" + super().__repr__()
+
+
+class IncompatibleKeys(NamedTuple):
+    missing_keys: list[str]
+    unexpected_keys: list[str]
+
+
+def _join(prefix: str, name: str) -> str:
+    return f"{prefix}.{name}" if prefix else name
+
+
+class Module:
+    """Base class of layers and models: subclass it, set parameters and sub-modules as
+    attributes in `__init__`, and write `forward`. Calling `super().__init__()` is optional."""
+
+    training: bool = True
+    _name: str = ""  # dotted path from the root module; "" for the root
+
+    def __init__(self) -> None:
+        self.training = True
+
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        raise NotImplementedError(f"{type(self).__name__} must define forward()")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        with engine.scope(self):
+            return self.forward(*args, **kwargs)
+
+    # --- registration by attribute -------------------------------------------------------------
+
+    def __setattr__(self, key: str, value: Any) -> None:
+        if isinstance(value, (list, tuple)):
+            value = _as_container(value, f"{type(self).__name__}.{key}")
+        object.__setattr__(self, key, value)
+        if isinstance(value, Module):
+            value._rename(_join(self._name, key))
+        elif isinstance(value, Parameter):
+            value.name = _join(self._name, key)
+
+    def _own(self) -> Iterator[tuple[str, Parameter | Module]]:
+        """This module's direct parameters and sub-modules, in the order they were assigned."""
+        for key, value in vars(self).items():
+            if isinstance(value, (Parameter, Module)):
+                yield key, value
+
+    def _rename(self, name: str) -> None:
+        object.__setattr__(self, "_name", name)
+        for key, value in self._own():
+            if isinstance(value, Module):
+                value._rename(_join(name, key))
+            else:
+                value.name = _join(name, key)
+
+    # --- walking the tree ------------------------------------------------------------------------
+
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        for key, value in self._own():
+            if isinstance(value, Module):
+                yield key, value
+
+    def children(self) -> Iterator[Module]:
+        for _, module in self.named_children():
+            yield module
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """Every module of the tree once, this one first (depth-first, in assignment order)."""
+        seen: set[int] = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, module = stack.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            yield name, module
+            children = [(_join(name, k), m) for k, m in module.named_children()]
+            stack.extend(reversed(children))
+
+    def modules(self) -> Iterator[Module]:
+        for _, module in self.named_modules():
+            yield module
+
+    def named_parameters(self, prefix: str = "") -> Iterator[tuple[str, Parameter]]:
+        """(dotted name, parameter) pairs, e.g. ("layers.1.weight", W); shared ones once."""
+        seen: set[int] = set()
+        for module_name, module in self.named_modules(prefix):
+            for key, value in module._own():
+                if isinstance(value, Parameter) and id(value) not in seen:
+                    seen.add(id(value))
+                    yield _join(module_name, key), value
+
+    def parameters(self) -> Iterator[Parameter]:
+        for _, p in self.named_parameters():
+            yield p
+
+    # --- training state --------------------------------------------------------------------------
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to None (as PyTorch's set_to_none=True)."""
+        for p in self.parameters():
+            p.grad = None
+
+    def train(self, mode: bool = True) -> Module:
+        for module in self.modules():
+            module.training = bool(mode)
+        return self
+
+    def eval(self) -> Module:
+        return self.train(False)
+
+    # --- saving ----------------------------------------------------------------------------------
+
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """Parameter name → a copy of its array, in registration order."""
+        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+
+    def load_state_dict(
+        self, state_dict: Mapping[str, Any], strict: bool = True
+    ) -> IncompatibleKeys:
+        """Copy arrays into the parameters in place (same array objects). Every problem is
+        reported in one ValueError: missing names and unexpected names (unless strict=False)
+        and shape mismatches (always)."""
+        own = dict(self.named_parameters())
+        missing = [name for name in own if name not in state_dict]
+        unexpected = [name for name in state_dict if name not in own]
+        arrays = {name: np.asarray(getattr(v, "data", v)) for name, v in state_dict.items()}
+        problems = [
+            f"{name}: shape {arrays[name].shape} in the state dict, {p.shape} in the model"
+            for name, p in own.items()
+            if name in arrays and arrays[name].shape != p.shape
+        ]
+        problems += [
+            f"{name}: {arrays[name].dtype} data cannot be loaded into a {p.dtype} parameter"
+            for name, p in own.items()
+            if name in arrays and arrays[name].dtype.kind not in "biuf"
+        ]
+        if strict:
+            problems += [f"missing: {name}" for name in missing]
+            problems += [f"unexpected: {name}" for name in unexpected]
+        if problems:
+            raise ValueError(
+                f"load_state_dict: the state dict does not fit {type(self).__name__}:\n  "
+                + "\n  ".join(problems)
+            )
+        for name, p in own.items():
+            if name in arrays:
+                p.data[...] = arrays[name]
+        return IncompatibleKeys(missing, unexpected)
+
+    # --- printing --------------------------------------------------------------------------------
+
+    def extra_repr(self) -> str:
+        """The settings shown between the parentheses of repr, e.g. `in_features=3, ...`."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = [f"({k}): {child!r}".replace("\n", "\n  ") for k, child in self.named_children()]
+        head = f"{type(self).__name__}({self.extra_repr()}"
+        if not lines:
+            return head + ")"
+        return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _as_container(items: list | tuple, where: str) -> Any:
+    """A list of modules becomes a ModuleList, of parameters a ParameterList; others stay."""
+    if not items:
+        return items
+    if all(isinstance(v, Module) for v in items):
+        return ModuleList(items)
+    if all(isinstance(v, Parameter) for v in items):
+        return ParameterList(items)
+    if any(isinstance(v, (Module, Parameter)) for v in items):
+        raise TypeError(
+            f"{where}: a list that holds Modules or Parameters must hold only Modules or only "
+            "Parameters, so that each one is registered; split it into two attributes"
+        )
+    return items
+
+
+class _ListMixin:
+    """The list behaviour shared by ModuleList and ParameterList: items named "0", "1", ..."""
+
+    _items: list
+
+    def _own(self) -> Iterator[tuple[str, Any]]:
+        return ((str(i), v) for i, v in enumerate(self._items))
+
+    def _adopt(self, index: int, value: Any) -> None:
+        name = _join(self._name, str(index))  # type: ignore[attr-defined]
+        if isinstance(value, Module):
+            value._rename(name)
+        else:
+            value.name = name
+
+    def append(self, value: Any) -> Any:
+        self._items.append(self._check(value))
+        self._adopt(len(self._items) - 1, value)
+        return self
+
+    def extend(self, values: Iterable[Any]) -> Any:
+        for value in values:
+            self.append(value)
+        return self
+
+    def __getitem__(self, index: int | slice) -> Any:
+        return self._items[index]  # a slice gives a plain list: the items keep their names
+
+    def __setitem__(self, index: int, value: Any) -> None:
+        self._items[index] = self._check(value)
+        self._adopt(index % len(self._items), value)
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[Any]:
+        return iter(self._items)
+
+    def _check(self, value: Any) -> Any:
+        raise NotImplementedError
+
+
+class ModuleList(_ListMixin, Module):
+    """A list of modules, registered as `0`, `1`, ... (what `self.layers = [...]` becomes)."""
+
+    def __init__(self, modules: Iterable[Module] = ()) -> None:
+        super().__init__()
+        self._items = []
+        self.extend(modules)
+
+    def _check(self, value: Any) -> Module:
+        if not isinstance(value, Module):
+            raise TypeError(f"{type(self).__name__} holds Modules, got {type(value).__name__}")
+        return value
+
+
+class ParameterList(_ListMixin, Module):
+    """A list of parameters, registered as `0`, `1`, ..."""
+
+    def __init__(self, parameters: Iterable[Parameter] = ()) -> None:
+        super().__init__()
+        self._items = []
+        self.extend(parameters)
+
+    def _check(self, value: Any) -> Parameter:
+        if not isinstance(value, Parameter):
+            raise TypeError(f"ParameterList holds Parameters, got {type(value).__name__}")
+        return value
+
+    def extra_repr(self) -> str:
+        return ", ".join(f"({i}): {p.dtype} {p.shape}" for i, p in enumerate(self._items))
+
+    def __repr__(self) -> str:
+        return f"ParameterList({self.extra_repr()})"
+
+
+class Sequential(ModuleList):
+    """Modules applied one after the other: `Sequential(Linear(2, 4), Tanh(), Linear(4, 1))`."""
+
+    def __init__(self, *modules: Module) -> None:
+        super().__init__(modules)
+
+    def forward(self, x: Any) -> Any:
+        for module in self._items:
+            x = module(x)
+        return x

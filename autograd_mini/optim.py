@@ -1,0 +1,203 @@
+"""Optimisers: how a gradient becomes a step. The update rules are PyTorch's, line for line
+(`torch.optim.SGD`, `Adam`, `AdamW`), so that both give the same trajectory from the same
+weights.
+
+Each step runs on the raw arrays, in place (`p.data` stays the same array object, so nothing
+that holds the parameter has to be told), records no graph, and skips parameters whose
+`.grad` is None. As in PyTorch, `params` may also be a list of dicts ("parameter groups"), each
+with its own settings: `SGD([{"params": a}, {"params": b, "lr": 0.1}], lr=0.01)`.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from typing import Any
+
+import numpy as np
+
+from .engine import no_grad
+from .tensor import Tensor
+
+
+class Optimizer:
+    """Holds the parameter groups and the per-parameter state; subclasses write `_update`."""
+
+    def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
+        if isinstance(params, Tensor):
+            raise TypeError(
+                f"{type(self).__name__}: params must be an iterable of tensors (e.g. "
+                "model.parameters() or [w, b]), got a single Tensor"
+            )
+        groups = list(params)
+        if not groups:
+            raise ValueError(f"{type(self).__name__}: got an empty parameter list")
+        if not isinstance(groups[0], dict):
+            groups = [{"params": groups}]
+        self.defaults = defaults
+        self.param_groups: list[dict[str, Any]] = []
+        self.state: dict[Tensor, dict[str, Any]] = {}  # Tensors hash by identity
+        for group in groups:
+            self.add_param_group(group)
+
+    def add_param_group(self, group: dict[str, Any]) -> None:
+        params = group["params"]
+        params = [params] if isinstance(params, Tensor) else list(params)
+        for p in params:
+            if not isinstance(p, Tensor):
+                raise TypeError(f"{type(self).__name__}: can optimise Tensors only, got {p!r}")
+            if not p.is_leaf:
+                raise ValueError(
+                    f"{type(self).__name__}: can't optimise a non-leaf tensor (an op's output)"
+                )
+        seen = {id(p) for g in self.param_groups for p in g["params"]}
+        if any(id(p) in seen for p in params):
+            raise ValueError(f"{type(self).__name__}: a parameter appears in two groups")
+        settings = {**self.defaults, **{k: v for k, v in group.items() if k != "params"}}
+        self._validate(settings)
+        self.param_groups.append({"params": params, **settings})
+
+    def zero_grad(self) -> None:
+        """Reset every parameter's gradient to None (PyTorch's default, set_to_none=True)."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                p.grad = None
+
+    @no_grad()
+    def step(self) -> None:
+        """Update every parameter that has a gradient, in place."""
+        for group in self.param_groups:
+            for p in group["params"]:
+                if p.grad is not None:
+                    grad = np.asarray(p.grad.data, dtype=p.data.dtype)
+                    self._update(p.data, grad, self.state.setdefault(p, {}), group)
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        raise NotImplementedError
+
+    def _validate(self, settings: dict[str, Any]) -> None:
+        for key in ("lr", "momentum", "dampening", "weight_decay", "eps"):
+            if key in settings and not settings[key] >= 0.0:
+                raise ValueError(f"{type(self).__name__}: {key} must be >= 0, got {settings[key]}")
+
+    def __repr__(self) -> str:
+        lines = [f"{type(self).__name__} ("]
+        for i, group in enumerate(self.param_groups):
+            lines.append(f"Parameter Group {i}")
+            lines += [f"    {k}: {v}" for k, v in group.items() if k != "params"]
+        return "\n".join(lines) + "\n)"
+
+
+class SGD(Optimizer):
+    """Stochastic gradient descent, as torch.optim.SGD:
+
+        g ← g + weight_decay · p
+        b ← g on the first step, then b ← momentum · b + (1 − dampening) · g
+        g ← g + momentum · b (nesterov) or g ← b
+        p ← p − lr · g
+
+    Nesterov momentum needs momentum > 0 and dampening = 0.
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float,
+        momentum: float = 0.0,
+        dampening: float = 0.0,
+        weight_decay: float = 0.0,
+        nesterov: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay)
+        super().__init__(params, {**defaults, "nesterov": nesterov})
+
+    def _validate(self, settings: dict[str, Any]) -> None:
+        super()._validate(settings)
+        if settings["nesterov"] and (settings["momentum"] <= 0 or settings["dampening"] != 0):
+            raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        momentum = group["momentum"]
+        if momentum:
+            buf = state.get("momentum_buffer")
+            if buf is None:
+                buf = state["momentum_buffer"] = grad.copy()
+            else:
+                buf *= momentum
+                buf += (1 - group["dampening"]) * grad
+            grad = grad + momentum * buf if group["nesterov"] else buf
+        param -= group["lr"] * grad
+
+
+class Adam(Optimizer):
+    """Adam (Kingma & Ba), as torch.optim.Adam, at step t:
+
+        g ← g + weight_decay · p                  (L2 penalty; AdamW decays p instead)
+        m ← β₁ m + (1 − β₁) g,   v ← β₂ v + (1 − β₂) g²
+        p ← p − lr / (1 − β₁ᵗ) · m / (√v / √(1 − β₂ᵗ) + eps)
+
+    With amsgrad=True, the running maximum of v is used in place of v.
+    """
+
+    decoupled_weight_decay = False
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        amsgrad: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
+        super().__init__(params, {**defaults, "amsgrad": amsgrad})
+
+    def _validate(self, settings: dict[str, Any]) -> None:
+        super()._validate(settings)
+        if len(settings["betas"]) != 2 or not all(0.0 <= b < 1.0 for b in settings["betas"]):
+            raise ValueError(
+                f"{type(self).__name__}: betas must be two numbers in [0, 1), "
+                f"got {settings['betas']}"
+            )
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]
+        if decay and self.decoupled_weight_decay:
+            param *= 1 - lr * decay
+        elif decay:
+            grad = grad + decay * param
+        if not state:
+            state.update(step=0, exp_avg=np.zeros_like(param), exp_avg_sq=np.zeros_like(param))
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(param)
+        state["step"] += 1
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m += (1 - beta1) * (grad - m)  # = β₁ m + (1 − β₁) g, as torch's lerp
+        v *= beta2
+        v += (1 - beta2) * grad * grad
+        if group["amsgrad"]:
+            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        step_size = lr / (1 - beta1 ** state["step"])
+        denom = np.sqrt(v) / math.sqrt(1 - beta2 ** state["step"]) + group["eps"]
+        param -= step_size * m / denom
+
+
+class AdamW(Adam):
+    """Adam with decoupled weight decay (Loshchilov & Hutter), as torch.optim.AdamW: the
+    parameter is shrunk by (1 − lr · weight_decay) before the Adam step."""
+
+    decoupled_weight_decay = True
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 1e-2,
+        amsgrad: bool = False,
+    ) -> None:
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
