@@ -1,5 +1,6 @@
 """autograd_mini: a minimal reverse-mode automatic differentiation engine on NumPy."""
 
+from . import engine, manual, nn, ops, optim, training
 from .engine import (
     detect_anomaly,
     enable_grad,
@@ -7,8 +8,10 @@ from .engine import (
     no_grad,
     set_grad_enabled,
 )
+from .explain import explain
 from .functional import grad, hessian, hvp, jacobian, value_and_grad
 from .gradcheck import gradcheck, gradgradcheck
+from .serialization import load, save
 from .tensor import (
     Tensor,
     abs,
