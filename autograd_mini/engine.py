@@ -66,11 +66,22 @@ class scope(ContextDecorator):  # noqa: N801 - used like a function
         self.owner = owner
 
     def __enter__(self) -> None:
-        self.previous = _Mode.scope
-        _Mode.scope = (*self.previous, self.owner)
+        self.previous = enter_scope(self.owner)
 
     def __exit__(self, *exc: object) -> None:
         _Mode.scope = self.previous
+
+
+def enter_scope(owner: Any) -> tuple:
+    """Open a scope for `owner` and return the one to restore with `exit_scope` (the
+    allocation-light form of `scope`, for the hot path of Module.__call__)."""
+    previous = _Mode.scope
+    _Mode.scope = (*previous, owner)
+    return previous
+
+
+def exit_scope(previous: tuple) -> None:
+    _Mode.scope = previous
 
 
 def is_grad_enabled() -> bool:
@@ -179,12 +190,15 @@ class Primitive:
     def __call__(self, *args: Any, **params: Any) -> Any:
         cls = None
         needs_grad = False
-        raw = list(args)
-        for i, a in enumerate(args):
+        raw = []
+        for a in args:
             if isinstance(a, Value):
                 cls = type(a)
-                raw[i] = a.data
-                needs_grad = needs_grad or a._requires_grad
+                raw.append(a.data)
+                if a._requires_grad:
+                    needs_grad = True
+            else:
+                raw.append(a)
         if cls is None:
             return self.forward(*args, **params)
         try:

@@ -1,7 +1,7 @@
 """`python -m benchmarks`: every case side by side in one run, reported as ratios.
 
-Engines are timed round-robin (one repeat of each in turn, after warm-up) so that a noisy
-neighbour on a shared machine slows all of them alike; each time is a median over repeats.
+Engines are timed round-robin (a block of calls of each in turn, after warm-up) so that a
+noisy neighbour on a shared machine slows all of them alike; each time is a median.
 Writes benchmarks/results.md and benchmarks/step_times.png (with --out DIR: there instead).
 """
 
@@ -35,16 +35,24 @@ QUICK_MLP_CASES = [([2, 4, 1], 4), ([8, 8, 3], 4)]
 KEEP_FREED_MEMORY = "glibc.malloc.trim_threshold=4294967295:glibc.malloc.mmap_max=0"
 
 
-def timed_round_robin(runs: dict[str, Callable[[], None]], repeats: int, warmup: int = 1):
+def timed_round_robin(
+    runs: dict[str, Callable[[], None]], repeats: int, warmup: int = 1, block: int = 10
+):
+    """Median time of each run. Engines take turns in blocks of `block` calls, so that all see
+    the same machine; within a block each call is timed, and the first call after a switch
+    (when the previous engine's threads may still be spinning) is not counted."""
     for _ in range(warmup):
         for run in runs.values():
             run()
     times: dict[str, list[float]] = {name: [] for name in runs}
-    for _ in range(repeats):
+    rounds = max(1, -(-repeats // block))
+    for _ in range(rounds):
         for name, run in runs.items():
-            start = time.perf_counter()
-            run()
-            times[name].append(time.perf_counter() - start)
+            run()  # settle after the switch
+            for _ in range(min(block, repeats)):
+                start = time.perf_counter()
+                run()
+                times[name].append(time.perf_counter() - start)
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 

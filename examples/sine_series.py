@@ -23,16 +23,8 @@ import numpy as np
 import autograd_mini as am
 import autograd_mini.nn as nn
 import autograd_mini.optim as optim
+from autograd_mini.datasets import noisy_sine_windows
 from autograd_mini.training import fit
-
-
-def noisy_sine_windows(n_points: int, window: int, noise: float, rng: np.random.Generator):
-    """Windows (n, window) of a noisy sine with a period of 25 steps, and the next value
-    (n, 1) after each window."""
-    t = np.arange(n_points)
-    series = np.sin(2 * np.pi * t / 25) + rng.normal(0.0, noise, n_points)
-    windows = np.lib.stride_tricks.sliding_window_view(series[:-1], window)
-    return windows.copy(), series[window:, None]
 
 
 def summed_error_gradients(model: nn.Module, x: np.ndarray, t: np.ndarray) -> dict:

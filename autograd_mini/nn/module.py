@@ -64,8 +64,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        with engine.scope(self):
+        outer = engine.enter_scope(self)  # nodes recorded in forward belong to this module
+        try:
             return self.forward(*args, **kwargs)
+        finally:
+            engine.exit_scope(outer)
 
     # --- registration by attribute -------------------------------------------------------------
 
