@@ -1,0 +1,372 @@
+"""How a graph is drawn: tensors as boxes (name, shape, value, adjoint), ops as small ovals with
+their symbol, edges in the direction of the forward pass, and modules as clusters or as one box
+per module call.
+
+Every DOT name is a number given in one traversal order (`t3`, `o4`, `m5`), never an id(), so the
+same graph always gives the same DOT, byte for byte.
+"""
+
+from __future__ import annotations
+
+import html
+import textwrap
+from dataclasses import dataclass, field
+from itertools import pairwise
+from typing import Any
+
+import graphviz
+
+from ..engine import Value
+from . import backend
+from . import rules as table  # `rules` is also draw()'s option
+from .summary import layer_of, shape_text, summarize, superscript
+from .walk import OpView, TensorView, walk
+
+GRAPH = {"rankdir": "LR", "fontname": "Helvetica", "fontsize": "10", "nodesep": "0.25",
+         "ranksep": "0.35", "labelloc": "b", "labeljust": "l"}  # fmt: skip
+NODE = {"fontname": "Helvetica", "fontsize": "10"}
+EDGE = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7", "color": "#555555"}
+COLORS = {
+    "leaf": "#d6e4f0",  # a tensor the user made: inputs, parameters
+    "output": "#eeeeee",  # an op's result
+    "constant": "#f7f7f7",  # a tensor that needs no gradient
+    "adjoint": "#b03a2e",
+    "delta": "#fff2cc",  # a pre-activation zˡ, whose adjoint is δˡ
+    "delta_border": "#b45f06",
+    "op": "#e8e8e8",
+    "module": "#e3efe3",
+    "muted": "#777777",
+}
+ORDER_NOTE = "Numbers: the step of the backward pass at which each adjoint became final."
+DELTA_NOTE = "δˡ = ∂E/∂zˡ is the adjoint of the pre-activation zˡ; E is the output drawn."
+
+
+class Drawing(graphviz.Digraph):
+    """What draw() returns: a graphviz.Digraph that shows itself in Jupyter with whichever
+    renderer is installed (the system `dot` or graphviz-pure), not only the system `dot`."""
+
+    def _repr_image_svg_xml(self) -> str:
+        return backend.pipe(self.source, "svg").decode("utf-8")
+
+    def _repr_image_png(self) -> bytes:
+        return backend.pipe(self.source, "png")
+
+    def _repr_image_jpeg(self) -> bytes:
+        return backend.pipe(self.source, "jpeg")
+
+    def _repr_svg_(self) -> str:
+        return self._repr_image_svg_xml()
+
+
+@dataclass
+class _Options:
+    values: bool
+    adjoints: bool
+    shapes: bool
+    rules: bool
+    order: bool
+    precision: int
+
+
+@dataclass(eq=False)
+class _Unit:
+    """One box between tensors: an op, or (collapsed) every op of one module call."""
+
+    kind: str  # "op" or "module"
+    ops: list[OpView]
+    path: tuple  # the clusters it is drawn in, outermost first
+    inputs: list[tuple[TensorView, str | None]] = field(default_factory=list)  # (tensor, label)
+    outputs: list[TensorView] = field(default_factory=list)
+
+
+def draw(
+    root: Value,
+    *,
+    values: bool = True,
+    adjoints: bool = True,
+    shapes: bool = True,
+    rules: bool = False,
+    order: bool = False,
+    collapse: str | None = None,
+    cluster: bool = True,
+    gradient: Any = None,
+    precision: int = 4,
+    rankdir: str = "LR",
+) -> Drawing:
+    """The computation graph behind `root` as a graphviz.Digraph (no renderer needed).
+
+    values, adjoints, shapes: what tensor boxes show. Adjoints are ∂root/∂(each tensor), from a
+    backward pass of draw's own: no `.grad` changes, no hook runs and the graph stays usable.
+    After a plain `backward()` released the graph, what is still known is shown (leaf values and
+    `.grad`, retained grads). A non-scalar root is seeded with ones unless `gradient` is given.
+    rules: each op's derivative rule as a caption. order: the backward step of each adjoint.
+    cluster: one cluster per module (from `node.scope`). collapse="modules": one box per call of
+    a module that calls no other module, e.g. each Linear of an MLP.
+    precision: significant digits of the numbers shown.
+    """
+    if collapse not in (None, "modules"):
+        raise ValueError(f"draw: collapse must be None or 'modules', got {collapse!r}")
+    view = walk(root, gradient)
+    options = _Options(values, adjoints, shapes, rules, order, precision)
+    units = _units(view.ops, collapse == "modules", cluster)
+
+    names: dict[int, str] = {}  # id(view object) -> DOT name, while building only
+    nodes: list[tuple[str, dict[str, str], tuple | None]] = []  # (name, attributes, clusters)
+    edges: list[tuple[str, str, str | None]] = []
+    users: dict[str, tuple[TensorView, list[_Unit]]] = {}  # tensors placed by their users
+
+    def name(obj: object, prefix: str, attributes: dict[str, str], path: tuple | None) -> str:
+        if id(obj) not in names:
+            names[id(obj)] = f"{prefix}{len(nodes)}"
+            nodes.append((names[id(obj)], attributes, path))
+        return names[id(obj)]
+
+    # a tensor is drawn beside the box that made it; the others where their users are
+    homes = {id(out): unit.path for unit in units for out in unit.outputs}
+
+    def tensor(t: TensorView) -> str:
+        return name(t, "t", _tensor_node(t, t is view.root, options), homes.get(id(t)))
+
+    if not units:
+        homes[id(view.root)] = ()
+        tensor(view.root)
+    for unit in units:
+        tails = [(tensor(t), t, label) for t, label in unit.inputs]
+        head = name(unit, "o" if unit.kind == "op" else "m", _unit_node(unit, options), unit.path)
+        for tail, t, label in tails:
+            edges.append((tail, head, label))
+            users.setdefault(tail, (t, []))[1].append(unit)
+        for out in unit.outputs:
+            edges.append((head, tensor(out), None))
+
+    graph = Drawing(
+        "autograd",
+        graph_attr={**GRAPH, "rankdir": rankdir},
+        node_attr=NODE,
+        edge_attr=EDGE,
+    )
+    caption = _caption(view.notes, options, any(layer_of(t.name) for t in view.tensors))
+    if caption:
+        graph.attr(label=caption)
+    placed = [(n, a, path if path is not None else _home(*users[n])) for n, a, path in nodes]
+    _emit(graph, placed, _scopes(units))
+    for tail, head, label in edges:
+        graph.edge(tail, head, **({"label": label} if label else {}))
+    return graph
+
+
+# --- which boxes there are -------------------------------------------------------------------
+
+
+def _units(ops: list[OpView], collapse: bool, cluster: bool) -> list[_Unit]:
+    calls = _innermost_calls(ops) if collapse else {}
+    units: list[_Unit] = []
+    by_call: dict[int, _Unit] = {}
+    for op in ops:
+        call = calls.get(id(op))
+        if call is None:
+            path = _path(op.scope) if cluster else ()
+            inputs = [(t, table.argument(op.name, i) if len(op.inputs) > 1 else None)
+                      for i, t in enumerate(op.inputs)]  # fmt: skip
+            units.append(_Unit("op", [op], path, inputs, [op.output]))
+        elif call in by_call:
+            by_call[call].ops.append(op)
+        else:
+            by_call[call] = _Unit("module", [op], _path(op.scope[:-1]) if cluster else ())
+            units.append(by_call[call])
+    for unit in by_call.values():
+        _connect(unit)
+    return units
+
+
+def _innermost_calls(ops: list[OpView]) -> dict[int, int]:
+    """{id(op): its module call} for ops recorded by a module that called no other module.
+    A call is told apart by its scope tuple: the engine makes a new one on each call."""
+    outer = {_ids(op.scope[:k]) for op in ops for k in range(1, len(op.scope))}
+    return {id(op): id(op.scope) for op in ops if op.scope and _ids(op.scope) not in outer}
+
+
+def _connect(unit: _Unit) -> None:
+    """A module box's inputs are the tensors its ops use but did not make (numbers hidden); its
+    outputs are the tensors it made that something outside uses."""
+    inside = set(map(id, unit.ops))
+    seen: set[int] = set()
+    for op in unit.ops:
+        for t in op.inputs:
+            outside = t.producer is None or id(t.producer) not in inside
+            if outside and t.kind not in ("constant", "released") and id(t) not in seen:
+                seen.add(id(t))
+                unit.inputs.append((t, None))
+        out = op.output
+        if not out.consumers or any(id(c) not in inside for c in out.consumers):
+            unit.outputs.append(out)
+
+
+def _ids(scope: tuple) -> tuple[int, ...]:
+    return tuple(id(m) for m in scope)
+
+
+def _path(scope: tuple) -> tuple:
+    """The clusters of a scope, outermost first: one per module (several calls of one module
+    share its cluster)."""
+    return tuple(_ids(scope[: k + 1]) for k in range(len(scope)))
+
+
+def _scopes(units: list[_Unit]) -> dict[tuple, Any]:
+    """{cluster key: its module}."""
+    modules = {}
+    for unit in units:
+        for op in unit.ops:
+            for k in range(len(op.scope)):
+                modules.setdefault(_ids(op.scope[: k + 1]), op.scope[k])
+    return modules
+
+
+def _home(t: TensorView, units: list[_Unit]) -> tuple:
+    """The clusters of a tensor no box made: a number sits beside the op using it; a leaf in the
+    innermost cluster its users share, but no deeper than the module that holds it as an
+    attribute (a layer's weight), so that the network's input stays outside the network."""
+    shared = _common_prefix([unit.path for unit in units])
+    if t.tensor is None:
+        return shared
+    depth = max(
+        (k + 1 for unit in units for op in unit.ops if t in op.inputs
+         for k, module in enumerate(op.scope) if _holds(module, t.tensor)),
+        default=0,
+    )  # fmt: skip
+    return shared[:depth]
+
+
+def _holds(module: Any, x: Value) -> bool:
+    return any(v is x for v in getattr(module, "__dict__", {}).values())
+
+
+def _common_prefix(paths: list[tuple]) -> tuple:
+    first = paths[0]
+    n = 0
+    while n < len(first) and all(len(p) > n and p[n] == first[n] for p in paths):
+        n += 1
+    return first[:n]
+
+
+def _emit(graph: graphviz.Digraph, nodes: list, modules: dict[tuple, Any]) -> None:
+    """Write nodes into nested clusters, numbered in order of first use."""
+    clusters: dict[tuple, graphviz.Digraph] = {}
+    for name, attributes, path in nodes:
+        for key in path:
+            if key not in clusters:
+                clusters[key] = graphviz.Digraph(
+                    f"cluster_{len(clusters)}",
+                    graph_attr={"label": module_label(modules[key]), "style": "rounded",
+                                "color": "#9fbf9f", "labeljust": "l", "labelloc": "t"},
+                )  # fmt: skip
+        (clusters[path[-1]] if path else graph).node(name, **attributes)
+    parents = {key: graph for key in clusters}
+    for _name, _attributes, path in nodes:
+        for outer, inner in pairwise(path):
+            parents[inner] = clusters[outer]
+    # innermost first: graphviz copies a subgraph's body when it is added
+    for key in sorted(clusters, key=len, reverse=True):
+        parents[key].subgraph(clusters[key])
+
+
+def module_label(module: Any) -> str:
+    """`layers.0 · Linear` from a module's dotted name (nn sets `_name`) and its class."""
+    kind = type(module).__name__
+    path = getattr(module, "_name", None)
+    return f"{path} · {kind}" if path else kind
+
+
+# --- what a box says -------------------------------------------------------------------------
+
+
+def _tensor_node(t: TensorView, is_root: bool, o: _Options) -> dict[str, str]:
+    if t.kind == "released":
+        return {"shape": "plaintext", "fontcolor": COLORS["muted"], "label": "constant (released)"}
+    if t.kind == "constant":
+        text = "<br/>".join(map(html.escape, summarize(t.value, o.precision)))
+        return {"shape": "box", "style": "dashed", "color": COLORS["muted"],
+                "fontcolor": COLORS["muted"], "label": f"<{text}>"}  # fmt: skip
+    layer = layer_of(t.name)
+    header = []
+    if t.name:
+        header.append(f"<b>{html.escape(t.name)}</b>")
+    if o.shapes and t.shape:
+        header.append(f'<font color="#555555">{shape_text(t.shape)}</font>')
+    if o.order and t.step is not None:
+        header.append(f'<font color="{COLORS["adjoint"]}">⟨{t.step}⟩</font>')
+    rows = []
+    if header:
+        fill = COLORS["leaf" if t.requires_grad and t.producer is None else "output"]
+        fill = fill if t.requires_grad else COLORS["constant"]
+        rows.append(f'<td bgcolor="{fill}">{" ".join(header)}</td>')
+    if o.values:
+        if t.value is not None:
+            rows.append(_cell("value", summarize(t.value, o.precision)))
+        else:
+            rows.append(f'<td><font color="{COLORS["muted"]}"><i>value released</i></font></td>')
+    if o.adjoints and t.adjoint is not None:
+        label = f"δ{superscript(layer)} = ∂E/∂z{superscript(layer)}" if layer else "grad"
+        rows.append(_cell(label, summarize(t.adjoint, o.precision), COLORS["adjoint"]))
+    if not rows:
+        rows.append("<td> </td>")
+    frame = 'border="0" cellborder="1" cellspacing="0" cellpadding="3"'
+    if layer:
+        frame += f' bgcolor="{COLORS["delta"]}" color="{COLORS["delta_border"]}"'
+    if is_root:
+        frame = frame.replace('border="0"', 'border="2"', 1)  # the output drawn, in bold
+    body = "".join(f"<tr>{row}</tr>" for row in rows)
+    return {"shape": "plain", "label": f"<<table {frame}>{body}</table>>"}
+
+
+def _cell(label: str, lines: list[str], color: str | None = None) -> str:
+    text = "<br/>".join(html.escape(line) for line in lines)
+    text = f"{html.escape(label)} {text}"
+    if color:
+        text = f'<font color="{color}">{text}</font>'
+    return f'<td align="left" balign="left">{text}</td>'
+
+
+def _unit_node(unit: _Unit, o: _Options) -> dict[str, str]:
+    if unit.kind == "module":
+        module = unit.ops[0].scope[-1]
+        kind, path = type(module).__name__, getattr(module, "_name", None)
+        title = html.escape(path or kind)
+        detail = f"{kind} · " if path else ""
+        detail += f"{len(unit.ops)} op{'s' if len(unit.ops) > 1 else ''}"
+        return {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["module"],
+                "label": f'<<b>{title}</b><br/><font point-size="9">{detail}</font>>'}  # fmt: skip
+    op = unit.ops[0]
+    text = html.escape(table.symbol(op.name))
+    params = _params(op.params)
+    if params:
+        text += f'<br/><font point-size="8">{html.escape(params)}</font>'
+    rule = table.rule(op.name) if o.rules else None
+    if rule:
+        text += f'<br/><font point-size="8" color="#444444">{html.escape(rule)}</font>'
+    shape = {"shape": "box", "style": "rounded,filled"} if rule else {"style": "filled"}
+    return {**shape, "fillcolor": COLORS["op"], "margin": "0.04", "label": f"<{text}>"}
+
+
+def _params(params: dict[str, Any]) -> str:
+    """The op's keyword parameters worth reading (axis=1), not arrays or indices."""
+    shown = []
+    for key, value in params.items():
+        if key == "index" or value is None or value is False:
+            continue
+        text = f"{key}={value}"
+        if len(text) <= 24:
+            shown.append(text)
+    return ", ".join(shown)
+
+
+def _caption(notes: list[str], o: _Options, has_delta: bool) -> str | None:
+    lines = list(notes)
+    if o.order:
+        lines.append(ORDER_NOTE)
+    if has_delta and o.adjoints:
+        lines.append(DELTA_NOTE)
+    if not lines:
+        return None
+    wrapped = [part for line in lines for part in textwrap.wrap(line, 100)]
+    return "<" + "".join(f'{html.escape(part)}<br align="left"/>' for part in wrapped) + ">"

@@ -1,0 +1,184 @@
+"""Read what the engine recorded into a plain description of the graph: tensors, ops, adjoints.
+
+This is the only part of viz that knows the engine. It walks from the root through each node's
+inputs (the op's inputs while the graph is live, the parents once `backward()` released it),
+numbers everything in one forward topological order (so that drawings are deterministic), and
+computes every adjoint with a private backward pass that changes no `.grad` and keeps the
+user's graph alive.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+
+from .. import engine
+from ..engine import Node, Value
+
+RELEASED = (
+    "Intermediate values and adjoints were released by backward(). Draw before backward(), or "
+    "call backward(retain_graph=True), to keep them."
+)
+
+
+@dataclass(eq=False)
+class TensorView:
+    """A tensor of the graph. `kind` is "leaf" (made by the user), "output" (of an op),
+    "constant" (a number or array passed to an op) or "released" (a constant forgotten when
+    the graph was released)."""
+
+    kind: str
+    name: str | None = None
+    value: np.ndarray | None = None
+    shape: tuple[int, ...] | None = None
+    adjoint: np.ndarray | None = None
+    step: int | None = None  # the backward step at which the adjoint became final
+    requires_grad: bool = False
+    producer: OpView | None = None
+    consumers: list[OpView] = field(default_factory=list)
+    tensor: Value | None = None  # the leaf itself, to tell which module holds it
+
+
+@dataclass(eq=False)
+class OpView:
+    name: str  # the primitive's name in ops.py
+    params: dict[str, Any]
+    inputs: list[TensorView]
+    output: TensorView
+    scope: tuple  # the module objects (outermost first) whose forward recorded the op
+    step: int
+
+
+@dataclass
+class GraphView:
+    root: TensorView
+    tensors: list[TensorView]  # in forward order: every tensor after the op producing it
+    ops: list[OpView]  # in forward order
+    notes: list[str]
+
+
+def walk(root: Value, gradient: Any = None) -> GraphView:
+    if not isinstance(root, Value):
+        raise TypeError(f"draw: expected a Tensor, got {type(root).__name__}")
+    if root._node is None:
+        leaf = _leaf(root, {}, released=False)
+        notes: list[str] = []
+        if root.requires_grad:
+            leaf.adjoint = _seed(root, gradient, notes)
+            leaf.step = 1
+        return GraphView(leaf, [leaf], [], notes)
+
+    order = engine.backward_order(root._node)
+    step = {node: i for i, node in enumerate(order, start=1)}
+    known = _known_tensors(root, order)
+    notes = []
+    released = any(node.released for node in order)
+    adjoints, leaf_adjoints = _adjoints(root, order, gradient, notes) or ({}, {})
+    if released:
+        notes.append(RELEASED)
+
+    tensors: list[TensorView] = []
+    ops: list[OpView] = []
+    leaves: dict[int, TensorView] = {}
+    outputs: dict[Node, TensorView] = {}
+    for node in reversed(order):  # forward order: producers before consumers
+        inputs = []
+        for x in node.inputs:  # the parents, once released
+            if type(x) is Node:
+                view = outputs[x]
+            elif isinstance(x, Value) and x._node is not None:
+                view = outputs[x._node]
+            elif isinstance(x, Value):
+                view = leaves.get(id(x))
+                if view is None:
+                    view = leaves[id(x)] = _leaf(x, leaf_adjoints, released)
+                    tensors.append(view)
+            elif x is None:
+                view = TensorView("released")
+                tensors.append(view)
+            else:
+                data = np.asarray(x)
+                view = TensorView("constant", value=data, shape=data.shape)
+                tensors.append(view)
+            inputs.append(view)
+        out = _output(node, known.get(node), adjoints, released)
+        op = OpView(node.primitive.name, node.params, inputs, out, node.scope, step[node])
+        out.producer, out.step = op, step[node]
+        for view in inputs:
+            view.consumers.append(op)
+            if view.requires_grad and view.producer is None:
+                view.step = max(view.step or 0, op.step)  # final once its last consumer ran
+        ops.append(op)
+        tensors.append(out)
+        outputs[node] = out
+    return GraphView(outputs[root._node], tensors, ops, notes)
+
+
+def _leaf(x: Value, leaf_adjoints: dict[int, list], released: bool) -> TensorView:
+    adjoint = leaf_adjoints.get(id(x), (None, None))[1]
+    if released and x._grad is not None:
+        adjoint = x._grad.data  # a released graph: show what backward() left
+    return TensorView(
+        "leaf", x.name, x.data, x.data.shape, adjoint, requires_grad=x.requires_grad, tensor=x
+    )
+
+
+def _output(node: Node, tensor: Value | None, adjoints: dict, released: bool) -> TensorView:
+    value = tensor.data if tensor is not None else node.ans
+    adjoint = adjoints.get(node)
+    if released and tensor is not None and tensor._grad is not None:
+        adjoint = tensor._grad.data  # a retained grad, after a plain backward()
+    return TensorView(
+        "output",
+        tensor.name if tensor is not None else None,
+        value,
+        None if value is None else value.shape,
+        None if adjoint is None else np.asarray(adjoint),
+        requires_grad=True,
+    )
+
+
+def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
+    """The Tensor objects of the ops' outputs that can still be reached: the root, every input
+    of a live node, and the tensors that called retain_grad() (their hook holds them)."""
+    known: dict[Node, Value] = {root._node: root}
+    for node in order:
+        if not node.released:
+            for x in node.inputs:
+                if isinstance(x, Value) and x._node is not None:
+                    known.setdefault(x._node, x)
+        for hook in node.hooks or ():
+            ref = getattr(hook, "retains", None)
+            tensor = ref() if ref is not None else None
+            if tensor is not None:
+                known.setdefault(node, tensor)
+    return known
+
+
+def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -> tuple | None:
+    """{node: adjoint of its output} and backpropagate's {id(leaf): [leaf, adjoint]}, from a
+    backward pass that keeps the graph and writes no .grad; None if they cannot be had."""
+    if any(node.released for node in order):
+        return None
+    seed = _seed(root, gradient, notes)
+    kept: dict[Node, Any] = {}
+    try:
+        # without hooks: retain_grad() would write .grad, user hooks print or record
+        leaves = engine.backpropagate(root, seed, retain_graph=True, keep=kept, run_hooks=False)
+    except (RuntimeError, FloatingPointError) as error:
+        notes.append(f"Adjoints not shown: {error}")
+        return None
+    return kept, leaves
+
+
+def _seed(root: Value, gradient: Any, notes: list[str]) -> np.ndarray:
+    if gradient is not None:
+        return np.asarray(gradient.data if isinstance(gradient, Value) else gradient)
+    if root.data.size != 1:
+        notes.append(
+            f"The output has shape {root.data.shape}: adjoints shown are those of its sum "
+            "(the backward pass is seeded with ones)."
+        )
+    return np.ones_like(root.data)
