@@ -1,6 +1,6 @@
 """autograd_mini: a minimal reverse-mode automatic differentiation engine on NumPy."""
 
-from . import engine, manual, nn, ops, optim, training
+from . import engine, manual, nn, ops, optim, training, viz
 from .engine import (
     detect_anomaly,
     enable_grad,

@@ -325,26 +325,28 @@ def backpropagate(
     retain_graph: bool = False,
     create_graph: bool = False,
     keep: dict | None = None,
+    run_hooks: bool = True,
 ) -> dict[int, list]:
     """Propagate adjoints from `root` to every leaf behind it; return
     {id(leaf): [leaf, adjoint, fresh]}, where `fresh` says that no one else holds the adjoint.
 
-    Non-leaf hooks and `retain_grad()` are served on the way. If `keep` is a dict, every node's
-    final adjoint is stored in it too (for drawing graphs). Nothing is written to `.grad`.
+    Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
+    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too
+    (for drawing graphs). Nothing is written to `.grad`.
     """
     cls = type(root)
     seed = _seed_gradient(root, gradient, create_graph)
     leaves: dict[int, list] = {}
     if root._node is None:
         leaves[id(root)] = [root, seed, False]
-        return _finish_leaves(leaves, cls, create_graph)
+        return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
     schedule = _schedule(root._node)
     pending: dict[Node, Any] = {root._node: seed}
     anomaly = _Mode.detect_anomaly
     with set_grad_enabled(create_graph):
         for node, parents in schedule.items():
             g = pending.pop(node)
-            if node.hooks is not None:
+            if node.hooks is not None and run_hooks:
                 g = _run_hooks(node.hooks, g, cls, create_graph)
             if keep is not None:
                 keep[node] = g
@@ -382,7 +384,7 @@ def backpropagate(
                         entry[2] = True
             if not retain_graph:
                 node.release(parents)
-    return _finish_leaves(leaves, cls, create_graph)
+    return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
 
 
 def backward(
