@@ -149,7 +149,8 @@ class Primitive:
     """An op: a forward function on arrays and one vjp per input, declared together in ops.py.
 
     Each vjp is called as `vjp(g, ans, *inputs, **params)` and returns the adjoint of its input.
-    `variadic_vjp(i, g, ans, *inputs, **params)` serves ops with any number of inputs. With
+    `vjp_all(g, ans, *inputs, **params)`, returning every input's adjoint at once, serves ops
+    with any number of inputs (one call per node, not one per input). With
     `broadcasts=True` the engine reduces each adjoint to its input's shape (`unbroadcast`).
 
     A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
@@ -161,7 +162,7 @@ class Primitive:
         "name",
         "forward",
         "vjps",
-        "variadic_vjp",
+        "vjp_all",
         "broadcasts",
         "explain",
         "differentiable",
@@ -172,17 +173,17 @@ class Primitive:
         name: str,
         forward: Callable[..., Any],
         *vjps: Callable[..., Any] | None,
-        variadic_vjp: Callable[..., Any] | None = None,
+        vjp_all: Callable[..., Any] | None = None,
         broadcasts: bool = False,
         explain: Callable[..., str] | None = None,
     ) -> None:
         self.name = name
         self.forward = forward
         self.vjps = vjps
-        self.variadic_vjp = variadic_vjp
+        self.vjp_all = vjp_all
         self.broadcasts = broadcasts
         self.explain = explain  # a clearer message than NumPy's when the forward fails
-        self.differentiable = bool(vjps) or variadic_vjp is not None
+        self.differentiable = bool(vjps) or vjp_all is not None
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
@@ -213,8 +214,8 @@ class Primitive:
         return cls._from_op(out, None)
 
     def vjp(self, i: int, g: Any, ans: Any, inputs: Sequence[Any], params: dict) -> Any:
-        if self.variadic_vjp is not None:
-            return self.variadic_vjp(i, g, ans, *inputs, **params)
+        if self.vjp_all is not None:
+            return self.vjp_all(g, ans, *inputs, **params)[i]
         rule = self.vjps[i] if i < len(self.vjps) else None
         if rule is None:
             raise TypeError(
@@ -363,10 +364,16 @@ def backpropagate(
             else:
                 ans = node.ans
                 inputs = [a.data if isinstance(a, Value) else a for a in inputs]
+            primitive = node.primitive
+            if primitive.vjp_all is not None:
+                adjoints = primitive.vjp_all(g, ans, *inputs, **node.params)
             for i, parent in enumerate(parents):
                 if parent is None:
                     continue
-                gi = node.primitive.vjp(i, g, ans, inputs, node.params)
+                if primitive.vjp_all is not None:
+                    gi = adjoints[i]
+                else:
+                    gi = primitive.vjp(i, g, ans, inputs, node.params)
                 shape = node.inputs[i].data.shape
                 if gi.shape != shape:
                     gi = _fit_shape(node.primitive, i, gi, shape)

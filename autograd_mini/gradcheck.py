@@ -58,10 +58,7 @@ def gradcheck(
     return any shape. Returns True, or raises AssertionError with a table of the elements where
     |analytic − numeric| > atol + rtol·|numeric|.
     """
-    inputs = [
-        x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
-        for x in inputs
-    ]
+    inputs = _as_inputs(inputs)
     if any(x.requires_grad and x.dtype != np.float64 for x in inputs):
         warnings.warn(
             "gradcheck: inputs are not float64; finite differences will be inaccurate",
@@ -91,10 +88,7 @@ def gradgradcheck(
 ) -> bool:
     """Check second derivatives: gradcheck of the vector-Jacobian product of `f` with a fixed
     random vector, computed with `create_graph=True`."""
-    inputs = [
-        x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
-        for x in inputs
-    ]
+    inputs = _as_inputs(inputs)
     out_shape = _evaluate(f, inputs).shape
     v = np.random.default_rng(seed).standard_normal(out_shape)
 
@@ -104,6 +98,14 @@ def gradgradcheck(
         return concatenate([g.reshape(-1) for g in gs])
 
     return gradcheck(first_derivatives, inputs, eps, atol, rtol)
+
+
+def _as_inputs(inputs: Sequence[Any]) -> list[Tensor]:
+    """Tensors as given; arrays and numbers as float64 tensors that require grad."""
+    return [
+        x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
+        for x in inputs
+    ]
 
 
 def _evaluate(f: Callable[..., Any], inputs: Sequence[Tensor]) -> Tensor:

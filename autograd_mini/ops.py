@@ -88,10 +88,12 @@ def _scatter_add(g, index=None, shape=()):
     return out
 
 
-def _concatenate_vjp(i, g, ans, *xs, axis=0):
+def _concatenate_vjp_all(g, ans, *xs, axis=0):
+    """Each input's adjoint is its slice of g along the axis (all at once: one pass over xs)."""
     axis = axis % ans.ndim
-    start = int(np.sum([x.shape[axis] for x in xs[:i]], dtype=int))
-    return g[(slice(None),) * axis + (slice(start, start + xs[i].shape[axis]),)]
+    ends = np.cumsum([x.shape[axis] for x in xs])
+    before = (slice(None),) * axis
+    return [g[before + (slice(end - x.shape[axis], end),)] for x, end in zip(xs, ends, strict=True)]
 
 
 def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
@@ -248,7 +250,7 @@ getitem      = Primitive("getitem",      lambda x, index=None: x[index],
 scatter_add  = Primitive("scatter_add",  _scatter_add,
                                          lambda g, ans, x, index=None, shape=(): g[index])
 concatenate  = Primitive("concatenate",  lambda *xs, axis=0: np.concatenate(xs, axis=axis),
-                                         variadic_vjp=_concatenate_vjp)
+                                         vjp_all=_concatenate_vjp_all)
 
 # Comparisons: no derivative (their outputs are constants to the graph)
 less          = Primitive("less",          np.less)

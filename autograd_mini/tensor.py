@@ -353,7 +353,9 @@ class Tensor(Value):
         return ops.broadcast_to(self, shape=tuple(shape))
 
     def expand_dims(self, axis: int) -> Tensor:
-        return self.reshape(np.expand_dims(self.data, axis).shape)
+        shape = list(self.shape)
+        shape.insert(axis if axis >= 0 else len(shape) + 1 + axis, 1)
+        return self.reshape(tuple(shape))
 
     def squeeze(self, axis: Axis = None) -> Tensor:
         return self.reshape(np.squeeze(self.data, axis).shape)
