@@ -69,6 +69,14 @@ def _power(x, y):
         return np.power(x, y)
 
 
+def _broadcast(x, shape=()):
+    """x broadcast to `shape`, as a new array (np.broadcast_to's read-only view costs more
+    to make than this copy for the small arrays where it matters)."""
+    out = np.empty(shape, dtype=np.result_type(x))
+    out[...] = x
+    return out
+
+
 def _is_basic_index(index):
     """True if no part of `index` is an integer array, so no position can be hit twice."""
     parts = index if isinstance(index, tuple) else (index,)
@@ -241,7 +249,7 @@ transpose    = Primitive("transpose",    lambda x, axes=None: x.transpose(axes),
                                              g.transpose(None if axes is None else tuple(np.argsort(axes))))
 swapaxes     = Primitive("swapaxes",     lambda x, axis1=0, axis2=1: x.swapaxes(axis1, axis2),
                                          lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2))
-broadcast_to = Primitive("broadcast_to", lambda x, shape=(): np.broadcast_to(x, shape),
+broadcast_to = Primitive("broadcast_to", _broadcast,
                                          lambda g, ans, x, shape=(): sum_to(g, x.shape))
 sum_to       = Primitive("sum_to",       lambda g, shape=(): unbroadcast(g, shape),
                                          lambda g, ans, x, shape=(): broadcast_to(g, x.shape))
