@@ -245,7 +245,9 @@ class Node:
     each input, its `parent` (see below), so that the graph can still be walked and drawn.
     """
 
-    __slots__ = ("primitive", "inputs", "params", "ans", "hooks", "scope")
+    # One or two inputs are kept in slots of their own, not in a tuple: a tuple per op would be
+    # one more object for Python's garbage collector to track for as long as the graph lives.
+    __slots__ = ("primitive", "_first", "_second", "_count", "params", "ans", "hooks", "scope")
 
     def __init__(self, primitive: Primitive, inputs: tuple, params: dict, ans: np.ndarray) -> None:
         self.primitive = primitive
@@ -254,6 +256,25 @@ class Node:
         self.ans: np.ndarray | None = ans
         self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
         self.scope = _Mode.scope  # the modules (outermost first) whose forward recorded this
+
+    @property
+    def inputs(self) -> tuple:
+        count = self._count
+        if count == 1:
+            return (self._first,)
+        if count == 2:
+            return (self._first, self._second)
+        return self._first
+
+    @inputs.setter
+    def inputs(self, values: tuple) -> None:
+        count = self._count = len(values)
+        if count == 1:
+            self._first, self._second = values[0], None
+        elif count == 2:
+            self._first, self._second = values
+        else:
+            self._first, self._second = values, None
 
     def __repr__(self) -> str:
         return f"<node {self.primitive.name}>"
@@ -357,7 +378,7 @@ def backpropagate(
                     f"'{node.primitive.name}' were released by the first backward(). "
                     "Pass retain_graph=True to the first backward() to keep them."
                 )
-            inputs = node.inputs
+            inputs = recorded = node.inputs
             if create_graph:
                 # recomputed from the inputs, so that second derivatives see ans depend on them
                 ans = node.primitive(*inputs, **node.params)
@@ -374,7 +395,7 @@ def backpropagate(
                     gi = adjoints[i]
                 else:
                     gi = primitive.vjp(i, g, ans, inputs, node.params)
-                shape = node.inputs[i].data.shape
+                shape = recorded[i].data.shape
                 if gi.shape != shape:
                     gi = _fit_shape(node.primitive, i, gi, shape)
                 if anomaly:
