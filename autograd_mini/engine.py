@@ -213,15 +213,25 @@ class Primitive:
             return cls._from_op(out, Node(self, args, params, out))
         return cls._from_op(out, None)
 
-    def vjp(self, i: int, g: Any, ans: Any, inputs: Sequence[Any], params: dict) -> Any:
+    def adjoints(
+        self, g: Any, ans: Any, inputs: Sequence[Any], params: dict, wanted: Sequence[Any]
+    ) -> list:
+        """The adjoint of every input whose entry in `wanted` is not None (None for the rest):
+        one call of `vjp_all`, or one rule per wanted input."""
         if self.vjp_all is not None:
-            return self.vjp_all(g, ans, *inputs, **params)[i]
-        rule = self.vjps[i] if i < len(self.vjps) else None
-        if rule is None:
-            raise TypeError(
-                f"{self.name}: no derivative rule for input {i}; it is not differentiable"
-            )
-        return rule(g, ans, *inputs, **params)
+            return self.vjp_all(g, ans, *inputs, **params)
+        result = []
+        for i, want in enumerate(wanted):
+            if want is None:
+                result.append(None)
+                continue
+            rule = self.vjps[i] if i < len(self.vjps) else None
+            if rule is None:
+                raise TypeError(
+                    f"{self.name}: no derivative rule for input {i}; it is not differentiable"
+                )
+            result.append(rule(g, ans, *inputs, **params))
+        return result
 
 
 def describe(values: Sequence[Any]) -> str:
@@ -368,38 +378,34 @@ def backpropagate(
     with set_grad_enabled(create_graph):
         for node, parents in schedule.items():
             g = pending.pop(node)
-            if node.hooks is not None and run_hooks:
-                g = _run_hooks(node.hooks, g, cls, create_graph)
-            if keep is not None:
-                keep[node] = g
             if node.ans is None:
                 raise RuntimeError(
                     f"backward through the graph a second time: the values saved by "
                     f"'{node.primitive.name}' were released by the first backward(). "
                     "Pass retain_graph=True to the first backward() to keep them."
                 )
+            if node.hooks is not None and run_hooks:
+                g = _run_hooks(node.hooks, g, cls, create_graph)
+            if keep is not None:
+                keep[node] = g
+            primitive, params = node.primitive, node.params
             inputs = recorded = node.inputs
             if create_graph:
                 # recomputed from the inputs, so that second derivatives see ans depend on them
-                ans = node.primitive(*inputs, **node.params)
+                ans = primitive(*inputs, **params)
             else:
                 ans = node.ans
                 inputs = [a.data if isinstance(a, Value) else a for a in inputs]
-            primitive = node.primitive
-            if primitive.vjp_all is not None:
-                adjoints = primitive.vjp_all(g, ans, *inputs, **node.params)
+            adjoints = primitive.adjoints(g, ans, inputs, params, parents)
             for i, parent in enumerate(parents):
                 if parent is None:
                     continue
-                if primitive.vjp_all is not None:
-                    gi = adjoints[i]
-                else:
-                    gi = primitive.vjp(i, g, ans, inputs, node.params)
+                gi = adjoints[i]
                 shape = recorded[i].data.shape
                 if gi.shape != shape:
-                    gi = _fit_shape(node.primitive, i, gi, shape)
+                    gi = _fit_shape(primitive, i, gi, shape)
                 if anomaly:
-                    _check_finite(node.primitive.name, i, gi)
+                    _check_finite(primitive.name, i, gi)
                 if type(parent) is Node:
                     pending[parent] = pending[parent] + gi if parent in pending else gi
                 else:
