@@ -75,7 +75,7 @@ def mlp_rows(cases, budget: float) -> list[dict]:
     for sizes, batch in cases:
         p = steps.problem(sizes, batch)
         floor, _ = steps.numpy_step(p)
-        ours, n_ops = steps.autograd_mini_step(p)
+        ours, n_ops, _ = steps.autograd_mini_step(p)
         runs = {"numpy": floor, "autograd_mini": ours}
         torch_run = steps.torch_step(p)
         if torch_run is not None:

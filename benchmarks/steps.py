@@ -60,13 +60,13 @@ def numpy_step(p: dict) -> tuple[Callable[[], None], list[np.ndarray]]:
     return step, weights
 
 
-def autograd_mini_step(p: dict) -> tuple[Callable[[], None], int]:
-    """nn.MLP + optim.SGD, as a user writes it; also returns the number of ops per step."""
-    sizes = [p["weights"][0].shape[1]] + [w.shape[0] for w in p["weights"]]
+def autograd_mini_step(p: dict) -> tuple[Callable[[], None], int, nn.MLP]:
+    """nn.MLP + optim.SGD, as a user writes it; also returns the number of ops per step and
+    the model it trains."""
     model = nn.MLP.from_arrays(p["weights"], p["biases"], activation="tanh")
     opt = optim.SGD(model.parameters(), lr=LR)
     x, target = p["x"], p["target"]
-    loss_fn = nn.cross_entropy if sizes[-1] > 1 else nn.mse_loss
+    loss_fn = nn.cross_entropy if p["weights"][-1].shape[0] > 1 else nn.mse_loss
 
     def step() -> None:
         opt.zero_grad()
@@ -75,7 +75,7 @@ def autograd_mini_step(p: dict) -> tuple[Callable[[], None], int]:
         opt.step()
 
     loss = loss_fn(model(x), target)
-    return step, len(backward_order(loss.grad_fn))
+    return step, len(backward_order(loss.grad_fn)), model
 
 
 def torch_step(p: dict) -> Callable[[], None] | None:
@@ -111,12 +111,9 @@ def torch_step(p: dict) -> Callable[[], None] | None:
 def largest_difference_after_one_step(p: dict) -> float:
     """The engines must compute the same thing: the largest weight difference between the
     floor and autograd_mini after one step from the same weights."""
-    step, floor_weights = numpy_step(p)
+    floor_step, floor_weights = numpy_step(p)
+    floor_step()
+    step, _, model = autograd_mini_step(p)
     step()
-    model = nn.MLP.from_arrays(p["weights"], p["biases"], activation="tanh")
-    opt = optim.SGD(model.parameters(), lr=LR)
-    loss_fn = nn.cross_entropy if p["weights"][-1].shape[0] > 1 else nn.mse_loss
-    loss_fn(model(p["x"]), p["target"]).backward()
-    opt.step()
     ours = [layer.weight.data for layer in model.layers]
     return max(float(np.abs(a - b).max()) for a, b in zip(ours, floor_weights, strict=True))
