@@ -80,7 +80,8 @@ def neuron() -> Tensor:
 
 
 def main(args: argparse.Namespace | None = None) -> int:
-    args = args if args is not None and hasattr(args, "epochs") else build_parser().parse_args([])
+    if args is None:
+        args = build_parser().parse_args([])
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
     result = train_two_moons(epochs=args.epochs, seed=args.seed, progress=not args.no_progress)

@@ -165,8 +165,8 @@ def _as_network(model: nn.MLP) -> manual.Network:
 
 def main(args: argparse.Namespace | None = None) -> int:
     """`autograd-mini explain`: by default the 3-3-3-1 sigmoid network of seed 003."""
-    if args is None or not hasattr(args, "sizes"):
-        args = build_parser().parse_args(None if args is None else [])
+    if args is None:
+        args = build_parser().parse_args([])
     rng = np.random.default_rng(args.seed)
     output_activation = "identity" if args.loss == "softmax_cross_entropy" else args.activation
     model = nn.MLP(args.sizes, args.activation, output_activation, rng=rng)
