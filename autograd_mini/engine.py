@@ -1,21 +1,24 @@
 """The engine: how an op call is recorded, and in which order adjoints flow back.
 
 A graph is made of `Node`s. Each node remembers the primitive that made it, the values its
-vector-Jacobian products need (`inputs`, `ans`) and, for every input, the parent the adjoint flows
-to (`parents`: the parent's node, a leaf that requires grad, or None). Edges point backwards only
-and no node refers to its own output, so a graph holds no reference cycle: dropping its root frees
-it by reference counting at once, with no work for Python's cyclic garbage collector.
+vector-Jacobian products need (`values`, `ans`) and, for every input, where it came from
+(`sources`: the node that made it, a leaf tensor, or None for a constant). Edges point backwards
+only and no node refers to its own output or to any Tensor but a leaf, so a graph holds no
+reference cycle: dropping its root frees it by reference counting at once, and while it lives it
+costs the cyclic garbage collector one object per op.
 
-`backward()` orders the nodes with Kahn's algorithm (no recursion: a chain of a million ops is
+`backward()` visits the nodes latest recorded first (no recursion: a chain of a million ops is
 fine), calls each vjp once, sums the adjoints of a value used several times, and accumulates the
 totals into the leaves' `.grad`. The engine knows no op by name: the rules live in ops.py.
 """
 
 from __future__ import annotations
 
+import itertools
 import weakref
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import ContextDecorator
+from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
@@ -100,7 +103,7 @@ class Value:
     never imports the class that imports it.
     """
 
-    __slots__ = ("data", "_requires_grad", "_node", "_grad", "_hooks", "name", "__weakref__")
+    __slots__ = ("data", "_requires_grad", "_node", "_grad", "_hooks", "_name", "__weakref__")
 
     @classmethod
     def _from_op(cls, data: np.ndarray, node: Node | None) -> Value:
@@ -110,8 +113,19 @@ class Value:
         out._node = node
         out._grad = None
         out._hooks = None
-        out.name = None
+        out._name = None
         return out
+
+    @property
+    def name(self) -> str | None:
+        return self._name
+
+    @name.setter
+    def name(self, name: str | None) -> None:
+        """A label for drawings; an op's output passes it to its node, which outlives it."""
+        self._name = name
+        if self._node is not None:
+            self._node.name = name
 
     @property
     def requires_grad(self) -> bool:
@@ -191,21 +205,22 @@ class Primitive:
     def __call__(self, *args: Any, **params: Any) -> Any:
         cls = None
         needs_grad = False
-        raw = []
+        values = []
         for a in args:
             if isinstance(a, Value):
                 cls = type(a)
-                raw.append(a.data)
+                values.append(a.data)
                 if a._requires_grad:
                     needs_grad = True
             else:
-                raw.append(a)
+                values.append(a)
         if cls is None:
             return self.forward(*args, **params)
         try:
-            out = self.forward(*raw, **params)
+            out = self.forward(*values, **params)
         except (ValueError, TypeError) as error:
-            reason = self.explain(*raw) if self.explain is not None else f"{describe(raw)}: {error}"
+            explain = self.explain
+            reason = explain(*values) if explain is not None else f"{describe(values)}: {error}"
             raise type(error)(f"{self.name}: {reason}") from None
         if type(out) is not np.ndarray:
             out = np.asarray(out)
@@ -248,107 +263,156 @@ def describe(values: Sequence[Any]) -> str:
 
 
 class Node:
-    """One recorded op call: what its vjps need, and the way back to its inputs' nodes.
+    """One recorded op call: what its vjps need, and the way back to its inputs.
 
-    While the graph is live, `inputs` holds the op's inputs (Values and constants) and `ans` its
-    output array. `release()` drops both and keeps only the structure: `inputs` then holds, for
-    each input, its `parent` (see below), so that the graph can still be walked and drawn.
+    For each input the node keeps one reference: the node that made it (the input's value is
+    that node's `ans`), the leaf tensor itself, or the constant. It keeps no intermediate Tensor
+    object, so an intermediate tensor dies when the user drops it and a graph costs one small
+    object per op while it lives: Python's garbage collector traverses every live object that
+    holds references, and a long graph makes it do so often.
+
+    `values` are the inputs as the vjps get them, `sources` where each came from, `parents`
+    where each adjoint goes. `release()` drops `ans`, the op's output; the structure stays, so
+    a released graph can still be walked and drawn.
     """
 
-    # One or two inputs are kept in slots of their own, not in a tuple: a tuple per op would be
-    # one more object for Python's garbage collector to track for as long as the graph lives.
-    __slots__ = ("primitive", "_first", "_second", "_count", "params", "ans", "hooks", "scope")
+    # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
+    # for the garbage collector); `_second` says how many there are when it is not an input.
+    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "name")
+    __slots__ += ("_first", "_second")
 
-    def __init__(self, primitive: Primitive, inputs: tuple, params: dict, ans: np.ndarray) -> None:
+    def __init__(self, primitive: Primitive, args: Sequence[Any], params: dict, ans: Any) -> None:
         self.primitive = primitive
-        self.inputs = inputs
         self.params = params
         self.ans: np.ndarray | None = ans
-        self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
+        self.sequence = next(_recorded)  # larger than the sequence of every input's node
         self.scope = _Mode.scope  # the modules (outermost first) whose forward recorded this
-
-    @property
-    def inputs(self) -> tuple:
-        count = self._count
-        if count == 1:
-            return (self._first,)
-        if count == 2:
-            return (self._first, self._second)
-        return self._first
-
-    @inputs.setter
-    def inputs(self, values: tuple) -> None:
-        count = self._count = len(values)
-        if count == 1:
-            self._first, self._second = values[0], None
-        elif count == 2:
-            self._first, self._second = values
+        self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
+        self.name: str | None = None  # the output tensor's name, for drawings
+        if len(args) == 1:
+            self._first, self._second = _kept(args[0]), _ONE_INPUT
+        elif len(args) == 2:
+            self._first, self._second = _kept(args[0]), _kept(args[1])
         else:
-            self._first, self._second = values, None
+            self._first, self._second = tuple(map(_kept, args)), _MORE_INPUTS
 
     def __repr__(self) -> str:
         return f"<node {self.primitive.name}>"
+
+    def _kept_inputs(self) -> tuple:
+        second = self._second
+        if second is _ONE_INPUT:
+            return (self._first,)
+        if second is _MORE_INPUTS:
+            return self._first
+        return (self._first, second)
+
+    @property
+    def values(self) -> tuple:
+        """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
+        if self.ans is None:
+            raise _released_error(self)
+        second = self._second
+        if second is _ONE_INPUT:
+            return (_value(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(_value, self._first))
+        return (_value(self._first), _value(second))
+
+    @property
+    def sources(self) -> tuple:
+        """Where each input came from: the node that made it, the leaf tensor, or None."""
+        return tuple(map(_source, self._kept_inputs()))
+
+    @property
+    def parents(self) -> tuple:
+        """Where each input's adjoint goes: its node, or the leaf itself if it requires grad,
+        or None (a constant, or a leaf that needs no gradient)."""
+        second = self._second
+        if second is _ONE_INPUT:
+            return (_parent(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(_parent, self._first))
+        return (_parent(self._first), _parent(second))
+
+    def input_tensors(self, cls: type) -> tuple:
+        """The inputs as tensors connected to the graph (for create_graph=True): an op's output
+        is rebuilt from its node; leaves and constants are as they were."""
+        return tuple(
+            cls._from_op(_value(x), x) if type(x) is Node else x for x in self._kept_inputs()
+        )
 
     @property
     def released(self) -> bool:
         return self.ans is None
 
-    @property
-    def parents(self) -> tuple:
-        """Where each input's adjoint goes: its node, or the input itself if it is a leaf that
-        requires grad, or None (a constant, or a value that needs no gradient)."""
-        if self.ans is None:
-            return self.inputs
-        parents = []
-        for a in self.inputs:
-            if isinstance(a, Value):
-                node = a._node
-                parents.append(node if node is not None else (a if a._requires_grad else None))
-            else:
-                parents.append(None)
-        return tuple(parents)
+    def release(self) -> None:
+        """Drop the saved output (so that its array can be freed); keep the structure."""
+        self.ans = None
 
-    def release(self, parents: tuple | None = None) -> None:
-        """Drop the saved values; keep the structure (`parents`, if already worked out), so that
-        the arrays can be freed."""
-        if self.ans is not None:
-            self.inputs = self.parents if parents is None else parents
-            self.ans = None
+
+_recorded = itertools.count()
+_ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
+
+
+def _kept(arg: Any) -> Any:
+    """What a node keeps of an input: its node if an op made it, else the leaf or constant."""
+    if isinstance(arg, Value) and arg._node is not None:
+        return arg._node
+    return arg
+
+
+def _value(kept: Any) -> Any:
+    if type(kept) is Node:
+        if kept.ans is None:
+            raise _released_error(kept)
+        return kept.ans
+    return kept.data if isinstance(kept, Value) else kept
+
+
+def _source(kept: Any) -> Any:
+    return kept if type(kept) is Node or isinstance(kept, Value) else None
+
+
+def _parent(kept: Any) -> Any:
+    if type(kept) is Node:
+        return kept
+    return kept if isinstance(kept, Value) and kept._requires_grad else None
+
+
+def _released_error(node: Node) -> RuntimeError:
+    return RuntimeError(
+        f"backward through the graph a second time: the values saved by "
+        f"'{node.primitive.name}' were released by the first backward(). "
+        "Pass retain_graph=True to the first backward() to keep them."
+    )
 
 
 def backward_order(root: Node) -> list[Node]:
     """The nodes behind `root` in the order backward() visits them: every node after all the
-    nodes that consume its output (Kahn's algorithm, iterative)."""
-    return list(_schedule(root))
+    nodes that consume its output."""
+    return [node for node, _ in _schedule(root)]
 
 
-def _schedule(root: Node) -> dict[Node, tuple]:
-    """{node: its parents}, in backward order (dicts keep insertion order). Each node's parents
-    are worked out once here; backpropagate() reuses them."""
-    parents_of: dict[Node, tuple] = {}
-    consumers: dict[Node, int] = {root: 0}
-    stack = [root]
-    while stack:  # count, for every node, the nodes that consume its output
-        node = stack.pop()
-        parents = parents_of[node] = node.parents
+def _schedule(root: Node) -> Iterator[tuple[Node, tuple]]:
+    """(node, its parents) for every node behind `root`, latest recorded first.
+
+    A node is recorded after the nodes of its inputs, so every consumer of a node has a larger
+    `sequence` number: visiting the reached nodes largest number first (a heap of the frontier)
+    visits each node after all its consumers, in one pass and with no recursion. The frontier
+    is all the bookkeeping; along a chain it holds one node.
+    """
+    frontier = {root}
+    heap = [(-root.sequence, root)]
+    while heap:
+        node = heappop(heap)[1]
+        frontier.remove(node)
+        parents = node.parents
         for parent in parents:
-            if type(parent) is Node:
-                if parent in consumers:
-                    consumers[parent] += 1
-                else:
-                    consumers[parent] = 1
-                    stack.append(parent)
-    order: dict[Node, tuple] = {}
-    ready = [root]
-    while ready:  # a node is ready once all its consumers have passed their adjoints on
-        node = ready.pop()
-        parents = order[node] = parents_of[node]
-        for parent in parents:
-            if type(parent) is Node:
-                consumers[parent] -= 1
-                if consumers[parent] == 0:
-                    ready.append(parent)
-    return order
+            if type(parent) is Node and parent not in frontier:
+                frontier.add(parent)
+                heappush(heap, (-parent.sequence, parent))
+        yield node, parents
 
 
 def backpropagate(
@@ -372,36 +436,32 @@ def backpropagate(
     if root._node is None:
         leaves[id(root)] = [root, seed, False]
         return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
-    schedule = _schedule(root._node)
     pending: dict[Node, Any] = {root._node: seed}
     anomaly = _Mode.detect_anomaly
     with set_grad_enabled(create_graph):
-        for node, parents in schedule.items():
+        for node, parents in _schedule(root._node):
             g = pending.pop(node)
             if node.ans is None:
-                raise RuntimeError(
-                    f"backward through the graph a second time: the values saved by "
-                    f"'{node.primitive.name}' were released by the first backward(). "
-                    "Pass retain_graph=True to the first backward() to keep them."
-                )
+                raise _released_error(node)
             if node.hooks is not None and run_hooks:
                 g = _run_hooks(node.hooks, g, cls, create_graph)
             if keep is not None:
                 keep[node] = g
             primitive, params = node.primitive, node.params
-            inputs = recorded = node.inputs
+            values = node.values
             if create_graph:
-                # recomputed from the inputs, so that second derivatives see ans depend on them
+                # on tensors, with ans recomputed from them, so that second derivatives see
+                # the adjoints (and ans) depend on the inputs
+                inputs = node.input_tensors(cls)
                 ans = primitive(*inputs, **params)
+                adjoints = primitive.adjoints(g, ans, inputs, params, parents)
             else:
-                ans = node.ans
-                inputs = [a.data if isinstance(a, Value) else a for a in inputs]
-            adjoints = primitive.adjoints(g, ans, inputs, params, parents)
+                adjoints = primitive.adjoints(g, node.ans, values, params, parents)
             for i, parent in enumerate(parents):
                 if parent is None:
                     continue
                 gi = adjoints[i]
-                shape = recorded[i].data.shape
+                shape = values[i].shape
                 if gi.shape != shape:
                     gi = _fit_shape(primitive, i, gi, shape)
                 if anomaly:
@@ -417,7 +477,7 @@ def backpropagate(
                         entry[1] = entry[1] + gi
                         entry[2] = True
             if not retain_graph:
-                node.release(parents)
+                node.release()
     return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
 
 

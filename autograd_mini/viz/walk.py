@@ -1,7 +1,7 @@
 """Read what the engine recorded into a plain description of the graph: tensors, ops, adjoints.
 
 This is the only part of viz that knows the engine. It walks from the root through each node's
-inputs (the op's inputs while the graph is live, the parents once `backward()` released it),
+sources (the nodes and leaves its inputs came from, and its constants while the graph is live),
 numbers everything in one forward topological order (so that drawings are deterministic), and
 computes every adjoint with a private backward pass that changes no `.grad` and keeps the
 user's graph alive.
@@ -85,21 +85,21 @@ def walk(root: Value, gradient: Any = None) -> GraphView:
     outputs: dict[Node, TensorView] = {}
     for node in reversed(order):  # forward order: producers before consumers
         inputs = []
-        for x in node.inputs:  # the parents, once released
-            if type(x) is Node:
-                view = outputs[x]
-            elif isinstance(x, Value) and x._node is not None:
-                view = outputs[x._node]
-            elif isinstance(x, Value):
-                view = leaves.get(id(x))
+        sources = node.sources
+        values = (None,) * len(sources) if released else node.values
+        for source, value in zip(sources, values, strict=True):
+            if type(source) is Node:
+                view = outputs[source]
+            elif source is not None:  # a leaf tensor
+                view = leaves.get(id(source))
                 if view is None:
-                    view = leaves[id(x)] = _leaf(x, leaf_adjoints, released)
+                    view = leaves[id(source)] = _leaf(source, leaf_adjoints, released)
                     tensors.append(view)
-            elif x is None:
+            elif released:
                 view = TensorView("released")
                 tensors.append(view)
             else:
-                data = np.asarray(x)
+                data = np.asarray(value)
                 view = TensorView("constant", value=data, shape=data.shape)
                 tensors.append(view)
             inputs.append(view)
@@ -132,7 +132,7 @@ def _output(node: Node, tensor: Value | None, adjoints: dict, released: bool) ->
         adjoint = tensor._grad.data  # a retained grad, after a plain backward()
     return TensorView(
         "output",
-        tensor.name if tensor is not None else None,
+        node.name,
         value,
         None if value is None else value.shape,
         None if adjoint is None else np.asarray(adjoint),
@@ -141,14 +141,10 @@ def _output(node: Node, tensor: Value | None, adjoints: dict, released: bool) ->
 
 
 def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
-    """The Tensor objects of the ops' outputs that can still be reached: the root, every input
-    of a live node, and the tensors that called retain_grad() (their hook holds them)."""
+    """The Tensor objects of the ops' outputs that can still be reached: the root, and the
+    tensors that called retain_grad() (their hook holds them weakly)."""
     known: dict[Node, Value] = {root._node: root}
     for node in order:
-        if not node.released:
-            for x in node.inputs:
-                if isinstance(x, Value) and x._node is not None:
-                    known.setdefault(x._node, x)
         for hook in node.hooks or ():
             ref = getattr(hook, "retains", None)
             tensor = ref() if ref is not None else None
