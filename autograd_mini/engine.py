@@ -16,9 +16,10 @@ from __future__ import annotations
 
 import itertools
 import weakref
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from contextlib import ContextDecorator
 from heapq import heappop, heappush
+from types import MappingProxyType
 from typing import Any
 
 import numpy as np
@@ -206,14 +207,18 @@ class Primitive:
         cls = None
         needs_grad = False
         values = []
+        kept = []  # what a node keeps of each input: its node, or the leaf or constant itself
         for a in args:
             if isinstance(a, Value):
                 cls = type(a)
                 values.append(a.data)
+                node = a._node
+                kept.append(a if node is None else node)
                 if a._requires_grad:
                     needs_grad = True
             else:
                 values.append(a)
+                kept.append(a)
         if cls is None:
             return self.forward(*args, **params)
         try:
@@ -225,7 +230,7 @@ class Primitive:
         if type(out) is not np.ndarray:
             out = np.asarray(out)
         if needs_grad and _Mode.grad_enabled and self.differentiable:
-            return cls._from_op(out, Node(self, args, params, out))
+            return cls._from_op(out, Node(self, kept, params or _NO_PARAMS, out))
         return cls._from_op(out, None)
 
     def adjoints(
@@ -281,7 +286,7 @@ class Node:
     __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "name")
     __slots__ += ("_first", "_second")
 
-    def __init__(self, primitive: Primitive, args: Sequence[Any], params: dict, ans: Any) -> None:
+    def __init__(self, primitive: Primitive, kept: list, params: Mapping, ans: Any) -> None:
         self.primitive = primitive
         self.params = params
         self.ans: np.ndarray | None = ans
@@ -289,12 +294,12 @@ class Node:
         self.scope = _Mode.scope  # the modules (outermost first) whose forward recorded this
         self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
         self.name: str | None = None  # the output tensor's name, for drawings
-        if len(args) == 1:
-            self._first, self._second = _kept(args[0]), _ONE_INPUT
-        elif len(args) == 2:
-            self._first, self._second = _kept(args[0]), _kept(args[1])
+        if len(kept) == 1:
+            self._first, self._second = kept[0], _ONE_INPUT
+        elif len(kept) == 2:
+            self._first, self._second = kept
         else:
-            self._first, self._second = tuple(map(_kept, args)), _MORE_INPUTS
+            self._first, self._second = tuple(kept), _MORE_INPUTS
 
     def __repr__(self) -> str:
         return f"<node {self.primitive.name}>"
@@ -352,14 +357,10 @@ class Node:
 
 
 _recorded = itertools.count()
+# Shared by the nodes of ops called without parameters: a dict of its own per node would be
+# one more object for every full garbage collection to touch while the graph lives.
+_NO_PARAMS: Mapping[str, Any] = MappingProxyType({})
 _ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
-
-
-def _kept(arg: Any) -> Any:
-    """What a node keeps of an input: its node if an op made it, else the leaf or constant."""
-    if isinstance(arg, Value) and arg._node is not None:
-        return arg._node
-    return arg
 
 
 def _value(kept: Any) -> Any:
