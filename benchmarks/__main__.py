@@ -36,11 +36,16 @@ KEEP_FREED_MEMORY = "glibc.malloc.trim_threshold=4294967295:glibc.malloc.mmap_ma
 
 
 def timed_round_robin(
-    runs: dict[str, Callable[[], None]], repeats: int, warmup: int = 1, block: int = 10
+    runs: dict[str, Callable[[], None]],
+    repeats: int,
+    warmup: int = 1,
+    block: int = 10,
+    settle: bool = True,
 ):
     """Median time of each run. Engines take turns in blocks of `block` calls, so that all see
     the same machine; within a block each call is timed, and the first call after a switch
-    (when the previous engine's threads may still be spinning) is not counted."""
+    (when the previous engine's threads may still be spinning) is not counted, unless
+    `settle=False` (single-threaded work that takes seconds a call)."""
     for _ in range(warmup):
         for run in runs.values():
             run()
@@ -48,7 +53,8 @@ def timed_round_robin(
     rounds = max(1, -(-repeats // block))
     for _ in range(rounds):
         for name, run in runs.items():
-            run()  # settle after the switch
+            if settle:
+                run()
             for _ in range(min(block, repeats)):
                 start = time.perf_counter()
                 run()
@@ -99,13 +105,24 @@ def mlp_rows(cases, budget: float) -> list[dict]:
     return rows
 
 
-def graph_rows(chain_sizes, wide_terms: int, repeats: int) -> list[dict]:
+def graph_rows(chain_sizes, ops_per_measurement: int, wide_terms: int, repeats: int) -> list[dict]:
+    """Chains are timed over the same number of ops at every length (a chain of 10,000 ops
+    runs 100 times to make 1,000,000), so that each per-op cost includes its share of Python's
+    full collections: they come every so many surviving objects, and a single short run
+    usually falls between two of them while a long one cannot."""
     rows = []
     for n in chain_sizes:
+        times = max(1, ops_per_measurement // n)
         runs = {e: graphs.chain(n, e) for e in ("autograd_mini", "torch")}
-        runs = {e: r for e, r in runs.items() if r is not None}
-        t = timed_round_robin(runs, repeats if n <= 100_000 else 1, warmup=1 if n <= 100_000 else 0)
-        rows.append({"case": f"chain of {n:,} ops", "ops": n, "times": t})
+        runs = {e: graphs.repeated(r, times) for e, r in runs.items() if r is not None}
+        t = timed_round_robin(runs, repeats, warmup=0, block=1, settle=False)
+        rows.append(
+            {
+                "case": f"chain of {n:,} ops" + (f", {times} times" if times > 1 else ""),
+                "ops": n * times,
+                "times": t,
+            }
+        )
     runs = {e: graphs.wide(wide_terms, e) for e in ("autograd_mini", "torch")}
     runs = {e: r for e, r in runs.items() if r is not None}
     t = timed_round_robin(runs, repeats)
@@ -170,7 +187,10 @@ def run_all(quick: bool) -> dict:
     results = {"machine": machine()}
     results["mlp"] = mlp_rows(QUICK_MLP_CASES if quick else MLP_CASES, budget)
     results["graphs"] = graph_rows(
-        [100, 1000] if quick else [10_000, 1_000_000], 50 if quick else 100_000, 1 if quick else 5
+        [100, 1000] if quick else [10_000, 1_000_000],
+        1000 if quick else 1_000_000,
+        50 if quick else 100_000,
+        1 if quick else 3,
     )
     results["finite_differences"] = finite_difference_rows(
         [2, 4] if quick else [2, 4, 8, 16, 32], 1 if quick else 5

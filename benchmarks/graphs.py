@@ -57,6 +57,14 @@ def wide(n_terms: int, engine: str) -> Callable[[], None] | None:
     return run_torch
 
 
+def repeated(run: Callable[[], None], times: int) -> Callable[[], None]:
+    def run_repeatedly() -> None:
+        for _ in range(times):
+            run()
+
+    return run_repeatedly
+
+
 def _torch():
     try:
         import torch

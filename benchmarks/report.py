@@ -116,6 +116,10 @@ def write_report(results: dict, out: Path) -> str:
         "",
         "## Scalar-sized ops: the engine's own cost (forward + backward, garbage collector on)",
         "",
+        "Each chain is timed over the same number of ops in all (the short one run back to back),",
+        "so that its cost per op includes its share of Python's full collections, as a user's loop",
+        "does.",
+        "",
         "| graph | autograd_mini per op | torch per op | ÷ torch |",
         "|---|---|---|---|",
     ]
