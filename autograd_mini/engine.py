@@ -400,18 +400,19 @@ def _schedule(root: Node) -> Iterator[tuple[Node, tuple]]:
 
     A node is recorded after the nodes of its inputs, so every consumer of a node has a larger
     `sequence` number: visiting the reached nodes largest number first (a heap of the frontier)
-    visits each node after all its consumers, in one pass and with no recursion. The frontier
-    is all the bookkeeping; along a chain it holds one node.
+    visits each node after all its consumers, in one pass and with no recursion. A node is
+    pushed once per consumer; its copies pop one after another, and only the first counts.
     """
-    frontier = {root}
     heap = [(-root.sequence, root)]
+    previous = None
     while heap:
         node = heappop(heap)[1]
-        frontier.remove(node)
+        if node is previous:
+            continue
+        previous = node
         parents = node.parents
         for parent in parents:
-            if type(parent) is Node and parent not in frontier:
-                frontier.add(parent)
+            if type(parent) is Node:
                 heappush(heap, (-parent.sequence, parent))
         yield node, parents
 
@@ -439,7 +440,8 @@ def backpropagate(
         return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
     pending: dict[Node, Any] = {root._node: seed}
     anomaly = _Mode.detect_anomaly
-    with set_grad_enabled(create_graph):
+    recording, _Mode.grad_enabled = _Mode.grad_enabled, create_graph
+    try:
         for node, parents in _schedule(root._node):
             g = pending.pop(node)
             if node.ans is None:
@@ -472,13 +474,15 @@ def backpropagate(
                 else:
                     entry = leaves.get(id(parent))
                     if entry is None:
-                        # [leaf, adjoint, whether the adjoint is a fresh array nothing else holds]
+                        # [leaf, adjoint, whether it is a fresh array nothing else holds]
                         leaves[id(parent)] = [parent, gi, gi is not g and _is_fresh(gi)]
                     else:
                         entry[1] = entry[1] + gi
                         entry[2] = True
             if not retain_graph:
                 node.release()
+    finally:
+        _Mode.grad_enabled = recording
     return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
 
 
