@@ -119,6 +119,7 @@ def graph_rows(chain_sizes, ops_per_measurement: int, wide_terms: int, repeats: 
         rows.append(
             {
                 "case": f"chain of {n:,} ops" + (f", {times} times" if times > 1 else ""),
+                "length": n,
                 "ops": n * times,
                 "times": t,
             }

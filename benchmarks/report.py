@@ -72,7 +72,7 @@ def target_lines(results: dict) -> list[str]:
             first["times"]["autograd_mini"] / first["ops"]
         )
         lines.append(
-            f"- chain, cost per op at {last['ops']:,} ops ≤ 1.2× that at {first['ops']:,}: "
+            f"- chain, cost per op at {last['length']:,} ops ≤ 1.2× that at {first['length']:,}: "
             f"{_met(growth, 1.2)}"
         )
     return lines
