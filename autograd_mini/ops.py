@@ -104,6 +104,18 @@ def _concatenate_vjp_all(g, ans, *xs, axis=0):
     return [g[before + (slice(end - x.shape[axis], end),)] for x, end in zip(xs, ends, strict=True)]
 
 
+def _softmax_cross_entropy(x, labels=None):
+    """−log softmax(x)[label] for each row of scores x: logsumexp(x) − x[label]."""
+    return _logsumexp(x, axis=-1) - x[np.arange(len(labels)), labels]
+
+
+def _one_hot(labels, like):
+    """Rows of zeros of `like`'s shape and dtype, with a 1 at each row's label."""
+    out = np.zeros(like.shape, dtype=like.dtype)
+    out[np.arange(len(labels)), labels] = 1
+    return out
+
+
 def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
     """max/min send the adjoint to the elements equal to the extremum, split evenly on ties
     (so that the adjoints still sum to g, as for PyTorch's amax/amin)."""
@@ -240,6 +252,12 @@ logsumexp = Primitive("logsumexp", _logsumexp,
                                        _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)))
 softmax   = Primitive("softmax",   _softmax,
                                    lambda g, ans, x, axis=-1: ans * (g - (g * ans).sum(axis=axis, keepdims=True)))
+
+# Softmax and cross-entropy fused into one node, per row of scores (batch, classes) with integer
+# labels: the rule is the output layer's δ of the backprop books, softmax(x) − onehot(label).
+softmax_cross_entropy = Primitive("softmax_cross_entropy", _softmax_cross_entropy,
+                                  lambda g, ans, x, labels=None:
+                                      g.reshape(g.shape + (1,)) * (softmax(x) - _one_hot(labels, x)))
 
 # Shapes and indexing
 reshape      = Primitive("reshape",      lambda x, shape=(): x.reshape(shape),

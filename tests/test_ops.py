@@ -84,6 +84,12 @@ CASES = [
     ("logsumexp-all", lambda x: x.logsumexp(), [normal(3, 4)], True),
     ("softmax", lambda x: x.softmax(axis=-1), [normal(3, 4)], True),
     ("softmax-axis0", lambda x: x.softmax(axis=0), [normal(3, 4)], True),
+    (
+        "softmax_cross_entropy",  # weighted, so that each row's adjoint differs
+        lambda x: am.ops.softmax_cross_entropy(x, labels=np.array([2, 0, 3])) * W34[:, 0],
+        [normal(3, 4)],
+        True,
+    ),
     ("log_softmax", lambda x: x.log_softmax(axis=1), [normal(2, 5)], True),
     ("reshape", lambda x: x.reshape(3, 4) * W34, [normal(2, 6)], True),
     ("transpose", lambda x: x.T * W43, [normal(3, 4)], True),

@@ -13,6 +13,7 @@ from typing import Any
 
 import numpy as np
 
+from .. import ops
 from ..tensor import Tensor, as_tensor, where
 from .module import Module
 
@@ -112,11 +113,12 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
             f"(classes,) with one label; got logits {logits.shape} and target "
             f"{np.shape(getattr(target, 'data', target))}"
         )
-    logp = logits.log_softmax(axis=-1)
     if np.ndim(getattr(target, "data", target)) == 2:  # class probabilities
-        logp, t = _pair("cross_entropy", logp, target)
+        logp, t = _pair("cross_entropy", logits.log_softmax(axis=-1), target)
         return _reduce("cross_entropy", -(t * logp).sum(axis=-1), reduction)
-    return nll_loss(logp, target, reduction)
+    labels = _labels("cross_entropy", logits, target)
+    # one node, whose rule is the output layer's δ = softmax(x) − onehot(label)
+    return _reduce("cross_entropy", ops.softmax_cross_entropy(logits, labels=labels), reduction)
 
 
 def _labels(name: str, scores: Tensor, labels: Any) -> np.ndarray:

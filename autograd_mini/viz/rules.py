@@ -21,6 +21,7 @@ SYMBOLS: dict[str, str] = {
     "reshape": "reshape",      "transpose": "ᵀ",          "swapaxes": "swap",
     "broadcast_to": "bcast",   "sum_to": "Σ to",          "getitem": "[ ]",
     "scatter_add": "scatter",  "concatenate": "concat",
+    "softmax_cross_entropy": "CE(softmax)",
 }
 
 RULES: dict[str, str] = {
@@ -54,6 +55,7 @@ RULES: dict[str, str] = {
     "min":          "∂/∂xᵢ min x = [xᵢ = min]  (ties split)",
     "logsumexp":    "∂/∂x logΣexp(x) = softmax(x)",
     "softmax":      "∂E/∂x = s ⊙ (g − Σ g⊙s),  s = softmax(x)",
+    "softmax_cross_entropy": "∂/∂x −log softmax(x)[t] = softmax(x) − onehot(t)",
     "reshape":      "g reshaped back to x's shape",
     "transpose":    "g transposed back",
     "swapaxes":     "g with the axes swapped back",
