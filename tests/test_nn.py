@@ -390,6 +390,12 @@ def test_mlp_leaves_a_users_input_tensor_unrenamed():
     assert trace.a[0] is x and x.name == "x"
 
 
+def test_mlp_wraps_an_array_input_without_copying_it():
+    x = np.ones((3, 2))
+    _, trace = nn.MLP([2, 2]).forward_trace(x)
+    assert trace.a[0].numpy() is x and trace.a[0].name == "a0"  # a constant: no copy per step
+
+
 def test_retained_z_gradients_are_the_deltas_that_torch_computes():
     torch = pytest.importorskip("torch")
     model = nn.MLP([3, 3, 3, 1], activation="sigmoid", output_activation="sigmoid", rng=rng())

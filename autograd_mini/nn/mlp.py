@@ -91,7 +91,12 @@ class MLP(Module):
         return len(self.layers)
 
     def forward(self, x: Any, return_trace: bool = False) -> Tensor | tuple[Tensor, Trace]:
-        if not isinstance(x, Tensor):
+        if isinstance(x, np.ndarray):
+            # the input is a constant of the graph: wrapped without the copy Tensor() makes
+            # (a batch of 128 MNIST images is 800 kB per step)
+            x = Tensor._from_op(x, None)
+            x.name = "a0"
+        elif not isinstance(x, Tensor):
             x = Tensor(x, name="a0")
         trace = Trace(z=[], a=[x])
         a = x
