@@ -48,7 +48,8 @@ def timed_round_robin(
     """Median time of each run. Engines take turns in blocks of `block` calls, so that all see
     the same machine; within a block each call is timed, and the first call after a switch
     (when the previous engine's threads may still be spinning) is not counted, unless
-    `settle=False` (single-threaded work that takes seconds a call)."""
+    `settle=False` (calls so long that a thread still spinning after a switch costs them
+    little)."""
     for _ in range(warmup):
         for run in runs.values():
             run()

@@ -99,7 +99,9 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
 
     `target` is integer class labels of shape (batch,) (an ndarray, a Tensor, or floats that are
     whole numbers), or class probabilities of the logits' shape. A single sample (classes,)
-    with a scalar label works too. Computed through log_softmax: stable for any logits.
+    with a scalar label works too. Stable for any logits: integer labels record one
+    `softmax_cross_entropy` node (its rule is softmax(x) − onehot(label)); class probabilities
+    go through log_softmax.
     """
     logits = as_tensor(logits)
     if logits.ndim == 1:  # one sample: a batch of one
