@@ -277,8 +277,9 @@ class Node:
     holds references, and a long graph makes it do so often.
 
     `values` are the inputs as the vjps get them, `sources` where each came from, `parents`
-    where each adjoint goes. `release()` drops `ans`, the op's output; the structure stays, so
-    a released graph can still be walked and drawn.
+    where each adjoint goes. `release()` drops `ans` (the op's output), the constants and the
+    leaves that need no gradient; the structure stays, so a released graph can still be walked
+    and drawn.
     """
 
     # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
@@ -351,9 +352,18 @@ class Node:
     def released(self) -> bool:
         return self.ans is None
 
-    def release(self) -> None:
-        """Drop the saved output (so that its array can be freed); keep the structure."""
+    def release(self, parents: tuple | None = None) -> None:
+        """Drop what only the vjps needed, so that its arrays can be freed: the output, the
+        constants and the leaves that need no gradient. Keep the structure (`parents`, if
+        already worked out): the nodes and the leaves that the adjoints flow to."""
+        parents = self.parents if parents is None else parents
         self.ans = None
+        if self._second is _MORE_INPUTS:
+            self._first = parents
+        elif self._second is _ONE_INPUT:
+            self._first = parents[0]
+        else:
+            self._first, self._second = parents
 
 
 _recorded = itertools.count()
@@ -480,7 +490,7 @@ def backpropagate(
                         entry[1] = entry[1] + gi
                         entry[2] = True
             if not retain_graph:
-                node.release()
+                node.release(parents)
     finally:
         _Mode.grad_enabled = recording
     return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves

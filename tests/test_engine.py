@@ -146,6 +146,18 @@ def test_saved_values_are_released_after_backward():
     assert y.grad_fn.released
 
 
+def test_backward_frees_the_constants_and_gradient_free_leaves_a_kept_graph_held():
+    x = leaf(np.ones(1000))
+    c, data = np.full(1000, 2.0), am.tensor(np.full(1000, 3.0))
+    constant, other_leaf = weakref.ref(c), weakref.ref(data)
+    y = (x * c * data).sum()
+    del c, data
+    assert constant() is not None and other_leaf() is not None  # the vjps need them
+    y.backward()  # y (and so its graph's structure) is still held
+    assert constant() is None and other_leaf() is None
+    np.testing.assert_array_equal(x.grad.data, np.full(1000, 6.0))
+
+
 def test_released_graph_keeps_its_structure():
     x = leaf([1.0])
     y = (x * 2).tanh().sum()
