@@ -356,3 +356,15 @@ def test_python_numbers_and_lists_become_float64():
     assert am.tensor([1, 2]).dtype == np.float64
     assert am.tensor(3).dtype == np.float64
     assert am.tensor(np.array([1, 2], dtype=np.int32)).dtype == np.int32
+
+
+def test_ops_on_zero_dimensional_tensors_give_arrays_not_numpy_scalars():
+    # NumPy's ufuncs return scalars for 0-d inputs; a tensor's data stays an ndarray
+    x = am.tensor(0.5, requires_grad=True)
+    outputs = [x * 2.0, x.tanh(), -x, x + x, (x * 2.0).sum(), am.where(x > 0, x, 0.0)]
+    for y in outputs:
+        assert type(y.data) is np.ndarray and y.shape == ()
+    with am.no_grad():
+        assert type((x * 2.0).data) is np.ndarray
+    outputs[0].backward()
+    assert type(x.grad.data) is np.ndarray and x.grad.item() == 2.0
