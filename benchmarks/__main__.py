@@ -199,7 +199,7 @@ def run_all(quick: bool) -> dict:
         [100, 1000] if quick else [10_000, 1_000_000],
         1000 if quick else 1_000_000,
         50 if quick else 100_000,
-        1 if quick else 3,
+        1 if quick else 5,
     )
     results["finite_differences"] = finite_difference_rows(
         [2, 4] if quick else [2, 4, 8, 16, 32], 1 if quick else 5
