@@ -266,16 +266,21 @@ _UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
 
 
 def describe(values: Sequence[Any]) -> str:
-    """Shapes and dtypes of an op's inputs, for error messages."""
-    parts = []
+    """Shapes and dtypes of an op's inputs, for error messages; a run of alike inputs (a join
+    of many pieces) is told once, with its count."""
+    parts: list[list] = []  # [description, count]
     for v in values:
         if isinstance(v, np.ndarray):
-            parts.append(f"{v.dtype} array of shape {v.shape}")
+            part = f"{v.dtype} array of shape {v.shape}"
         elif isinstance(v, (list, tuple)) and v and isinstance(v[0], np.ndarray):
-            parts.append(f"arrays of shapes {[a.shape for a in v]}")
+            part = f"arrays of shapes {[a.shape for a in v]}"
         else:
-            parts.append(repr(v))
-    return ", ".join(parts)
+            part = repr(v)
+        if parts and parts[-1][0] == part:
+            parts[-1][1] += 1
+        else:
+            parts.append([part, 1])
+    return ", ".join(part if n == 1 else f"{n} × {part}" for part, n in parts)
 
 
 class Node:

@@ -10,8 +10,8 @@ on Tensors alike, so that one rule serves a plain backward pass (on arrays, fast
 Binary ops are marked `broadcasts=True`: their rules may return an adjoint of the broadcast shape,
 and the engine's one helper, `unbroadcast`, sums it back to the input's shape.
 
-Everything not in this table (mean, log_softmax, stack, ...) is composed of these primitives in
-tensor.py and needs no rule of its own.
+Everything not in this table (mean, log_softmax, expand_dims, ...) is composed of these
+primitives in tensor.py and needs no rule of its own.
 """
 
 from __future__ import annotations
@@ -102,6 +102,12 @@ def _concatenate_vjp_all(g, ans, *xs, axis=0):
     ends = np.cumsum([x.shape[axis] for x in xs])
     before = (slice(None),) * axis
     return [g[before + (slice(end - x.shape[axis], end),)] for x, end in zip(xs, ends, strict=True)]
+
+
+def _stack_vjp_all(g, ans, *xs, axis=0):
+    """Each input's adjoint is its index of g along the new axis (views, one pass over xs)."""
+    before = (slice(None),) * (axis % ans.ndim)
+    return [g[before + (i,)] for i in range(len(xs))]
 
 
 def _softmax_cross_entropy(x, labels=None):
@@ -277,6 +283,8 @@ scatter_add  = Primitive("scatter_add",  _scatter_add,
                                          lambda g, ans, x, index=None, shape=(): g[index])
 concatenate  = Primitive("concatenate",  lambda *xs, axis=0: np.concatenate(xs, axis=axis),
                                          vjp_all=_concatenate_vjp_all)
+stack        = Primitive("stack",        lambda *xs, axis=0: np.stack(xs, axis=axis),
+                                         vjp_all=_stack_vjp_all)
 
 # Comparisons: no derivative (their outputs are constants to the graph)
 less          = Primitive("less",          np.less)

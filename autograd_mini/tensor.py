@@ -553,19 +553,25 @@ def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
 
 
 def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
-    if not tensors:
-        raise ValueError("concatenate: needs at least one tensor")
-    tensors = [t if isinstance(t, Value) else np.asarray(t) for t in tensors]
-    if not builtins.any(isinstance(t, Value) for t in tensors):
-        tensors[0] = Tensor(tensors[0])
-    return ops.concatenate(*tensors, axis=axis)
+    """Join tensors along an existing axis, as np.concatenate (one op, whatever their number)."""
+    return ops.concatenate(*_pieces("concatenate", tensors), axis=axis)
 
 
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
-    tensors = [as_tensor(t) for t in tensors]
-    if not tensors:
-        raise ValueError("stack: needs at least one tensor")
-    shapes = {t.shape for t in tensors}
+    """Join tensors of one shape along a new axis, as np.stack (one op, whatever their number)."""
+    pieces = _pieces("stack", tensors)
+    shapes = {np.shape(t) for t in pieces}
     if len(shapes) > 1:
         raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
-    return concatenate([t.expand_dims(axis) for t in tensors], axis=axis)
+    return ops.stack(*pieces, axis=axis)
+
+
+def _pieces(op: str, tensors: Sequence[ArrayLike]) -> list:
+    """The inputs of a joining op: tensors as they are, anything else as an array; at least one
+    of them a Tensor, so that the op returns one."""
+    if not len(tensors):
+        raise ValueError(f"{op}: needs at least one tensor")
+    pieces = [t if isinstance(t, Value) else np.asarray(t) for t in tensors]
+    if not builtins.any(isinstance(t, Value) for t in pieces):
+        pieces[0] = Tensor(pieces[0])
+    return pieces

@@ -86,6 +86,11 @@ EXPRESSIONS = [
         lambda m, x, y: (m.cat([x, y], 1) ** 3).sum(),
     ),
     (
+        "stack",
+        [rng.standard_normal((2, 3)), rng.standard_normal((2, 3))],
+        lambda m, x, y: (m.stack([x, y * x, y], -1) ** 3).sum(),
+    ),
+    (
         "where",
         [rng.standard_normal(5), rng.standard_normal(5)],
         lambda m, x, y: m.where(x > 0, x * y, y).sum(),
@@ -101,6 +106,7 @@ class Ours:
     amax = staticmethod(lambda x, axis: am.max(x, axis))
     clip = staticmethod(lambda x, lo, hi: am.clip(x, lo, hi))
     cat = staticmethod(lambda xs, axis: am.concatenate(xs, axis))
+    stack = staticmethod(lambda xs, axis: am.stack(xs, axis))
     where = staticmethod(lambda c, x, y: am.where(c, x, y))
 
 
@@ -112,6 +118,7 @@ class Theirs:
     amax = staticmethod(lambda x, axis: torch.amax(x) if axis is None else torch.amax(x, axis))
     clip = staticmethod(lambda x, lo, hi: torch.clamp(x, lo, hi))
     cat = staticmethod(lambda xs, axis: torch.cat(xs, axis))
+    stack = staticmethod(lambda xs, axis: torch.stack(xs, axis))
     where = staticmethod(lambda c, x, y: torch.where(c, x, y))
 
 

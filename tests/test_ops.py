@@ -125,6 +125,7 @@ CASES = [
         True,
     ),
     ("stack", lambda x, y: am.stack([x, y], axis=1), [normal(2, 3), normal(2, 3)], True),
+    ("stack-neg-repeated", lambda x: am.stack([x, 2.0 * x, x], -1), [normal(2, 3)], True),
 ]
 
 

@@ -145,6 +145,24 @@ def test_stack_needs_equal_shapes():
         am.stack([am.tensor([1.0]), am.tensor([1.0, 2.0])])
 
 
+def test_stack_of_many_pieces_is_one_op_and_its_error_counts_them():
+    pieces = [am.tensor(np.full(2, float(i)), requires_grad=True) for i in range(1000)]
+    s = am.stack(pieces, axis=1)
+    assert s.shape == (2, 1000) and s.grad_fn.primitive.name == "stack"
+    assert len(s.grad_fn.parents) == 1000
+    (s * np.arange(1000.0)).sum().backward()
+    assert [p.grad.data.tolist() for p in pieces[:3]] == [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]
+    with pytest.raises(ValueError, match=r"stack: 1000 × float64 array of shape \(2,\): axis"):
+        am.stack(pieces, axis=3)
+
+
+def test_stack_and_concatenate_take_arrays_and_lists():
+    assert am.stack([[1.0, 2.0], np.ones(2)]).shape == (2, 2)
+    assert am.concatenate([[1.0], np.ones(2)]).shape == (3,)
+    with pytest.raises(ValueError, match="stack: needs at least one tensor"):
+        am.stack([])
+
+
 def test_non_numeric_data_is_refused():
     with pytest.raises(TypeError, match="cannot hold"):
         am.tensor(["a", "b"])

@@ -20,7 +20,7 @@ SYMBOLS: dict[str, str] = {
     "min": "min",              "logsumexp": "logΣexp",    "softmax": "softmax",
     "reshape": "reshape",      "transpose": "ᵀ",          "swapaxes": "swap",
     "broadcast_to": "bcast",   "sum_to": "Σ to",          "getitem": "[ ]",
-    "scatter_add": "scatter",  "concatenate": "concat",
+    "scatter_add": "scatter",  "concatenate": "concat",    "stack": "stack",
     "softmax_cross_entropy": "CE(softmax)",
 }
 
@@ -64,6 +64,7 @@ RULES: dict[str, str] = {
     "getitem":      "g scatter-added into zeros of x's shape",
     "scatter_add":  "g gathered at the index",
     "concatenate":  "g sliced back into the pieces",
+    "stack":        "g indexed back into the pieces",
 }
 # fmt: on
 
@@ -87,8 +88,8 @@ def rule(name: str) -> str | None:
 
 
 def argument(name: str, i: int) -> str | None:
-    """The label of input `i`'s edge: a name for non-commuting ops, a position for concat."""
-    if name == "concatenate":
+    """The label of input `i`'s edge: a name for non-commuting ops, a position for joins."""
+    if name in ("concatenate", "stack"):
         return str(i)
     names = ARGUMENTS.get(name)
     return names[i] if names and i < len(names) else None
