@@ -47,17 +47,28 @@ def mlp_table(rows: list[dict]) -> list[str]:
     return lines
 
 
+def _step_ratio(rows: list[dict] | None, case: str, what: str) -> float | None:
+    r = next((r for r in rows or () if r["case"].split()[0] == case), None)
+    if r is None:
+        return None
+    t = r["times"]
+    denominator = t.get("numpy" if what.endswith("numpy") else "torch")
+    return t["autograd_mini"] / denominator if denominator else None
+
+
 def target_lines(results: dict) -> list[str]:
+    """Each step target is judged on the worse of the two allocators' runs: with glibc's
+    default one, a step's large temporaries may be handed back to the OS and page-faulted in
+    again, which can slow the floor more than autograd_mini (or the other way round)."""
     lines = []
-    by_case = {r["case"].split()[0]: r for r in results["mlp"]}
     for case, (what, limit) in TARGETS.items():
-        r = by_case.get(case)
-        value = None
-        if r is not None:
-            t = r["times"]
-            denominator = t.get("numpy" if what.endswith("numpy") else "torch")
-            value = t["autograd_mini"] / denominator if denominator else None
-        lines.append(f"- `{case}` step, {what} ≤ {limit}: {_met(value, limit)}")
+        default = _step_ratio(results["mlp"], case, what)
+        kept = _step_ratio(results.get("mlp_keep_freed"), case, what)
+        measured = [v for v in (default, kept) if v is not None]
+        line = f"- `{case}` step, {what} ≤ {limit}: {_met(max(measured, default=None), limit)}"
+        if default is not None and kept is not None:
+            line += f" (worse of {default:.2f} default allocator, {kept:.2f} keeping freed memory)"
+        lines.append(line)
     memory = [r["memory"]["autograd_mini"] / r["memory"]["numpy"] for r in results["mlp"]]
     lines.append(
         f"- peak memory of a step ≤ 1.3× the floor's: {_met(max(memory), 1.3)} (worst case)"
