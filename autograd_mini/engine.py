@@ -159,6 +159,10 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return g
 
 
+# NumPy 2.3 taught ufuncs `out=...`: return an array even for 0-d inputs, not a NumPy scalar.
+_UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
+
+
 class Primitive:
     """An op: a forward function on arrays and one vjp per input, declared together in ops.py.
 
@@ -260,9 +264,6 @@ class Primitive:
                 )
             result.append(rule(g, ans, *inputs, **params))
         return result
-
-
-_UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
 
 
 def describe(values: Sequence[Any]) -> str:
