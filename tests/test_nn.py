@@ -2,6 +2,7 @@
 zˡ = Wˡ aˡ⁻¹ + bˡ, initialisers have the stated spreads, losses equal PyTorch's and refuse shape
 mismatches. Oracles: PyTorch (float64) when installed, central differences (gradcheck)."""
 
+import gc
 import math
 
 import numpy as np
@@ -642,3 +643,25 @@ def test_loss_modules_equal_the_functions():
     assert nn.BCEWithLogitsLoss()(p, t).item() == nn.binary_cross_entropy_with_logits(p, t).item()
     assert nn.CrossEntropyLoss()(logits, labels).item() == nn.cross_entropy(logits, labels).item()
     assert repr(nn.MSELoss()) == "MSELoss(reduction='mean')"
+
+
+@pytest.mark.parametrize("loss_fn", ["cross_entropy", "mse_loss"])
+def test_a_training_step_leaves_nothing_for_the_cyclic_collector(loss_fn):
+    # a graph without reference cycles is freed by reference counting alone
+    rng = np.random.default_rng(0)
+    model = nn.MLP([4, 8, 3], activation="tanh")
+    opt = am.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    x = rng.standard_normal((5, 4))
+    target = rng.integers(0, 3, 5) if loss_fn == "cross_entropy" else rng.standard_normal((5, 3))
+    gc.collect()
+    gc.disable()
+    try:
+        for _ in range(3):
+            opt.zero_grad()
+            loss = getattr(nn, loss_fn)(model(x), target)
+            loss.backward()
+            opt.step()
+        del loss
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
