@@ -337,25 +337,12 @@ class Node:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
         if self.ans is None:
             raise _released_error(self)
-        first, second = self._first, self._second
-        if second is _MORE_INPUTS:
-            return tuple(map(_value, first))
-        # one or two inputs, spelled out: this runs once per node in every backward pass
-        if type(first) is Node:
-            if first.ans is None:
-                raise _released_error(first)
-            first = first.ans
-        elif isinstance(first, Value):
-            first = first.data
+        second = self._second
         if second is _ONE_INPUT:
-            return (first,)
-        if type(second) is Node:
-            if second.ans is None:
-                raise _released_error(second)
-            second = second.ans
-        elif isinstance(second, Value):
-            second = second.data
-        return (first, second)
+            return (_value(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(_value, self._first))
+        return (_value(self._first), _value(second))
 
     @property
     def sources(self) -> tuple:
@@ -366,16 +353,12 @@ class Node:
     def parents(self) -> tuple:
         """Where each input's adjoint goes: its node, or the leaf itself if it requires grad,
         or None (a constant, or a leaf that needs no gradient)."""
-        first, second = self._first, self._second
-        if second is _MORE_INPUTS:
-            return tuple(map(_parent, first))
-        if type(first) is not Node and not (isinstance(first, Value) and first._requires_grad):
-            first = None
+        second = self._second
         if second is _ONE_INPUT:
-            return (first,)
-        if type(second) is not Node and not (isinstance(second, Value) and second._requires_grad):
-            second = None
-        return (first, second)
+            return (_parent(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(_parent, self._first))
+        return (_parent(self._first), _parent(second))
 
     def input_tensors(self, cls: type) -> tuple:
         """The inputs as tensors connected to the graph (for create_graph=True): an op's output
