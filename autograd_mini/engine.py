@@ -1,99 +1,37 @@
 """The engine: how an op call is recorded, and in which order adjoints flow back.
 
-A graph is made of `Node`s. Each node remembers the primitive that made it, the values its
-vector-Jacobian products need (`values`, `ans`) and, for every input, where it came from
-(`sources`: the node that made it, a leaf tensor, or None for a constant). Edges point backwards
-only and no node refers to its own output or to any Tensor but a leaf, so a graph holds no
-reference cycle: dropping its root frees it by reference counting at once, and while it lives it
-costs the cyclic garbage collector one object per op.
+A graph is made of `Node`s. Each node remembers the primitive that made it, its output `ans`,
+and for each input where it came from: the node that made it, a leaf tensor, or a constant.
+Edges point backwards only and no node refers to its own output tensor, so a graph holds no
+reference cycle: dropping its root frees it by reference counting at once, and while it lives
+it costs the cyclic garbage collector one object per op.
 
 `backward()` visits the nodes latest recorded first (no recursion: a chain of a million ops is
-fine), calls each vjp once, sums the adjoints of a value used several times, and accumulates the
-totals into the leaves' `.grad`. The engine knows no op by name: the rules live in ops.py.
+fine), asks each node's primitive for its inputs' adjoints, sums the adjoints of a value used
+several times, and accumulates the totals into the leaves' `.grad`. The engine knows no op by
+name: the rules live in ops.py.
+
+Reading order: Value (what is recorded), Primitive (how an op call is recorded), Node, the
+schedule and the backward pass, then the modes (no_grad, detect_anomaly).
 """
 
 from __future__ import annotations
 
+import functools
+import inspect
 import itertools
+import sys
+import threading
 import weakref
-from collections.abc import Callable, Iterator, Mapping, Sequence
-from contextlib import ContextDecorator
+from collections.abc import Callable, Iterator, Sequence
 from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
 
-
-class _Mode:
-    """Process-wide switches: is an op call recorded, are vjp results checked, and which modules
-    (outermost first) the ops being recorded belong to."""
-
-    grad_enabled = True
-    detect_anomaly = False
-    scope: tuple = ()
-
-
-class _SetMode(ContextDecorator):
-    def __init__(self, name: str, value: bool) -> None:
-        self.name, self.value = name, value
-        self.previous: list[bool] = []
-
-    def __enter__(self) -> None:
-        self.previous.append(getattr(_Mode, self.name))
-        setattr(_Mode, self.name, self.value)
-
-    def __exit__(self, *exc: object) -> None:
-        setattr(_Mode, self.name, self.previous.pop())
-
-
-def no_grad() -> _SetMode:
-    """Context manager and decorator: ops inside record no graph (inference, optimiser steps)."""
-    return _SetMode("grad_enabled", False)
-
-
-def enable_grad() -> _SetMode:
-    """Context manager and decorator: record graphs again inside a `no_grad()` block."""
-    return _SetMode("grad_enabled", True)
-
-
-def set_grad_enabled(mode: bool) -> _SetMode:
-    """Context manager and decorator: record graphs if `mode`, as `torch.set_grad_enabled`."""
-    return _SetMode("grad_enabled", bool(mode))
-
-
-class scope(ContextDecorator):  # noqa: N801 - used like a function
-    """Tag the nodes recorded inside with `owner` (nn.Module.__call__ does this), so that a
-    drawing can group a layer's ops into one cluster or one box."""
-
-    def __init__(self, owner: Any) -> None:
-        self.owner = owner
-
-    def __enter__(self) -> None:
-        self.previous = enter_scope(self.owner)
-
-    def __exit__(self, *exc: object) -> None:
-        _Mode.scope = self.previous
-
-
-def enter_scope(owner: Any) -> tuple:
-    """Open a scope for `owner` and return the one to restore with `exit_scope` (the
-    allocation-light form of `scope`, for the hot path of Module.__call__)."""
-    previous = _Mode.scope
-    _Mode.scope = (*previous, owner)
-    return previous
-
-
-def exit_scope(previous: tuple) -> None:
-    _Mode.scope = previous
-
-
-def is_grad_enabled() -> bool:
-    return _Mode.grad_enabled
-
-
-def detect_anomaly() -> _SetMode:
-    """Inside, backward() checks every adjoint and names the op that first produced NaN or inf."""
-    return _SetMode("detect_anomaly", True)
+# ---------------------------------------------------------------------------------------------
+# What is recorded
+# ---------------------------------------------------------------------------------------------
 
 
 class Value:
@@ -101,19 +39,39 @@ class Value:
 
     `Tensor` (tensor.py) is the user-facing subclass; the engine works on this base so that it
     never imports the class that imports it.
+
+    `_version` counts the in-place writes to the memory this value owns; a value whose data is a
+    view of another's memory (`_base`, set by detach() and by view ops) counts on that one's, so
+    that a write through either is seen by every node that saved either.
     """
 
-    __slots__ = ("data", "_requires_grad", "_node", "_grad", "_hooks", "_name", "__weakref__")
+    __slots__ = (
+        "data",
+        "_requires_grad",
+        "_node",
+        "_grad",
+        "_hooks",
+        "_name",
+        "_version",
+        "_base",
+        "__weakref__",
+    )
+
+    def _init(self, data: np.ndarray, node: Node | None, requires_grad: bool = False) -> None:
+        """The one initialiser of every Value's fields (Tensor() and op outputs alike)."""
+        self.data = data
+        self._requires_grad = requires_grad or node is not None
+        self._node = node
+        self._grad = None
+        self._hooks = None
+        self._name = None
+        self._version = 0
+        self._base = None
 
     @classmethod
     def _from_op(cls, data: np.ndarray, node: Node | None) -> Value:
         out = cls.__new__(cls)
-        out.data = data
-        out._requires_grad = node is not None
-        out._node = node
-        out._grad = None
-        out._hooks = None
-        out._name = None
+        out._init(data, node)
         return out
 
     @property
@@ -122,7 +80,8 @@ class Value:
 
     @name.setter
     def name(self, name: str | None) -> None:
-        """A label for drawings; an op's output passes it to its node, which outlives it."""
+        """A label for drawings and error messages; an op's output passes it to its node,
+        which outlives it."""
         self._name = name
         if self._node is not None:
             self._node.name = name
@@ -138,12 +97,37 @@ class Value:
                 "requires_grad can be changed only on leaf tensors; this one is the output of "
                 f"'{self._node.primitive.name}'. Use .detach() to get a leaf."
             )
-        if flag and self.data.dtype.kind not in "fc":
+        if flag and self.data.dtype.kind != "f":
+            kind = "complex gradients are not supported" if self.data.dtype.kind == "c" else ""
             raise TypeError(
-                f"only floating-point tensors can require gradients, this one is "
-                f"{self.data.dtype}; create it with a float dtype (e.g. dtype=np.float64)"
+                f"only real floating-point tensors can require gradients, this one is "
+                f"{self.data.dtype}{' (' + kind + ')' if kind else ''}; create it with a float "
+                "dtype (e.g. dtype=np.float64)"
             )
         self._requires_grad = bool(flag)
+
+    @property
+    def version(self) -> int:
+        """How many in-place writes its memory has had (PyTorch's `_version`)."""
+        return (self if self._base is None else self._base)._version
+
+
+def increment_version(value: Value) -> None:
+    """Count an in-place write to `value`'s memory (PyTorch's name): on the memory's owner, and
+    on the nodes whose `ans` the memory is, so that every node that saved it sees the change.
+    Whatever writes into a tensor's array in place calls this (optimisers, loaders, `+=`)."""
+    owner = value if value._base is None else value._base
+    owner._version += 1
+    if owner._node is not None:
+        owner._node.version += 1
+    if owner is not value:
+        value._version = owner._version
+        if value._node is not None:
+            value._node.version += 1
+
+
+def _owner_version(v: Value) -> int:
+    return (v if v._base is None else v._base)._version
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
@@ -161,6 +145,10 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return g
 
 
+# ---------------------------------------------------------------------------------------------
+# How an op call is recorded
+# ---------------------------------------------------------------------------------------------
+
 # NumPy 2.3 taught ufuncs `out=...`: return an array even for 0-d inputs, not a NumPy scalar.
 _UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
 
@@ -172,6 +160,8 @@ class Primitive:
     `vjp_all(g, ans, *inputs, **params)`, returning every input's adjoint at once, serves ops
     with any number of inputs (one call per node, not one per input). With
     `broadcasts=True` the engine reduces each adjoint to its input's shape (`unbroadcast`).
+    `view=True` marks an op whose output may share its first input's memory (reshape,
+    transpose, basic indexing): an in-place write to one is then counted on both.
 
     A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
     Called on arrays only, a primitive returns an array: that is how the same vjp formulas run on
@@ -184,6 +174,7 @@ class Primitive:
         "vjps",
         "vjp_all",
         "broadcasts",
+        "view",
         "explain",
         "differentiable",
         "returns_array",
@@ -196,6 +187,7 @@ class Primitive:
         *vjps: Callable[..., Any] | None,
         vjp_all: Callable[..., Any] | None = None,
         broadcasts: bool = False,
+        view: bool = False,
         explain: Callable[..., str] | None = None,
     ) -> None:
         self.name = name
@@ -203,6 +195,7 @@ class Primitive:
         self.vjps = vjps
         self.vjp_all = vjp_all
         self.broadcasts = broadcasts
+        self.view = view
         self.explain = explain  # a clearer message than NumPy's when the forward fails
         self.differentiable = bool(vjps) or vjp_all is not None
         # A ufunc returns a NumPy scalar for 0-d inputs unless told out=... (NumPy ≥ 2.3): asking
@@ -217,19 +210,30 @@ class Primitive:
     def __call__(self, *args: Any, **params: Any) -> Any:
         cls = None
         needs_grad = False
-        values = []
-        kept = []  # what a node keeps of each input: its node, or the leaf or constant itself
+        values = []  # the inputs as arrays (and constants as they are)
+        inputs = []  # what a node keeps of each: its node, or the leaf or constant itself
+        versions = []  # each input's version now, to tell at backward whether it was written
+        written = False
         for a in args:
             if isinstance(a, Value):
                 cls = type(a)
                 values.append(a.data)
                 node = a._node
-                kept.append(a if node is None else node)
+                if node is None:
+                    inputs.append(a)
+                    version = a._version if a._base is None else a._base._version
+                else:
+                    inputs.append(node)
+                    version = node.version
+                versions.append(version)
+                if version:
+                    written = True
                 if a._requires_grad:
                     needs_grad = True
             else:
                 values.append(a)
-                kept.append(a)
+                inputs.append(a)
+                versions.append(0)
         if cls is None:
             return self.forward(*args, **params)
         try:
@@ -239,13 +243,22 @@ class Primitive:
                 out = self.forward(*values, **params)
                 if type(out) is not np.ndarray:
                     out = np.asarray(out)
-        except (ValueError, TypeError) as error:
+        except (ValueError, TypeError, IndexError) as error:
             explain = self.explain
-            reason = explain(*values) if explain is not None else f"{describe(values)}: {error}"
-            raise type(error)(f"{self.name}: {reason}") from None
-        if needs_grad and _Mode.grad_enabled and self.differentiable:
-            return cls._from_op(out, Node(self, kept, params or _NO_PARAMS, out))
-        return cls._from_op(out, None)
+            reason = explain(*values, **params) if explain is not None else None
+            raise type(error)(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
+        kind = out.dtype.kind
+        if needs_grad and self.differentiable and _modes.grad_enabled and kind == "f":
+            node = Node(self, inputs, params or _NO_PARAMS, out, versions if written else None)
+            result = cls._from_op(out, node)
+        elif kind in "biuf" or (kind == "c" and not needs_grad):
+            result = cls._from_op(out, None)  # integer and boolean results are constants
+        else:
+            raise TypeError(_unsupported_result(self.name, values, out, needs_grad))
+        if self.view and isinstance(args[0], Value) and np.may_share_memory(out, values[0]):
+            first = args[0]
+            result._base = first if first._base is None else first._base
+        return result
 
     def adjoints(
         self, g: Any, ans: Any, inputs: Sequence[Any], params: dict, wanted: Sequence[Any]
@@ -268,6 +281,19 @@ class Primitive:
         return result
 
 
+def _unsupported_result(name: str, values: Sequence[Any], out: np.ndarray, grad: bool) -> str:
+    if out.dtype.kind == "c":
+        return (
+            f"{name}: the result is complex ({out.dtype}) and would need a gradient; "
+            "autograd_mini differentiates real floating-point values only. Compute with "
+            "real and imaginary parts as separate float tensors, or use .detach()"
+        )
+    return (
+        f"{name}: the result has dtype {out.dtype} ({describe(values)}); autograd_mini "
+        "computes on numeric arrays only: convert the operand (e.g. float(x)) first"
+    )
+
+
 def describe(values: Sequence[Any]) -> str:
     """Shapes and dtypes of an op's inputs, for error messages; a run of alike inputs (a join
     of many pieces) is told once, with its count."""
@@ -286,45 +312,58 @@ def describe(values: Sequence[Any]) -> str:
     return ", ".join(part if n == 1 else f"{n} × {part}" for part, n in parts)
 
 
+# ---------------------------------------------------------------------------------------------
+# The graph
+# ---------------------------------------------------------------------------------------------
+
+
 class Node:
     """One recorded op call: what its vjps need, and the way back to its inputs.
 
-    For each input the node keeps one reference: the node that made it (the input's value is
-    that node's `ans`), the leaf tensor itself, or the constant. It keeps no intermediate Tensor
-    object, so an intermediate tensor dies when the user drops it and a graph costs one small
-    object per op while it lives: Python's garbage collector traverses every live object that
-    holds references, and a long graph makes it do so often.
+    `inputs` holds one reference per input: the node that made it (the input's value is that
+    node's `ans`), the leaf tensor itself, or the constant. No intermediate Tensor object is
+    kept, so an intermediate tensor dies when the user drops it and a graph costs one small
+    object per op while it lives (Python's garbage collector traverses every live object that
+    holds references, and a long graph makes it do so often).
 
     `values` are the inputs as the vjps get them, `sources` where each came from, `parents`
-    where each adjoint goes. `release()` drops `ans` (the op's output), the constants and the
-    leaves that need no gradient; the structure stays, so a released graph can still be walked
-    and drawn.
+    where each adjoint goes. `versions` are the inputs' versions when the op was recorded
+    (None if all were 0) and `version` counts in-place writes to `ans`: backward() refuses
+    values that changed since. `release()` drops `ans`, the constants and the leaves that need
+    no gradient; the structure stays, so a released graph can still be walked and drawn.
     """
 
     # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
     # for the garbage collector); `_second` says how many there are when it is not an input.
-    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "name")
-    __slots__ += ("_first", "_second")
+    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "retained", "name")
+    __slots__ += ("version", "versions", "_first", "_second")
 
-    def __init__(self, primitive: Primitive, kept: list, params: Mapping, ans: Any) -> None:
+    def __init__(
+        self, primitive: Primitive, inputs: list, params: dict, ans: Any, versions: Any
+    ) -> None:
         self.primitive = primitive
         self.params = params
         self.ans: np.ndarray | None = ans
         self.sequence = next(_recorded)  # larger than the sequence of every input's node
-        self.scope = _Mode.scope  # the modules (outermost first) whose forward recorded this
+        self.scope = _modes.scope  # the modules (outermost first) whose forward recorded this
         self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
+        self.retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
         self.name: str | None = None  # the output tensor's name, for drawings
-        if len(kept) == 1:
-            self._first, self._second = kept[0], _ONE_INPUT
-        elif len(kept) == 2:
-            self._first, self._second = kept
+        self.version = 0
+        self.versions = versions
+        if len(inputs) == 1:
+            self._first, self._second = inputs[0], _ONE_INPUT
+        elif len(inputs) == 2:
+            self._first, self._second = inputs
         else:
-            self._first, self._second = tuple(kept), _MORE_INPUTS
+            self._first, self._second = tuple(inputs), _MORE_INPUTS
 
     def __repr__(self) -> str:
         return f"<node {self.primitive.name}>"
 
-    def _kept_inputs(self) -> tuple:
+    @property
+    def inputs(self) -> tuple:
+        """One reference per input: its node, the leaf tensor, or the constant."""
         second = self._second
         if second is _ONE_INPUT:
             return (self._first,)
@@ -337,39 +376,46 @@ class Node:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
         if self.ans is None:
             raise _released_error(self)
-        second = self._second
-        if second is _ONE_INPUT:
-            return (_value(self._first),)
-        if second is _MORE_INPUTS:
-            return tuple(map(_value, self._first))
-        return (_value(self._first), _value(second))
+        return tuple(map(_value, self.inputs))
 
     @property
     def sources(self) -> tuple:
         """Where each input came from: the node that made it, the leaf tensor, or None."""
-        return tuple(map(_source, self._kept_inputs()))
+        return tuple(map(_source, self.inputs))
 
     @property
     def parents(self) -> tuple:
         """Where each input's adjoint goes: its node, or the leaf itself if it requires grad,
         or None (a constant, or a leaf that needs no gradient)."""
-        second = self._second
-        if second is _ONE_INPUT:
-            return (_parent(self._first),)
-        if second is _MORE_INPUTS:
-            return tuple(map(_parent, self._first))
-        return (_parent(self._first), _parent(second))
+        return tuple(map(_parent, self.inputs))
 
     def input_tensors(self, cls: type) -> tuple:
         """The inputs as tensors connected to the graph (for create_graph=True): an op's output
         is rebuilt from its node; leaves and constants are as they were."""
-        return tuple(
-            cls._from_op(_value(x), x) if type(x) is Node else x for x in self._kept_inputs()
-        )
+        return tuple(cls._from_op(_value(x), x) if type(x) is Node else x for x in self.inputs)
 
     @property
     def released(self) -> bool:
         return self.ans is None
+
+    def check_saved(self) -> None:
+        """Raise if backward() cannot trust what this node saved: released by an earlier
+        backward(), or written in place since the op was recorded."""
+        if self.ans is None:
+            raise _released_error(self)
+        if self.version:
+            raise _modified_error(self, self.name, "its output", self.version, 0)
+        inputs = self.inputs
+        saved = self.versions or (0,) * len(inputs)
+        for i, (x, before) in enumerate(zip(inputs, saved, strict=True)):
+            if type(x) is Node:
+                now = x.version
+            elif isinstance(x, Value):
+                now = _owner_version(x)
+            else:
+                continue
+            if now != before:
+                raise _modified_error(self, x.name, f"input {i}", now, before)
 
     def release(self, parents: tuple | None = None) -> None:
         """Drop what only the vjps needed, so that its arrays can be freed: the output, the
@@ -394,22 +440,22 @@ _NO_PARAMS: dict[str, Any] = {}
 _ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
 
 
-def _value(kept: Any) -> Any:
-    if type(kept) is Node:
-        if kept.ans is None:
-            raise _released_error(kept)
-        return kept.ans
-    return kept.data if isinstance(kept, Value) else kept
+def _value(x: Any) -> Any:
+    if type(x) is Node:
+        if x.ans is None:
+            raise _released_error(x)
+        return x.ans
+    return x.data if isinstance(x, Value) else x
 
 
-def _source(kept: Any) -> Any:
-    return kept if type(kept) is Node or isinstance(kept, Value) else None
+def _source(x: Any) -> Any:
+    return x if type(x) is Node or isinstance(x, Value) else None
 
 
-def _parent(kept: Any) -> Any:
-    if type(kept) is Node:
-        return kept
-    return kept if isinstance(kept, Value) and kept._requires_grad else None
+def _parent(x: Any) -> Any:
+    if type(x) is Node:
+        return x
+    return x if isinstance(x, Value) and x._requires_grad else None
 
 
 def _released_error(node: Node) -> RuntimeError:
@@ -418,6 +464,22 @@ def _released_error(node: Node) -> RuntimeError:
         f"'{node.primitive.name}' were released by the first backward(). "
         "Pass retain_graph=True to the first backward() to keep them."
     )
+
+
+def _modified_error(node: Node, name: str | None, what: str, now: int, before: int) -> Exception:
+    tensor = f"tensor '{name}'" if name else "a tensor"
+    return RuntimeError(
+        f"backward: {what} of '{node.primitive.name}' ({tensor}) was modified by an in-place "
+        f"operation: it is at version {now}, but was at version {before} when "
+        f"'{node.primitive.name}' saved it, so its gradient would be computed from the wrong "
+        "values. Do the in-place change (e.g. optimizer.step()) after backward(), or work on "
+        "a copy."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The backward pass
+# ---------------------------------------------------------------------------------------------
 
 
 def backward_order(root: Node) -> list[Node]:
@@ -448,6 +510,20 @@ def _schedule(root: Node) -> Iterator[tuple[Node, tuple]]:
         yield node, parents
 
 
+class LeafAdjoint:
+    """A leaf's total adjoint from one backward pass. `owned`: no one but the engine holds the
+    array, so `.grad` may take it without a copy."""
+
+    __slots__ = ("leaf", "adjoint", "owned")
+
+    def __init__(self, leaf: Value, adjoint: Any, owned: bool) -> None:
+        self.leaf, self.adjoint, self.owned = leaf, adjoint, owned
+
+    def add(self, g: Any) -> None:
+        self.adjoint = self.adjoint + g
+        self.owned = True
+
+
 def backpropagate(
     root: Value,
     gradient: Any = None,
@@ -455,66 +531,86 @@ def backpropagate(
     create_graph: bool = False,
     keep: dict | None = None,
     run_hooks: bool = True,
-) -> dict[int, list]:
-    """Propagate adjoints from `root` to every leaf behind it; return
-    {id(leaf): [leaf, adjoint, fresh]}, where `fresh` says that no one else holds the adjoint.
+) -> dict[int, LeafAdjoint]:
+    """Propagate adjoints from `root` to every leaf behind it; return {id(leaf): LeafAdjoint}.
 
-    Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
-    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too
-    (for drawing graphs). Nothing is written to `.grad`.
+    Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
+    its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
+    goes. Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
+    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too.
+    Nothing is written to `.grad`.
     """
-    cls = type(root)
     seed = _seed_gradient(root, gradient, create_graph)
-    leaves: dict[int, list] = {}
+    leaves: dict[int, LeafAdjoint] = {}
     if root._node is None:
-        leaves[id(root)] = [root, seed, False]
-        return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
-    pending: dict[Node, Any] = {root._node: seed}
-    anomaly = _Mode.detect_anomaly
-    recording, _Mode.grad_enabled = _Mode.grad_enabled, create_graph
-    try:
-        for node, parents in _schedule(root._node):
-            g = pending.pop(node)
-            if node.ans is None:
-                raise _released_error(node)
-            if node.hooks is not None and run_hooks:
-                g = _run_hooks(node.hooks, g, cls, create_graph)
-            if keep is not None:
-                keep[node] = g
-            primitive, params = node.primitive, node.params
-            values = node.values
-            if create_graph:
-                # on tensors, with ans recomputed from them, so that second derivatives see
-                # the adjoints (and ans) depend on the inputs
-                inputs = node.input_tensors(cls)
-                ans = primitive(*inputs, **params)
-                adjoints = primitive.adjoints(g, ans, inputs, params, parents)
-            else:
-                adjoints = primitive.adjoints(g, node.ans, values, params, parents)
-            for i, parent in enumerate(parents):
-                if parent is None:
-                    continue
-                gi = adjoints[i]
-                shape = values[i].shape
-                if gi.shape != shape:
-                    gi = _fit_shape(primitive, i, gi, shape)
-                if anomaly:
-                    _check_finite(primitive.name, i, gi)
-                if type(parent) is Node:
-                    pending[parent] = pending[parent] + gi if parent in pending else gi
-                else:
-                    entry = leaves.get(id(parent))
-                    if entry is None:
-                        # [leaf, adjoint, whether it is a fresh array nothing else holds]
-                        leaves[id(parent)] = [parent, gi, gi is not g and _is_fresh(gi)]
-                    else:
-                        entry[1] = entry[1] + gi
-                        entry[2] = True
-            if not retain_graph:
-                node.release(parents)
-    finally:
-        _Mode.grad_enabled = recording
-    return _finish_leaves(leaves, cls, create_graph) if run_hooks else leaves
+        leaves[id(root)] = LeafAdjoint(root, seed, False)
+    else:
+        pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
+        with _GradMode(create_graph):  # record the pass itself only to differentiate it
+            for node, parents in _schedule(root._node):
+                g = pending.pop(node)
+                if run_hooks:
+                    g = _serve_hooks(node, g, type(root), create_graph)
+                if keep is not None:
+                    keep[node] = g
+                adjoints = _chain_rule(node, g, parents, create_graph)
+                for parent, gi in zip(parents, adjoints, strict=True):
+                    if type(parent) is Node:
+                        pending[parent] = pending[parent] + gi if parent in pending else gi
+                    elif parent is not None:
+                        _send_to_leaf(leaves, parent, gi, g)
+                if not retain_graph:
+                    node.release(parents)
+    if run_hooks:
+        for entry in leaves.values():
+            if entry.leaf._hooks is not None:
+                entry.adjoint = _run_hooks(
+                    entry.leaf._hooks, entry.adjoint, type(root), create_graph
+                )
+                entry.owned = False  # a hook may have kept it or returned an array of its own
+    return leaves
+
+
+def _chain_rule(node: Node, g: Any, parents: tuple, create_graph: bool) -> list:
+    """The adjoints of the node's inputs (None where no adjoint is wanted), each in the
+    shape and dtype of its input."""
+    node.check_saved()
+    primitive, params, values = node.primitive, node.params, node.values
+    if create_graph:
+        # on tensors, with ans recomputed from them, so that second derivatives see that the
+        # adjoints (and ans) depend on the inputs
+        inputs = node.input_tensors(type(g))
+        adjoints = primitive.adjoints(g, primitive(*inputs, **params), inputs, params, parents)
+    else:
+        adjoints = primitive.adjoints(g, node.ans, values, params, parents)
+    for i, parent in enumerate(parents):
+        if parent is not None:
+            gi, x = adjoints[i], values[i]
+            if gi.shape != x.shape or gi.dtype != x.dtype:
+                adjoints[i] = gi = _fit(primitive, i, gi, x)
+            if _modes.anomaly:
+                _check_finite(primitive.name, i, gi)
+    return adjoints
+
+
+def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
+    entry = leaves.get(id(leaf))
+    if entry is None:  # `gi is g`: a rule passed its adjoint on unchanged (add), others hold it
+        leaves[id(leaf)] = LeafAdjoint(leaf, gi, gi is not g and _is_fresh(gi))
+    else:
+        entry.add(gi)
+
+
+def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
+    """Run the output tensor's hooks on its complete adjoint, then retain_grad() (last, as in
+    PyTorch, so that .grad shows what the hooks made of it)."""
+    if node.hooks is not None:
+        g = _run_hooks(node.hooks, g, cls, create_graph)
+    if node.retained is not None:
+        tensor = node.retained()
+        if tensor is not None:
+            _accumulate(tensor, g, cls, create_graph)
+    return g
 
 
 def backward(
@@ -524,8 +620,8 @@ def backward(
     if retain_graph is None:
         retain_graph = create_graph
     leaves = backpropagate(root, gradient, retain_graph, create_graph)
-    for leaf, g, fresh in leaves.values():
-        _accumulate(leaf, g, type(root), create_graph, fresh)
+    for entry in leaves.values():
+        _accumulate(entry.leaf, entry.adjoint, type(root), create_graph, entry.owned)
 
 
 def gradients(
@@ -548,13 +644,26 @@ def gradients(
     result = []
     for x in inputs:
         if x._node is None:
-            g = leaves.get(id(x), (None, None))[1]
+            entry = leaves.get(id(x))
+            g = None if entry is None else entry.adjoint
         else:
             g = kept.get(x._node)
         if g is None:
             g = np.zeros_like(x.data)
-        result.append(g if isinstance(g, Value) else cls._from_op(g, None))
+        result.append(g if isinstance(g, Value) else cls._from_op(np.asarray(g), None))
     return result
+
+
+def leaves_behind(root: Value) -> list[Value]:
+    """The leaf tensors that require grad and that `root` depends on (each once)."""
+    if root._node is None:
+        return [root] if root._requires_grad else []
+    found: dict[int, Value] = {}
+    for _, parents in _schedule(root._node):
+        for parent in parents:
+            if parent is not None and type(parent) is not Node:
+                found[id(parent)] = parent
+    return list(found.values())
 
 
 def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
@@ -580,19 +689,24 @@ def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
             )
         seed = seed.astype(root.data.dtype, copy=False)
     if create_graph:
-        if isinstance(gradient, Value):
+        if isinstance(gradient, Value) and gradient.dtype == root.data.dtype:
             return gradient
         return type(root)._from_op(seed, None)
     return seed
 
 
-def _fit_shape(primitive: Primitive, i: int, gi: Any, shape: tuple) -> Any:
-    if primitive.broadcasts:
-        return unbroadcast(gi, shape)
-    raise RuntimeError(
-        f"{primitive.name}: the derivative rule for input {i} returned shape {gi.shape}, "
-        f"expected {shape}; this is a bug in ops.py"
-    )
+def _fit(primitive: Primitive, i: int, gi: Any, x: Any) -> Any:
+    """An adjoint in its input's shape (summing what broadcasting stretched) and dtype."""
+    if gi.shape != x.shape:
+        if not primitive.broadcasts:
+            raise RuntimeError(
+                f"{primitive.name}: the derivative rule for input {i} returned shape "
+                f"{gi.shape}, expected {x.shape}; this is a bug in ops.py"
+            )
+        gi = unbroadcast(gi, x.shape)
+    if gi.dtype != x.dtype:
+        gi = gi.astype(x.dtype)
+    return gi
 
 
 def _check_finite(name: str, i: int, g: Any) -> None:
@@ -605,40 +719,23 @@ def _check_finite(name: str, i: int, g: Any) -> None:
 
 
 def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
+    """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
+    the same shape and dtype (PyTorch refuses a hook that changes either)."""
     for hook in hooks:
-        wrapped = g if isinstance(g, Value) else cls._from_op(g, None)
-        replaced = hook(wrapped)
-        if replaced is not None:
-            g = replaced if create_graph else np.asarray(_data(replaced), dtype=_data(g).dtype)
+        replaced = hook(g if create_graph else cls._from_op(np.asarray(g), None))
+        if replaced is None:
+            continue
+        if not isinstance(replaced, Value):
+            replaced = cls._from_op(np.asarray(replaced), None)
+        old, new = g.data if create_graph else g, replaced.data
+        if new.shape != old.shape or new.dtype != old.dtype:
+            raise RuntimeError(
+                f"hook {getattr(hook, '__name__', hook)!r} has changed the adjoint from "
+                f"{old.dtype} of shape {old.shape} to {new.dtype} of shape {new.shape}; "
+                "a hook must return a tensor of the adjoint's shape and dtype, or None"
+            )
+        g = replaced if create_graph else replaced.data
     return g
-
-
-def _data(x: Any) -> Any:
-    return x.data if isinstance(x, Value) else x
-
-
-def retainer(tensor: Value) -> Callable[[Value], None]:
-    """The hook behind `retain_grad()`: accumulate the adjoint into the tensor's `.grad`. It holds
-    the tensor weakly, so that the graph does not keep its own output alive (no cycle)."""
-    ref = weakref.ref(tensor)
-
-    def retain(g: Value) -> None:
-        """retain_grad()"""
-        t = ref()
-        if t is not None:
-            _accumulate(t, g.data if g._node is None else g, type(g), g._node is not None)
-
-    retain.retains = ref  # type: ignore[attr-defined]
-    return retain
-
-
-def _finish_leaves(leaves: dict[int, list], cls: type, create_graph: bool) -> dict[int, list]:
-    for entry in leaves.values():
-        leaf = entry[0]
-        if leaf._hooks is not None:
-            entry[1] = _run_hooks(leaf._hooks, entry[1], cls, create_graph)
-            entry[2] = False  # a hook may have kept it or returned an array of its own
-    return leaves
 
 
 def _is_fresh(a: Any) -> bool:
@@ -646,19 +743,188 @@ def _is_fresh(a: Any) -> bool:
     return type(a) is np.ndarray and a.base is None
 
 
-def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, fresh: bool = False) -> None:
+def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = False) -> None:
     """Add an adjoint into `t.grad`, in `t`'s dtype. `.grad` always gets an array that no other
-    tensor shares, so that an optimiser may update it in place: a `fresh` adjoint is taken as
+    tensor shares, so that an optimiser may update it in place: an `owned` adjoint is taken as
     it is, any other is copied."""
     if create_graph:
         g = g if isinstance(g, Value) else cls._from_op(np.asarray(g), None)
         t._grad = g if t._grad is None else t._grad + g
         return
+    if isinstance(g, Value):
+        g = g.data
     if t._grad is None:
-        if not (fresh and g.dtype == t.data.dtype):
+        if not (owned and type(g) is np.ndarray and g.dtype == t.data.dtype):
             g = np.array(g, dtype=t.data.dtype)
         t._grad = cls._from_op(g, None)
     elif t._grad._node is None and t._grad.data.flags.writeable:
         t._grad.data += g
+        increment_version(t._grad)
     else:
-        t._grad = cls._from_op(t._grad.data + g, None)
+        t._grad = cls._from_op(np.asarray(t._grad.data + g), None)
+
+
+def retain(tensor: Value) -> None:
+    """Keep a non-leaf tensor's adjoint in its `.grad` during backward(). The node holds the
+    tensor weakly, so that the graph does not keep its own output alive (no cycle)."""
+    node = tensor._node
+    if node is not None and (node.retained is None or node.retained() is not tensor):
+        node.retained = weakref.ref(tensor)
+
+
+# ---------------------------------------------------------------------------------------------
+# Modes: thread-local switches, as in PyTorch
+# ---------------------------------------------------------------------------------------------
+
+
+class _Modes(threading.local):
+    """Is an op call recorded, are adjoints checked for NaN and inf, and which modules
+    (outermost first) the ops being recorded belong to. Each thread has its own."""
+
+    grad_enabled = True
+    anomaly = False
+    scope: tuple = ()
+
+
+_modes = _Modes()
+
+
+def is_grad_enabled() -> bool:
+    return _modes.grad_enabled
+
+
+class _Switch:
+    """A context manager and decorator that sets one mode of the current thread and restores
+    it on exit. As a decorator it makes a fresh switch for every call (so calls from several
+    threads do not share one), and holds around every step of a generator function."""
+
+    attribute = ""
+
+    def __init__(self, value: bool) -> None:
+        self.value = value
+        self._previous: list[bool] = []
+
+    def __enter__(self) -> None:
+        self._previous.append(getattr(_modes, self.attribute))
+        setattr(_modes, self.attribute, self.value)
+
+    def __exit__(self, *exc: object) -> None:
+        setattr(_modes, self.attribute, self._previous.pop())
+
+    def _fresh(self) -> _Switch:
+        return _Switch.__new__(type(self))._set(self.value)
+
+    def _set(self, value: bool) -> _Switch:
+        _Switch.__init__(self, value)
+        return self
+
+    def __call__(self, func: Callable) -> Callable:
+        if not callable(func):
+            raise TypeError(f"{type(self).__name__}: decorates a function, got {func!r}")
+        if inspect.isgeneratorfunction(func):
+            return self._wrap_generator(func)
+
+        @functools.wraps(func)
+        def switched(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                return func(*args, **kwargs)
+
+        return switched
+
+    def _wrap_generator(self, func: Callable) -> Callable:
+        @functools.wraps(func)
+        def switched(*args: Any, **kwargs: Any) -> Any:
+            with self._fresh():
+                generator = func(*args, **kwargs)
+            try:
+                with self._fresh():
+                    response = generator.send(None)
+                while True:
+                    try:
+                        request = yield response
+                    except GeneratorExit:
+                        with self._fresh():
+                            generator.close()
+                        raise
+                    except BaseException:
+                        with self._fresh():
+                            response = generator.throw(*sys.exc_info()[1:2])
+                    else:
+                        with self._fresh():
+                            response = generator.send(request)
+            except StopIteration as stop:
+                return stop.value
+
+        return switched
+
+
+class _GradMode(_Switch):
+    attribute = "grad_enabled"
+
+
+class no_grad(_GradMode):  # noqa: N801 - PyTorch's name
+    """Ops inside record no graph (inference, optimiser steps). A context manager, or a
+    decorator with or without parentheses: `@am.no_grad()`, `@am.no_grad`."""
+
+    def __new__(cls, func: Callable | None = None) -> Any:
+        if func is None:
+            return super().__new__(cls)
+        return cls()(func)  # the bare decorator
+
+    def __init__(self, func: Callable | None = None) -> None:
+        super().__init__(False)
+
+
+class enable_grad(_GradMode):  # noqa: N801 - PyTorch's name
+    """Record graphs again inside a `no_grad()` block (context manager or decorator)."""
+
+    def __new__(cls, func: Callable | None = None) -> Any:
+        if func is None:
+            return super().__new__(cls)
+        return cls()(func)
+
+    def __init__(self, func: Callable | None = None) -> None:
+        super().__init__(True)
+
+
+class set_grad_enabled(_GradMode):  # noqa: N801 - PyTorch's name
+    """Record graphs if `mode`, as `torch.set_grad_enabled`: it takes effect when called, so it
+    works as a plain function, and as a context manager or decorator restores the old mode."""
+
+    def __init__(self, mode: bool) -> None:
+        super().__init__(bool(mode))
+        self.__enter__()
+
+    def __enter__(self) -> None:
+        if not self._previous:  # already set when made
+            super().__enter__()
+
+    def __call__(self, func: Callable) -> Callable:
+        self.__exit__()  # as a decorator, the mode applies inside the function only
+        return super().__call__(func)
+
+
+class detect_anomaly(_Switch):  # noqa: N801 - PyTorch's name
+    """Inside, backward() checks every adjoint and names the op that first produced NaN or inf."""
+
+    attribute = "anomaly"
+
+    def __new__(cls, func: Callable | None = None) -> Any:
+        if func is None:
+            return super().__new__(cls)
+        return cls()(func)
+
+    def __init__(self, func: Callable | None = None) -> None:
+        super().__init__(True)
+
+
+def enter_scope(owner: Any) -> tuple:
+    """Tag the nodes recorded from now on with `owner` too (nn.Module.__call__ does this), so
+    that a drawing can group a layer's ops; returns the scope to restore with `exit_scope`."""
+    previous = _modes.scope
+    _modes.scope = (*previous, owner)
+    return previous
+
+
+def exit_scope(previous: tuple) -> None:
+    _modes.scope = previous

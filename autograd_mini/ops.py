@@ -20,9 +20,6 @@ import numpy as np
 
 from .engine import Primitive, unbroadcast
 
-nan = float("nan")
-
-
 # ---------------------------------------------------------------------------------------------
 # Helpers the rules share
 # ---------------------------------------------------------------------------------------------
@@ -33,7 +30,7 @@ def _kept_shape(shape, axis):
     so that it broadcasts back over the reduced axes."""
     if axis is None:
         return (1,) * len(shape)
-    axes = {a % len(shape) for a in (axis if isinstance(axis, tuple) else (axis,))}
+    axes = axis if isinstance(axis, tuple) else (axis,)  # non-negative: tensor.py normalises
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
@@ -64,9 +61,21 @@ def _logsumexp(x, axis=None, keepdims=False):
     return _squeeze(out, axis, keepdims)
 
 
-def _power(x, y):
+def _power(x, y, **out):
     with np.errstate(invalid="ignore", divide="ignore"):  # NaN for (-8) ** 0.5, as PyTorch
-        return np.power(x, y)
+        return np.power(x, y, **out)
+
+
+def _power_vjp_x(g, ans, x, y):
+    """y x^(y−1), and 0 where y = 0: x**0 is the constant 1 even at x = 0 (not 0 · 0⁻¹)."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return where(y == 0, 0.0, g * y * x ** (y - 1))
+
+
+def _power_vjp_y(g, ans, x, y):
+    """x^y log x, and 0 where x = 0 and y ≥ 0 (0**y is flat in y there); NaN for x < 0."""
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return where((x == 0) & (y >= 0), 0.0, g * ans * log(x))
 
 
 def _broadcast(x, shape=()):
@@ -78,12 +87,14 @@ def _broadcast(x, shape=()):
 
 
 def _is_basic_index(index):
-    """True if no part of `index` is an integer array, so no position can be hit twice."""
+    """True if every part of `index` is an int, a slice, None or ...: NumPy's basic indexing,
+    where no position can be hit twice. Anything else (lists, tuples, arrays) is advanced."""
     parts = index if isinstance(index, tuple) else (index,)
-    for p in parts:
-        if isinstance(p, (list, np.ndarray)) and np.asarray(p).dtype != bool:
-            return False
-    return True
+    return all(
+        p is None or p is Ellipsis or isinstance(p, slice)
+        or (isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)))
+        for p in parts
+    )  # fmt: skip
 
 
 def _scatter_add(g, index=None, shape=()):
@@ -93,6 +104,19 @@ def _scatter_add(g, index=None, shape=()):
         out[index] = g
     else:
         np.add.at(out, index, g)
+    return out
+
+
+def _positions(shape, index):
+    """True at the positions x[index] names, in an array of x's shape."""
+    hit = np.zeros(shape, dtype=bool)
+    hit[index] = True
+    return hit
+
+
+def _setitem(x, v, index=None):
+    out = x.copy()
+    out[index] = v
     return out
 
 
@@ -111,8 +135,14 @@ def _stack_vjp_all(g, ans, *xs, axis=0):
 
 
 def _softmax_cross_entropy(x, labels=None):
-    """−log softmax(x)[label] for each row of scores x: logsumexp(x) − x[label]."""
-    return _logsumexp(x, axis=-1) - x[np.arange(len(labels)), labels]
+    """−log softmax(x)[label] for each row of scores x, as log(Σ exp(x − m)) − (x[label] − m)
+    with m the row's maximum: x − m is exact where it matters (0 at the maximum) and the sum,
+    1 + the rest, goes through log1p, so that huge or close logits lose no digits."""
+    rows = np.arange(len(labels))
+    shifted = x - x.max(axis=-1, keepdims=True)
+    rest = np.exp(shifted)
+    rest[rows, shifted.argmax(axis=-1)] = 0  # one maximal entry per row: its exp(0) is the 1
+    return np.log1p(rest.sum(axis=-1)) - shifted[rows, labels]
 
 
 def _one_hot(labels, like):
@@ -123,10 +153,12 @@ def _one_hot(labels, like):
 
 
 def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
-    """max/min send the adjoint to the elements equal to the extremum, split evenly on ties
-    (so that the adjoints still sum to g, as for PyTorch's amax/amin)."""
-    hits = (x == _unreduce(ans, x.shape, axis)).astype(x.dtype)
-    return _unreduce(g, x.shape, axis) * hits / hits.sum(axis=axis, keepdims=True)
+    """max/min send the adjoint to the elements equal to the extremum (to the NaNs, where NaN is
+    the result), split evenly on ties so that the adjoints still sum to g; the others get 0."""
+    extremum = _unreduce(ans, x.shape, axis)
+    hits = (x == extremum) | ((x != x) & (extremum != extremum))
+    share = _unreduce(g, x.shape, axis) / hits.sum(axis=axis, keepdims=True)
+    return where(hits, share, 0.0)
 
 
 def _matmul_vjp_x(g, ans, x, y):
@@ -196,15 +228,15 @@ multiply = Primitive("multiply", np.multiply, lambda g, ans, x, y: g * y,
                                               lambda g, ans, x, y: g * x,              broadcasts=True)
 divide   = Primitive("divide",   np.divide,   lambda g, ans, x, y: g / y,
                                               lambda g, ans, x, y: -g * ans / y,       broadcasts=True)
-power    = Primitive("power",    _power,      lambda g, ans, x, y: g * y * x ** (y - 1),
-                                              lambda g, ans, x, y: g * where(          # d/dy x**y
-                                                  x > 0, ans * log(where(x > 0, x, 1)),
-                                                  where(x == 0, 0.0, nan)),            broadcasts=True)
-maximum  = Primitive("maximum",  np.maximum,  lambda g, ans, x, y: g * (x > y) + (g * 0.5) * (x == y),
-                                              lambda g, ans, x, y: g * (y > x) + (g * 0.5) * (x == y),
+power    = Primitive("power",    _power,      _power_vjp_x,
+                                              _power_vjp_y,                            broadcasts=True)
+# The masks below select the adjoint (where), never multiply it by 0/1: an inf adjoint on the
+# unused side (sqrt(relu(x)) at x < 0) must give 0, not inf · 0 = NaN. Ties share it evenly.
+maximum  = Primitive("maximum",  np.maximum,  lambda g, ans, x, y: where(x == y, g * 0.5, where(x < y, 0.0, g)),
+                                              lambda g, ans, x, y: where(x == y, g * 0.5, where(x > y, 0.0, g)),
                                               broadcasts=True)
-minimum  = Primitive("minimum",  np.minimum,  lambda g, ans, x, y: g * (x < y) + (g * 0.5) * (x == y),
-                                              lambda g, ans, x, y: g * (y < x) + (g * 0.5) * (x == y),
+minimum  = Primitive("minimum",  np.minimum,  lambda g, ans, x, y: where(x == y, g * 0.5, where(x > y, 0.0, g)),
+                                              lambda g, ans, x, y: where(x == y, g * 0.5, where(x < y, 0.0, g)),
                                               broadcasts=True)
 matmul   = Primitive("matmul",   np.matmul,   _matmul_vjp_x,
                                               _matmul_vjp_y,                           broadcasts=True,
@@ -221,14 +253,14 @@ negative   = Primitive("negative",   np.negative, lambda g, ans, x: -g)
 exp        = Primitive("exp",        np.exp,      lambda g, ans, x: g * ans)
 log        = Primitive("log",        np.log,      lambda g, ans, x: g / x)
 sqrt       = Primitive("sqrt",       np.sqrt,     lambda g, ans, x: g * 0.5 / ans)
-absolute   = Primitive("absolute",   np.abs,      lambda g, ans, x: g * sign(x))
-sign       = Primitive("sign",       np.sign,     lambda g, ans, x: g * 0.0)
+absolute   = Primitive("absolute",   np.abs,      lambda g, ans, x: where(x > 0, g, where(x < 0, -g, 0.0)))
+sign       = Primitive("sign",       np.sign,     lambda g, ans, x: np.zeros_like(x))
 sin        = Primitive("sin",        np.sin,      lambda g, ans, x: g * cos(x))
 cos        = Primitive("cos",        np.cos,      lambda g, ans, x: -g * sin(x))
 tanh       = Primitive("tanh",       np.tanh,     lambda g, ans, x: g * (1 - ans * ans))
 sigmoid    = Primitive("sigmoid",    _sigmoid,    lambda g, ans, x: g * ans * (1 - ans))
 relu       = Primitive("relu",       lambda x: np.maximum(x, 0),
-                                                  lambda g, ans, x: g * (x > 0))
+                                                  lambda g, ans, x: where(x > 0, g, 0.0))
 leaky_relu = Primitive("leaky_relu", lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
                                                   lambda g, ans, x, negative_slope=0.01:
                                                       where(x > 0, g, g * negative_slope))
@@ -236,8 +268,8 @@ softplus   = Primitive("softplus",   lambda x: np.logaddexp(0, x),
                                                   lambda g, ans, x: g * sigmoid(x))
 clip       = Primitive("clip",       lambda x, a_min=None, a_max=None: np.clip(x, a_min, a_max),
                                                   lambda g, ans, x, a_min=None, a_max=None:
-                                                      g * ((x >= a_min) if a_min is not None else 1)
-                                                        * ((x <= a_max) if a_max is not None else 1))
+                                                      where(((x >= a_min) if a_min is not None else True)
+                                                            & ((x <= a_max) if a_max is not None else True), g, 0.0))
 astype     = Primitive("astype",     lambda x, dtype=None: x.astype(dtype),
                                                   lambda g, ans, x, dtype=None: g.astype(x.dtype))
 where      = Primitive("where",      np.where,    None,
@@ -267,18 +299,23 @@ softmax_cross_entropy = Primitive("softmax_cross_entropy", _softmax_cross_entrop
 
 # Shapes and indexing
 reshape      = Primitive("reshape",      lambda x, shape=(): x.reshape(shape),
-                                         lambda g, ans, x, shape=(): g.reshape(x.shape))
+                                         lambda g, ans, x, shape=(): g.reshape(x.shape),             view=True)
 transpose    = Primitive("transpose",    lambda x, axes=None: x.transpose(axes),
                                          lambda g, ans, x, axes=None:
-                                             g.transpose(None if axes is None else tuple(np.argsort(axes))))
+                                             g.transpose(None if axes is None else tuple(np.argsort(axes))), view=True)
 swapaxes     = Primitive("swapaxes",     lambda x, axis1=0, axis2=1: x.swapaxes(axis1, axis2),
-                                         lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2))
+                                         lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2), view=True)
 broadcast_to = Primitive("broadcast_to", _broadcast,
                                          lambda g, ans, x, shape=(): sum_to(g, x.shape))
 sum_to       = Primitive("sum_to",       lambda g, shape=(): unbroadcast(g, shape),
                                          lambda g, ans, x, shape=(): broadcast_to(g, x.shape))
 getitem      = Primitive("getitem",      lambda x, index=None: x[index],
-                                         lambda g, ans, x, index=None: scatter_add(g, index=index, shape=x.shape))
+                                         lambda g, ans, x, index=None: scatter_add(g, index=index, shape=x.shape),
+                                         view=True)
+# x with x[index] = v: the adjoint of x is g with the overwritten positions zeroed, v's is g there
+setitem      = Primitive("setitem",      _setitem,
+                                         lambda g, ans, x, v, index=None: where(_positions(x.shape, index), 0.0, g),
+                                         lambda g, ans, x, v, index=None: g[index],                  broadcasts=True)
 scatter_add  = Primitive("scatter_add",  _scatter_add,
                                          lambda g, ans, x, index=None, shape=(): g[index])
 concatenate  = Primitive("concatenate",  lambda *xs, axis=0: np.concatenate(xs, axis=axis),
@@ -293,5 +330,11 @@ greater       = Primitive("greater",       np.greater)
 greater_equal = Primitive("greater_equal", np.greater_equal)
 equal         = Primitive("equal",         np.equal)
 not_equal     = Primitive("not_equal",     np.not_equal)
+
+# Bitwise (logical, on booleans): no derivative either
+bitwise_and = Primitive("bitwise_and", np.bitwise_and)
+bitwise_or  = Primitive("bitwise_or",  np.bitwise_or)
+bitwise_xor = Primitive("bitwise_xor", np.bitwise_xor)
+invert      = Primitive("invert",      np.invert)
 
 # fmt: on

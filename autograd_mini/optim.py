@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from .engine import no_grad
+from .engine import increment_version, no_grad
 from .tensor import Tensor
 
 
@@ -71,6 +71,7 @@ class Optimizer:
                 if p.grad is not None:
                     grad = np.asarray(p.grad.data, dtype=p.data.dtype)
                     self._update(p.data, grad, self.state.setdefault(p, {}), group)
+                    increment_version(p)  # a graph that saved p must not use the new value
 
     def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
         raise NotImplementedError

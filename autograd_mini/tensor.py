@@ -1,13 +1,15 @@
 """Tensor: an ndarray that remembers how it was computed, with NumPy's names for array operations
 and PyTorch's for autodiff. Every operator and method forwards to a primitive of ops.py, or is
-composed of them (mean, log_softmax, stack: composites need no derivative rule of their own).
+composed of them (mean, log_softmax, expand_dims: composites need no derivative rule of their own).
+
+Axes are normalised here, once, before any primitive sees them: a primitive's rule may rely on
+non-negative axes.
 """
 
 from __future__ import annotations
 
 import builtins
 import math
-import weakref
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
@@ -49,11 +51,7 @@ class Tensor(Value):
             raise TypeError(
                 f"Tensor: cannot hold {array.dtype} data; give numbers or a numeric array"
             )
-        self.data = array
-        self._requires_grad = False
-        self._node = None
-        self._grad = None
-        self._hooks = None
+        self._init(array, None)
         self.name = name
         if requires_grad:
             self.requires_grad = True
@@ -159,8 +157,11 @@ class Tensor(Value):
         engine.backward(self, gradient, retain_graph, create_graph)
 
     def detach(self) -> Tensor:
-        """The same data as a new leaf, cut from the graph."""
-        return Tensor._from_op(self.data, None)
+        """The same data as a new leaf, cut from the graph. It shares this tensor's memory and
+        version: an in-place write to either is seen by the graphs that saved the other."""
+        out = Tensor._from_op(self.data, None)
+        out._base = self if self._base is None else self._base
+        return out
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         self.requires_grad = requires_grad
@@ -170,11 +171,7 @@ class Tensor(Value):
         """Keep this non-leaf tensor's adjoint in `.grad` after backward() (e.g. δ = ∂E/∂z)."""
         if not self._requires_grad:
             raise RuntimeError("retain_grad: this tensor does not require grad")
-        if self._node is None:
-            return  # a leaf keeps its gradient anyway
-        ref = weakref.ref(self)
-        if not any(getattr(h, "retains", None) is ref for h in self._node.hooks or ()):
-            self.register_hook(engine.retainer(self))
+        engine.retain(self)  # a leaf keeps its gradient anyway
 
     def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> None:
         """Call `hook(adjoint)` when this tensor's adjoint is complete during backward();
@@ -236,6 +233,75 @@ class Tensor(Value):
     def __abs__(self) -> Tensor:
         return ops.absolute(self)
 
+    # In-place operators, as PyTorch's: under no_grad() (or when no gradient is involved) they
+    # write into this tensor's memory and count a new version; while recording a graph they
+    # make this tensor the output of the op (the graph keeps the old value).
+    def __iadd__(self, other: ArrayLike) -> Tensor:
+        return self._in_place("+=", ops.add, other)
+
+    def __isub__(self, other: ArrayLike) -> Tensor:
+        return self._in_place("-=", ops.subtract, other)
+
+    def __imul__(self, other: ArrayLike) -> Tensor:
+        return self._in_place("*=", ops.multiply, other)
+
+    def __itruediv__(self, other: ArrayLike) -> Tensor:
+        return self._in_place("/=", ops.divide, other)
+
+    def __ipow__(self, other: ArrayLike) -> Tensor:
+        return self._in_place("**=", ops.power, other)
+
+    def __setitem__(self, index: Any, value: ArrayLike) -> None:
+        """`t[index] = value`, as NumPy (broadcasting `value`); differentiable with respect to
+        both while recording a graph."""
+        index = _plain_index(index)
+        if self._records_in_place("[...] =", value):
+            if isinstance(value, Value) and value._requires_grad:
+                _refuse_repeated_positions(self.shape, index)
+            self._become(ops.setitem(self, value, index=index))
+            return
+        self._write("[...] =", lambda data, v: data.__setitem__(index, v), value)
+
+    def _in_place(self, symbol: str, primitive: ops.Primitive, other: ArrayLike) -> Tensor:
+        if self._records_in_place(symbol, other):
+            self._become(primitive(self, other))
+        else:
+            self._write(symbol, lambda data, v: primitive.forward(data, v, out=data), other)
+        return self
+
+    def _records_in_place(self, symbol: str, other: Any) -> bool:
+        """Whether an in-place op on this tensor is recorded in the graph (refused on a leaf
+        that requires grad, as in PyTorch: the graph would lose the value it differentiates)."""
+        needs = self._requires_grad or (isinstance(other, Value) and other._requires_grad)
+        if not (needs and engine.is_grad_enabled()):
+            return False
+        owner = self if self._base is None else self._base
+        if owner._node is None and owner._requires_grad:
+            raise RuntimeError(
+                f"{symbol}: {_called(self)} is (a view of) a leaf that requires grad, used in "
+                "an in-place operation: its gradient would be lost. Update parameters under "
+                "`with am.no_grad():`, or write `x = x + y` for a new tensor."
+            )
+        return True
+
+    def _become(self, result: Tensor) -> None:
+        """Make this tensor the output of `result`'s op (an in-place op while recording)."""
+        version = self.version + 1  # nodes that saved it as a leaf must not take the new data
+        self.data, self._node, self._base = result.data, result._node, None
+        self._requires_grad, self._version = True, version
+        self._node.name = self._name
+
+    def _write(self, symbol: str, write: Callable[[np.ndarray, Any], Any], other: Any) -> None:
+        value = other.data if isinstance(other, Value) else other
+        try:
+            write(self.data, value)
+        except (ValueError, TypeError) as error:
+            raise type(error)(
+                f"{symbol}: cannot write {_describe(value)} into {_called(self)}, "
+                f"{self.dtype} of shape {self.shape}: {error}"
+            ) from None
+        engine.increment_version(self)
+
     # Comparisons give boolean tensors outside the graph.
     def __lt__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
         return ops.less(self, other)
@@ -254,6 +320,28 @@ class Tensor(Value):
 
     def __ne__(self, other: object) -> Tensor:  # type: ignore[override]
         return ops.not_equal(self, other)
+
+    # Bitwise operators (logical on boolean tensors, as masks are combined): constants too.
+    def __and__(self, other: ArrayLike) -> Tensor:
+        return ops.bitwise_and(self, other)
+
+    def __rand__(self, other: ArrayLike) -> Tensor:
+        return ops.bitwise_and(other, self)
+
+    def __or__(self, other: ArrayLike) -> Tensor:
+        return ops.bitwise_or(self, other)
+
+    def __ror__(self, other: ArrayLike) -> Tensor:
+        return ops.bitwise_or(other, self)
+
+    def __xor__(self, other: ArrayLike) -> Tensor:
+        return ops.bitwise_xor(self, other)
+
+    def __rxor__(self, other: ArrayLike) -> Tensor:
+        return ops.bitwise_xor(other, self)
+
+    def __invert__(self) -> Tensor:
+        return ops.invert(self)
 
     # --- elementwise functions ---------------------------------------------------------------
 
@@ -305,27 +393,30 @@ class Tensor(Value):
     # --- reductions --------------------------------------------------------------------------
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.sum(self, axis=axis, keepdims=keepdims)
+        return ops.sum(self, axis=_axes("sum", axis, self.ndim), keepdims=keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return self.sum(axis=axis, keepdims=keepdims) / _count(self.shape, axis)
+        axis = _axes("mean", axis, self.ndim)
+        return ops.sum(self, axis=axis, keepdims=keepdims) / _count(self.shape, axis)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; the adjoint goes to the maximal elements, split evenly on ties."""
-        return ops.max(self, axis=axis, keepdims=keepdims)
+        return ops.max(self, axis=_axes("max", axis, self.ndim, empty=False), keepdims=keepdims)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Minimum over `axis`; the adjoint goes to the minimal elements, split evenly on ties."""
-        return ops.min(self, axis=axis, keepdims=keepdims)
+        return ops.min(self, axis=_axes("min", axis, self.ndim, empty=False), keepdims=keepdims)
 
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        axis = _axes("logsumexp", axis, self.ndim)
         return ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        return ops.softmax(self, axis=axis)
+        return ops.softmax(self, axis=_axes("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
-        return self - self.logsumexp(axis=axis, keepdims=True)
+        axis = _axes("log_softmax", axis, self.ndim)
+        return self - ops.logsumexp(self, axis=axis, keepdims=True)
 
     # --- shapes and indexing -----------------------------------------------------------------
 
@@ -341,13 +432,22 @@ class Tensor(Value):
         """Reverse the axes, or permute them: t.transpose(1, 0, 2), t.transpose((1, 0, 2))."""
         if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
             axes = axes[0] or ()
-        return ops.transpose(self, axes=tuple(axes) or None)
+        if not axes:
+            return ops.transpose(self, axes=tuple(reversed(range(self.ndim))))
+        permutation = tuple(_axis("transpose", a, self.ndim) for a in axes)
+        if sorted(permutation) != list(range(self.ndim)):
+            raise ValueError(
+                f"transpose: axes {tuple(axes)} are not a permutation of the {self.ndim} axes "
+                f"of a tensor of shape {self.shape}"
+            )
+        return ops.transpose(self, axes=permutation)
 
     @property
     def T(self) -> Tensor:
         return self.transpose()
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
+        axis1, axis2 = _axis("swapaxes", axis1, self.ndim), _axis("swapaxes", axis2, self.ndim)
         return ops.swapaxes(self, axis1=axis1, axis2=axis2)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
@@ -355,11 +455,19 @@ class Tensor(Value):
 
     def expand_dims(self, axis: int) -> Tensor:
         shape = list(self.shape)
-        shape.insert(axis if axis >= 0 else len(shape) + 1 + axis, 1)
+        shape.insert(_axis("expand_dims", axis, self.ndim + 1), 1)
         return self.reshape(tuple(shape))
 
     def squeeze(self, axis: Axis = None) -> Tensor:
-        return self.reshape(np.squeeze(self.data, axis).shape)
+        if axis is None:
+            return self.reshape(tuple(n for n in self.shape if n != 1))
+        axes = _axes("squeeze", axis, self.ndim)
+        if any(self.shape[a] != 1 for a in axes):
+            raise ValueError(
+                f"squeeze: can only remove axes of length 1; axis {axis} of a tensor of shape "
+                f"{self.shape} is longer"
+            )
+        return self.reshape(tuple(n for i, n in enumerate(self.shape) if i not in axes))
 
     def __getitem__(self, index: Any) -> Tensor:
         """Basic slices, integer arrays and boolean masks, as NumPy; the adjoint is
@@ -367,12 +475,61 @@ class Tensor(Value):
         return ops.getitem(self, index=_plain_index(index))
 
 
-def _count(shape: tuple[int, ...], axis: Axis) -> int:
-    """How many elements a reduction over `axis` averages (math.prod: np.prod costs µs here)."""
-    if axis is None:
+def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
+    """How many elements a reduction over `axes` averages (math.prod: np.prod costs µs here)."""
+    if axes is None:
         return math.prod(shape)
-    axes = axis if isinstance(axis, tuple) else (axis,)
     return math.prod(shape[a] for a in axes)
+
+
+def _axis(op: str, axis: Any, ndim: int) -> int:
+    """One axis as a non-negative int, or a clear error (NumPy's counting: -1 is the last)."""
+    if not isinstance(axis, (int, np.integer)) or isinstance(axis, (bool, np.bool_)):
+        raise TypeError(f"{op}: an axis must be an integer, got {axis!r}")
+    if not -ndim <= axis < ndim:
+        raise ValueError(
+            f"{op}: axis {axis} is out of range for a tensor with {ndim} dimension"
+            f"{'' if ndim == 1 else 's'} (valid: {-ndim} to {ndim - 1})"
+        )
+    return int(axis) % ndim
+
+
+def _axes(op: str, axis: Axis, ndim: int, empty: bool = True) -> Any:
+    """The axes of a reduction, normalised: None (all), or a sorted tuple of non-negative ints.
+    A 0-d tensor accepts axis 0 and -1, as NumPy does (it reduces nothing)."""
+    if axis is None:
+        return None
+    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
+    if ndim == 0 and all(a in (0, -1) for a in axes if not isinstance(a, bool)):
+        return None if not empty else ()
+    normalised = tuple(sorted(_axis(op, a, ndim) for a in axes))
+    if len(set(normalised)) != len(normalised):
+        raise ValueError(f"{op}: axis {axis} names an axis twice")
+    if not normalised and not empty:
+        raise ValueError(f"{op}: needs at least one axis to reduce, got axis={axis!r}")
+    return normalised
+
+
+def _called(t: Value) -> str:
+    return f"tensor '{t.name}'" if t.name else "the tensor"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (np.ndarray, np.generic)):
+        return f"{value.dtype} of shape {value.shape}"
+    return repr(value)
+
+
+def _refuse_repeated_positions(shape: tuple[int, ...], index: Any) -> None:
+    """`t[index] = v` with a position named twice keeps only the last write (NumPy's rule), so
+    only one of the values there has an effect; its gradient would be ambiguous."""
+    hits = np.zeros(shape, dtype=np.intp)
+    np.add.at(hits, index, 1)
+    if hits.size and hits.max() > 1:
+        raise ValueError(
+            "[...] =: the index names a position more than once; with a value that requires "
+            "grad only the last write would count. Use distinct positions."
+        )
 
 
 def _plain_index(index: Any) -> Any:

@@ -5,6 +5,7 @@ import re
 import shutil
 import time
 import xml.etree.ElementTree as ET
+from contextlib import contextmanager
 from itertools import pairwise
 
 import numpy as np
@@ -97,8 +98,18 @@ class Layer:
         self.bias = am.tensor(np.zeros(n_out), requires_grad=True, name=f"{name}.bias")
 
     def __call__(self, x):
-        with engine.scope(self):
+        with scope(self):
             return x @ self.weight.T + self.bias
+
+
+@contextmanager
+def scope(owner):
+    """What nn.Module.__call__ does: the nodes recorded inside belong to `owner`."""
+    outer = engine.enter_scope(owner)
+    try:
+        yield
+    finally:
+        engine.exit_scope(outer)
 
 
 class Net:
@@ -112,7 +123,7 @@ class Net:
 
     def __call__(self, x):
         self.pre_activations = []
-        with engine.scope(self):
+        with scope(self):
             for i, layer in enumerate(self.layers, start=1):
                 z = layer(x)
                 z.name = f"z{i}"

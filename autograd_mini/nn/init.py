@@ -17,6 +17,7 @@ from typing import Any
 
 import numpy as np
 
+from ..engine import increment_version
 from ..tensor import Tensor
 
 Rng = np.random.Generator | None
@@ -49,8 +50,11 @@ def fans(weight: Any) -> tuple[int, int]:
 
 
 def _fill(weight: Any, values: np.ndarray) -> Any:
-    array = weight.data if isinstance(weight, Tensor) else weight
-    array[...] = values
+    if isinstance(weight, Tensor):
+        weight.data[...] = values
+        increment_version(weight)  # a graph that saved the weight must not use the new value
+    else:
+        weight[...] = values
     return weight
 
 

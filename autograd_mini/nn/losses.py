@@ -105,7 +105,7 @@ def cross_entropy(logits: Any, target: Any, reduction: str = "mean") -> Tensor:
     """
     logits = as_tensor(logits)
     if logits.ndim == 1:  # one sample: a batch of one
-        t = np.asarray(getattr(target, "data", target))
+        t = target if isinstance(target, Tensor) else np.asarray(target)  # keep its graph
         if t.ndim == 0 or t.shape == logits.shape:
             loss = cross_entropy(logits.reshape(1, -1), t[None], reduction)
             return loss.reshape(()) if reduction == "none" else loss

@@ -188,6 +188,7 @@ class Module:
         for name, p in own.items():
             if name in arrays:
                 p.data[...] = arrays[name]
+                engine.increment_version(p)
         return IncompatibleKeys(missing, unexpected)
 
     # --- printing --------------------------------------------------------------------------------

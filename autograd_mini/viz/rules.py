@@ -21,7 +21,7 @@ SYMBOLS: dict[str, str] = {
     "reshape": "reshape",      "transpose": "ᵀ",          "swapaxes": "swap",
     "broadcast_to": "bcast",   "sum_to": "Σ to",          "getitem": "[ ]",
     "scatter_add": "scatter",  "concatenate": "concat",    "stack": "stack",
-    "softmax_cross_entropy": "CE(softmax)",
+    "softmax_cross_entropy": "CE(softmax)",                   "setitem": "[ ]=",
 }
 
 RULES: dict[str, str] = {
@@ -63,6 +63,7 @@ RULES: dict[str, str] = {
     "sum_to":       "g broadcast back",
     "getitem":      "g scatter-added into zeros of x's shape",
     "scatter_add":  "g gathered at the index",
+    "setitem":      "∂/∂x = g, 0 where overwritten,  ∂/∂v = g at the index",
     "concatenate":  "g sliced back into the pieces",
     "stack":        "g indexed back into the pieces",
 }
@@ -76,6 +77,7 @@ ARGUMENTS: dict[str, tuple[str, ...]] = {
     "matmul": ("X", "Y"),
     "linear": ("x", "W", "b"),
     "where": ("c", "x", "y"),
+    "setitem": ("x", "v"),
 }
 
 

@@ -116,8 +116,9 @@ def walk(root: Value, gradient: Any = None) -> GraphView:
     return GraphView(outputs[root._node], tensors, ops, notes)
 
 
-def _leaf(x: Value, leaf_adjoints: dict[int, list], released: bool) -> TensorView:
-    adjoint = leaf_adjoints.get(id(x), (None, None))[1]
+def _leaf(x: Value, leaf_adjoints: dict, released: bool) -> TensorView:
+    entry = leaf_adjoints.get(id(x))
+    adjoint = None if entry is None else np.asarray(entry.adjoint)
     if released and x._grad is not None:
         adjoint = x._grad.data  # a released graph: show what backward() left
     return TensorView(
@@ -145,16 +146,14 @@ def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
     tensors that called retain_grad() (their hook holds them weakly)."""
     known: dict[Node, Value] = {root._node: root}
     for node in order:
-        for hook in node.hooks or ():
-            ref = getattr(hook, "retains", None)
-            tensor = ref() if ref is not None else None
-            if tensor is not None:
-                known.setdefault(node, tensor)
+        tensor = node.retained() if node.retained is not None else None
+        if tensor is not None:
+            known.setdefault(node, tensor)
     return known
 
 
 def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -> tuple | None:
-    """{node: adjoint of its output} and backpropagate's {id(leaf): [leaf, adjoint]}, from a
+    """{node: adjoint of its output} and backpropagate's {id(leaf): LeafAdjoint}, from a
     backward pass that keeps the graph and writes no .grad; None if they cannot be had."""
     if any(node.released for node in order):
         return None

@@ -1,0 +1,437 @@
+"""Gradients that were silently wrong, found by suites written for other autodiff engines and by
+a random comparison with PyTorch. Each test states the rule and checks PyTorch's answer; the
+conformance table (tests/conformance) covers the whole class of input that hid each one."""
+
+import threading
+from fractions import Fraction
+
+import numpy as np
+import pytest
+import torch
+
+import autograd_mini as am
+from autograd_mini import nn, optim
+from autograd_mini.nn import functional as F
+
+
+def leaf(values, dtype=np.float64):
+    return am.tensor(np.asarray(values, dtype=dtype), requires_grad=True)
+
+
+def torch_leaf(values, dtype=torch.float64):
+    return torch.tensor(values, dtype=dtype, requires_grad=True)
+
+
+def grads(f, *values):
+    """d f / d each input, by autograd_mini and by PyTorch, for the same f written once."""
+    ours = [leaf(v) for v in values]
+    f(am, *ours).backward()
+    theirs = [torch_leaf(v) for v in values]
+    f(torch, *theirs).backward()
+    return [x.grad.data for x in ours], [t.grad.numpy() for t in theirs]
+
+
+def assert_same(ours, theirs):
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=1e-12, atol=0)
+
+
+# --- indexing: any index part NumPy treats as advanced scatter-adds ------------------------------
+
+
+@pytest.mark.parametrize(
+    "index",
+    [((0, 0, 2),), (slice(None), (0, 0)), ([0, 0],), (np.array([1, 1, 0]),), (Ellipsis, (1, 1))],
+    ids=["tuple-in-tuple", "slice-then-tuple", "list", "int-array", "ellipsis-then-tuple"],
+)
+def test_repeated_positions_in_any_advanced_index_part_accumulate(index):
+    x = leaf(np.arange(9.0).reshape(3, 3))
+    x[index].sum().backward()
+    t = torch_leaf(np.arange(9.0).reshape(3, 3))
+    t[tuple(torch.as_tensor(p) if isinstance(p, np.ndarray) else p for p in index)].sum().backward()
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+# --- axes: negative axes mean the same as NumPy's everywhere -------------------------------------
+
+
+def test_transpose_with_negative_axes_sends_back_the_transposed_adjoint():
+    w = np.array([[1.0, 2.0], [3.0, 4.0]])
+    x = leaf(w)
+    (x.transpose(-1, 0) * w).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, w.T)
+    y = leaf(np.ones((2, 3, 4)))
+    (y.transpose(-1, 0, -2) * np.arange(24.0).reshape(4, 2, 3)).sum().backward()
+    np.testing.assert_array_equal(y.grad.data, np.arange(24.0).reshape(4, 2, 3).transpose(1, 2, 0))
+
+
+@pytest.mark.parametrize("op", ["sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax"])
+@pytest.mark.parametrize("axis", [0, -1])
+def test_a_0d_tensor_accepts_axis_0_and_minus_1_as_numpy_does(op, axis):
+    x = leaf(1.5)
+    y = getattr(x, op)(axis=axis)
+    t = torch_leaf(1.5)
+    ty = {"max": lambda: t.amax(axis), "min": lambda: t.amin(axis)}.get(
+        op, lambda: getattr(t, op)(axis)
+    )()
+    assert y.shape == () and y.item() == pytest.approx(ty.item(), rel=1e-15)
+    y.backward()
+    ty.backward()
+    assert type(x.grad.data) is np.ndarray and x.grad.item() == t.grad.item()
+
+
+# --- in-place changes: a graph never differentiates values that changed after it saved them ------
+
+
+def test_backward_after_an_optimiser_step_is_refused_with_both_versions():
+    w = am.tensor([1.0, 2.0], requires_grad=True, name="w")
+    loss = (w * w).sum()
+    w.grad = np.ones(2)
+    optim.SGD([w], lr=0.1).step()
+    with pytest.raises(RuntimeError, match=r"'multiply'.*'w'.*version 1.*version 0"):
+        loss.backward()
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda c: c.__iadd__(1.0),
+        lambda c: c.__setitem__(0, 5.0),
+        lambda c: c.__imul__(2.0),
+        lambda c: c.detach().__setitem__(0, 5.0),
+    ],
+    ids=["+=", "[0] =", "*=", "write through detach()"],
+)
+def test_a_saved_constant_written_in_place_is_refused(write):
+    w = leaf([1.0, 2.0])
+    c = am.tensor([3.0, 4.0])
+    loss = (w * c).sum()
+    write(c)
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        loss.backward()
+
+
+def test_an_intermediate_written_under_no_grad_is_refused():
+    x = leaf([1.0, 2.0])
+    y = x.exp()
+    z = (y * 2).sum()
+    with am.no_grad():
+        y[0] = 0.0
+    with pytest.raises(RuntimeError, match="'multiply'.*version 1.*version 0"):
+        z.backward()
+
+
+def test_in_place_ops_while_recording_are_differentiated_like_pytorch():
+    def f(m, x):
+        h = x * 2
+        h += x * x
+        h *= 3
+        h[0] = x[1] * 10
+        return h.sum()
+
+    assert_same(*grads(f, [1.0, 2.0, 3.0]))
+
+
+def test_in_place_on_a_leaf_that_requires_grad_is_refused_outside_no_grad():
+    w = leaf([1.0])
+    with pytest.raises(RuntimeError, match="leaf that requires grad"):
+        w += 1.0
+    with am.no_grad():
+        w -= 0.5
+    assert w.requires_grad and w.is_leaf and w.data[0] == 0.5 and w.version == 1
+
+
+def test_a_graph_recorded_after_the_write_is_fine():
+    w = leaf([1.0, 2.0])
+    with am.no_grad():
+        w *= 2.0
+    (w * w).sum().backward()
+    np.testing.assert_array_equal(w.grad.data, [4.0, 8.0])
+
+
+# --- edge values: the rules of PyTorch at 0 and through masks ------------------------------------
+
+
+def test_x_to_the_power_0_has_gradient_0_at_0():
+    assert_same(*grads(lambda m, x: (x**0).sum(), [0.0, 1.0]))
+    assert_same(*grads(lambda m, x: (x**x).sum(), [0.0, 0.5]))
+    assert_same(*grads(lambda m, x, y: (x**y).sum(), [0.0, 0.0, 2.0], [0.0, 2.0, 0.0]))
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda m, x: m.sqrt(m.relu(x)),
+        lambda m, x: m.log(m.relu(x)),
+        lambda m, x: m.sqrt(m.clip(x, 0, None) if m is am else m.clamp(x, 0, None)),
+        lambda m, x: m.sqrt(m.maximum(x, m.zeros_like(x))),
+        lambda m, x: m.sqrt(m.minimum(-x, m.zeros_like(x)) * -1),
+        lambda m, x: m.sqrt(m.where(x > 0, x, m.zeros_like(x))),
+    ],
+    ids=["sqrt-relu", "log-relu", "sqrt-clip", "sqrt-maximum", "sqrt-minimum", "sqrt-where"],
+)
+def test_a_mask_selects_the_adjoint_so_an_inf_on_the_dead_side_is_no_nan(f):
+    with np.errstate(divide="ignore"):
+        ours, theirs = grads(lambda m, x: f(m, x).sum(), [-1.0, 4.0])
+    assert_same(ours, theirs)
+    assert not np.isnan(ours[0]).any()
+
+
+# --- what a gradient is: an ndarray of its input's dtype and shape -------------------------------
+
+
+def test_a_0d_leaf_used_twice_gets_an_ndarray_grad():
+    p = am.tensor(0.5, requires_grad=True)
+    (p * p + p).backward()
+    assert type(p.grad.data) is np.ndarray and np.asarray(p.grad) == 2.0
+
+
+@pytest.mark.parametrize(
+    "transform",
+    [
+        lambda x: am.grad(lambda t: (t**3).sum())(x),
+        lambda x: am.jacobian(lambda t: t**3)(x),
+        lambda x: am.hessian(lambda t: (t**3).sum())(x),
+        lambda x: am.hvp(lambda t: (t**3).sum())(x, np.ones(2, np.float32)),
+    ],
+    ids=["grad", "jacobian", "hessian", "hvp"],
+)
+def test_transforms_keep_float32(transform):
+    assert transform(np.array([1.0, 2.0], np.float32)).dtype == np.float32
+
+
+def test_the_adjoint_of_a_float32_exponent_is_float32():
+    x, e = leaf([2.0, 3.0], np.float32), leaf([1.5, 2.0], np.float32)
+    y = x**e
+    seen = []
+    e.register_hook(lambda g: seen.append(g.dtype))
+    y.sum().backward()
+    assert seen == [np.float32] and x.grad.dtype == np.float32 and e.grad.dtype == np.float32
+    assert am.grad(lambda p: (x.detach() ** p).sum())(e.detach()).dtype == np.float32
+
+
+@pytest.mark.parametrize(
+    "bad", [lambda g: g.sum(), lambda g: g.astype(np.float32), lambda g: g.reshape(3, 1)]
+)
+def test_a_hook_that_changes_the_adjoint_s_shape_or_dtype_is_refused(bad):
+    x = leaf([1.0, 2.0, 3.0])
+    z = x * 2
+    z.register_hook(bad)
+    with pytest.raises(RuntimeError, match="hook .* has changed the adjoint"):
+        z.sum().backward()
+    y = leaf([1.0, 2.0, 3.0])
+    y.register_hook(bad)
+    with pytest.raises(RuntimeError, match="has changed the adjoint"):
+        (y * 2).sum().backward()
+
+
+def test_retain_grad_reports_the_adjoint_after_every_hook():
+    x = leaf([1.0, 2.0])
+    z = x * 3
+    z.retain_grad()
+    z.register_hook(lambda g: g * 10)
+    z.sum().backward()
+    t = torch_leaf([1.0, 2.0])
+    tz = t * 3
+    tz.retain_grad()
+    tz.register_hook(lambda g: g * 10)
+    tz.sum().backward()
+    np.testing.assert_array_equal(z.grad.data, tz.grad.numpy())
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+# --- cross-entropy -------------------------------------------------------------------------------
+
+
+def test_cross_entropy_of_one_sample_sends_a_gradient_to_a_probability_target():
+    ours, theirs = grads(
+        lambda m, x, t: (F if m is am else torch.nn.functional).cross_entropy(x, t),
+        [1.0, 2.0, 3.0],
+        [0.2, 0.3, 0.5],
+    )
+    assert_same(ours, theirs)
+
+
+@pytest.mark.parametrize(
+    "logits, label, exact",
+    [
+        ([1e16, 1e16], 0, np.log(2.0)),
+        ([1000.0, 977.0], 0, np.log1p(np.exp(-23.0))),
+        ([1000.0, 977.0], 1, 23.0 + np.log1p(np.exp(-23.0))),
+        ([-1e300, 1e300], 1, 0.0),
+    ],
+)
+def test_cross_entropy_is_accurate_for_any_finite_logits(logits, label, exact):
+    loss = F.cross_entropy(am.tensor([logits], requires_grad=True), [label])
+    assert loss.item() == pytest.approx(exact, rel=1e-14, abs=1e-300)
+
+
+# --- results that cannot have a gradient ---------------------------------------------------------
+
+
+def test_integer_results_are_constants():
+    x = leaf([1.4, 2.6])
+    n = x.astype(np.int64)
+    assert not n.requires_grad and n.is_leaf
+    with pytest.raises(RuntimeError, match="does not require grad"):
+        n.sum().backward()
+
+
+def test_an_object_dtype_result_is_refused_with_a_type_error():
+    x = leaf([1.0, 2.0])
+    with pytest.raises(TypeError, match="add: the result has dtype object"):
+        x + Fraction(1, 3)
+
+
+def test_complex_tensors_cannot_require_grad():
+    with pytest.raises(TypeError, match="complex gradients are not supported"):
+        am.tensor(np.array([1j]), requires_grad=True)
+    with pytest.raises(TypeError, match="complex"):
+        leaf([1.0]) * 1j
+    assert (am.tensor(np.array([1j])) * 2).dtype == np.complex128  # without gradients: fine
+
+
+# --- nested transforms ---------------------------------------------------------------------------
+
+
+def test_an_inner_transform_keeps_its_dependence_on_an_outer_variable():
+    # d/dx [∂/∂y (x y²)] at y = 3 = d/dx (6x) = 6
+    assert am.grad(lambda x: am.grad(lambda x, y: x * y * y, 1)(x, 3.0))(1.0).item() == 6.0
+    # a closure over the outer variable: d/dx [x · ∂/∂y (x y)] = d/dx x² = 2x
+    assert am.grad(lambda x: x * am.grad(lambda y: x * y)(2.0))(1.0).item() == 2.0
+    # no perturbation confusion: d/dx [∂/∂y (x y) at y = x] = d/dx x = 1, not 2
+    assert am.grad(lambda x: am.grad(lambda y: x * y)(x))(1.0).item() == 1.0
+
+
+def test_a_transform_result_at_top_level_has_no_graph():
+    g = am.grad(lambda x: am.grad(lambda x, y: x * y * y, 1)(x, 3.0))(1.0)
+    assert not g.requires_grad
+
+
+def test_a_transform_of_a_closure_over_a_leaf_is_differentiable_by_backward():
+    w = leaf(2.0)
+    g = am.grad(lambda y: w * y * y)(3.0)  # 2 w y
+    g.backward()
+    assert g.item() == 12.0 and w.grad.item() == 6.0
+
+
+def test_transforms_differentiate_inside_no_grad():
+    with am.no_grad():
+        assert am.grad(lambda t: t * t)(3.0).item() == 6.0
+
+
+# --- modes are per thread ------------------------------------------------------------------------
+
+
+def test_grad_mode_is_per_thread():
+    failures = []
+    entered, done = threading.Event(), threading.Event()
+
+    def inference():
+        with am.no_grad():
+            entered.set()
+            done.wait(5)
+
+    def training():
+        entered.wait(5)
+        try:
+            for _ in range(300):
+                x = leaf([1.0])
+                (x * 2).sum().backward()
+        except RuntimeError as error:
+            failures.append(error)
+        finally:
+            done.set()
+
+    threads = [threading.Thread(target=inference), threading.Thread(target=training)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert failures == [] and am.is_grad_enabled()
+
+
+def test_no_grad_blocks_in_two_threads_whose_exits_interleave_restore_grad_mode():
+    a_in, b_in, a_out = threading.Event(), threading.Event(), threading.Event()
+
+    def a():
+        with am.no_grad():
+            a_in.set()
+            b_in.wait(5)
+        a_out.set()
+
+    def b():
+        a_in.wait(5)
+        with am.no_grad():
+            b_in.set()
+            a_out.wait(5)
+        results.append(am.is_grad_enabled())
+
+    results = []
+    threads = [threading.Thread(target=a), threading.Thread(target=b)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert results == [True] and am.is_grad_enabled()
+
+
+def test_anomaly_mode_is_per_thread():
+    seen = []
+    with am.detect_anomaly():
+        thread = threading.Thread(target=lambda: seen.append(am.engine._modes.anomaly))
+        thread.start()
+        thread.join()
+    assert seen == [False]
+
+
+def test_no_grad_on_a_generator_function_holds_while_it_runs():
+    @am.no_grad()
+    def outputs():
+        for _ in range(2):
+            yield am.is_grad_enabled(), (leaf([1.0]) * 2).requires_grad
+
+    assert list(outputs()) == [(False, False), (False, False)]
+    assert am.is_grad_enabled()
+
+
+def test_set_grad_enabled_as_a_function_takes_effect():
+    try:
+        am.set_grad_enabled(False)
+        assert not am.is_grad_enabled()
+    finally:
+        am.set_grad_enabled(True)
+    assert am.is_grad_enabled()
+    with am.set_grad_enabled(False):
+        assert not am.is_grad_enabled()
+    assert am.is_grad_enabled()
+
+    @am.set_grad_enabled(False)
+    def inside():
+        return am.is_grad_enabled()
+
+    assert am.is_grad_enabled() and inside() is False and am.is_grad_enabled()
+
+
+def test_a_bare_no_grad_decorator_works():
+    @am.no_grad
+    def double(x):
+        return x * 2
+
+    assert not double(leaf([1.0])).requires_grad
+    assert double.__name__ == "double" and am.is_grad_enabled()
+
+
+def test_sgd_in_a_training_loop_still_works_with_versions():
+    rng = np.random.default_rng(0)
+    model = nn.MLP([2, 4, 1], activation="tanh", rng=rng)
+    opt = optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
+    x, t = rng.standard_normal((8, 2)), rng.standard_normal((8, 1))
+    losses = []
+    for _ in range(20):
+        opt.zero_grad()
+        loss = nn.mse_loss(model(x), t)
+        loss.backward()
+        opt.step()
+        losses.append(loss.item())
+    assert losses[-1] < losses[0]
