@@ -116,6 +116,8 @@ def increment_version(value: Value) -> None:
     """Count an in-place write to `value`'s memory (PyTorch's name): on the memory's owner, and
     on the nodes whose `ans` the memory is, so that every node that saved it sees the change.
     Whatever writes into a tensor's array in place calls this (optimisers, loaders, `+=`)."""
+    global _last_write
+    _last_write = next(_recorded)
     owner = value if value._base is None else value._base
     owner._version += 1
     if owner._node is not None:
@@ -128,6 +130,13 @@ def increment_version(value: Value) -> None:
 
 def _owner_version(v: Value) -> int:
     return (v if v._base is None else v._base)._version
+
+
+def _version(x: Any) -> int:
+    """The version of what a node keeps of an input: its node's, a leaf's owner's, or 0."""
+    if type(x) is Node:
+        return x.version
+    return _owner_version(x) if isinstance(x, Value) else 0
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
@@ -212,8 +221,7 @@ class Primitive:
         needs_grad = False
         values = []  # the inputs as arrays (and constants as they are)
         inputs = []  # what a node keeps of each: its node, or the leaf or constant itself
-        versions = []  # each input's version now, to tell at backward whether it was written
-        written = False
+        written = False  # whether any input has been written in place (its version is not 0)
         for a in args:
             if isinstance(a, Value):
                 cls = type(a)
@@ -221,19 +229,17 @@ class Primitive:
                 node = a._node
                 if node is None:
                     inputs.append(a)
-                    version = a._version if a._base is None else a._base._version
+                    if a._version or a._base is not None:
+                        written = True
                 else:
                     inputs.append(node)
-                    version = node.version
-                versions.append(version)
-                if version:
-                    written = True
+                    if node.version:
+                        written = True
                 if a._requires_grad:
                     needs_grad = True
             else:
                 values.append(a)
                 inputs.append(a)
-                versions.append(0)
         if cls is None:
             return self.forward(*args, **params)
         try:
@@ -249,8 +255,8 @@ class Primitive:
             raise type(error)(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
         kind = out.dtype.kind
         if needs_grad and self.differentiable and _modes.grad_enabled and kind == "f":
-            node = Node(self, inputs, params or _NO_PARAMS, out, versions if written else None)
-            result = cls._from_op(out, node)
+            versions = tuple(map(_version, inputs)) if written else None
+            result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out, versions))
         elif kind in "biuf" or (kind == "c" and not needs_grad):
             result = cls._from_op(out, None)  # integer and boolean results are constants
         else:
@@ -263,22 +269,43 @@ class Primitive:
     def adjoints(
         self, g: Any, ans: Any, inputs: Sequence[Any], params: dict, wanted: Sequence[Any]
     ) -> list:
-        """The adjoint of every input whose entry in `wanted` is not None (None for the rest):
-        one call of `vjp_all`, or one rule per wanted input."""
+        """The adjoint of every input whose entry in `wanted` is not None (None for the rest),
+        in that input's shape and dtype: one call of `vjp_all`, or one rule per wanted input."""
         if self.vjp_all is not None:
-            return self.vjp_all(g, ans, *inputs, **params)
+            result = self.vjp_all(g, ans, *inputs, **params)
+            return [
+                None if w is None else self._fit(i, result[i], inputs[i], w)
+                for i, w in enumerate(wanted)
+            ]
         result = []
+        vjps = self.vjps
         for i, want in enumerate(wanted):
             if want is None:
                 result.append(None)
                 continue
-            rule = self.vjps[i] if i < len(self.vjps) else None
+            rule = vjps[i] if i < len(vjps) else None
             if rule is None:
                 raise TypeError(
                     f"{self.name}: no derivative rule for input {i}; it is not differentiable"
                 )
-            result.append(rule(g, ans, *inputs, **params))
+            gi, x = rule(g, ans, *inputs, **params), inputs[i]
+            if gi.shape != x.shape or gi.dtype is not x.dtype:
+                gi = self._fit(i, gi, x)
+            result.append(gi)
         return result
+
+    def _fit(self, i: int, gi: Any, x: Any, want: Any = True) -> Any:
+        """Input i's adjoint in its shape (summing what broadcasting stretched) and dtype."""
+        if gi.shape != x.shape:
+            if not self.broadcasts:
+                raise RuntimeError(
+                    f"{self.name}: the derivative rule for input {i} returned shape "
+                    f"{gi.shape}, expected {x.shape}; this is a bug in ops.py"
+                )
+            gi = unbroadcast(gi, x.shape)
+        if gi.dtype != x.dtype:
+            gi = gi.astype(x.dtype)
+        return gi
 
 
 def _unsupported_result(name: str, values: Sequence[Any], out: np.ndarray, grad: bool) -> str:
@@ -361,33 +388,37 @@ class Node:
     def __repr__(self) -> str:
         return f"<node {self.primitive.name}>"
 
+    def _each_input(self, f: Callable[[Any], Any]) -> tuple:
+        """f of each input's reference: the one place that knows how they are stored."""
+        second = self._second
+        if second is _ONE_INPUT:
+            return (f(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(f, self._first))
+        return (f(self._first), f(second))
+
     @property
     def inputs(self) -> tuple:
         """One reference per input: its node, the leaf tensor, or the constant."""
-        second = self._second
-        if second is _ONE_INPUT:
-            return (self._first,)
-        if second is _MORE_INPUTS:
-            return self._first
-        return (self._first, second)
+        return self._each_input(_itself)
 
     @property
     def values(self) -> tuple:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
         if self.ans is None:
             raise _released_error(self)
-        return tuple(map(_value, self.inputs))
+        return self._each_input(_value)
 
     @property
     def sources(self) -> tuple:
         """Where each input came from: the node that made it, the leaf tensor, or None."""
-        return tuple(map(_source, self.inputs))
+        return self._each_input(_source)
 
     @property
     def parents(self) -> tuple:
         """Where each input's adjoint goes: its node, or the leaf itself if it requires grad,
         or None (a constant, or a leaf that needs no gradient)."""
-        return tuple(map(_parent, self.inputs))
+        return self._each_input(_parent)
 
     def input_tensors(self, cls: type) -> tuple:
         """The inputs as tensors connected to the graph (for create_graph=True): an op's output
@@ -403,17 +434,14 @@ class Node:
         backward(), or written in place since the op was recorded."""
         if self.ans is None:
             raise _released_error(self)
+        if self.sequence > _last_write:
+            return
         if self.version:
             raise _modified_error(self, self.name, "its output", self.version, 0)
         inputs = self.inputs
         saved = self.versions or (0,) * len(inputs)
         for i, (x, before) in enumerate(zip(inputs, saved, strict=True)):
-            if type(x) is Node:
-                now = x.version
-            elif isinstance(x, Value):
-                now = _owner_version(x)
-            else:
-                continue
+            now = _version(x)
             if now != before:
                 raise _modified_error(self, x.name, f"input {i}", now, before)
 
@@ -432,12 +460,19 @@ class Node:
 
 
 _recorded = itertools.count()
+# The `_recorded` number of the latest in-place write: a node recorded after it cannot have
+# seen any of its saved values change, which spares backward() the check of each input.
+_last_write = -1
 # Shared by the nodes of ops called without parameters (a dict of its own per node would be
 # one more object for every full garbage collection to touch while the graph lives), and so
 # never written to. A plain dict, not a read-only MappingProxyType: a call `rule(**params)`
 # copies any mapping that is not a dict into a new one (~0.2 µs per vjp call).
 _NO_PARAMS: dict[str, Any] = {}
 _ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
+
+
+def _itself(x: Any) -> Any:
+    return x
 
 
 def _value(x: Any) -> Any:
@@ -546,15 +581,18 @@ def backpropagate(
         leaves[id(root)] = LeafAdjoint(root, seed, False)
     else:
         pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
+        anomaly = _modes.anomaly
         with _GradMode(create_graph):  # record the pass itself only to differentiate it
             for node, parents in _schedule(root._node):
                 g = pending.pop(node)
-                if run_hooks:
+                if run_hooks and (node.hooks is not None or node.retained is not None):
                     g = _serve_hooks(node, g, type(root), create_graph)
                 if keep is not None:
                     keep[node] = g
                 adjoints = _chain_rule(node, g, parents, create_graph)
-                for parent, gi in zip(parents, adjoints, strict=True):
+                if anomaly:
+                    _check_finite(node, parents, adjoints)
+                for parent, gi in zip(parents, adjoints, strict=False):  # one per input
                     if type(parent) is Node:
                         pending[parent] = pending[parent] + gi if parent in pending else gi
                     elif parent is not None:
@@ -572,25 +610,17 @@ def backpropagate(
 
 
 def _chain_rule(node: Node, g: Any, parents: tuple, create_graph: bool) -> list:
-    """The adjoints of the node's inputs (None where no adjoint is wanted), each in the
-    shape and dtype of its input."""
-    node.check_saved()
-    primitive, params, values = node.primitive, node.params, node.values
+    """The adjoints of the node's inputs (None where no adjoint is wanted), from the adjoint
+    `g` of its output: what its primitive's derivative rules make of it."""
+    if node.ans is None or node.sequence < _last_write:
+        node.check_saved()
+    primitive, params = node.primitive, node.params
     if create_graph:
         # on tensors, with ans recomputed from them, so that second derivatives see that the
         # adjoints (and ans) depend on the inputs
         inputs = node.input_tensors(type(g))
-        adjoints = primitive.adjoints(g, primitive(*inputs, **params), inputs, params, parents)
-    else:
-        adjoints = primitive.adjoints(g, node.ans, values, params, parents)
-    for i, parent in enumerate(parents):
-        if parent is not None:
-            gi, x = adjoints[i], values[i]
-            if gi.shape != x.shape or gi.dtype != x.dtype:
-                adjoints[i] = gi = _fit(primitive, i, gi, x)
-            if _modes.anomaly:
-                _check_finite(primitive.name, i, gi)
-    return adjoints
+        return primitive.adjoints(g, primitive(*inputs, **params), inputs, params, parents)
+    return primitive.adjoints(g, node.ans, node.values, params, parents)
 
 
 def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
@@ -603,7 +633,7 @@ def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) 
 
 def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
     """Run the output tensor's hooks on its complete adjoint, then retain_grad() (last, as in
-    PyTorch, so that .grad shows what the hooks made of it)."""
+    PyTorch, so that .grad shows what the hooks made of it). Returns the adjoint to go on with."""
     if node.hooks is not None:
         g = _run_hooks(node.hooks, g, cls, create_graph)
     if node.retained is not None:
@@ -695,27 +725,13 @@ def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
     return seed
 
 
-def _fit(primitive: Primitive, i: int, gi: Any, x: Any) -> Any:
-    """An adjoint in its input's shape (summing what broadcasting stretched) and dtype."""
-    if gi.shape != x.shape:
-        if not primitive.broadcasts:
+def _check_finite(node: Node, parents: tuple, adjoints: list) -> None:
+    for i, (parent, g) in enumerate(zip(parents, adjoints, strict=True)):
+        if parent is not None and not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
             raise RuntimeError(
-                f"{primitive.name}: the derivative rule for input {i} returned shape "
-                f"{gi.shape}, expected {x.shape}; this is a bug in ops.py"
+                f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
+                f"non-finite values (NaN or inf) for input {i}"
             )
-        gi = unbroadcast(gi, x.shape)
-    if gi.dtype != x.dtype:
-        gi = gi.astype(x.dtype)
-    return gi
-
-
-def _check_finite(name: str, i: int, g: Any) -> None:
-    data = g.data if isinstance(g, Value) else g
-    if not np.all(np.isfinite(data)):
-        raise RuntimeError(
-            f"detect_anomaly: the derivative rule of '{name}' returned non-finite values "
-            f"(NaN or inf) for input {i}"
-        )
 
 
 def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
