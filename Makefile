@@ -4,6 +4,7 @@ PYTHON ?= python3
 VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
+ORACLE := $(VENV)/.oracle
 
 .PHONY: demo test lint bench clean
 
@@ -13,10 +14,15 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install --quiet -e ".[test,examples]"
 	touch $(STAMP)
 
+# PyTorch is the tests' oracle, never a dependency of the package: installed for `make test` only.
+$(ORACLE): $(STAMP)
+	$(BIN)/python -m pip install --quiet torch==2.13.0
+	touch $(ORACLE)
+
 demo: $(STAMP)
 	$(BIN)/python -m autograd_mini.cli demo
 
-test: $(STAMP)
+test: $(STAMP) $(ORACLE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q

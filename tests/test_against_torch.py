@@ -1,14 +1,10 @@
-"""The same expressions in autograd_mini and in torch.autograd: values and gradients agree.
-
-Skipped cleanly when torch is not installed; CI installs it.
-"""
+"""The same expressions in autograd_mini and in torch.autograd: values and gradients agree."""
 
 import numpy as np
 import pytest
+import torch
 
 import autograd_mini as am
-
-torch = pytest.importorskip("torch")
 
 rng = np.random.default_rng(1)
 

@@ -6,7 +6,6 @@ import runpy
 from pathlib import Path
 
 import numpy as np
-import pytest
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 
@@ -34,7 +33,6 @@ def test_xor_is_solved_and_its_saved_weights_reload(tmp_path):
 
 
 def test_two_moons_separates_the_moons_and_writes_its_decision_boundary_png(tmp_path):
-    pytest.importorskip("matplotlib")
     result = example("two_moons")(n_samples=200, epochs=40, out_dir=tmp_path, progress=False)
     assert result["accuracy"] > 0.95 and result["test_accuracy"] > 0.9
     assert result["path"] == tmp_path / "two_moons.png"
@@ -42,7 +40,6 @@ def test_two_moons_separates_the_moons_and_writes_its_decision_boundary_png(tmp_
 
 
 def test_digits_reaches_95_percent_test_accuracy_with_its_default_settings(tmp_path):
-    pytest.importorskip("sklearn")
     result = example("digits")(out_dir=tmp_path, progress=False)  # the real defaults: < 2 s
     assert result["accuracy"] >= 0.95
     assert result["loss_history"][-1] < result["loss_history"][0]
@@ -50,7 +47,6 @@ def test_digits_reaches_95_percent_test_accuracy_with_its_default_settings(tmp_p
 
 
 def test_sine_series_summed_error_has_the_summed_gradient_and_training_lowers_it(tmp_path):
-    pytest.importorskip("matplotlib")
     result = example("sine_series")(n_points=200, epochs=60, out_dir=tmp_path, progress=False)
     assert result["error_difference"] < 1e-10
     assert result["gradient_difference"] < 1e-10

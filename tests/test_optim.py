@@ -3,6 +3,7 @@ in place without recording a graph, skip parameters without a gradient, and chec
 
 import numpy as np
 import pytest
+import torch
 
 import autograd_mini as am
 import autograd_mini.nn as nn
@@ -61,7 +62,6 @@ SETTINGS = [
 
 @pytest.mark.parametrize("name, settings", SETTINGS)
 def test_trajectory_over_10_steps_equals_torch_optim_to_1e_9(name, settings):
-    torch = pytest.importorskip("torch")
     ours, theirs = trajectories(torch, getattr(optim, name), getattr(torch.optim, name), **settings)
     start = [p.numpy() for p in make_model().parameters()]
     assert any(not np.allclose(a, b) for a, b in zip(ours, start, strict=True))  # it moved
@@ -70,7 +70,6 @@ def test_trajectory_over_10_steps_equals_torch_optim_to_1e_9(name, settings):
 
 
 def test_parameter_groups_with_their_own_learning_rates_equal_torch():
-    torch = pytest.importorskip("torch")
     model = make_model()
     ref = torch_twin(torch, model)
     first, second = list(model.parameters())[:2], list(model.parameters())[2:]
