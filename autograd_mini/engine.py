@@ -254,13 +254,14 @@ class Primitive:
             reason = explain(*values, **params) if explain is not None else None
             raise type(error)(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
         kind = out.dtype.kind
-        if needs_grad and self.differentiable and _modes.grad_enabled and kind == "f":
+        record = needs_grad and self.differentiable and _modes.grad_enabled
+        if record and kind == "f":
             versions = tuple(map(_version, inputs)) if written else None
             result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out, versions))
-        elif kind in "biuf" or (kind == "c" and not needs_grad):
+        elif kind in "biuf" or (kind == "c" and not record):
             result = cls._from_op(out, None)  # integer and boolean results are constants
         else:
-            raise TypeError(_unsupported_result(self.name, values, out, needs_grad))
+            raise TypeError(_unsupported_result(self.name, values, out))
         if self.view and isinstance(args[0], Value) and np.may_share_memory(out, values[0]):
             first = args[0]
             result._base = first if first._base is None else first._base
@@ -308,7 +309,7 @@ class Primitive:
         return gi
 
 
-def _unsupported_result(name: str, values: Sequence[Any], out: np.ndarray, grad: bool) -> str:
+def _unsupported_result(name: str, values: Sequence[Any], out: np.ndarray) -> str:
     if out.dtype.kind == "c":
         return (
             f"{name}: the result is complex ({out.dtype}) and would need a gradient; "
