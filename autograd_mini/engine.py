@@ -171,6 +171,8 @@ class Primitive:
     `broadcasts=True` the engine reduces each adjoint to its input's shape (`unbroadcast`).
     `view=True` marks an op whose output may share its first input's memory (reshape,
     transpose, basic indexing): an in-place write to one is then counted on both.
+    `symbol`, `rule` and `arguments` (the names of inputs that do not commute) are what a
+    drawing of the op says.
 
     A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
     Called on arrays only, a primitive returns an array: that is how the same vjp formulas run on
@@ -185,6 +187,9 @@ class Primitive:
         "broadcasts",
         "view",
         "explain",
+        "symbol",
+        "rule",
+        "arguments",
         "differentiable",
         "returns_array",
     )
@@ -198,6 +203,9 @@ class Primitive:
         broadcasts: bool = False,
         view: bool = False,
         explain: Callable[..., str] | None = None,
+        symbol: str | None = None,
+        rule: str | None = None,
+        arguments: tuple[str, ...] | None = None,
     ) -> None:
         self.name = name
         self.forward = forward
@@ -206,6 +214,9 @@ class Primitive:
         self.broadcasts = broadcasts
         self.view = view
         self.explain = explain  # a clearer message than NumPy's when the forward fails
+        self.symbol = symbol or name
+        self.rule = rule
+        self.arguments = arguments
         self.differentiable = bool(vjps) or vjp_all is not None
         # A ufunc returns a NumPy scalar for 0-d inputs unless told out=... (NumPy ≥ 2.3): asking
         # for the array directly is cheaper than wrapping the scalar into one afterwards.

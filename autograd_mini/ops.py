@@ -221,107 +221,148 @@ def _explain_matmul(x, y):
 
 # Binary arithmetic (broadcasting)
 add      = Primitive("add",      np.add,      lambda g, ans, x, y: g,
-                                              lambda g, ans, x, y: g,                  broadcasts=True)
+                                              lambda g, ans, x, y: g,                  broadcasts=True,
+                     symbol="+", rule="∂/∂x (x + y) = 1,  ∂/∂y = 1")
 subtract = Primitive("subtract", np.subtract, lambda g, ans, x, y: g,
-                                              lambda g, ans, x, y: -g,                 broadcasts=True)
+                                              lambda g, ans, x, y: -g,                 broadcasts=True,
+                     symbol="−", rule="∂/∂x (x − y) = 1,  ∂/∂y = −1", arguments=("x", "y"))
 multiply = Primitive("multiply", np.multiply, lambda g, ans, x, y: g * y,
-                                              lambda g, ans, x, y: g * x,              broadcasts=True)
+                                              lambda g, ans, x, y: g * x,              broadcasts=True,
+                     symbol="×", rule="∂/∂x (x·y) = y,  ∂/∂y = x")
 divide   = Primitive("divide",   np.divide,   lambda g, ans, x, y: g / y,
-                                              lambda g, ans, x, y: -g * ans / y,       broadcasts=True)
+                                              lambda g, ans, x, y: -g * ans / y,       broadcasts=True,
+                     symbol="÷", rule="∂/∂x (x/y) = 1/y,  ∂/∂y = −x/y²", arguments=("x", "y"))
 power    = Primitive("power",    _power,      _power_vjp_x,
-                                              _power_vjp_y,                            broadcasts=True)
+                                              _power_vjp_y,                            broadcasts=True,
+                     symbol="^", rule="∂/∂x xʸ = y·xʸ⁻¹,  ∂/∂y = xʸ·ln x", arguments=("x", "y"))
 # The masks below select the adjoint (where), never multiply it by 0/1: an inf adjoint on the
 # unused side (sqrt(relu(x)) at x < 0) must give 0, not inf · 0 = NaN. Ties share it evenly.
 maximum  = Primitive("maximum",  np.maximum,  lambda g, ans, x, y: where(x == y, g * 0.5, where(x < y, 0.0, g)),
                                               lambda g, ans, x, y: where(x == y, g * 0.5, where(x > y, 0.0, g)),
-                                              broadcasts=True)
+                                              broadcasts=True,
+                     symbol="max", rule="∂/∂x max(x, y) = [x > y]  (½ on ties)")
 minimum  = Primitive("minimum",  np.minimum,  lambda g, ans, x, y: where(x == y, g * 0.5, where(x > y, 0.0, g)),
                                               lambda g, ans, x, y: where(x == y, g * 0.5, where(x < y, 0.0, g)),
-                                              broadcasts=True)
+                                              broadcasts=True,
+                     symbol="min", rule="∂/∂x min(x, y) = [x < y]  (½ on ties)")
 matmul   = Primitive("matmul",   np.matmul,   _matmul_vjp_x,
                                               _matmul_vjp_y,                           broadcasts=True,
-                                              explain=_explain_matmul)
+                                              explain=_explain_matmul,
+                     symbol="@", rule="∂E/∂X = G·Yᵀ,  ∂E/∂Y = Xᵀ·G", arguments=("X", "Y"))
 # The affine layer z = x Wᵀ + b fused into one node: the rules are the δ recursion's own,
 # ∂E/∂x = δ W, ∂E/∂W = δᵀ x (summed over the batch), ∂E/∂b = δ (summed by the engine).
 linear   = Primitive("linear",   _linear,     lambda g, ans, x, w, b=None: g @ w,
                                               lambda g, ans, x, w, b=None: _flat_rows(g).T @ _flat_rows(x),
                                               lambda g, ans, x, w, b=None: g,          broadcasts=True,
-                                              explain=_explain_linear)
+                                              explain=_explain_linear,
+                     symbol="xWᵀ+b", rule="∂E/∂x = G·W,  ∂E/∂W = Gᵀ·x,  ∂E/∂b = Σ G", arguments=("x", "W", "b"))
 
 # Elementwise functions
-negative   = Primitive("negative",   np.negative, lambda g, ans, x: -g)
-exp        = Primitive("exp",        np.exp,      lambda g, ans, x: g * ans)
-log        = Primitive("log",        np.log,      lambda g, ans, x: g / x)
-sqrt       = Primitive("sqrt",       np.sqrt,     lambda g, ans, x: g * 0.5 / ans)
-absolute   = Primitive("absolute",   np.abs,      lambda g, ans, x: where(x > 0, g, where(x < 0, -g, 0.0)))
-sign       = Primitive("sign",       np.sign,     lambda g, ans, x: np.zeros_like(x))
-sin        = Primitive("sin",        np.sin,      lambda g, ans, x: g * cos(x))
-cos        = Primitive("cos",        np.cos,      lambda g, ans, x: -g * sin(x))
-tanh       = Primitive("tanh",       np.tanh,     lambda g, ans, x: g * (1 - ans * ans))
-sigmoid    = Primitive("sigmoid",    _sigmoid,    lambda g, ans, x: g * ans * (1 - ans))
+negative   = Primitive("negative",   np.negative, lambda g, ans, x: -g,
+                       symbol="−x", rule="∂/∂x (−x) = −1")
+exp        = Primitive("exp",        np.exp,      lambda g, ans, x: g * ans,
+                       symbol="exp", rule="∂/∂x eˣ = eˣ")
+log        = Primitive("log",        np.log,      lambda g, ans, x: g / x,
+                       symbol="log", rule="∂/∂x ln x = 1/x")
+sqrt       = Primitive("sqrt",       np.sqrt,     lambda g, ans, x: g * 0.5 / ans,
+                       symbol="√", rule="∂/∂x √x = 1/(2√x)")
+absolute   = Primitive("absolute",   np.abs,      lambda g, ans, x: where(x > 0, g, where(x < 0, -g, 0.0)),
+                       symbol="|x|", rule="∂/∂x |x| = sign(x)")
+sign       = Primitive("sign",       np.sign,     lambda g, ans, x: np.zeros_like(x),
+                       symbol="sign", rule="∂/∂x sign(x) = 0")
+sin        = Primitive("sin",        np.sin,      lambda g, ans, x: g * cos(x),
+                       symbol="sin", rule="∂/∂x sin x = cos x")
+cos        = Primitive("cos",        np.cos,      lambda g, ans, x: -g * sin(x),
+                       symbol="cos", rule="∂/∂x cos x = −sin x")
+tanh       = Primitive("tanh",       np.tanh,     lambda g, ans, x: g * (1 - ans * ans),
+                       symbol="tanh", rule="∂/∂x tanh(x) = 1 − tanh²(x)")
+sigmoid    = Primitive("sigmoid",    _sigmoid,    lambda g, ans, x: g * ans * (1 - ans),
+                       symbol="σ", rule="∂/∂x σ(x) = σ(x)(1 − σ(x))")
 relu       = Primitive("relu",       lambda x: np.maximum(x, 0),
-                                                  lambda g, ans, x: where(x > 0, g, 0.0))
+                                                  lambda g, ans, x: where(x > 0, g, 0.0),
+                       symbol="ReLU", rule="∂/∂x relu(x) = [x > 0]")
 leaky_relu = Primitive("leaky_relu", lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
                                                   lambda g, ans, x, negative_slope=0.01:
-                                                      where(x > 0, g, g * negative_slope))
+                                                      where(x > 0, g, g * negative_slope),
+                       symbol="LReLU", rule="∂/∂x lrelu(x) = 1 if x > 0 else slope")
 softplus   = Primitive("softplus",   lambda x: np.logaddexp(0, x),
-                                                  lambda g, ans, x: g * sigmoid(x))
+                                                  lambda g, ans, x: g * sigmoid(x),
+                       symbol="softplus", rule="∂/∂x ln(1 + eˣ) = σ(x)")
 clip       = Primitive("clip",       lambda x, a_min=None, a_max=None: np.clip(x, a_min, a_max),
                                                   lambda g, ans, x, a_min=None, a_max=None:
                                                       where(((x >= a_min) if a_min is not None else True)
-                                                            & ((x <= a_max) if a_max is not None else True), g, 0.0))
+                                                            & ((x <= a_max) if a_max is not None else True), g, 0.0),
+                       symbol="clip", rule="∂/∂x clip(x, a, b) = [a ≤ x ≤ b]")
 astype     = Primitive("astype",     lambda x, dtype=None: x.astype(dtype),
-                                                  lambda g, ans, x, dtype=None: g.astype(x.dtype))
+                                                  lambda g, ans, x, dtype=None: g.astype(x.dtype),
+                       symbol="astype", rule="adjoint cast back to x's dtype")
 where      = Primitive("where",      np.where,    None,
                                                   lambda g, ans, c, x, y: where(c, g, 0.0),
                                                   lambda g, ans, c, x, y: where(c, 0.0, g),
-                                                  broadcasts=True)
+                                                  broadcasts=True,
+                       symbol="where", rule="∂/∂x = [c],  ∂/∂y = [not c]", arguments=("c", "x", "y"))
 
 # Reductions (axis=None reduces all; keepdims as in NumPy)
 sum       = Primitive("sum",       lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),
                                    lambda g, ans, x, axis=None, keepdims=False:
-                                       broadcast_to(_unreduce(g, x.shape, axis), x.shape))
+                                       broadcast_to(_unreduce(g, x.shape, axis), x.shape),
+                      symbol="Σ", rule="∂/∂xᵢ Σ x = 1: g broadcast back")
 max       = Primitive("max",       lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
-                                   _extremum_vjp)
+                                   _extremum_vjp,
+                      symbol="max", rule="∂/∂xᵢ max x = [xᵢ = max]  (ties split)")
 min       = Primitive("min",       lambda x, axis=None, keepdims=False: x.min(axis=axis, keepdims=keepdims),
-                                   _extremum_vjp)
+                                   _extremum_vjp,
+                      symbol="min", rule="∂/∂xᵢ min x = [xᵢ = min]  (ties split)")
 logsumexp = Primitive("logsumexp", _logsumexp,
                                    lambda g, ans, x, axis=None, keepdims=False:
-                                       _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)))
+                                       _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)),
+                      symbol="logΣexp", rule="∂/∂x logΣexp(x) = softmax(x)")
 softmax   = Primitive("softmax",   _softmax,
-                                   lambda g, ans, x, axis=-1: ans * (g - (g * ans).sum(axis=axis, keepdims=True)))
+                                   lambda g, ans, x, axis=-1: ans * (g - (g * ans).sum(axis=axis, keepdims=True)),
+                      symbol="softmax", rule="∂E/∂x = s ⊙ (g − Σ g⊙s),  s = softmax(x)")
 
 # Softmax and cross-entropy fused into one node, per row of scores (batch, classes) with integer
 # labels: the rule is the output layer's δ of the backprop books, softmax(x) − onehot(label).
 softmax_cross_entropy = Primitive("softmax_cross_entropy", _softmax_cross_entropy,
                                   lambda g, ans, x, labels=None:
-                                      g.reshape(g.shape + (1,)) * (softmax(x) - _one_hot(labels, x)))
+                                      g.reshape(g.shape + (1,)) * (softmax(x) - _one_hot(labels, x)),
+                                  symbol="CE(softmax)", rule="∂/∂x −log softmax(x)[t] = softmax(x) − onehot(t)")
 
 # Shapes and indexing
 reshape      = Primitive("reshape",      lambda x, shape=(): x.reshape(shape),
-                                         lambda g, ans, x, shape=(): g.reshape(x.shape),             view=True)
+                                         lambda g, ans, x, shape=(): g.reshape(x.shape),             view=True,
+                         symbol="reshape", rule="g reshaped back to x's shape")
 transpose    = Primitive("transpose",    lambda x, axes=None: x.transpose(axes),
                                          lambda g, ans, x, axes=None:
-                                             g.transpose(None if axes is None else tuple(np.argsort(axes))), view=True)
+                                             g.transpose(None if axes is None else tuple(np.argsort(axes))), view=True,
+                         symbol="ᵀ", rule="g transposed back")
 swapaxes     = Primitive("swapaxes",     lambda x, axis1=0, axis2=1: x.swapaxes(axis1, axis2),
-                                         lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2), view=True)
+                                         lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2), view=True,
+                         symbol="swap", rule="g with the axes swapped back")
 broadcast_to = Primitive("broadcast_to", _broadcast,
-                                         lambda g, ans, x, shape=(): sum_to(g, x.shape))
+                                         lambda g, ans, x, shape=(): sum_to(g, x.shape),
+                         symbol="bcast", rule="g summed over the broadcast axes")
 sum_to       = Primitive("sum_to",       lambda g, shape=(): unbroadcast(g, shape),
-                                         lambda g, ans, x, shape=(): broadcast_to(g, x.shape))
+                                         lambda g, ans, x, shape=(): broadcast_to(g, x.shape),
+                         symbol="Σ to", rule="g broadcast back")
 getitem      = Primitive("getitem",      lambda x, index=None: x[index],
                                          lambda g, ans, x, index=None: scatter_add(g, index=index, shape=x.shape),
-                                         view=True)
+                                         view=True,
+                         symbol="[ ]", rule="g scatter-added into zeros of x's shape")
 # x with x[index] = v: the adjoint of x is g with the overwritten positions zeroed, v's is g there
 setitem      = Primitive("setitem",      _setitem,
                                          lambda g, ans, x, v, index=None: where(_positions(x.shape, index), 0.0, g),
-                                         lambda g, ans, x, v, index=None: g[index],                  broadcasts=True)
+                                         lambda g, ans, x, v, index=None: g[index],                  broadcasts=True,
+                         symbol="[ ]=", rule="∂/∂x = g, 0 where overwritten,  ∂/∂v = g at the index", arguments=("x", "v"))
 scatter_add  = Primitive("scatter_add",  _scatter_add,
-                                         lambda g, ans, x, index=None, shape=(): g[index])
+                                         lambda g, ans, x, index=None, shape=(): g[index],
+                         symbol="scatter", rule="g gathered at the index")
 concatenate  = Primitive("concatenate",  lambda *xs, axis=0: np.concatenate(xs, axis=axis),
-                                         vjp_all=_concatenate_vjp_all)
+                                         vjp_all=_concatenate_vjp_all,
+                         symbol="concat", rule="g sliced back into the pieces")
 stack        = Primitive("stack",        lambda *xs, axis=0: np.stack(xs, axis=axis),
-                                         vjp_all=_stack_vjp_all)
+                                         vjp_all=_stack_vjp_all,
+                         symbol="stack", rule="g indexed back into the pieces")
 
 # Comparisons: no derivative (their outputs are constants to the graph)
 less          = Primitive("less",          np.less)

@@ -2,24 +2,20 @@
 
     g = am.viz.draw(loss)                      # a graphviz.Digraph; g.source is the DOT
     am.viz.render(loss, "loss.svg", collapse="modules")
-    am.viz.show(y)                             # displays itself in a notebook
+    am.viz.draw(y)                             # a Drawing displays itself in a notebook
 
 walk.py reads the engine's graph, dot.py draws it, backend.py picks the program that lays it out,
-rules.py and summary.py hold what the labels say.
+summary.py holds what the labels say (each op's symbol and rule come from ops.py).
 """
 
 from .backend import RendererNotFound
 from .dot import Drawing, draw, module_label
-from .render import render, show
-from .rules import RULES, SYMBOLS
+from .render import render
 
 __all__ = [
     "Drawing",
-    "RULES",
     "RendererNotFound",
-    "SYMBOLS",
     "draw",
     "module_label",
     "render",
-    "show",
 ]

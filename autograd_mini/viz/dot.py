@@ -18,7 +18,6 @@ import graphviz
 
 from ..engine import Value
 from . import backend
-from . import rules as table  # `rules` is also draw()'s option
 from .summary import layer_of, shape_text, summarize, superscript
 from .walk import OpView, TensorView, walk
 
@@ -166,8 +165,7 @@ def _units(ops: list[OpView], collapse: bool, cluster: bool) -> list[_Unit]:
         call = calls.get(id(op))
         if call is None:
             path = _path(op.scope) if cluster else ()
-            inputs = [(t, table.argument(op.name, i) if len(op.inputs) > 1 else None)
-                      for i, t in enumerate(op.inputs)]  # fmt: skip
+            inputs = [(t, _argument(op, i)) for i, t in enumerate(op.inputs)]
             units.append(_Unit("op", [op], path, inputs, [op.output]))
         elif call in by_call:
             by_call[call].ops.append(op)
@@ -337,15 +335,25 @@ def _unit_node(unit: _Unit, o: _Options) -> dict[str, str]:
         return {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["module"],
                 "label": f'<<b>{title}</b><br/><font point-size="9">{detail}</font>>'}  # fmt: skip
     op = unit.ops[0]
-    text = html.escape(table.symbol(op.name))
+    text = html.escape(op.symbol)
     params = _params(op.params)
     if params:
         text += f'<br/><font point-size="8">{html.escape(params)}</font>'
-    rule = table.rule(op.name) if o.rules else None
+    rule = op.rule if o.rules else None
     if rule:
         text += f'<br/><font point-size="8" color="#444444">{html.escape(rule)}</font>'
     shape = {"shape": "box", "style": "rounded,filled"} if rule else {"style": "filled"}
     return {**shape, "fillcolor": COLORS["op"], "margin": "0.04", "label": f"<{text}>"}
+
+
+def _argument(op: OpView, i: int) -> str | None:
+    """The label of input `i`'s edge: a name for non-commuting ops, a position for joins of
+    any number of pieces (concatenate, stack), none for one input or commuting ones."""
+    if len(op.inputs) < 2:
+        return None
+    if op.arguments:
+        return op.arguments[i] if i < len(op.arguments) else None
+    return str(i) if op.name in ("concatenate", "stack") else None
 
 
 def _params(params: dict[str, Any]) -> str:

@@ -10,7 +10,7 @@ import graphviz
 
 from ..engine import Value
 from . import backend
-from .dot import Drawing, draw
+from .dot import draw
 
 SOURCE_FORMATS = ("dot", "gv")  # the DOT text itself, written without a renderer
 
@@ -40,9 +40,3 @@ def render(
     else:
         path.write_bytes(backend.pipe(graph.source, format, renderer))
     return path
-
-
-def show(root: Value, **options: Any) -> Drawing:
-    """The graph behind `root`, for display in Jupyter (`_repr_svg_`, `_repr_mimebundle_`),
-    rendered by whichever renderer is installed; `options` as for draw()."""
-    return draw(root, **options)

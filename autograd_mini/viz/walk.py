@@ -44,6 +44,9 @@ class TensorView:
 @dataclass(eq=False)
 class OpView:
     name: str  # the primitive's name in ops.py
+    symbol: str  # what the drawing shows for it, and its derivative rule (from ops.py)
+    rule: str | None
+    arguments: tuple[str, ...] | None  # names of inputs that do not commute
     params: dict[str, Any]
     inputs: list[TensorView]
     output: TensorView
@@ -104,7 +107,9 @@ def walk(root: Value, gradient: Any = None) -> GraphView:
                 tensors.append(view)
             inputs.append(view)
         out = _output(node, known.get(node), adjoints, released)
-        op = OpView(node.primitive.name, node.params, inputs, out, node.scope, step[node])
+        p = node.primitive
+        op = OpView(p.name, p.symbol, p.rule, p.arguments, node.params, inputs, out, node.scope,
+                    step[node])  # fmt: skip
         out.producer, out.step = op, step[node]
         for view in inputs:
             view.consumers.append(op)
