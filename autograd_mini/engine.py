@@ -365,11 +365,11 @@ class Node:
     object per op while it lives (Python's garbage collector traverses every live object that
     holds references, and a long graph makes it do so often).
 
-    `values` are the inputs as the vjps get them, `sources` where each came from, `parents`
-    where each adjoint goes. `versions` are the inputs' versions when the op was recorded
-    (None if all were 0) and `version` counts in-place writes to `ans`: backward() refuses
-    values that changed since. `release()` drops `ans`, the constants and the leaves that need
-    no gradient; the structure stays, so a released graph can still be walked and drawn.
+    `values` are the inputs as the vjps get them, `parents` where each adjoint goes.
+    `versions` are the inputs' versions when the op was recorded (None if all were 0) and
+    `version` counts in-place writes to `ans`: backward() refuses values that changed since.
+    `release()` drops `ans`, the constants and the leaves that need no gradient; the
+    structure stays, so a released graph can still be walked and drawn.
     """
 
     # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
@@ -420,11 +420,6 @@ class Node:
         if self.ans is None:
             raise _released_error(self)
         return self._each_input(_value)
-
-    @property
-    def sources(self) -> tuple:
-        """Where each input came from: the node that made it, the leaf tensor, or None."""
-        return self._each_input(_source)
 
     @property
     def parents(self) -> tuple:
@@ -493,10 +488,6 @@ def _value(x: Any) -> Any:
             raise _released_error(x)
         return x.ans
     return x.data if isinstance(x, Value) else x
-
-
-def _source(x: Any) -> Any:
-    return x if type(x) is Node or isinstance(x, Value) else None
 
 
 def _parent(x: Any) -> Any:

@@ -41,17 +41,7 @@ class Tensor(Value):
         dtype: Any = None,
         name: str | None = None,
     ) -> None:
-        if isinstance(data, Value):
-            data = data.data
-        from_python = not isinstance(data, (np.ndarray, np.generic))
-        array = np.array(data, dtype=dtype)
-        if dtype is None and from_python and array.dtype.kind in "biu":
-            array = array.astype(np.float64)
-        if array.dtype.kind not in "biufc":
-            raise TypeError(
-                f"Tensor: cannot hold {array.dtype} data; give numbers or a numeric array"
-            )
-        self._init(array, None)
+        self._init(_numeric_array("Tensor", data, dtype, copy=True), None)
         self.name = name
         if requires_grad:
             self.requires_grad = True
@@ -553,9 +543,28 @@ def tensor(
     return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
 
 
-def as_tensor(x: ArrayLike) -> Tensor:
-    """`x` itself if it is a Tensor, else a constant tensor of it."""
-    return x if isinstance(x, Tensor) else Tensor(x)
+def as_tensor(x: ArrayLike, dtype: Any = None) -> Tensor:
+    """`x` itself if it is a Tensor (of `dtype`, if given), else a constant tensor of it that
+    shares a NumPy array's memory instead of copying it, as `torch.as_tensor`."""
+    if isinstance(x, Tensor) and (dtype is None or x.dtype == np.dtype(dtype)):
+        return x
+    if isinstance(x, Tensor):
+        return x.astype(dtype)
+    return Tensor._from_op(_numeric_array("as_tensor", x, dtype, copy=False), None)
+
+
+def _numeric_array(op: str, data: Any, dtype: Any, copy: bool) -> np.ndarray:
+    """`data` as an array: Python numbers and lists become float64 (what gradient checks
+    need), NumPy arrays keep their dtype unless `dtype` says otherwise; only numbers."""
+    if isinstance(data, Value):
+        data = data.data
+    from_python = not isinstance(data, (np.ndarray, np.generic))
+    array = np.array(data, dtype=dtype) if copy else np.asarray(data, dtype=dtype)
+    if dtype is None and from_python and array.dtype.kind in "biu":
+        array = array.astype(np.float64)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"{op}: cannot hold {array.dtype} data; give numbers or a numeric array")
+    return array
 
 
 def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:

@@ -59,11 +59,11 @@ def expected_counts(root):
     order = engine.backward_order(root.grad_fn)
     leaves, constants, operands = set(), 0, 0
     for node in order:
-        for source in node.sources:
+        for source in node.inputs:
             operands += 1
             if isinstance(source, am.Tensor):
                 leaves.add(id(source))
-            elif source is None:
+            elif not isinstance(source, engine.Node):
                 constants += 1
     return 2 * len(order) + len(leaves) + constants, operands + len(order)
 

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor
+from ..tensor import Tensor, as_tensor
 from .activations import activation as make_activation
 from .layers import Linear
 from .module import Module
@@ -91,13 +91,11 @@ class MLP(Module):
         return len(self.layers)
 
     def forward(self, x: Any, return_trace: bool = False) -> Tensor | tuple[Tensor, Trace]:
-        if isinstance(x, np.ndarray):
-            # the input is a constant of the graph: wrapped without the copy Tensor() makes
-            # (a batch of 128 MNIST images is 800 kB per step)
-            x = Tensor._from_op(x, None)
+        if not isinstance(x, Tensor):
+            # a constant of the graph, wrapped without a copy (a batch of 128 MNIST images is
+            # 800 kB per step)
+            x = as_tensor(x)
             x.name = "a0"
-        elif not isinstance(x, Tensor):
-            x = Tensor(x, name="a0")
         trace = Trace(z=[], a=[x])
         a = x
         for n, layer in enumerate(self.layers, start=1):  # n is the books' layer number l

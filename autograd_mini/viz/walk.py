@@ -1,7 +1,7 @@
 """Read what the engine recorded into a plain description of the graph: tensors, ops, adjoints.
 
 This is the only part of viz that knows the engine. It walks from the root through each node's
-sources (the nodes and leaves its inputs came from, and its constants while the graph is live),
+inputs (the nodes and leaves they came from, and its constants while the graph is live),
 numbers everything in one forward topological order (so that drawings are deterministic), and
 computes every adjoint with a private backward pass that changes no `.grad` and keeps the
 user's graph alive.
@@ -88,12 +88,12 @@ def walk(root: Value, gradient: Any = None) -> GraphView:
     outputs: dict[Node, TensorView] = {}
     for node in reversed(order):  # forward order: producers before consumers
         inputs = []
-        sources = node.sources
+        sources = node.inputs
         values = (None,) * len(sources) if released else node.values
         for source, value in zip(sources, values, strict=True):
             if type(source) is Node:
                 view = outputs[source]
-            elif source is not None:  # a leaf tensor
+            elif isinstance(source, Value):  # a leaf tensor
                 view = leaves.get(id(source))
                 if view is None:
                     view = leaves[id(source)] = _leaf(source, leaf_adjoints, released)
