@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import gc
+import itertools
 import json
 import os
 import platform
@@ -81,9 +82,10 @@ def repeats_for(seconds_per_step: float, budget: float, low: int = 3, high: int 
 
 
 def mlp_rows(cases, budget: float) -> list[dict]:
+    """Every case in both styles: nn.MLP + optim.SGD, and the plain tensor ops of a learner."""
     rows = []
-    for sizes, batch in cases:
-        p = steps.problem(sizes, batch)
+    for (sizes, batch), style in itertools.product(cases, steps.STYLES):
+        p = steps.problem(sizes, batch, style)
         floor, _ = steps.numpy_step(p)
         ours, n_ops, _ = steps.autograd_mini_step(p)
         runs = {"numpy": floor, "autograd_mini": ours}
@@ -101,6 +103,7 @@ def mlp_rows(cases, budget: float) -> list[dict]:
         rows.append(
             {
                 "case": "-".join(map(str, sizes)) + f" batch {batch}",
+                "style": style,
                 "sizes": sizes,
                 "ops": n_ops,
                 "repeats": repeats,
