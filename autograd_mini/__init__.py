@@ -1,16 +1,16 @@
 """autograd_mini: a minimal reverse-mode automatic differentiation engine on NumPy."""
 
-from . import engine, manual, nn, ops, optim, training, viz
-from .engine import (
+from . import engine, manual, modes, nn, ops, optim, training, viz
+from .explain import explain
+from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .gradcheck import gradcheck, gradgradcheck
+from .modes import (
     detect_anomaly,
     enable_grad,
     is_grad_enabled,
     no_grad,
     set_grad_enabled,
 )
-from .explain import explain
-from .functional import grad, hessian, hvp, jacobian, value_and_grad
-from .gradcheck import gradcheck, gradgradcheck
 from .serialization import load, save
 from .tensor import (
     Tensor,

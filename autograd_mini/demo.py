@@ -12,7 +12,7 @@ import numpy as np
 
 from . import nn, optim
 from .datasets import make_moons
-from .engine import no_grad
+from .modes import no_grad
 from .tensor import Tensor, tensor
 from .training import fit
 

@@ -11,23 +11,462 @@ fine), asks each node's primitive for its inputs' adjoints, sums the adjoints of
 several times, and accumulates the totals into the leaves' `.grad`. The engine knows no op by
 name: the rules live in ops.py.
 
-Reading order: Value (what is recorded), Primitive (how an op call is recorded), Node, the
-schedule and the backward pass, then the modes (no_grad, detect_anomaly).
+Reading order: Node, the schedule and the backward pass; then what is recorded (Value, with
+its version) and how an op call is recorded (Primitive). The modes (no_grad, detect_anomaly)
+are in modes.py.
 """
 
 from __future__ import annotations
 
-import functools
-import inspect
 import itertools
-import sys
-import threading
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from heapq import heappop, heappush
 from typing import Any
 
 import numpy as np
+
+from . import modes
+
+# ---------------------------------------------------------------------------------------------
+# The graph
+# ---------------------------------------------------------------------------------------------
+
+
+class Node:
+    """One recorded op call: what its vjps need, and the way back to its inputs.
+
+    `inputs` holds one reference per input: the node that made it (the input's value is that
+    node's `ans`), the leaf tensor itself, or the constant. No intermediate Tensor object is
+    kept, so an intermediate tensor dies when the user drops it and a graph costs one small
+    object per op while it lives (Python's garbage collector traverses every live object that
+    holds references, and a long graph makes it do so often).
+
+    `values` are the inputs as the vjps get them, `parents` where each adjoint goes.
+    `versions` are the inputs' versions when the op was recorded (None if all were 0) and
+    `version` counts in-place writes to `ans`: backward() refuses values that changed since.
+    `release()` drops `ans`, the constants and the leaves that need no gradient; the
+    structure stays, so a released graph can still be walked and drawn.
+    """
+
+    # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
+    # for the garbage collector); `_second` says how many there are when it is not an input.
+    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "retained", "name")
+    __slots__ += ("version", "versions", "_first", "_second")
+
+    def __init__(
+        self, primitive: Primitive, inputs: list, params: dict, ans: Any, versions: Any
+    ) -> None:
+        self.primitive = primitive
+        self.params = params
+        self.ans: np.ndarray | None = ans
+        self.sequence = next(_recorded)  # larger than the sequence of every input's node
+        self.scope = modes.state.scope  # the modules (outermost first) whose forward made it
+        self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
+        self.retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
+        self.name: str | None = None  # the output tensor's name, for drawings
+        self.version = 0
+        self.versions = versions
+        if len(inputs) == 1:
+            self._first, self._second = inputs[0], _ONE_INPUT
+        elif len(inputs) == 2:
+            self._first, self._second = inputs
+        else:
+            self._first, self._second = tuple(inputs), _MORE_INPUTS
+
+    def __repr__(self) -> str:
+        return f"<node {self.primitive.name}>"
+
+    def _each_input(self, f: Callable[[Any], Any]) -> tuple:
+        """f of each input's reference: the one place that knows how they are stored."""
+        second = self._second
+        if second is _ONE_INPUT:
+            return (f(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(f, self._first))
+        return (f(self._first), f(second))
+
+    @property
+    def inputs(self) -> tuple:
+        """One reference per input: its node, the leaf tensor, or the constant."""
+        return self._each_input(_itself)
+
+    @property
+    def values(self) -> tuple:
+        """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
+        if self.ans is None:
+            raise _released_error(self)
+        return self._each_input(_value)
+
+    @property
+    def parents(self) -> tuple:
+        """Where each input's adjoint goes: its node, or the leaf itself if it requires grad,
+        or None (a constant, or a leaf that needs no gradient)."""
+        return self._each_input(_parent)
+
+    def input_tensors(self, cls: type) -> tuple:
+        """The inputs as tensors connected to the graph (for create_graph=True): an op's output
+        is rebuilt from its node; leaves and constants are as they were."""
+        return tuple(cls._from_op(_value(x), x) if type(x) is Node else x for x in self.inputs)
+
+    @property
+    def released(self) -> bool:
+        return self.ans is None
+
+    def check_saved(self) -> None:
+        """Raise if backward() cannot trust what this node saved: released by an earlier
+        backward(), or written in place since the op was recorded."""
+        if self.ans is None:
+            raise _released_error(self)
+        if self.sequence > _last_write:
+            return
+        if self.version:
+            raise _modified_error(self, self.name, "its output", self.version, 0)
+        inputs = self.inputs
+        saved = self.versions or (0,) * len(inputs)
+        for i, (x, before) in enumerate(zip(inputs, saved, strict=True)):
+            now = _version(x)
+            if now != before:
+                raise _modified_error(self, x.name, f"input {i}", now, before)
+
+    def release(self, parents: tuple | None = None) -> None:
+        """Drop what only the vjps needed, so that its arrays can be freed: the output, the
+        constants and the leaves that need no gradient. Keep the structure (`parents`, if
+        already worked out): the nodes and the leaves that the adjoints flow to."""
+        parents = self.parents if parents is None else parents
+        self.ans = None
+        if self._second is _MORE_INPUTS:
+            self._first = parents
+        elif self._second is _ONE_INPUT:
+            self._first = parents[0]
+        else:
+            self._first, self._second = parents
+
+
+_recorded = itertools.count()
+# The `_recorded` number of the latest in-place write: a node recorded after it cannot have
+# seen any of its saved values change, which spares backward() the check of each input.
+_last_write = -1
+# Shared by the nodes of ops called without parameters (a dict of its own per node would be
+# one more object for every full garbage collection to touch while the graph lives), and so
+# never written to. A plain dict, not a read-only MappingProxyType: a call `rule(**params)`
+# copies any mapping that is not a dict into a new one (~0.2 µs per vjp call).
+_NO_PARAMS: dict[str, Any] = {}
+_ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
+
+
+def _itself(x: Any) -> Any:
+    return x
+
+
+def _value(x: Any) -> Any:
+    if type(x) is Node:
+        if x.ans is None:
+            raise _released_error(x)
+        return x.ans
+    return x.data if isinstance(x, Value) else x
+
+
+def _parent(x: Any) -> Any:
+    if type(x) is Node:
+        return x
+    return x if isinstance(x, Value) and x._requires_grad else None
+
+
+def _released_error(node: Node) -> RuntimeError:
+    return RuntimeError(
+        f"backward through the graph a second time: the values saved by "
+        f"'{node.primitive.name}' were released by the first backward(). "
+        "Pass retain_graph=True to the first backward() to keep them."
+    )
+
+
+def _modified_error(node: Node, name: str | None, what: str, now: int, before: int) -> Exception:
+    tensor = f"tensor '{name}'" if name else "a tensor"
+    return RuntimeError(
+        f"backward: {what} of '{node.primitive.name}' ({tensor}) was modified by an in-place "
+        f"operation: it is at version {now}, but was at version {before} when "
+        f"'{node.primitive.name}' saved it, so its gradient would be computed from the wrong "
+        "values. Do the in-place change (e.g. optimizer.step()) after backward(), or work on "
+        "a copy."
+    )
+
+
+# ---------------------------------------------------------------------------------------------
+# The backward pass
+# ---------------------------------------------------------------------------------------------
+
+
+def backward_order(root: Node) -> list[Node]:
+    """The nodes behind `root` in the order backward() visits them: every node after all the
+    nodes that consume its output."""
+    return [node for node, _ in _schedule(root)]
+
+
+def _schedule(root: Node) -> Iterator[tuple[Node, tuple]]:
+    """(node, its parents) for every node behind `root`, latest recorded first.
+
+    A node is recorded after the nodes of its inputs, so every consumer of a node has a larger
+    `sequence` number: visiting the reached nodes largest number first (a heap of the frontier)
+    visits each node after all its consumers, in one pass and with no recursion. A node is
+    pushed once per consumer; its copies pop one after another, and only the first counts.
+    """
+    heap = [(-root.sequence, root)]
+    previous = None
+    while heap:
+        node = heappop(heap)[1]
+        if node is previous:
+            continue
+        previous = node
+        parents = node.parents
+        for parent in parents:
+            if type(parent) is Node:
+                heappush(heap, (-parent.sequence, parent))
+        yield node, parents
+
+
+class LeafAdjoint:
+    """A leaf's total adjoint from one backward pass. `owned`: no one but the engine holds the
+    array, so `.grad` may take it without a copy."""
+
+    __slots__ = ("leaf", "adjoint", "owned")
+
+    def __init__(self, leaf: Value, adjoint: Any, owned: bool) -> None:
+        self.leaf, self.adjoint, self.owned = leaf, adjoint, owned
+
+    def add(self, g: Any) -> None:
+        self.adjoint = self.adjoint + g
+        self.owned = True
+
+
+def backpropagate(
+    root: Value,
+    gradient: Any = None,
+    retain_graph: bool = False,
+    create_graph: bool = False,
+    keep: dict | None = None,
+    run_hooks: bool = True,
+) -> dict[int, LeafAdjoint]:
+    """Propagate adjoints from `root` to every leaf behind it; return {id(leaf): LeafAdjoint}.
+
+    Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
+    its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
+    goes. Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
+    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too.
+    Nothing is written to `.grad`.
+    """
+    seed = _seed_gradient(root, gradient, create_graph)
+    leaves: dict[int, LeafAdjoint] = {}
+    if root._node is None:
+        leaves[id(root)] = LeafAdjoint(root, seed, False)
+    else:
+        pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
+        anomaly = modes.state.anomaly
+        with modes.set_grad_enabled(create_graph):  # record the pass only to differentiate it
+            for node, parents in _schedule(root._node):
+                g = pending.pop(node)
+                if run_hooks and (node.hooks is not None or node.retained is not None):
+                    g = _serve_hooks(node, g, type(root), create_graph)
+                if keep is not None:
+                    keep[node] = g
+                adjoints = _chain_rule(node, g, parents, create_graph)
+                if anomaly:
+                    _check_finite(node, parents, adjoints)
+                for parent, gi in zip(parents, adjoints, strict=False):  # one per input
+                    if type(parent) is Node:
+                        pending[parent] = pending[parent] + gi if parent in pending else gi
+                    elif parent is not None:
+                        _send_to_leaf(leaves, parent, gi, g)
+                if not retain_graph:
+                    node.release(parents)
+    if run_hooks:
+        for entry in leaves.values():
+            if entry.leaf._hooks is not None:
+                entry.adjoint = _run_hooks(
+                    entry.leaf._hooks, entry.adjoint, type(root), create_graph
+                )
+                entry.owned = False  # a hook may have kept it or returned an array of its own
+    return leaves
+
+
+def _chain_rule(node: Node, g: Any, parents: tuple, create_graph: bool) -> list:
+    """The adjoints of the node's inputs (None where no adjoint is wanted), from the adjoint
+    `g` of its output: what its primitive's derivative rules make of it."""
+    if node.ans is None or node.sequence < _last_write:
+        node.check_saved()
+    primitive, params = node.primitive, node.params
+    if create_graph:
+        # on tensors, with ans recomputed from them, so that second derivatives see that the
+        # adjoints (and ans) depend on the inputs
+        inputs = node.input_tensors(type(g))
+        return primitive.adjoints(g, primitive(*inputs, **params), inputs, params, parents)
+    return primitive.adjoints(g, node.ans, node.values, params, parents)
+
+
+def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
+    entry = leaves.get(id(leaf))
+    if entry is None:  # `gi is g`: a rule passed its adjoint on unchanged (add), others hold it
+        leaves[id(leaf)] = LeafAdjoint(leaf, gi, gi is not g and _is_fresh(gi))
+    else:
+        entry.add(gi)
+
+
+def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
+    """Run the output tensor's hooks on its complete adjoint, then retain_grad() (last, as in
+    PyTorch, so that .grad shows what the hooks made of it). Returns the adjoint to go on with."""
+    if node.hooks is not None:
+        g = _run_hooks(node.hooks, g, cls, create_graph)
+    if node.retained is not None:
+        tensor = node.retained()
+        if tensor is not None:
+            _accumulate(tensor, g, cls, create_graph)
+    return g
+
+
+def backward(
+    root: Value, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+) -> None:
+    """Accumulate d(root)/d(leaf) into every leaf's `.grad`, as `torch.Tensor.backward`."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    leaves = backpropagate(root, gradient, retain_graph, create_graph)
+    for entry in leaves.values():
+        _accumulate(entry.leaf, entry.adjoint, type(root), create_graph, entry.owned)
+
+
+def gradients(
+    root: Value,
+    inputs: Sequence[Value],
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> list:
+    """d(root)/d(input) for each input (leaf or not), without touching `.grad`; as
+    `torch.autograd.grad`, except that an input `root` does not depend on gets zeros."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    kept: dict = {}
+    targets = {x._node for x in inputs if x._node is not None}
+    leaves = backpropagate(
+        root, gradient, retain_graph, create_graph, keep=kept if targets else None
+    )
+    cls = type(root)
+    result = []
+    for x in inputs:
+        if x._node is None:
+            entry = leaves.get(id(x))
+            g = None if entry is None else entry.adjoint
+        else:
+            g = kept.get(x._node)
+        if g is None:
+            g = np.zeros_like(x.data)
+        result.append(g if isinstance(g, Value) else cls._from_op(np.asarray(g), None))
+    return result
+
+
+def leaves_behind(root: Value) -> list[Value]:
+    """The leaf tensors that require grad and that `root` depends on (each once)."""
+    if root._node is None:
+        return [root] if root._requires_grad else []
+    found: dict[int, Value] = {}
+    for _, parents in _schedule(root._node):
+        for parent in parents:
+            if parent is not None and type(parent) is not Node:
+                found[id(parent)] = parent
+    return list(found.values())
+
+
+def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
+    if not root._requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no graph; create the inputs "
+            "with requires_grad=True (and outside no_grad()) to differentiate through them"
+        )
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: the output has shape {root.data.shape}; a gradient can be implied "
+                "only for a single-element output. Reduce it (e.g. .sum()) or pass gradient= "
+                "an array of the output's shape."
+            )
+        seed = np.ones_like(root.data)
+    else:
+        seed = gradient.data if isinstance(gradient, Value) else np.asarray(gradient)
+        if seed.shape != root.data.shape:
+            raise ValueError(
+                f"backward: gradient has shape {seed.shape} but the output has shape "
+                f"{root.data.shape}; they must match"
+            )
+        seed = seed.astype(root.data.dtype, copy=False)
+    if create_graph:
+        if isinstance(gradient, Value) and gradient.dtype == root.data.dtype:
+            return gradient
+        return type(root)._from_op(seed, None)
+    return seed
+
+
+def _check_finite(node: Node, parents: tuple, adjoints: list) -> None:
+    for i, (parent, g) in enumerate(zip(parents, adjoints, strict=True)):
+        if parent is not None and not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
+            raise RuntimeError(
+                f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
+                f"non-finite values (NaN or inf) for input {i}"
+            )
+
+
+def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
+    """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
+    the same shape and dtype (PyTorch refuses a hook that changes either)."""
+    for hook in hooks:
+        replaced = hook(g if create_graph else cls._from_op(np.asarray(g), None))
+        if replaced is None:
+            continue
+        if not isinstance(replaced, Value):
+            replaced = cls._from_op(np.asarray(replaced), None)
+        old, new = g.data if create_graph else g, replaced.data
+        if new.shape != old.shape or new.dtype != old.dtype:
+            raise RuntimeError(
+                f"hook {getattr(hook, '__name__', hook)!r} has changed the adjoint from "
+                f"{old.dtype} of shape {old.shape} to {new.dtype} of shape {new.shape}; "
+                "a hook must return a tensor of the adjoint's shape and dtype, or None"
+            )
+        g = replaced if create_graph else replaced.data
+    return g
+
+
+def _is_fresh(a: Any) -> bool:
+    """A new array of its own (not a view): a vjp's result that only the engine holds."""
+    return type(a) is np.ndarray and a.base is None
+
+
+def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = False) -> None:
+    """Add an adjoint into `t.grad`, in `t`'s dtype. `.grad` always gets an array that no other
+    tensor shares, so that an optimiser may update it in place: an `owned` adjoint is taken as
+    it is, any other is copied."""
+    if create_graph:
+        g = g if isinstance(g, Value) else cls._from_op(np.asarray(g), None)
+        t._grad = g if t._grad is None else t._grad + g
+        return
+    if isinstance(g, Value):
+        g = g.data
+    if t._grad is None:
+        if not (owned and type(g) is np.ndarray and g.dtype == t.data.dtype):
+            g = np.array(g, dtype=t.data.dtype)
+        t._grad = cls._from_op(g, None)
+    elif t._grad._node is None and t._grad.data.flags.writeable:
+        t._grad.data += g
+        increment_version(t._grad)
+    else:
+        t._grad = cls._from_op(np.asarray(t._grad.data + g), None)
+
+
+def retain(tensor: Value) -> None:
+    """Keep a non-leaf tensor's adjoint in its `.grad` during backward(). The node holds the
+    tensor weakly, so that the graph does not keep its own output alive (no cycle)."""
+    node = tensor._node
+    if node is not None and (node.retained is None or node.retained() is not tensor):
+        node.retained = weakref.ref(tensor)
+
 
 # ---------------------------------------------------------------------------------------------
 # What is recorded
@@ -265,7 +704,7 @@ class Primitive:
             reason = explain(*values, **params) if explain is not None else None
             raise type(error)(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
         kind = out.dtype.kind
-        record = needs_grad and self.differentiable and _modes.grad_enabled
+        record = needs_grad and self.differentiable and modes.state.grad_enabled
         if record and kind == "f":
             versions = tuple(map(_version, inputs)) if written else None
             result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out, versions))
@@ -349,601 +788,3 @@ def describe(values: Sequence[Any]) -> str:
         else:
             parts.append([part, 1])
     return ", ".join(part if n == 1 else f"{n} × {part}" for part, n in parts)
-
-
-# ---------------------------------------------------------------------------------------------
-# The graph
-# ---------------------------------------------------------------------------------------------
-
-
-class Node:
-    """One recorded op call: what its vjps need, and the way back to its inputs.
-
-    `inputs` holds one reference per input: the node that made it (the input's value is that
-    node's `ans`), the leaf tensor itself, or the constant. No intermediate Tensor object is
-    kept, so an intermediate tensor dies when the user drops it and a graph costs one small
-    object per op while it lives (Python's garbage collector traverses every live object that
-    holds references, and a long graph makes it do so often).
-
-    `values` are the inputs as the vjps get them, `parents` where each adjoint goes.
-    `versions` are the inputs' versions when the op was recorded (None if all were 0) and
-    `version` counts in-place writes to `ans`: backward() refuses values that changed since.
-    `release()` drops `ans`, the constants and the leaves that need no gradient; the
-    structure stays, so a released graph can still be walked and drawn.
-    """
-
-    # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
-    # for the garbage collector); `_second` says how many there are when it is not an input.
-    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "retained", "name")
-    __slots__ += ("version", "versions", "_first", "_second")
-
-    def __init__(
-        self, primitive: Primitive, inputs: list, params: dict, ans: Any, versions: Any
-    ) -> None:
-        self.primitive = primitive
-        self.params = params
-        self.ans: np.ndarray | None = ans
-        self.sequence = next(_recorded)  # larger than the sequence of every input's node
-        self.scope = _modes.scope  # the modules (outermost first) whose forward recorded this
-        self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
-        self.retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
-        self.name: str | None = None  # the output tensor's name, for drawings
-        self.version = 0
-        self.versions = versions
-        if len(inputs) == 1:
-            self._first, self._second = inputs[0], _ONE_INPUT
-        elif len(inputs) == 2:
-            self._first, self._second = inputs
-        else:
-            self._first, self._second = tuple(inputs), _MORE_INPUTS
-
-    def __repr__(self) -> str:
-        return f"<node {self.primitive.name}>"
-
-    def _each_input(self, f: Callable[[Any], Any]) -> tuple:
-        """f of each input's reference: the one place that knows how they are stored."""
-        second = self._second
-        if second is _ONE_INPUT:
-            return (f(self._first),)
-        if second is _MORE_INPUTS:
-            return tuple(map(f, self._first))
-        return (f(self._first), f(second))
-
-    @property
-    def inputs(self) -> tuple:
-        """One reference per input: its node, the leaf tensor, or the constant."""
-        return self._each_input(_itself)
-
-    @property
-    def values(self) -> tuple:
-        """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
-        if self.ans is None:
-            raise _released_error(self)
-        return self._each_input(_value)
-
-    @property
-    def parents(self) -> tuple:
-        """Where each input's adjoint goes: its node, or the leaf itself if it requires grad,
-        or None (a constant, or a leaf that needs no gradient)."""
-        return self._each_input(_parent)
-
-    def input_tensors(self, cls: type) -> tuple:
-        """The inputs as tensors connected to the graph (for create_graph=True): an op's output
-        is rebuilt from its node; leaves and constants are as they were."""
-        return tuple(cls._from_op(_value(x), x) if type(x) is Node else x for x in self.inputs)
-
-    @property
-    def released(self) -> bool:
-        return self.ans is None
-
-    def check_saved(self) -> None:
-        """Raise if backward() cannot trust what this node saved: released by an earlier
-        backward(), or written in place since the op was recorded."""
-        if self.ans is None:
-            raise _released_error(self)
-        if self.sequence > _last_write:
-            return
-        if self.version:
-            raise _modified_error(self, self.name, "its output", self.version, 0)
-        inputs = self.inputs
-        saved = self.versions or (0,) * len(inputs)
-        for i, (x, before) in enumerate(zip(inputs, saved, strict=True)):
-            now = _version(x)
-            if now != before:
-                raise _modified_error(self, x.name, f"input {i}", now, before)
-
-    def release(self, parents: tuple | None = None) -> None:
-        """Drop what only the vjps needed, so that its arrays can be freed: the output, the
-        constants and the leaves that need no gradient. Keep the structure (`parents`, if
-        already worked out): the nodes and the leaves that the adjoints flow to."""
-        parents = self.parents if parents is None else parents
-        self.ans = None
-        if self._second is _MORE_INPUTS:
-            self._first = parents
-        elif self._second is _ONE_INPUT:
-            self._first = parents[0]
-        else:
-            self._first, self._second = parents
-
-
-_recorded = itertools.count()
-# The `_recorded` number of the latest in-place write: a node recorded after it cannot have
-# seen any of its saved values change, which spares backward() the check of each input.
-_last_write = -1
-# Shared by the nodes of ops called without parameters (a dict of its own per node would be
-# one more object for every full garbage collection to touch while the graph lives), and so
-# never written to. A plain dict, not a read-only MappingProxyType: a call `rule(**params)`
-# copies any mapping that is not a dict into a new one (~0.2 µs per vjp call).
-_NO_PARAMS: dict[str, Any] = {}
-_ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
-
-
-def _itself(x: Any) -> Any:
-    return x
-
-
-def _value(x: Any) -> Any:
-    if type(x) is Node:
-        if x.ans is None:
-            raise _released_error(x)
-        return x.ans
-    return x.data if isinstance(x, Value) else x
-
-
-def _parent(x: Any) -> Any:
-    if type(x) is Node:
-        return x
-    return x if isinstance(x, Value) and x._requires_grad else None
-
-
-def _released_error(node: Node) -> RuntimeError:
-    return RuntimeError(
-        f"backward through the graph a second time: the values saved by "
-        f"'{node.primitive.name}' were released by the first backward(). "
-        "Pass retain_graph=True to the first backward() to keep them."
-    )
-
-
-def _modified_error(node: Node, name: str | None, what: str, now: int, before: int) -> Exception:
-    tensor = f"tensor '{name}'" if name else "a tensor"
-    return RuntimeError(
-        f"backward: {what} of '{node.primitive.name}' ({tensor}) was modified by an in-place "
-        f"operation: it is at version {now}, but was at version {before} when "
-        f"'{node.primitive.name}' saved it, so its gradient would be computed from the wrong "
-        "values. Do the in-place change (e.g. optimizer.step()) after backward(), or work on "
-        "a copy."
-    )
-
-
-# ---------------------------------------------------------------------------------------------
-# The backward pass
-# ---------------------------------------------------------------------------------------------
-
-
-def backward_order(root: Node) -> list[Node]:
-    """The nodes behind `root` in the order backward() visits them: every node after all the
-    nodes that consume its output."""
-    return [node for node, _ in _schedule(root)]
-
-
-def _schedule(root: Node) -> Iterator[tuple[Node, tuple]]:
-    """(node, its parents) for every node behind `root`, latest recorded first.
-
-    A node is recorded after the nodes of its inputs, so every consumer of a node has a larger
-    `sequence` number: visiting the reached nodes largest number first (a heap of the frontier)
-    visits each node after all its consumers, in one pass and with no recursion. A node is
-    pushed once per consumer; its copies pop one after another, and only the first counts.
-    """
-    heap = [(-root.sequence, root)]
-    previous = None
-    while heap:
-        node = heappop(heap)[1]
-        if node is previous:
-            continue
-        previous = node
-        parents = node.parents
-        for parent in parents:
-            if type(parent) is Node:
-                heappush(heap, (-parent.sequence, parent))
-        yield node, parents
-
-
-class LeafAdjoint:
-    """A leaf's total adjoint from one backward pass. `owned`: no one but the engine holds the
-    array, so `.grad` may take it without a copy."""
-
-    __slots__ = ("leaf", "adjoint", "owned")
-
-    def __init__(self, leaf: Value, adjoint: Any, owned: bool) -> None:
-        self.leaf, self.adjoint, self.owned = leaf, adjoint, owned
-
-    def add(self, g: Any) -> None:
-        self.adjoint = self.adjoint + g
-        self.owned = True
-
-
-def backpropagate(
-    root: Value,
-    gradient: Any = None,
-    retain_graph: bool = False,
-    create_graph: bool = False,
-    keep: dict | None = None,
-    run_hooks: bool = True,
-) -> dict[int, LeafAdjoint]:
-    """Propagate adjoints from `root` to every leaf behind it; return {id(leaf): LeafAdjoint}.
-
-    Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
-    its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
-    goes. Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
-    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too.
-    Nothing is written to `.grad`.
-    """
-    seed = _seed_gradient(root, gradient, create_graph)
-    leaves: dict[int, LeafAdjoint] = {}
-    if root._node is None:
-        leaves[id(root)] = LeafAdjoint(root, seed, False)
-    else:
-        pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
-        anomaly = _modes.anomaly
-        with _GradMode(create_graph):  # record the pass itself only to differentiate it
-            for node, parents in _schedule(root._node):
-                g = pending.pop(node)
-                if run_hooks and (node.hooks is not None or node.retained is not None):
-                    g = _serve_hooks(node, g, type(root), create_graph)
-                if keep is not None:
-                    keep[node] = g
-                adjoints = _chain_rule(node, g, parents, create_graph)
-                if anomaly:
-                    _check_finite(node, parents, adjoints)
-                for parent, gi in zip(parents, adjoints, strict=False):  # one per input
-                    if type(parent) is Node:
-                        pending[parent] = pending[parent] + gi if parent in pending else gi
-                    elif parent is not None:
-                        _send_to_leaf(leaves, parent, gi, g)
-                if not retain_graph:
-                    node.release(parents)
-    if run_hooks:
-        for entry in leaves.values():
-            if entry.leaf._hooks is not None:
-                entry.adjoint = _run_hooks(
-                    entry.leaf._hooks, entry.adjoint, type(root), create_graph
-                )
-                entry.owned = False  # a hook may have kept it or returned an array of its own
-    return leaves
-
-
-def _chain_rule(node: Node, g: Any, parents: tuple, create_graph: bool) -> list:
-    """The adjoints of the node's inputs (None where no adjoint is wanted), from the adjoint
-    `g` of its output: what its primitive's derivative rules make of it."""
-    if node.ans is None or node.sequence < _last_write:
-        node.check_saved()
-    primitive, params = node.primitive, node.params
-    if create_graph:
-        # on tensors, with ans recomputed from them, so that second derivatives see that the
-        # adjoints (and ans) depend on the inputs
-        inputs = node.input_tensors(type(g))
-        return primitive.adjoints(g, primitive(*inputs, **params), inputs, params, parents)
-    return primitive.adjoints(g, node.ans, node.values, params, parents)
-
-
-def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
-    entry = leaves.get(id(leaf))
-    if entry is None:  # `gi is g`: a rule passed its adjoint on unchanged (add), others hold it
-        leaves[id(leaf)] = LeafAdjoint(leaf, gi, gi is not g and _is_fresh(gi))
-    else:
-        entry.add(gi)
-
-
-def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
-    """Run the output tensor's hooks on its complete adjoint, then retain_grad() (last, as in
-    PyTorch, so that .grad shows what the hooks made of it). Returns the adjoint to go on with."""
-    if node.hooks is not None:
-        g = _run_hooks(node.hooks, g, cls, create_graph)
-    if node.retained is not None:
-        tensor = node.retained()
-        if tensor is not None:
-            _accumulate(tensor, g, cls, create_graph)
-    return g
-
-
-def backward(
-    root: Value, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
-) -> None:
-    """Accumulate d(root)/d(leaf) into every leaf's `.grad`, as `torch.Tensor.backward`."""
-    if retain_graph is None:
-        retain_graph = create_graph
-    leaves = backpropagate(root, gradient, retain_graph, create_graph)
-    for entry in leaves.values():
-        _accumulate(entry.leaf, entry.adjoint, type(root), create_graph, entry.owned)
-
-
-def gradients(
-    root: Value,
-    inputs: Sequence[Value],
-    gradient: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-) -> list:
-    """d(root)/d(input) for each input (leaf or not), without touching `.grad`; as
-    `torch.autograd.grad`, except that an input `root` does not depend on gets zeros."""
-    if retain_graph is None:
-        retain_graph = create_graph
-    kept: dict = {}
-    targets = {x._node for x in inputs if x._node is not None}
-    leaves = backpropagate(
-        root, gradient, retain_graph, create_graph, keep=kept if targets else None
-    )
-    cls = type(root)
-    result = []
-    for x in inputs:
-        if x._node is None:
-            entry = leaves.get(id(x))
-            g = None if entry is None else entry.adjoint
-        else:
-            g = kept.get(x._node)
-        if g is None:
-            g = np.zeros_like(x.data)
-        result.append(g if isinstance(g, Value) else cls._from_op(np.asarray(g), None))
-    return result
-
-
-def leaves_behind(root: Value) -> list[Value]:
-    """The leaf tensors that require grad and that `root` depends on (each once)."""
-    if root._node is None:
-        return [root] if root._requires_grad else []
-    found: dict[int, Value] = {}
-    for _, parents in _schedule(root._node):
-        for parent in parents:
-            if parent is not None and type(parent) is not Node:
-                found[id(parent)] = parent
-    return list(found.values())
-
-
-def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
-    if not root._requires_grad:
-        raise RuntimeError(
-            "backward: this tensor does not require grad and has no graph; create the inputs "
-            "with requires_grad=True (and outside no_grad()) to differentiate through them"
-        )
-    if gradient is None:
-        if root.data.size != 1:
-            raise RuntimeError(
-                f"backward: the output has shape {root.data.shape}; a gradient can be implied "
-                "only for a single-element output. Reduce it (e.g. .sum()) or pass gradient= "
-                "an array of the output's shape."
-            )
-        seed = np.ones_like(root.data)
-    else:
-        seed = gradient.data if isinstance(gradient, Value) else np.asarray(gradient)
-        if seed.shape != root.data.shape:
-            raise ValueError(
-                f"backward: gradient has shape {seed.shape} but the output has shape "
-                f"{root.data.shape}; they must match"
-            )
-        seed = seed.astype(root.data.dtype, copy=False)
-    if create_graph:
-        if isinstance(gradient, Value) and gradient.dtype == root.data.dtype:
-            return gradient
-        return type(root)._from_op(seed, None)
-    return seed
-
-
-def _check_finite(node: Node, parents: tuple, adjoints: list) -> None:
-    for i, (parent, g) in enumerate(zip(parents, adjoints, strict=True)):
-        if parent is not None and not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
-            raise RuntimeError(
-                f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
-                f"non-finite values (NaN or inf) for input {i}"
-            )
-
-
-def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
-    """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
-    the same shape and dtype (PyTorch refuses a hook that changes either)."""
-    for hook in hooks:
-        replaced = hook(g if create_graph else cls._from_op(np.asarray(g), None))
-        if replaced is None:
-            continue
-        if not isinstance(replaced, Value):
-            replaced = cls._from_op(np.asarray(replaced), None)
-        old, new = g.data if create_graph else g, replaced.data
-        if new.shape != old.shape or new.dtype != old.dtype:
-            raise RuntimeError(
-                f"hook {getattr(hook, '__name__', hook)!r} has changed the adjoint from "
-                f"{old.dtype} of shape {old.shape} to {new.dtype} of shape {new.shape}; "
-                "a hook must return a tensor of the adjoint's shape and dtype, or None"
-            )
-        g = replaced if create_graph else replaced.data
-    return g
-
-
-def _is_fresh(a: Any) -> bool:
-    """A new array of its own (not a view): a vjp's result that only the engine holds."""
-    return type(a) is np.ndarray and a.base is None
-
-
-def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = False) -> None:
-    """Add an adjoint into `t.grad`, in `t`'s dtype. `.grad` always gets an array that no other
-    tensor shares, so that an optimiser may update it in place: an `owned` adjoint is taken as
-    it is, any other is copied."""
-    if create_graph:
-        g = g if isinstance(g, Value) else cls._from_op(np.asarray(g), None)
-        t._grad = g if t._grad is None else t._grad + g
-        return
-    if isinstance(g, Value):
-        g = g.data
-    if t._grad is None:
-        if not (owned and type(g) is np.ndarray and g.dtype == t.data.dtype):
-            g = np.array(g, dtype=t.data.dtype)
-        t._grad = cls._from_op(g, None)
-    elif t._grad._node is None and t._grad.data.flags.writeable:
-        t._grad.data += g
-        increment_version(t._grad)
-    else:
-        t._grad = cls._from_op(np.asarray(t._grad.data + g), None)
-
-
-def retain(tensor: Value) -> None:
-    """Keep a non-leaf tensor's adjoint in its `.grad` during backward(). The node holds the
-    tensor weakly, so that the graph does not keep its own output alive (no cycle)."""
-    node = tensor._node
-    if node is not None and (node.retained is None or node.retained() is not tensor):
-        node.retained = weakref.ref(tensor)
-
-
-# ---------------------------------------------------------------------------------------------
-# Modes: thread-local switches, as in PyTorch
-# ---------------------------------------------------------------------------------------------
-
-
-class _Modes(threading.local):
-    """Is an op call recorded, are adjoints checked for NaN and inf, and which modules
-    (outermost first) the ops being recorded belong to. Each thread has its own."""
-
-    grad_enabled = True
-    anomaly = False
-    scope: tuple = ()
-
-
-_modes = _Modes()
-
-
-def is_grad_enabled() -> bool:
-    return _modes.grad_enabled
-
-
-class _Switch:
-    """A context manager and decorator that sets one mode of the current thread and restores
-    it on exit. As a decorator it makes a fresh switch for every call (so calls from several
-    threads do not share one), and holds around every step of a generator function."""
-
-    attribute = ""
-
-    def __init__(self, value: bool) -> None:
-        self.value = value
-        self._previous: list[bool] = []
-
-    def __enter__(self) -> None:
-        self._previous.append(getattr(_modes, self.attribute))
-        setattr(_modes, self.attribute, self.value)
-
-    def __exit__(self, *exc: object) -> None:
-        setattr(_modes, self.attribute, self._previous.pop())
-
-    def _fresh(self) -> _Switch:
-        return _Switch.__new__(type(self))._set(self.value)
-
-    def _set(self, value: bool) -> _Switch:
-        _Switch.__init__(self, value)
-        return self
-
-    def __call__(self, func: Callable) -> Callable:
-        if not callable(func):
-            raise TypeError(f"{type(self).__name__}: decorates a function, got {func!r}")
-        if inspect.isgeneratorfunction(func):
-            return self._wrap_generator(func)
-
-        @functools.wraps(func)
-        def switched(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                return func(*args, **kwargs)
-
-        return switched
-
-    def _wrap_generator(self, func: Callable) -> Callable:
-        @functools.wraps(func)
-        def switched(*args: Any, **kwargs: Any) -> Any:
-            with self._fresh():
-                generator = func(*args, **kwargs)
-            try:
-                with self._fresh():
-                    response = generator.send(None)
-                while True:
-                    try:
-                        request = yield response
-                    except GeneratorExit:
-                        with self._fresh():
-                            generator.close()
-                        raise
-                    except BaseException:
-                        with self._fresh():
-                            response = generator.throw(*sys.exc_info()[1:2])
-                    else:
-                        with self._fresh():
-                            response = generator.send(request)
-            except StopIteration as stop:
-                return stop.value
-
-        return switched
-
-
-class _GradMode(_Switch):
-    attribute = "grad_enabled"
-
-
-class no_grad(_GradMode):  # noqa: N801 - PyTorch's name
-    """Ops inside record no graph (inference, optimiser steps). A context manager, or a
-    decorator with or without parentheses: `@am.no_grad()`, `@am.no_grad`."""
-
-    def __new__(cls, func: Callable | None = None) -> Any:
-        if func is None:
-            return super().__new__(cls)
-        return cls()(func)  # the bare decorator
-
-    def __init__(self, func: Callable | None = None) -> None:
-        super().__init__(False)
-
-
-class enable_grad(_GradMode):  # noqa: N801 - PyTorch's name
-    """Record graphs again inside a `no_grad()` block (context manager or decorator)."""
-
-    def __new__(cls, func: Callable | None = None) -> Any:
-        if func is None:
-            return super().__new__(cls)
-        return cls()(func)
-
-    def __init__(self, func: Callable | None = None) -> None:
-        super().__init__(True)
-
-
-class set_grad_enabled(_GradMode):  # noqa: N801 - PyTorch's name
-    """Record graphs if `mode`, as `torch.set_grad_enabled`: it takes effect when called, so it
-    works as a plain function, and as a context manager or decorator restores the old mode."""
-
-    def __init__(self, mode: bool) -> None:
-        super().__init__(bool(mode))
-        self.__enter__()
-
-    def __enter__(self) -> None:
-        if not self._previous:  # already set when made
-            super().__enter__()
-
-    def __call__(self, func: Callable) -> Callable:
-        self.__exit__()  # as a decorator, the mode applies inside the function only
-        return super().__call__(func)
-
-
-class detect_anomaly(_Switch):  # noqa: N801 - PyTorch's name
-    """Inside, backward() checks every adjoint and names the op that first produced NaN or inf."""
-
-    attribute = "anomaly"
-
-    def __new__(cls, func: Callable | None = None) -> Any:
-        if func is None:
-            return super().__new__(cls)
-        return cls()(func)
-
-    def __init__(self, func: Callable | None = None) -> None:
-        super().__init__(True)
-
-
-def enter_scope(owner: Any) -> tuple:
-    """Tag the nodes recorded from now on with `owner` too (nn.Module.__call__ does this), so
-    that a drawing can group a layer's ops; returns the scope to restore with `exit_scope`."""
-    previous = _modes.scope
-    _modes.scope = (*previous, owner)
-    return previous
-
-
-def exit_scope(previous: tuple) -> None:
-    _modes.scope = previous

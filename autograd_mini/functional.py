@@ -13,7 +13,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import enable_grad, gradients, is_grad_enabled, leaves_behind
+from .engine import gradients, leaves_behind
+from .modes import enable_grad, is_grad_enabled
 from .tensor import Tensor, stack
 
 

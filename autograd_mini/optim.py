@@ -16,7 +16,8 @@ from typing import Any
 
 import numpy as np
 
-from .engine import increment_version, no_grad
+from .engine import increment_version
+from .modes import no_grad
 from .tensor import Tensor
 
 

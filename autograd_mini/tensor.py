@@ -15,7 +15,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import engine, ops
+from . import engine, modes, ops
 from .engine import Value
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -263,7 +263,7 @@ class Tensor(Value):
         """Whether an in-place op on this tensor is recorded in the graph (refused on a leaf
         that requires grad, as in PyTorch: the graph would lose the value it differentiates)."""
         needs = self._requires_grad or (isinstance(other, Value) and other._requires_grad)
-        if not (needs and engine.is_grad_enabled()):
+        if not (needs and modes.is_grad_enabled()):
             return False
         owner = self if self._base is None else self._base
         if owner._node is None and owner._requires_grad:

@@ -379,7 +379,7 @@ def test_no_grad_blocks_in_two_threads_whose_exits_interleave_restore_grad_mode(
 def test_anomaly_mode_is_per_thread():
     seen = []
     with am.detect_anomaly():
-        thread = threading.Thread(target=lambda: seen.append(am.engine._modes.anomaly))
+        thread = threading.Thread(target=lambda: seen.append(am.modes.state.anomaly))
         thread.start()
         thread.join()
     assert seen == [False]

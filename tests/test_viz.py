@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import autograd_mini as am
-from autograd_mini import engine, ops, viz
+from autograd_mini import engine, modes, ops, viz
 from autograd_mini.viz import backend
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -105,11 +105,11 @@ class Layer:
 @contextmanager
 def scope(owner):
     """What nn.Module.__call__ does: the nodes recorded inside belong to `owner`."""
-    outer = engine.enter_scope(owner)
+    outer = modes.enter_scope(owner)
     try:
         yield
     finally:
-        engine.exit_scope(outer)
+        modes.exit_scope(outer)
 
 
 class Net:

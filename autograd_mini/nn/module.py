@@ -9,7 +9,7 @@ parameters a `ParameterList`, so that `model.layers[1].weight` is registered as
 Names follow the tree: each module knows its dotted path (`_name`, "" for the root) and each
 parameter tensor carries its own in `tensor.name`, re-prefixed whenever a module is assigned
 into a parent. Graph drawings read both, and `__call__` records the forward pass inside
-`engine.scope(self)` so that every node knows which modules it belongs to.
+`modes.enter_scope(self)` so that every node knows which modules it belongs to.
 """
 
 from __future__ import annotations
@@ -20,7 +20,7 @@ from typing import Any, NamedTuple
 
 import numpy as np
 
-from .. import engine
+from .. import engine, modes
 from ..tensor import Tensor
 
 
@@ -64,11 +64,11 @@ class Module:
         raise NotImplementedError(f"{type(self).__name__} must define forward()")
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        outer = engine.enter_scope(self)  # nodes recorded in forward belong to this module
+        outer = modes.enter_scope(self)  # nodes recorded in forward belong to this module
         try:
             return self.forward(*args, **kwargs)
         finally:
-            engine.exit_scope(outer)
+            modes.exit_scope(outer)
 
     # --- registration by attribute -------------------------------------------------------------
 
