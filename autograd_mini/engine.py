@@ -18,6 +18,8 @@ are in modes.py.
 
 from __future__ import annotations
 
+import dis
+import inspect
 import itertools
 import weakref
 from collections.abc import Callable, Iterator, Sequence
@@ -120,13 +122,14 @@ class Node:
             raise _released_error(self)
         if self.sequence > _last_write:
             return
-        if self.version:
-            raise _modified_error(self, self.name, "its output", self.version, 0)
         inputs = self.inputs
+        read = self.primitive.reads(self.parents)  # what the rules that will run read
+        if self.version and "ans" in read:
+            raise _modified_error(self, self.name, "the output", self.version, 0)
         saved = self.versions or (0,) * len(inputs)
         for i, (x, before) in enumerate(zip(inputs, saved, strict=True)):
             now = _version(x)
-            if now != before:
+            if now != before and self.primitive.input_name(i) in read:
                 raise _modified_error(self, x.name, f"input {i}", now, before)
 
     def release(self, parents: tuple | None = None) -> None:
@@ -182,9 +185,9 @@ def _released_error(node: Node) -> RuntimeError:
 
 
 def _modified_error(node: Node, name: str | None, what: str, now: int, before: int) -> Exception:
-    tensor = f"tensor '{name}'" if name else "a tensor"
+    tensor = f" (tensor '{name}')" if name else ""
     return RuntimeError(
-        f"backward: {what} of '{node.primitive.name}' ({tensor}) was modified by an in-place "
+        f"backward: {what} of '{node.primitive.name}'{tensor} was modified by an in-place "
         f"operation: it is at version {now}, but was at version {before} when "
         f"'{node.primitive.name}' saved it, so its gradient would be computed from the wrong "
         "values. Do the in-place change (e.g. optimizer.step()) after backward(), or work on "
@@ -299,7 +302,8 @@ def _chain_rule(node: Node, g: Any, parents: tuple, create_graph: bool) -> list:
         # on tensors, with ans recomputed from them, so that second derivatives see that the
         # adjoints (and ans) depend on the inputs
         inputs = node.input_tensors(type(g))
-        return primitive.adjoints(g, primitive(*inputs, **params), inputs, params, parents)
+        ans = primitive(*inputs, **params) if primitive.saves_output else node.ans
+        return primitive.adjoints(g, ans, inputs, params, parents)
     return primitive.adjoints(g, node.ans, node.values, params, parents)
 
 
@@ -481,7 +485,8 @@ class Value:
 
     `_version` counts the in-place writes to the memory this value owns; a value whose data is a
     view of another's memory (`_base`, set by detach() and by view ops) counts on that one's, so
-    that a write through either is seen by every node that saved either.
+    that a write through either is seen by every node that saved either. A view op's output
+    also keeps `_view`: (its input, the op, its params), for writing through it (inplace.py).
     """
 
     __slots__ = (
@@ -493,6 +498,7 @@ class Value:
         "_name",
         "_version",
         "_base",
+        "_view",
         "__weakref__",
     )
 
@@ -506,6 +512,7 @@ class Value:
         self._name = None
         self._version = 0
         self._base = None
+        self._view = None
 
     @classmethod
     def _from_op(cls, data: np.ndarray, node: Node | None) -> Value:
@@ -579,10 +586,15 @@ def _version(x: Any) -> int:
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum an adjoint over the axes that broadcasting added or stretched, back to `shape`."""
+    """Sum an adjoint over the axes that broadcasting added or stretched, back to `shape`.
+    (`shape` may also have more leading axes of length 1 than g: NumPy drops those when it
+    assigns v to t[index].)"""
     if g.shape == shape:
         return g
     extra = g.ndim - len(shape)
+    if extra < 0:
+        g = g.reshape((1,) * -extra + g.shape)
+        extra = 0
     if extra:
         g = g.sum(axis=tuple(range(extra)))
         if g.shape == shape:  # the common case: a bias added to every row
@@ -625,6 +637,10 @@ class Primitive:
         "vjp_all",
         "broadcasts",
         "view",
+        "saves_output",
+        "_reads",
+        "_input_names",
+        "_more_inputs",
         "explain",
         "symbol",
         "rule",
@@ -657,6 +673,12 @@ class Primitive:
         self.rule = rule
         self.arguments = arguments
         self.differentiable = bool(vjps) or vjp_all is not None
+        # What each rule reads, as PyTorch's "saved tensors": only a change to these (an
+        # in-place write between forward and backward) makes backward() refuse the node.
+        rules = [r for r in (*vjps, vjp_all) if r is not None]
+        self._reads = [_names_read(r) if r is not None else set() for r in (vjp_all, *vjps)]
+        self._input_names, self._more_inputs = _input_names(rules[0]) if rules else ((), None)
+        self.saves_output = any("ans" in names for names in self._reads)
         # A ufunc returns a NumPy scalar for 0-d inputs unless told out=... (NumPy ≥ 2.3): asking
         # for the array directly is cheaper than wrapping the scalar into one afterwards.
         self.returns_array = (
@@ -702,7 +724,9 @@ class Primitive:
         except (ValueError, TypeError, IndexError) as error:
             explain = self.explain
             reason = explain(*values, **params) if explain is not None else None
-            raise type(error)(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
+            # NumPy raises subclasses with constructors of their own: re-raise as the builtin
+            kind = next(k for k in (TypeError, ValueError, IndexError) if isinstance(error, k))
+            raise kind(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
         kind = out.dtype.kind
         record = needs_grad and self.differentiable and modes.state.grad_enabled
         if record and kind == "f":
@@ -715,7 +739,20 @@ class Primitive:
         if self.view and isinstance(args[0], Value) and np.may_share_memory(out, values[0]):
             first = args[0]
             result._base = first if first._base is None else first._base
+            result._view = (first, self, params)
         return result
+
+    def reads(self, wanted: Sequence[Any]) -> set[str]:
+        """The names whose values the rules for the `wanted` inputs read (not None)."""
+        if self.vjp_all is not None:
+            return self._reads[0]
+        rules = self._reads[1:]
+        return set().union(*(r for r, w in zip(rules, wanted, strict=False) if w is not None))
+
+    def input_name(self, i: int) -> str | None:
+        """The name the rules give input i."""
+        names = self._input_names
+        return names[i] if i < len(names) else self._more_inputs
 
     def adjoints(
         self, g: Any, ans: Any, inputs: Sequence[Any], params: dict, wanted: Sequence[Any]
@@ -757,6 +794,37 @@ class Primitive:
         if gi.dtype != x.dtype:
             gi = gi.astype(x.dtype)
         return gi
+
+
+def _names_read(rule: Callable[..., Any]) -> set[str]:
+    """The local names whose values a rule's code reads (its parameters among them), including
+    those that a nested comprehension or lambda takes from it. A name read only for its shape
+    or dtype (`g.reshape(x.shape)`) does not count: an in-place write changes neither."""
+    names: set[str] = set()
+    instructions = list(dis.get_instructions(rule))
+    for instruction, after in zip(instructions, instructions[1:] + [None], strict=True):
+        if instruction.opname.startswith("LOAD_FAST") or instruction.opname in _CLOSURE_LOADS:
+            value = instruction.argval
+            if after is not None and after.opname == "LOAD_ATTR" and after.argval in _METADATA:
+                continue
+            names.update(value if isinstance(value, tuple) else (value,))
+    return names
+
+
+_CLOSURE_LOADS = ("LOAD_CLOSURE", "LOAD_DEREF")
+_METADATA = ("shape", "dtype", "ndim", "size")
+
+
+def _input_names(rule: Callable[..., Any]) -> tuple[tuple[str, ...], str | None]:
+    """The names a rule gives its inputs (the positional parameters after g and ans), and
+    the name of a `*inputs` parameter if it takes any number of them."""
+    names, more = [], None
+    for parameter in list(inspect.signature(rule).parameters.values())[2:]:
+        if parameter.kind is parameter.VAR_POSITIONAL:
+            more = parameter.name
+        elif parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
+            names.append(parameter.name)
+    return tuple(names), more
 
 
 def _unsupported_result(name: str, values: Sequence[Any], out: np.ndarray) -> str:

@@ -268,7 +268,7 @@ sqrt       = Primitive("sqrt",       np.sqrt,     lambda g, ans, x: g * 0.5 / an
                        symbol="√", rule="∂/∂x √x = 1/(2√x)")
 absolute   = Primitive("absolute",   np.abs,      lambda g, ans, x: where(x > 0, g, where(x < 0, -g, 0.0)),
                        symbol="|x|", rule="∂/∂x |x| = sign(x)")
-sign       = Primitive("sign",       np.sign,     lambda g, ans, x: np.zeros_like(x),
+sign       = Primitive("sign",       np.sign,     lambda g, ans, x: np.zeros(x.shape, x.dtype),
                        symbol="sign", rule="∂/∂x sign(x) = 0")
 sin        = Primitive("sin",        np.sin,      lambda g, ans, x: g * cos(x),
                        symbol="sin", rule="∂/∂x sin x = cos x")

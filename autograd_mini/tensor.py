@@ -15,7 +15,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import engine, modes, ops
+from . import engine, inplace, ops
 from .engine import Value
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
@@ -223,74 +223,32 @@ class Tensor(Value):
     def __abs__(self) -> Tensor:
         return ops.absolute(self)
 
-    # In-place operators, as PyTorch's: under no_grad() (or when no gradient is involved) they
-    # write into this tensor's memory and count a new version; while recording a graph they
-    # make this tensor the output of the op (the graph keeps the old value).
+    # In-place operators, as PyTorch's (inplace.py): they write into this tensor's memory and
+    # count a new version of it; while a graph is recorded they are recorded too.
     def __iadd__(self, other: ArrayLike) -> Tensor:
-        return self._in_place("+=", ops.add, other)
+        inplace.apply(self, "+=", ops.add, other)
+        return self
 
     def __isub__(self, other: ArrayLike) -> Tensor:
-        return self._in_place("-=", ops.subtract, other)
+        inplace.apply(self, "-=", ops.subtract, other)
+        return self
 
     def __imul__(self, other: ArrayLike) -> Tensor:
-        return self._in_place("*=", ops.multiply, other)
+        inplace.apply(self, "*=", ops.multiply, other)
+        return self
 
     def __itruediv__(self, other: ArrayLike) -> Tensor:
-        return self._in_place("/=", ops.divide, other)
+        inplace.apply(self, "/=", ops.divide, other)
+        return self
 
     def __ipow__(self, other: ArrayLike) -> Tensor:
-        return self._in_place("**=", ops.power, other)
+        inplace.apply(self, "**=", ops.power, other)
+        return self
 
     def __setitem__(self, index: Any, value: ArrayLike) -> None:
         """`t[index] = value`, as NumPy (broadcasting `value`); differentiable with respect to
         both while recording a graph."""
-        index = _plain_index(index)
-        if self._records_in_place("[...] =", value):
-            if isinstance(value, Value) and value._requires_grad:
-                _refuse_repeated_positions(self.shape, index)
-            self._become(ops.setitem(self, value, index=index))
-            return
-        self._write("[...] =", lambda data, v: data.__setitem__(index, v), value)
-
-    def _in_place(self, symbol: str, primitive: ops.Primitive, other: ArrayLike) -> Tensor:
-        if self._records_in_place(symbol, other):
-            self._become(primitive(self, other))
-        else:
-            self._write(symbol, lambda data, v: primitive.forward(data, v, out=data), other)
-        return self
-
-    def _records_in_place(self, symbol: str, other: Any) -> bool:
-        """Whether an in-place op on this tensor is recorded in the graph (refused on a leaf
-        that requires grad, as in PyTorch: the graph would lose the value it differentiates)."""
-        needs = self._requires_grad or (isinstance(other, Value) and other._requires_grad)
-        if not (needs and modes.is_grad_enabled()):
-            return False
-        owner = self if self._base is None else self._base
-        if owner._node is None and owner._requires_grad:
-            raise RuntimeError(
-                f"{symbol}: {_called(self)} is (a view of) a leaf that requires grad, used in "
-                "an in-place operation: its gradient would be lost. Update parameters under "
-                "`with am.no_grad():`, or write `x = x + y` for a new tensor."
-            )
-        return True
-
-    def _become(self, result: Tensor) -> None:
-        """Make this tensor the output of `result`'s op (an in-place op while recording)."""
-        version = self.version + 1  # nodes that saved it as a leaf must not take the new data
-        self.data, self._node, self._base = result.data, result._node, None
-        self._requires_grad, self._version = True, version
-        self._node.name = self._name
-
-    def _write(self, symbol: str, write: Callable[[np.ndarray, Any], Any], other: Any) -> None:
-        value = other.data if isinstance(other, Value) else other
-        try:
-            write(self.data, value)
-        except (ValueError, TypeError) as error:
-            raise type(error)(
-                f"{symbol}: cannot write {_describe(value)} into {_called(self)}, "
-                f"{self.dtype} of shape {self.shape}: {error}"
-            ) from None
-        engine.increment_version(self)
+        inplace.setitem(self, _plain_index(index), value)
 
     # Comparisons give boolean tensors outside the graph.
     def __lt__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
@@ -498,28 +456,6 @@ def _axes(op: str, axis: Axis, ndim: int, empty: bool = True) -> Any:
     if not normalised and not empty:
         raise ValueError(f"{op}: needs at least one axis to reduce, got axis={axis!r}")
     return normalised
-
-
-def _called(t: Value) -> str:
-    return f"tensor '{t.name}'" if t.name else "the tensor"
-
-
-def _describe(value: Any) -> str:
-    if isinstance(value, (np.ndarray, np.generic)):
-        return f"{value.dtype} of shape {value.shape}"
-    return repr(value)
-
-
-def _refuse_repeated_positions(shape: tuple[int, ...], index: Any) -> None:
-    """`t[index] = v` with a position named twice keeps only the last write (NumPy's rule), so
-    only one of the values there has an effect; its gradient would be ambiguous."""
-    hits = np.zeros(shape, dtype=np.intp)
-    np.add.at(hits, index, 1)
-    if hits.size and hits.max() > 1:
-        raise ValueError(
-            "[...] =: the index names a position more than once; with a value that requires "
-            "grad only the last write would count. Use distinct positions."
-        )
 
 
 def _plain_index(index: Any) -> Any:

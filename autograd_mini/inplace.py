@@ -1,0 +1,137 @@
+"""In-place changes of a tensor (`+=`, `-=`, `*=`, `/=`, `**=`, `t[index] = v`), as PyTorch's.
+
+Every change writes into the tensor's memory, so that the tensors sharing it (views made by
+indexing, reshape or transpose, and detach()) see it, as NumPy's views do; and it counts a new
+version of that memory, so that a graph which saved the old values refuses to differentiate
+with them (engine.increment_version).
+
+Outside a graph (under no_grad(), or with nothing that requires grad) that is all. While a
+graph is being recorded, the op is also recorded: it is computed as a new node, whose values
+are written into the memory, and the tensor becomes that node's output. A view changed this
+way also changes its base in the graph: the base becomes "the base with this region replaced"
+(a setitem, or the inverse reshape or transpose), up to the tensor that owns the memory.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from . import engine, modes, ops
+from .engine import Value
+
+
+def apply(t: Value, symbol: str, primitive: engine.Primitive, other: Any) -> None:
+    """`t <symbol> other`: t ← primitive(t, other), in place."""
+    if _records(t, symbol, other):
+        _assign(t, symbol, primitive(t, other))
+    else:
+        _write(t, symbol, lambda data, v: primitive.forward(data, v, out=data), other)
+
+
+def setitem(t: Value, index: Any, value: Any) -> None:
+    """`t[index] = value`, broadcasting value as NumPy does."""
+    if _records(t, "[...] =", value):
+        if isinstance(value, Value) and value._requires_grad:
+            _refuse_repeated_positions(t.data.shape, index)
+        _assign(t, "[...] =", ops.setitem(t, value, index=index))
+    else:
+        _write(t, "[...] =", lambda data, v: data.__setitem__(index, v), value)
+
+
+def _records(t: Value, symbol: str, other: Any) -> bool:
+    """Whether the op is recorded in the graph. Refused, as in PyTorch, on a leaf that
+    requires grad (or a view of one): the graph would lose the value it differentiates."""
+    needs = t._requires_grad or (isinstance(other, Value) and other._requires_grad)
+    if not (needs and modes.is_grad_enabled()):
+        return False
+    owner = t if t._base is None else t._base
+    for leaf in (t, owner):
+        if leaf._node is None and leaf._requires_grad:
+            raise RuntimeError(
+                f"{symbol}: {_called(t)} is (a view of) a leaf that requires grad, used in an "
+                "in-place operation: its gradient would be lost. Update parameters under "
+                "`with am.no_grad():`, or write `x = x + y` for a new tensor."
+            )
+    return True
+
+
+def _assign(t: Value, symbol: str, result: Value) -> None:
+    """Record t ← result: result's values go into t's memory, t becomes the output of
+    result's node, and if t is a view, its base becomes the base with t written into it."""
+    if result.data.shape != t.data.shape:
+        raise ValueError(
+            f"{symbol}: the result has shape {result.data.shape} but {_called(t)} has shape "
+            f"{t.data.shape}; an in-place op cannot change a tensor's shape (write t = t + x "
+            "for a broadcast result)"
+        )
+    if result.data.dtype != t.data.dtype:
+        _refuse_cast(symbol, t, result.data)
+        result = ops.astype(result, dtype=t.data.dtype)  # kept in t's dtype, as in PyTorch
+    _write(t, symbol, np.copyto, result)
+    old, node = t._node, result._node
+    node.ans, node.name = t.data, t._name
+    if old is not None and old.retained is not None and old.retained() is t:
+        node.retained, old.retained = old.retained, None  # .grad shows the new value's adjoint
+    t._node, t._requires_grad = node, True
+    if t._view is not None:
+        base, view, params = t._view
+        _assign(base, symbol, _written_into(base, t, view, params))
+
+
+def _written_into(base: Value, t: Value, view: engine.Primitive, params: dict) -> Value:
+    """The base of view t with t's current values in t's place, as a recorded op."""
+    if view is ops.getitem:
+        return ops.setitem(base, t, index=params["index"])
+    if view is ops.reshape:
+        return ops.reshape(t, shape=base.data.shape)
+    if view is ops.transpose:
+        return ops.transpose(t, axes=tuple(int(a) for a in np.argsort(params["axes"])))
+    if view is ops.swapaxes:
+        return ops.swapaxes(t, **params)
+    raise AssertionError(f"{view.name} is marked as a view op but cannot be written through")
+
+
+def _write(t: Value, symbol: str, write: Callable[[np.ndarray, Any], Any], other: Any) -> None:
+    value = other.data if isinstance(other, Value) else other
+    try:
+        write(t.data, value)
+    except (ValueError, TypeError) as error:
+        kind = TypeError if isinstance(error, TypeError) else ValueError
+        raise kind(
+            f"{symbol}: cannot write {_describe(value)} into {_called(t)}, "
+            f"{t.data.dtype} of shape {t.data.shape}: {error}"
+        ) from None
+    engine.increment_version(t)
+
+
+def _refuse_cast(symbol: str, t: Value, result: np.ndarray) -> None:
+    if not np.can_cast(result.dtype, t.data.dtype, casting="same_kind"):
+        raise TypeError(
+            f"{symbol}: the result is {result.dtype}, which cannot be stored in {_called(t)} "
+            f"of dtype {t.data.dtype}; convert the tensor first (t = t.astype(...))"
+        )
+
+
+def _refuse_repeated_positions(shape: tuple[int, ...], index: Any) -> None:
+    """`t[index] = v` with a position named twice keeps only the last write (NumPy's rule), so
+    only one of the values there has an effect; its gradient would be ambiguous."""
+    hits = np.zeros(shape, dtype=np.intp)
+    np.add.at(hits, index, 1)
+    if hits.size and hits.max() > 1:
+        raise ValueError(
+            "[...] =: the index names a position more than once; with a value that requires "
+            "grad only the last write would count. Use distinct positions."
+        )
+
+
+def _called(t: Value) -> str:
+    return f"tensor '{t.name}'" if t.name else "the tensor"
+
+
+def _describe(value: Any) -> str:
+    if isinstance(value, (np.ndarray, np.generic)):
+        return f"{value.dtype} of shape {value.shape}"
+    return repr(value)
