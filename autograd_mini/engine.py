@@ -54,7 +54,7 @@ class Node:
     # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
     # for the garbage collector); `_second` says how many there are when it is not an input.
     __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "retained", "name")
-    __slots__ += ("version", "versions", "_first", "_second")
+    __slots__ += ("version", "versions", "released", "_first", "_second")
 
     def __init__(
         self, primitive: Primitive, inputs: list, params: dict, ans: Any, versions: Any
@@ -68,6 +68,7 @@ class Node:
         self.retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
         self.name: str | None = None  # the output tensor's name, for drawings
         self.version = 0
+        self.released = False
         self.versions = versions
         if len(inputs) == 1:
             self._first, self._second = inputs[0], _ONE_INPUT
@@ -96,7 +97,7 @@ class Node:
     @property
     def values(self) -> tuple:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
-        if self.ans is None:
+        if self.released:
             raise _released_error(self)
         return self._each_input(_value)
 
@@ -111,14 +112,10 @@ class Node:
         is rebuilt from its node; leaves and constants are as they were."""
         return tuple(cls._from_op(_value(x), x) if type(x) is Node else x for x in self.inputs)
 
-    @property
-    def released(self) -> bool:
-        return self.ans is None
-
     def check_saved(self) -> None:
         """Raise if backward() cannot trust what this node saved: released by an earlier
         backward(), or written in place since the op was recorded."""
-        if self.ans is None:
+        if self.released:
             raise _released_error(self)
         if self.sequence > _last_write:
             return
@@ -137,7 +134,7 @@ class Node:
         constants and the leaves that need no gradient. Keep the structure (`parents`, if
         already worked out): the nodes and the leaves that the adjoints flow to."""
         parents = self.parents if parents is None else parents
-        self.ans = None
+        self.ans, self.released = None, True
         if self._second is _MORE_INPUTS:
             self._first = parents
         elif self._second is _ONE_INPUT:
@@ -206,8 +203,9 @@ def backward_order(root: Node) -> list[Node]:
     return [node for node, _ in _schedule(root)]
 
 
-def _schedule(root: Node) -> Iterator[tuple[Node, tuple]]:
-    """(node, its parents) for every node behind `root`, latest recorded first.
+def _schedule(root: Node, wanted: set[int] | None = None) -> Iterator[tuple[Node, tuple]]:
+    """(node, its parents) for every node behind `root`, latest recorded first; with `wanted`
+    (the ids of nodes and leaves), parents not in it are given as None and not visited.
 
     A node is recorded after the nodes of its inputs, so every consumer of a node has a larger
     `sequence` number: visiting the reached nodes largest number first (a heap of the frontier)
@@ -222,6 +220,8 @@ def _schedule(root: Node) -> Iterator[tuple[Node, tuple]]:
             continue
         previous = node
         parents = node.parents
+        if wanted is not None:
+            parents = tuple(p if id(p) in wanted else None for p in parents)
         for parent in parents:
             if type(parent) is Node:
                 heappush(heap, (-parent.sequence, parent))
@@ -249,8 +249,10 @@ def backpropagate(
     create_graph: bool = False,
     keep: dict | None = None,
     run_hooks: bool = True,
+    inputs: Sequence[Value] | None = None,
 ) -> dict[int, LeafAdjoint]:
-    """Propagate adjoints from `root` to every leaf behind it; return {id(leaf): LeafAdjoint}.
+    """Propagate adjoints from `root` to every leaf behind it, or only along the paths to
+    `inputs` if given; return {id(leaf): LeafAdjoint}.
 
     Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
     its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
@@ -262,40 +264,36 @@ def backpropagate(
     leaves: dict[int, LeafAdjoint] = {}
     if root._node is None:
         leaves[id(root)] = LeafAdjoint(root, seed, False)
-    else:
-        pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
-        anomaly = modes.state.anomaly
-        with modes.set_grad_enabled(create_graph):  # record the pass only to differentiate it
-            for node, parents in _schedule(root._node):
-                g = pending.pop(node)
-                if run_hooks and (node.hooks is not None or node.retained is not None):
-                    g = _serve_hooks(node, g, type(root), create_graph)
-                if keep is not None:
-                    keep[node] = g
-                adjoints = _chain_rule(node, g, parents, create_graph)
-                if anomaly:
-                    _check_finite(node, parents, adjoints)
-                for parent, gi in zip(parents, adjoints, strict=False):  # one per input
-                    if type(parent) is Node:
-                        pending[parent] = pending[parent] + gi if parent in pending else gi
-                    elif parent is not None:
-                        _send_to_leaf(leaves, parent, gi, g)
-                if not retain_graph:
-                    node.release(parents)
-    if run_hooks:
-        for entry in leaves.values():
-            if entry.leaf._hooks is not None:
-                entry.adjoint = _run_hooks(
-                    entry.leaf._hooks, entry.adjoint, type(root), create_graph
-                )
-                entry.owned = False  # a hook may have kept it or returned an array of its own
-    return leaves
+        return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
+    through, wanted = _paths_to(root._node, inputs) if inputs is not None else (None, None)
+    pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
+    anomaly = modes.state.anomaly
+    with modes.set_grad_enabled(create_graph):  # record the pass only to differentiate it
+        for node, parents in _schedule(root._node, wanted):
+            g = pending.pop(node)
+            if run_hooks and (node.hooks is not None or node.retained is not None):
+                g = _serve_hooks(node, g, type(root), create_graph)
+            if keep is not None:
+                keep[node] = g
+            if through is not None and node not in through:
+                continue  # one of `inputs`, with no other behind it: its adjoint is all we need
+            adjoints = _chain_rule(node, g, parents, create_graph)
+            if anomaly:
+                _check_finite(node, parents, adjoints)
+            for parent, gi in zip(parents, adjoints, strict=False):  # one per input
+                if type(parent) is Node:
+                    pending[parent] = pending[parent] + gi if parent in pending else gi
+                elif parent is not None:
+                    _send_to_leaf(leaves, parent, gi, g)
+            if not retain_graph:
+                node.release(parents)
+    return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
 
 
 def _chain_rule(node: Node, g: Any, parents: tuple, create_graph: bool) -> list:
     """The adjoints of the node's inputs (None where no adjoint is wanted), from the adjoint
     `g` of its output: what its primitive's derivative rules make of it."""
-    if node.ans is None or node.sequence < _last_write:
+    if node.released or node.sequence < _last_write:
         node.check_saved()
     primitive, params = node.primitive, node.params
     if create_graph:
@@ -327,6 +325,15 @@ def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
     return g
 
 
+def _serve_leaf_hooks(leaves: dict[int, LeafAdjoint], cls: type, create_graph: bool) -> dict:
+    """Run each leaf's hooks once, on its total adjoint."""
+    for entry in leaves.values():
+        if entry.leaf._hooks is not None:
+            entry.adjoint = _run_hooks(entry.leaf._hooks, entry.adjoint, cls, create_graph)
+            entry.owned = False  # a hook may have kept it or returned an array of its own
+    return leaves
+
+
 def backward(
     root: Value, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
 ) -> None:
@@ -350,10 +357,7 @@ def gradients(
     if retain_graph is None:
         retain_graph = create_graph
     kept: dict = {}
-    targets = {x._node for x in inputs if x._node is not None}
-    leaves = backpropagate(
-        root, gradient, retain_graph, create_graph, keep=kept if targets else None
-    )
+    leaves = backpropagate(root, gradient, retain_graph, create_graph, keep=kept, inputs=inputs)
     cls = type(root)
     result = []
     for x in inputs:
@@ -366,6 +370,17 @@ def gradients(
             g = np.zeros_like(x.data)
         result.append(g if isinstance(g, Value) else cls._from_op(np.asarray(g), None))
     return result
+
+
+def _paths_to(root: Node, inputs: Sequence[Value]) -> tuple[set[Node], set[int]]:
+    """The nodes on a path from root to one of `inputs` (their chain rule must run), and the
+    ids of those nodes and of the inputs (where adjoints must go)."""
+    targets = {id(x._node) if x._node is not None else id(x) for x in inputs}
+    through: set[Node] = set()
+    for node in reversed(backward_order(root)):  # producers before consumers
+        if any(id(p) in targets or p in through for p in node.parents if p is not None):
+            through.add(node)
+    return through, targets | {id(node) for node in through}
 
 
 def leaves_behind(root: Value) -> list[Value]:
@@ -707,6 +722,8 @@ class Primitive:
                     inputs.append(node)
                     if node.version:
                         written = True
+                    if node.ans is None:  # released by a backward(): the tensor still has it
+                        node.ans = a.data
                 if a._requires_grad:
                     needs_grad = True
             else:

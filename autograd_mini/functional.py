@@ -126,8 +126,7 @@ def hvp(f: Callable[..., Any], argnum: int = 0) -> Callable[..., Tensor]:
     without forming H."""
 
     def hvp_f(*args: Any) -> Tensor:
-        *args, v = args
-        v_data = v.data if isinstance(v, Tensor) else np.asarray(v)
-        return grad(lambda *a: (grad(f, argnum)(*a) * v_data).sum(), argnum)(*args)
+        *args, v = args  # v as it is: a tensor that requires grad keeps H v differentiable in v
+        return grad(lambda *a: (grad(f, argnum)(*a) * v).sum(), argnum)(*args)
 
     return hvp_f

@@ -67,15 +67,20 @@ def _power(x, y, **out):
 
 
 def _power_vjp_x(g, ans, x, y):
-    """y x^(y−1), and 0 where y = 0: x**0 is the constant 1 even at x = 0 (not 0 · 0⁻¹)."""
+    """y x^(y−1), and 0 where y = 0: x**0 is the constant 1 even at x = 0 (not 0 · 0⁻¹). The
+    masked positions compute with x = 1, so that no inf is left there for a second derivative
+    to multiply by 0."""
+    flat = y == 0
     with np.errstate(invalid="ignore", divide="ignore"):
-        return where(y == 0, 0.0, g * y * x ** (y - 1))
+        return where(flat, 0.0, g * y * where(flat, 1.0, x) ** (y - 1))
 
 
 def _power_vjp_y(g, ans, x, y):
-    """x^y log x, and 0 where x = 0 and y ≥ 0 (0**y is flat in y there); NaN for x < 0."""
+    """x^y log x, and 0 where x = 0 and y ≥ 0 (0**y is flat in y there); NaN for x < 0. The
+    masked positions compute log 1, so that a second derivative finds no inf there."""
+    flat = (x == 0) & (y >= 0)
     with np.errstate(invalid="ignore", divide="ignore"):
-        return where((x == 0) & (y >= 0), 0.0, g * ans * log(x))
+        return where(flat, 0.0, g * ans * log(where(flat, 1.0, x)))
 
 
 def _broadcast(x, shape=()):

@@ -84,9 +84,11 @@ class Tensor(Value):
     def grad(self, value: ArrayLike | None) -> None:
         if value is not None:
             value = value if isinstance(value, Tensor) else Tensor(value, dtype=self.dtype)
-            if value.shape != self.shape:
+            if value.shape != self.shape or value.dtype != self.dtype:
                 raise ValueError(
-                    f"grad: shape {value.shape} does not match the tensor's {self.shape}"
+                    f"grad: a {value.dtype} gradient of shape {value.shape} does not fit the "
+                    f"tensor's {self.dtype} of shape {self.shape}; give it the tensor's shape "
+                    "and dtype (an array or list is converted to the dtype)"
                 )
         self._grad = value
 
@@ -329,9 +331,16 @@ class Tensor(Value):
     def softplus(self) -> Tensor:
         return ops.softplus(self)
 
-    def clip(self, a_min: float | None = None, a_max: float | None = None) -> Tensor:
+    def clip(self, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None) -> Tensor:
+        """Values below a_min raised to it, above a_max lowered to it. Bounds that are tensors
+        which require grad get the adjoint of the positions they bound, as torch.clamp's."""
         if a_min is None and a_max is None:
             raise ValueError("clip: give a_min, a_max or both")
+        bounds = (a_min, a_max)
+        if builtins.any(isinstance(b, Value) and b.requires_grad for b in bounds):
+            out = self if a_min is None else where(self < a_min, a_min, self)
+            return out if a_max is None else where(self > a_max, a_max, out)
+        a_min, a_max = (b.data if isinstance(b, Value) else b for b in bounds)
         return ops.clip(self, a_min=a_min, a_max=a_max)
 
     def astype(self, dtype: Any) -> Tensor:
@@ -654,9 +663,17 @@ def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
     return ops.where(condition.astype(bool, copy=False), as_tensor(x), y)
 
 
-def concatenate(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
-    """Join tensors along an existing axis, as np.concatenate (one op, whatever their number)."""
-    return ops.concatenate(*_pieces("concatenate", tensors), axis=axis)
+def concatenate(tensors: Sequence[ArrayLike], axis: int | None = 0) -> Tensor:
+    """Join tensors along an existing axis, as np.concatenate (one op, whatever their number);
+    axis=None joins them flattened."""
+    pieces = _pieces("concatenate", tensors)
+    if axis is None:
+        pieces = [p.reshape(-1) if isinstance(p, Value) else np.ravel(p) for p in pieces]
+        axis = 0
+    ndim = np.ndim(pieces[0])
+    if ndim == 0:
+        raise ValueError("concatenate: 0-d tensors cannot be joined along an axis; use stack")
+    return ops.concatenate(*pieces, axis=_axis("concatenate", axis, ndim))
 
 
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
@@ -665,7 +682,7 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     shapes = {np.shape(t) for t in pieces}
     if len(shapes) > 1:
         raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
-    return ops.stack(*pieces, axis=axis)
+    return ops.stack(*pieces, axis=_axis("stack", axis, np.ndim(pieces[0]) + 1))
 
 
 def _pieces(op: str, tensors: Sequence[ArrayLike]) -> list:

@@ -535,3 +535,69 @@ def test_only_what_a_rule_reads_must_be_unchanged():
 def test_numpy_errors_are_reraised_as_builtin_errors_naming_the_op():
     with pytest.raises(TypeError, match="add:"):
         am.tensor([1.0, 2.0]) + "a"
+
+
+# --- transforms see only their own variable's paths --------------------------------------------
+
+
+def test_an_inner_transform_leaves_the_outer_graph_alone():
+    w = leaf([1.0, 2.0])
+    h = w * 2
+    h.retain_grad()
+    fired = []
+    h.register_hook(lambda g: fired.append("h"))
+    w.register_hook(lambda g: fired.append("w"))
+    with am.no_grad():
+        g = am.grad(lambda x: (h * x).sum())(np.array([3.0, 4.0]))
+    np.testing.assert_array_equal(g.data, h.data)
+    assert fired == [] and h.grad is None  # no hook, no retain_grad of the outer graph
+    h.sum().backward()  # the outer graph was neither released nor checked
+    np.testing.assert_array_equal(w.grad.data, [2.0, 2.0])
+    assert am.grad(lambda x: (h * x).sum())(np.array([3.0, 4.0])).shape == (2,)  # released h
+
+
+def test_second_derivatives_of_a_power_at_0_are_finite_as_pytorch_s():
+    assert am.hessian(lambda t: t**0 + t + t**2 + t**3)(0.0).item() == 2.0
+    h = am.hessian(lambda t: t[0] ** t[1])(np.array([0.0, 2.0]))
+    theirs = torch.func.hessian(lambda t: t[0] ** t[1])(
+        torch.tensor([0.0, 2.0], dtype=torch.float64)
+    )
+    np.testing.assert_array_equal(h.data, theirs.numpy())
+
+
+def test_hvp_is_differentiable_in_v():
+    f = lambda t: (t**3).sum()  # noqa: E731
+    x0, v0 = np.array([1.0, 2.0]), np.array([1.0, 0.5])
+    np.testing.assert_array_equal(
+        am.jacobian(lambda v: am.hvp(f)(x0, v))(v0).data, np.diag([6.0, 12.0])
+    )
+
+
+def test_a_grad_of_another_dtype_is_refused():
+    x = am.tensor(np.ones(2, np.float32), requires_grad=True)
+    with pytest.raises(ValueError, match="float64 gradient"):
+        x.grad = am.tensor(np.zeros(2))
+    x.grad = [1.0, 2.0]  # a list takes the tensor's dtype
+    assert x.grad.dtype == np.float32
+
+
+@pytest.mark.parametrize("axis", [None, -1, 0])
+def test_concatenate_takes_none_and_negative_axes(axis):
+    ours, theirs = grads(
+        lambda m, x, y: (m.cat([x.reshape(-1), y.reshape(-1)]) if m is torch and axis is None
+                         else m.cat([x, y], dim=axis) if m is torch
+                         else m.concatenate([x, y], axis=axis)).pow(2).sum() if m is torch
+        else (m.concatenate([x, y], axis=axis) ** 2).sum(),
+        np.arange(6.0).reshape(2, 3), np.ones((2, 3)),
+    )  # fmt: skip
+    assert_same(ours, theirs)
+
+
+def test_clip_bounds_that_require_grad_get_their_adjoint():
+    ours, theirs = grads(
+        lambda m, x, lo, hi: (x.clip(lo, hi) if m is am else x.clamp(lo, hi)).sum(),
+        [-2.0, 0.5, 3.0],
+        [0.0, 0.0, 0.0],
+        [1.0, 1.0, 1.0],
+    )
+    assert_same(ours, theirs)

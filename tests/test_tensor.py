@@ -152,8 +152,10 @@ def test_stack_of_many_pieces_is_one_op_and_its_error_counts_them():
     assert len(s.grad_fn.parents) == 1000
     (s * np.arange(1000.0)).sum().backward()
     assert [p.grad.data.tolist() for p in pieces[:3]] == [[0.0, 0.0], [1.0, 1.0], [2.0, 2.0]]
-    with pytest.raises(ValueError, match=r"stack: 1000 × float64 array of shape \(2,\): axis"):
+    with pytest.raises(ValueError, match=r"stack: axis 3 is out of range .* 2 dimensions"):
         am.stack(pieces, axis=3)
+    with pytest.raises(ValueError, match=r"concatenate: 1000 × float64 array of shape \(2,\), "):
+        am.concatenate([*pieces, np.ones((2, 2))])
 
 
 def test_stack_and_concatenate_take_arrays_and_lists():
@@ -170,5 +172,5 @@ def test_non_numeric_data_is_refused():
 
 def test_grad_of_wrong_shape_is_refused():
     x = am.tensor([1.0, 2.0], requires_grad=True)
-    with pytest.raises(ValueError, match="grad: shape"):
+    with pytest.raises(ValueError, match="grad: a float64 gradient of shape"):
         x.grad = np.ones(3)
