@@ -54,7 +54,7 @@ class Node:
     # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
     # for the garbage collector); `_second` says how many there are when it is not an input.
     __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "retained", "name")
-    __slots__ += ("version", "versions", "released", "_first", "_second")
+    __slots__ += ("version", "owner", "versions", "released", "_first", "_second")
 
     def __init__(
         self, primitive: Primitive, inputs: list, params: dict, ans: Any, versions: Any
@@ -68,6 +68,7 @@ class Node:
         self.retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
         self.name: str | None = None  # the output tensor's name, for drawings
         self.version = 0
+        self.owner: Value | None = None  # whose memory `ans` is a view of, if it is one
         self.released = False
         self.versions = versions
         if len(inputs) == 1:
@@ -581,12 +582,18 @@ def increment_version(value: Value) -> None:
     _last_write = next(_recorded)
     owner = value if value._base is None else value._base
     owner._version += 1
-    if owner._node is not None:
-        owner._node.version += 1
-    if owner is not value:
-        value._version = owner._version
-        if value._node is not None:
-            value._node.version += 1
+    value._version = owner._version
+    for v in (owner,) if owner is value else (owner, value):
+        node = v._node
+        if node is not None and node.ans is not None and np.may_share_memory(node.ans, value.data):
+            node.version += 1
+
+
+def keep_values(node: Node) -> None:
+    """Give a node its own copy of its output, so that a write into the memory it shared (an
+    in-place op that is itself recorded) leaves the values the graph computed as they were."""
+    if node.ans is not None:
+        node.ans = node.ans.copy()
 
 
 def _owner_version(v: Value) -> int:
@@ -594,9 +601,10 @@ def _owner_version(v: Value) -> int:
 
 
 def _version(x: Any) -> int:
-    """The version of what a node keeps of an input: its node's, a leaf's owner's, or 0."""
+    """The version of what a node keeps of an input: a node's output (counted on the memory's
+    owner if it is a view), a leaf's (its owner's), or 0 for a constant."""
     if type(x) is Node:
-        return x.version
+        return x.version if x.owner is None else x.owner._version
     return _owner_version(x) if isinstance(x, Value) else 0
 
 
@@ -720,7 +728,7 @@ class Primitive:
                         written = True
                 else:
                     inputs.append(node)
-                    if node.version:
+                    if node.version or node.owner is not None:
                         written = True
                     if node.ans is None:  # released by a backward(): the tensor still has it
                         node.ans = a.data
@@ -757,6 +765,8 @@ class Primitive:
             first = args[0]
             result._base = first if first._base is None else first._base
             result._view = (first, self, params)
+            if result._node is not None:
+                result._node.owner = result._base
         return result
 
     def reads(self, wanted: Sequence[Any]) -> set[str]:

@@ -26,7 +26,9 @@ from .engine import Value
 def apply(t: Value, symbol: str, primitive: engine.Primitive, other: Any) -> None:
     """`t <symbol> other`: t ← primitive(t, other), in place."""
     if _records(t, symbol, other):
-        _assign(t, symbol, primitive(t, other))
+        # a node keeps a leaf itself, whose memory is about to change: give it the old values
+        source = t if t._node is not None else type(t)._from_op(t.data.copy(), None)
+        _assign(t, symbol, primitive(source, other))
     else:
         _write(t, symbol, lambda data, v: primitive.forward(data, v, out=data), other)
 
@@ -70,15 +72,26 @@ def _assign(t: Value, symbol: str, result: Value) -> None:
     if result.data.dtype != t.data.dtype:
         _refuse_cast(symbol, t, result.data)
         result = ops.astype(result, dtype=t.data.dtype)  # kept in t's dtype, as in PyTorch
+    for u in _view_chain(t):  # the graph keeps the values it computed from this memory
+        if u._node is not None:
+            engine.keep_values(u._node)
     _write(t, symbol, np.copyto, result)
     old, node = t._node, result._node
-    node.ans, node.name = t.data, t._name
+    node.ans, node.name, node.owner = t.data, t._name, t._base
     if old is not None and old.retained is not None and old.retained() is t:
         node.retained, old.retained = old.retained, None  # .grad shows the new value's adjoint
     t._node, t._requires_grad = node, True
     if t._view is not None:
         base, view, params = t._view
         _assign(base, symbol, _written_into(base, t, view, params))
+
+
+def _view_chain(t: Value) -> list[Value]:
+    """t, the tensor it is a view of, that one's base, ... (each recorded as a view op)."""
+    chain = [t]
+    while chain[-1]._view is not None:
+        chain.append(chain[-1]._view[0])
+    return chain
 
 
 def _written_into(base: Value, t: Value, view: engine.Primitive, params: dict) -> Value:

@@ -50,15 +50,21 @@ def _sigmoid(x):
 
 
 def _softmax(x, axis=-1):
-    e = np.exp(x - x.max(axis=axis, keepdims=True))
+    e = np.exp(x - _row_max(x, axis))
     return e / e.sum(axis=axis, keepdims=True)
 
 
 def _logsumexp(x, axis=None, keepdims=False):
-    m = x.max(axis=axis, keepdims=True)
+    m = _row_max(x, axis)
     m = np.where(np.isfinite(m), m, 0)  # a slice of all -inf gives -inf, not NaN
-    out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
+    with np.errstate(divide="ignore"):  # log 0 = -inf: an empty or all -inf slice
+        out = np.log(np.exp(x - m).sum(axis=axis, keepdims=True)) + m
     return _squeeze(out, axis, keepdims)
+
+
+def _row_max(x, axis):
+    """The maximum over `axis`, kept as an axis of length 1; -inf for an empty slice."""
+    return np.max(x, axis=axis, keepdims=True, initial=-np.inf)
 
 
 def _power(x, y, **out):
@@ -67,20 +73,19 @@ def _power(x, y, **out):
 
 
 def _power_vjp_x(g, ans, x, y):
-    """y x^(y−1), and 0 where y = 0: x**0 is the constant 1 even at x = 0 (not 0 · 0⁻¹). The
-    masked positions compute with x = 1, so that no inf is left there for a second derivative
-    to multiply by 0."""
-    flat = y == 0
+    """y x^(y−1), and 0 where y = 0: x**0 is the constant 1 even at x = 0 (not 0 · 0⁻¹).
+    As PyTorch's: a number y = 0 gives zeros outright (so second derivatives stay finite), a
+    tensor y is masked where it is 0."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return where(flat, 0.0, g * y * where(flat, 1.0, x) ** (y - 1))
+        if isinstance(y, (int, float)):  # (y x^(y−1)) first: a huge y times 0 stays 0
+            return g * 0.0 if y == 0 else g * (y * x ** (y - 1))
+        return where(y == 0, 0.0, g * (y * x ** (y - 1)))
 
 
 def _power_vjp_y(g, ans, x, y):
-    """x^y log x, and 0 where x = 0 and y ≥ 0 (0**y is flat in y there); NaN for x < 0. The
-    masked positions compute log 1, so that a second derivative finds no inf there."""
-    flat = (x == 0) & (y >= 0)
+    """x^y log x, and 0 where x = 0 and y ≥ 0 (0**y is flat in y there); NaN for x < 0."""
     with np.errstate(invalid="ignore", divide="ignore"):
-        return where(flat, 0.0, g * ans * log(where(flat, 1.0, x)))
+        return g * where((x == 0) & (y >= 0), 0.0, ans * log(x))
 
 
 def _broadcast(x, shape=()):
@@ -148,6 +153,27 @@ def _softmax_cross_entropy(x, labels=None):
     rest = np.exp(shifted)
     rest[rows, shifted.argmax(axis=-1)] = 0  # one maximal entry per row: its exp(0) is the 1
     return np.log1p(rest.sum(axis=-1)) - shifted[rows, labels]
+
+
+def _binary_cross_entropy(p, t):
+    """−[t log p + (1 − t) log(1 − p)] with each log floored at −100, as PyTorch's: p = 0 or 1
+    gives a finite loss."""
+    with np.errstate(divide="ignore"):
+        return -(t * np.maximum(np.log(p), -100.0) + (1 - t) * np.maximum(np.log1p(-p), -100.0))
+
+
+def _binary_cross_entropy_vjp_p(g, ans, p, t):
+    """(p − t) / (p (1 − p)), the denominator kept ≥ 1e-12 as PyTorch's: at p = 0 or 1 the
+    adjoint is large, not 0, so that a saturated unit still learns."""
+    return g * (p - t) / maximum(p * (1 - p), _BCE_EPSILON)
+
+
+_BCE_EPSILON = float(np.float32(1e-12))  # PyTorch's constant is a C float
+
+
+def _binary_cross_entropy_vjp_t(g, ans, p, t):
+    with np.errstate(divide="ignore"):
+        return g * (maximum(log(1 - p), -100.0) - maximum(log(p), -100.0))
 
 
 def _one_hot(labels, like):
@@ -284,7 +310,7 @@ tanh       = Primitive("tanh",       np.tanh,     lambda g, ans, x: g * (1 - ans
 sigmoid    = Primitive("sigmoid",    _sigmoid,    lambda g, ans, x: g * ans * (1 - ans),
                        symbol="σ", rule="∂/∂x σ(x) = σ(x)(1 − σ(x))")
 relu       = Primitive("relu",       lambda x: np.maximum(x, 0),
-                                                  lambda g, ans, x: where(x > 0, g, 0.0),
+                                                  lambda g, ans, x: where(x <= 0, 0.0, g),
                        symbol="ReLU", rule="∂/∂x relu(x) = [x > 0]")
 leaky_relu = Primitive("leaky_relu", lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
                                                   lambda g, ans, x, negative_slope=0.01:
@@ -332,6 +358,12 @@ softmax_cross_entropy = Primitive("softmax_cross_entropy", _softmax_cross_entrop
                                   lambda g, ans, x, labels=None:
                                       g.reshape(g.shape + (1,)) * (softmax(x) - _one_hot(labels, x)),
                                   symbol="CE(softmax)", rule="∂/∂x −log softmax(x)[t] = softmax(x) − onehot(t)")
+
+binary_cross_entropy = Primitive("binary_cross_entropy", _binary_cross_entropy,
+                                 _binary_cross_entropy_vjp_p, _binary_cross_entropy_vjp_t,
+                                 broadcasts=True,
+                                 symbol="BCE", rule="∂/∂p = (p − t) / (p (1 − p)),  ∂/∂t = log((1 − p)/p)",
+                                 arguments=("p", "t"))
 
 # Shapes and indexing
 reshape      = Primitive("reshape",      lambda x, shape=(): x.reshape(shape),

@@ -372,8 +372,11 @@ class Tensor(Value):
         return ops.softmax(self, axis=_axes("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
+        """x − max − log Σ exp(x − max) over `axis` (the max a constant: the result does not
+        depend on it), NaN along a slice holding +inf, as PyTorch's."""
         axis = _axes("log_softmax", axis, self.ndim)
-        return self - ops.logsumexp(self, axis=axis, keepdims=True)
+        shifted = self - np.max(self.data, axis=axis, keepdims=True, initial=-np.inf)
+        return shifted - ops.logsumexp(shifted, axis=axis, keepdims=True)
 
     # --- shapes and indexing -----------------------------------------------------------------
 
@@ -639,28 +642,38 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
 
 
 def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
-    return ops.matmul(as_tensor(x), y)
+    return _tensor_of(ops.matmul, x, y)
 
 
 def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
     """The affine map `x @ weight.T + bias` of a layer, as one node (weight: (out, in))."""
-    return ops.linear(as_tensor(x), weight, bias)
+    return _tensor_of(ops.linear, x, weight, bias)
 
 
 def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise maximum; on ties each input gets half the adjoint."""
-    return ops.maximum(as_tensor(x), y)
+    return _tensor_of(ops.maximum, x, y)
 
 
 def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise minimum; on ties each input gets half the adjoint."""
-    return ops.minimum(as_tensor(x), y)
+    return _tensor_of(ops.minimum, x, y)
 
 
 def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
     """`x` where `condition` holds, else `y`; the condition is a constant to the graph."""
     condition = condition.data if isinstance(condition, Value) else np.asarray(condition)
-    return ops.where(condition.astype(bool, copy=False), as_tensor(x), y)
+    return _tensor_of(ops.where, condition.astype(bool, copy=False), x, y)
+
+
+def _tensor_of(primitive: ops.Primitive, *args: Any) -> Tensor:
+    """primitive(*args) as a Tensor. Python numbers stay numbers, so that NumPy's rules treat
+    them as weak (0.5 with a float32 tensor stays float32); lists become arrays."""
+    args = tuple(
+        a if isinstance(a, (Value, int, float)) or a is None else np.asarray(a) for a in args
+    )
+    out = primitive(*args)
+    return out if isinstance(out, Tensor) else as_tensor(out)
 
 
 def concatenate(tensors: Sequence[ArrayLike], axis: int | None = 0) -> Tensor:

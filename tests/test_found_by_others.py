@@ -556,13 +556,19 @@ def test_an_inner_transform_leaves_the_outer_graph_alone():
     assert am.grad(lambda x: (h * x).sum())(np.array([3.0, 4.0])).shape == (2,)  # released h
 
 
-def test_second_derivatives_of_a_power_at_0_are_finite_as_pytorch_s():
+def test_second_derivatives_of_a_power_at_0_are_pytorch_s():
+    # a number exponent: PyTorch's rule gives zeros for y = 0 outright, so all is finite
     assert am.hessian(lambda t: t**0 + t + t**2 + t**3)(0.0).item() == 2.0
-    h = am.hessian(lambda t: t[0] ** t[1])(np.array([0.0, 2.0]))
-    theirs = torch.func.hessian(lambda t: t[0] ** t[1])(
-        torch.tensor([0.0, 2.0], dtype=torch.float64)
-    )
-    np.testing.assert_array_equal(h.data, theirs.numpy())
+    # a tensor exponent: the same double backward as PyTorch's, NaN where it has NaN
+    x = am.tensor([0.0, 0.5, 1e300], requires_grad=True)
+    y = am.tensor([2.0, 1e300, -1e300], requires_grad=True)
+    tx, ty = torch_leaf([0.0, 0.5, 1e300]), torch_leaf([2.0, 1e300, -1e300])
+    ours = am.engine.gradients((x**y).sum(), [x, y], create_graph=True)
+    theirs = torch.autograd.grad((tx**ty).sum(), [tx, ty], create_graph=True)
+    ours2 = am.engine.gradients(ours[0].sum() + ours[1].sum(), [x, y])
+    theirs2 = torch.autograd.grad(theirs[0].sum() + theirs[1].sum(), [tx, ty])
+    for a, b in zip(ours2, theirs2, strict=True):
+        np.testing.assert_array_equal(a.data, b.numpy())
 
 
 def test_hvp_is_differentiable_in_v():

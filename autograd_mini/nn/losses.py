@@ -8,16 +8,13 @@ every target.
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from .. import ops
-from ..tensor import Tensor, as_tensor, where
+from ..tensor import Tensor, as_tensor
 from .module import Module
-
-_LOG_FLOOR = math.exp(-100.0)  # PyTorch floors the logs of binary_cross_entropy at -100
 
 
 def _pair(name: str, prediction: Any, target: Any) -> tuple[Tensor, Any]:
@@ -58,9 +55,10 @@ def half_sum_squared_error(prediction: Any, target: Any) -> Tensor:
 
 
 def binary_cross_entropy(probability: Any, target: Any, reduction: str = "mean") -> Tensor:
-    """−[t log p + (1 − t) log(1 − p)] for probabilities p in [0, 1], with each log floored at
-    −100 as PyTorch does, so that p = 0 or 1 gives a finite loss (and a gradient of 0 there:
-    for raw scores, binary_cross_entropy_with_logits is the stable choice)."""
+    """−[t log p + (1 − t) log(1 − p)] for probabilities p in [0, 1], as PyTorch's: each log
+    floored at −100, so that p = 0 or 1 gives a finite loss, and the gradient
+    (p − t) / max(p (1 − p), 1e-12), large there. For raw scores,
+    binary_cross_entropy_with_logits is the stable choice."""
     p, t = _pair("binary_cross_entropy", probability, target)
     if p.size and (p.data.min() < 0 or p.data.max() > 1):
         raise ValueError(
@@ -68,15 +66,7 @@ def binary_cross_entropy(probability: Any, target: Any, reduction: str = "mean")
             f"[{p.data.min():.4g}, {p.data.max():.4g}]; for raw scores use "
             "binary_cross_entropy_with_logits"
         )
-    log_p, log_q = _floored_log(p), _floored_log(1 - p)
-    return _reduce("binary_cross_entropy", -(t * log_p + (1 - t) * log_q), reduction)
-
-
-def _floored_log(p: Tensor) -> Tensor:
-    """max(log p, −100), with a gradient of 0 (not 0 · ∞ = NaN) where the floor applies: the
-    inner `where` keeps log's rule g / p away from p ≈ 0."""
-    inside = p.data > _LOG_FLOOR
-    return where(inside, where(inside, p, 1.0).log(), -100.0)
+    return _reduce("binary_cross_entropy", ops.binary_cross_entropy(p, t), reduction)
 
 
 def binary_cross_entropy_with_logits(logits: Any, target: Any, reduction: str = "mean") -> Tensor:

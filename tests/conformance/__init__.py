@@ -1,0 +1,1 @@
+"""The op conformance table and the tests that run every op of autograd_mini through it."""

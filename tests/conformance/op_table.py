@@ -1,0 +1,1454 @@
+"""The op conformance table: one declarative entry per public op of autograd_mini, in the spirit
+of PyTorch's OpInfo.
+
+An entry names the op's spellings in autograd_mini (method, `am.` function, operator,
+`nn.functional` function), the same computation in torch (the oracle for values and first and
+second derivatives) and in NumPy (the oracle for the forward and for finite differences), and a
+generator of sample inputs, `samples(dtype, rng)`. Samples are chosen by class, not from memory:
+0-d/1-d/n-d, every broadcasting pair, negative and tuple axes, every index form, edge values
+(0, ±1, ±inf, NaN, huge, tiny, ties) and float32/float64.
+
+Where autograd_mini means to differ from torch, the difference is listed once, in
+DELIBERATE_DIFFERENCES, and the entries that differ name it; any other difference is a bug.
+"""
+
+from __future__ import annotations
+
+import builtins
+import operator
+import zlib
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+import numpy as np
+import torch
+import torch.nn.functional as TF
+
+import autograd_mini as am
+import autograd_mini.nn.functional as F
+
+inf, nan = np.inf, np.nan
+
+# complex tensors are not differentiated: see DELIBERATE_DIFFERENCES["no-complex"]
+FLOATS = (np.float32, np.float64)
+BITS = (np.bool_, np.int64)
+
+HUGE = {np.float32: 1e30, np.float64: 1e300}
+TINY = {np.float32: 1e-30, np.float64: 1e-300}
+
+
+# ---------------------------------------------------------------------------------------------
+# Samples and entries
+# ---------------------------------------------------------------------------------------------
+
+
+@dataclass
+class Sample:
+    """One call of an op. `args` holds arrays and Python constants; the arrays named by `grad`
+    become tensors that require grad, those named by `tensors` tensors that do not, the other
+    arrays stay NumPy arrays (constants mixed into the op). `kwargs` are passed as they are."""
+
+    desc: str
+    args: tuple
+    kwargs: dict = field(default_factory=dict)
+    grad: tuple[int, ...] | None = None  # None: every floating-point array
+    tensors: tuple[int, ...] = ()
+    smooth: bool = True  # differentiable around these inputs: finite differences apply
+    cotangent: np.ndarray | None = None  # the output's adjoint; None: random normal
+    alias: dict[int, int] = field(default_factory=dict)  # {j: i}: argument j IS argument i
+
+    def __post_init__(self) -> None:
+        if self.grad is None:
+            self.grad = tuple(
+                i for i, a in enumerate(self.args) if _is_float_array(a) and i not in self.alias
+            )
+
+    def bind(self, args: list) -> list:
+        """The arguments with each alias made the very object it names (x * x, not x * copy)."""
+        for j, i in self.alias.items():
+            args[j] = args[i]
+        return args
+
+
+def _is_float_array(a: Any) -> bool:
+    return isinstance(a, np.ndarray) and a.dtype.kind == "f"
+
+
+@dataclass
+class OpEntry:
+    """An op: its spellings (named by the public name each exercises; the first is the primary,
+    `name/variant` marks a second way to call the same name), torch's and NumPy's versions."""
+
+    name: str
+    spellings: dict[str, Callable[..., Any]]
+    torch: Callable[..., Any]
+    ref: Callable[..., Any]
+    samples: Callable[[Any, np.random.Generator], Iterable[Sample]]
+    differentiable: bool = True
+    dtypes: tuple = FLOATS
+    differences: tuple[str, ...] = ()
+    implicit: tuple[str, ...] = ()  # names reached through the samples (reflected operators)
+
+    @property
+    def covers(self) -> set[str]:
+        return {k.split("/")[0] for k in self.spellings} | set(self.implicit)
+
+    def generate(self, dtype: Any) -> list[Sample]:
+        dtype = np.dtype(dtype).type
+        rng = np.random.default_rng(zlib.crc32(f"{self.name}/{np.dtype(dtype).name}".encode()))
+        samples = list(self.samples(dtype, rng))
+        descs = [s.desc for s in samples]
+        assert len(set(descs)) == len(descs), f"{self.name}: sample descriptions repeat"
+        return samples
+
+
+# ---------------------------------------------------------------------------------------------
+# Deliberate differences from torch: the only place where a difference is allowed
+# ---------------------------------------------------------------------------------------------
+
+
+def _extremum_adjoint(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
+    """The adjoint of max/min as autograd_mini means it, from torch's: 0 off the extremum (where
+    torch multiplies an inf adjoint by 0), and the even share on the extremal NaNs of a NaN
+    slice (where torch's amax gives NaN everywhere)."""
+    x, axis = sample.args[0], sample.kwargs.get("axis")
+    extremum = entry.ref(x, axis=axis, keepdims=True)
+    hits = (x == extremum) | (np.isnan(x) & np.isnan(extremum))
+    with np.errstate(all="ignore"):
+        share = np.reshape(cotangent, extremum.shape) / hits.sum(axis=axis, keepdims=True)
+    expected = np.where(hits, grads[0], 0)
+    expected = np.where(hits & np.isnan(extremum), share, expected)
+    return [expected.astype(grads[0].dtype)]
+
+
+def _sign_of_nan(entry: OpEntry, sample: Sample, out: np.ndarray) -> np.ndarray:
+    return np.where(np.isnan(sample.args[0]), nan, out).astype(out.dtype)
+
+
+def _abs_at_zero(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
+    """0 where x is 0 or NaN: torch multiplies the adjoint by sgn(x) = 0 there, which an inf
+    adjoint makes NaN."""
+    x = sample.args[0]
+    return [np.where((x == 0) | np.isnan(x), 0, grads[0]).astype(grads[0].dtype)]
+
+
+def _pow_first_at_signed_zero(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
+    """For x ** 0.5 with the number 0.5 at x = −0.0, torch computes 0.5 · x^(−0.5) with an
+    rsqrt, whose sign follows the zero's (−inf); autograd_mini's x^(−0.5) is +inf there, as at
+    +0.0 (and as torch's own for a tensor exponent)."""
+    base, exponent = np.asarray(sample.args[0]), sample.args[1]
+    if not sample.grad or sample.grad[0] != 0 or np.ndim(exponent) or exponent != 0.5:
+        return grads
+    at = (base == 0) & np.signbit(base) & np.isinf(grads[0])
+    return [np.where(at, -grads[0], grads[0]).astype(grads[0].dtype), *grads[1:]]
+
+
+def _bce_second(entry: OpEntry, sample: Sample, seconds: list, v: Any, w: list) -> list:
+    """The derivative of the clamped first derivative g (p − t) / D, D = max(p (1 − p), ε):
+    g (D − (p − t)(1 − 2p)·[p (1 − p) > ε]) / D², times w (the target is a constant here)."""
+    if sample.kwargs.get("reduction") != "none" or sample.grad != (0,):
+        return seconds
+    p, t = (np.asarray(a, np.float64) for a in sample.args[:2])
+    eps = float(np.float32(1e-12))
+    d = np.maximum(p * (1 - p), eps)
+    slope = np.where(p * (1 - p) > eps, (p - t) * (1 - 2 * p), 0.0)
+    with np.errstate(all="ignore"):
+        second = v * w[0] * (d - slope) / d**2
+    return [second.astype(seconds[0].dtype)]
+
+
+@dataclass(frozen=True)
+class Difference:
+    reason: str
+    grads: Callable[..., list] | None = None  # torch's gradients -> the intended ones
+    forward: Callable[..., np.ndarray] | None = None  # torch's output -> the intended one
+    second: Callable[..., list] | None = None  # torch's second derivatives -> intended ones
+
+
+DELIBERATE_DIFFERENCES = {
+    "extremum-ties": Difference(
+        "max/min split the adjoint evenly among tied extrema: the oracle is torch.amax/amin "
+        "(torch.max(dim) would send it all to one index)"
+    ),
+    # maximum, minimum, relu, clip, sign and where select too, as torch does: nothing to adjust
+    "select-adjoint": Difference(
+        "max/min select the adjoint with where: 0 off the extremum even for an inf adjoint "
+        "(torch's amax multiplies: inf·0 = NaN), and a NaN extremum's adjoint goes to the NaNs",
+        grads=_extremum_adjoint,
+    ),
+    "numpy-indexing": Difference(
+        "t[...] and t[...] = v follow NumPy's indexing rules (tuples as lists, where advanced "
+        "axes land): torch is asked for the flat positions NumPy selects"
+    ),
+    "numpy-sign": Difference(
+        "sign(NaN) is NaN, as np.sign (torch.sign gives 0)", forward=_sign_of_nan
+    ),
+    "no-complex": Difference(
+        "autograd_mini does not differentiate complex tensors: the table samples real dtypes only"
+    ),
+    "abs-selects": Difference(
+        "abs sends 0 to x = 0 and x = NaN even for an inf adjoint (a mask selects; torch's "
+        "g·sgn(x) gives inf·0 = NaN there)",
+        grads=_abs_at_zero,
+    ),
+    "bce-second-derivative": Difference(
+        "binary_cross_entropy's second derivative is the derivative of its (clamped) first; "
+        "torch's double backward uses another formula, (p + ε)²(1 − p + ε)² below, which "
+        "differs where p is near 0 or 1",
+        second=_bce_second,
+    ),
+    "pow-signed-zero": Difference(
+        "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
+        "from an rsqrt of −0.0)",
+        grads=_pow_first_at_signed_zero,
+    ),
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# Values
+# ---------------------------------------------------------------------------------------------
+
+
+def shape_id(shape: tuple) -> str:
+    return "(" + ",".join(map(str, shape)) + ("," if len(shape) == 1 else "") + ")"
+
+
+def real(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
+    """Magnitudes in [0.3, 1.5] with random signs: away from 0 (where relu, abs and sign kink)."""
+    x = rng.uniform(0.3, 1.5, shape) * rng.choice([-1.0, 1.0], shape)
+    return np.asarray(x, dtype=dtype)
+
+
+def positive(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
+    return np.asarray(rng.uniform(0.3, 2.0, shape), dtype=dtype)
+
+
+def unit(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
+    """Probabilities away from 0 and 1."""
+    return np.asarray(rng.uniform(0.1, 0.9, shape), dtype=dtype)
+
+
+def bits(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
+    if dtype is np.bool_:
+        return np.asarray(rng.random(shape) < 0.5)
+    return np.asarray(rng.integers(-8, 8, shape), dtype=dtype)
+
+
+def edge_values(dtype: Any) -> np.ndarray:
+    """0, -0, ±1, ±inf, NaN, ±huge, ±tiny and two ordinary values."""
+    h, t = HUGE[dtype], TINY[dtype]
+    return np.array([0.0, -0.0, 1.0, -1.0, inf, -inf, nan, h, -h, t, -t, 0.5, -2.5], dtype=dtype)
+
+
+def edge_grid(dtype: Any) -> tuple[np.ndarray, np.ndarray]:
+    """Every edge value against every other, as two full (13, 13) arrays: a broadcast grid
+    would sum each gradient over a row that holds a NaN."""
+    e = edge_values(dtype)
+    return np.repeat(e[:, None], len(e), 1), np.repeat(e[None, :], len(e), 0)
+
+
+UNARY_SHAPES = [(), (4,), (2, 3), (2, 1, 3), (0, 3)]
+BROADCAST_SHAPES = [(), (3,), (2, 3), (1, 3), (2, 1), (4, 1, 3)]
+
+
+# ---------------------------------------------------------------------------------------------
+# Sample generators
+# ---------------------------------------------------------------------------------------------
+
+
+def unary_samples(
+    domain: Callable = real, kwargs: Iterable[dict] = ({},), select: bool = False
+) -> Callable:
+    """Every shape (an empty one too), the edge values (0 and -0 are the kinks of relu, abs,
+    sign), 0-d edge values and, for ops that select their adjoint by a mask, an inf/NaN adjoint:
+    it must not turn into NaN on the unselected side (for smooth ops, the inf − inf it brings
+    into a second derivative has no right answer)."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for kw in kwargs:
+            tag = "".join(f"-{k}={v}" for k, v in kw.items())
+            for shape in UNARY_SHAPES:
+                yield Sample(shape_id(shape) + tag, (domain(rng, shape, dtype),), dict(kw))
+            yield Sample("edge-values" + tag, (edge_values(dtype),), dict(kw), smooth=False)
+            for v in (0.0, inf, nan):
+                yield Sample(f"0-d-{v}{tag}", (np.array(v, dtype),), dict(kw), smooth=False)
+            if not select:
+                continue
+            x = np.array([-1.0, 0.0, 2.0, nan, inf, -inf, 0.5], dtype)
+            g = np.array([inf, -inf, inf, inf, nan, inf, nan], dtype)
+            yield Sample("inf-adjoint" + tag, (x,), dict(kw), smooth=False, cotangent=g)
+
+    return samples
+
+
+def binary_samples(
+    a: Callable = real, b: Callable = real, ties: bool = False, edge: bool = True
+) -> Callable:
+    """Every broadcasting pair of BROADCAST_SHAPES, Python and NumPy constants on either side
+    (the reflected operators), the grid of edge values against each other, and ties."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for sa in BROADCAST_SHAPES:
+            for sb in BROADCAST_SHAPES:
+                desc = f"{shape_id(sa)}&{shape_id(sb)}"
+                yield Sample(desc, (a(rng, sa, dtype), b(rng, sb, dtype)))
+        yield Sample("tensor&float", (a(rng, (2, 3), dtype), float(b(rng, (), np.float64))))
+        yield Sample("float&tensor", (float(a(rng, (), np.float64)), b(rng, (2, 3), dtype)))
+        yield Sample("tensor&ndarray", (a(rng, (2, 3), dtype), b(rng, (3,), dtype)), grad=(0,))
+        yield Sample("ndarray&tensor", (a(rng, (3,), dtype), b(rng, (2, 3), dtype)), grad=(1,))
+        yield Sample("0-d-tensor&float", (a(rng, (), dtype), float(b(rng, (), np.float64))))
+        yield Sample("tensor&int", (a(rng, (2, 3), dtype), 2))
+        x = a(rng, (2, 3), dtype)
+        yield Sample("same-tensor-twice", (x, x.copy()), alias={1: 0})
+        yield Sample("empty", (a(rng, (0, 3), dtype), b(rng, (3,), dtype)))
+        if edge:
+            yield Sample("edge-grid", edge_grid(dtype), smooth=False)
+        if ties:
+            x = np.array([1.0, -2.0, 0.0, -0.0, inf, -inf, nan, 3.0], dtype)
+            y = np.array([1.0, -2.0, -0.0, 0.0, inf, -inf, 1.0, nan], dtype)
+            yield Sample("ties", (x, y), smooth=False)
+            yield Sample("ties-0-d", (np.array(0.5, dtype), np.array(0.5, dtype)), smooth=False)
+            g = np.full(8, inf, dtype)
+            yield Sample("inf-adjoint", (x[:6], x[::-1][:6].copy()), smooth=False, cotangent=g[:6])
+            yield Sample("float&tensor-ties", (1.0, np.array([1.0, 2.0, 0.0], dtype)), smooth=False)
+
+    return samples
+
+
+def bitwise_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for sa in BROADCAST_SHAPES:
+        for sb in BROADCAST_SHAPES:
+            desc = f"{shape_id(sa)}&{shape_id(sb)}"
+            yield Sample(desc, (bits(rng, sa, dtype), bits(rng, sb, dtype)), tensors=(0, 1))
+    const = True if dtype is np.bool_ else 5
+    yield Sample("tensor&python", (bits(rng, (2, 3), dtype), const), tensors=(0,))
+    yield Sample("python&tensor", (const, bits(rng, (2, 3), dtype)), tensors=(1,))
+    yield Sample("ndarray&tensor", (bits(rng, (3,), dtype), bits(rng, (2, 3), dtype)), tensors=(1,))
+
+
+def invert_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape in UNARY_SHAPES:
+        yield Sample(shape_id(shape), (bits(rng, shape, dtype),), tensors=(0,))
+
+
+def pow_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for sa in BROADCAST_SHAPES:
+        for sb in BROADCAST_SHAPES:
+            yield Sample(
+                f"{shape_id(sa)}&{shape_id(sb)}", (positive(rng, sa, dtype), real(rng, sb, dtype))
+            )
+    x = real(rng, (2, 3), dtype)
+    for y in (2, 3, 0, 1, -1):
+        yield Sample(f"real**{y}", (x, y))
+    for y in (0.5, -2.5):
+        yield Sample(f"positive**{y}", (positive(rng, (2, 3), dtype), y))
+    yield Sample("float**tensor", (2.0, real(rng, (2, 3), dtype)))
+    yield Sample(
+        "ndarray**tensor", (positive(rng, (3,), dtype), real(rng, (2, 3), dtype)), grad=(1,)
+    )
+    yield Sample(
+        "tensor**ndarray", (positive(rng, (2, 3), dtype), real(rng, (3,), dtype)), grad=(0,)
+    )
+    zero_base = np.array([0.0, -0.0, 1.0, -1.0, 2.0, -2.0, inf, nan], dtype)
+    for y in (0, 1, 2, 0.5, -1, 3):
+        yield Sample(f"special-base**{y}", (zero_base, y), smooth=False)
+    ys = np.array([0.0, 1.0, 2.0, 0.5, -1.0, -2.5, 3.0], dtype)
+    yield Sample("0**tensor", (np.zeros(7, dtype), ys), smooth=False)
+    yield Sample("negative**tensor", (np.full(7, -2.0, dtype), ys), smooth=False)
+    yield Sample("0-d-0**0", (np.array(0.0, dtype), np.array(0.0, dtype)), smooth=False)
+    yield Sample("edge-grid", edge_grid(dtype), smooth=False)
+
+
+def matmul_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    pairs = [
+        ((3,), (3,)),
+        ((2, 3), (3,)),
+        ((3,), (3, 4)),
+        ((2, 3), (3, 4)),
+        ((2, 2, 3), (3, 4)),
+        ((3,), (2, 3, 4)),
+        ((2, 3, 4), (4,)),
+        ((2, 1, 2, 3), (3, 3, 2)),
+        ((4, 2, 3), (1, 3, 2)),
+        ((1, 3), (3, 1)),
+        ((2, 0), (0, 3)),
+    ]
+    for sa, sb in pairs:
+        yield Sample(f"{shape_id(sa)}@{shape_id(sb)}", (real(rng, sa, dtype), real(rng, sb, dtype)))
+    x = real(rng, (3, 3), dtype)
+    yield Sample("same-tensor-twice", (x, x.copy()), alias={1: 0})
+    yield Sample("ndarray@tensor", (real(rng, (2, 3), dtype), real(rng, (3, 4), dtype)), grad=(1,))
+    yield Sample("tensor@ndarray", (real(rng, (2, 3), dtype), real(rng, (3,), dtype)), grad=(0,))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample("edge-values", (x, real(rng, (3, 2), dtype)), smooth=False)
+
+
+def linear_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for sx in [(4, 3), (3,), (2, 4, 3), (1, 3)]:
+        w, b = real(rng, (2, 3), dtype), real(rng, (2,), dtype)
+        yield Sample(f"x{shape_id(sx)}-bias", (real(rng, sx, dtype), w, b))
+        yield Sample(f"x{shape_id(sx)}-no-bias", (real(rng, sx, dtype), w))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample("edge-values", (x, real(rng, (2, 3), dtype), real(rng, (2,), dtype)), smooth=False)
+
+
+REDUCE_AXES_3D = [None, 0, 1, -1, -3, (0, 2), (-1, 0), (0, 1, 2), ()]
+
+
+def reduction_samples(empty_axes: bool = True, ties: bool = False) -> Callable:
+    """Every axis form on a 3-d input (negative, tuple, None, ()), keepdims both ways, 1-d and
+    0-d inputs (0-d with axis 0 and -1, as NumPy accepts), rows of edge values, ties, and (for
+    the reductions that take them: max and min refuse) empty inputs."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        x3 = real(rng, (2, 3, 2), dtype)
+        for axis in REDUCE_AXES_3D:
+            if axis == () and not empty_axes:
+                continue
+            for keep in (False, True):
+                kw = {"axis": axis, "keepdims": keep}
+                yield Sample(f"(2,3,2)-axis={axis}-keepdims={keep}", (x3,), kw)
+        x1 = real(rng, (4,), dtype)
+        for axis in (None, 0, -1):
+            yield Sample(f"(4,)-axis={axis}", (x1,), {"axis": axis})
+        x0 = real(rng, (), dtype)
+        for axis in (None, 0, -1) + (((),) if empty_axes else ()):
+            for keep in (False, True):
+                yield Sample(
+                    f"0-d-axis={axis}-keepdims={keep}", (x0,), {"axis": axis, "keepdims": keep}
+                )
+        h = HUGE[dtype]
+        rows = np.array(
+            [
+                [1.0, 2.0, inf],
+                [1.0, -inf, 2.0],
+                [inf, -inf, 1.0],
+                [nan, 1.0, 2.0],
+                [-inf, -inf, -inf],
+                [0.0, -0.0, 0.0],
+                [h, h, -h],
+                [TINY[dtype], -TINY[dtype], 1.0],
+            ],
+            dtype,
+        )
+        yield Sample("edge-rows-axis=-1", (rows,), {"axis": -1}, smooth=False)
+        yield Sample("edge-rows-axis=0", (rows,), {"axis": 0}, smooth=False)
+        yield Sample("edge-rows-axis=None", (rows[:2],), {"axis": None}, smooth=False)
+        if empty_axes:
+            empty = real(rng, (2, 0), dtype)
+            yield Sample("empty-axis=1", (empty,), {"axis": 1})
+            yield Sample("empty-axis=0", (empty,), {"axis": 0})
+            yield Sample("empty-axis=None", (empty,), {"axis": None})
+        if ties:
+            t = np.array([[1.0, 3.0, 3.0], [2.0, 2.0, 0.0], [-1.0, -1.0, -1.0]], dtype)
+            yield Sample("ties-axis=1", (t,), {"axis": 1}, smooth=False)
+            yield Sample("ties-axis=0", (t,), {"axis": 0, "keepdims": True}, smooth=False)
+            yield Sample("ties-axis=None", (t,), {"axis": None}, smooth=False)
+            t3 = np.array([[[1.0, 1.0], [0.0, 1.0]], [[2.0, -2.0], [2.0, 2.0]]], dtype)
+            yield Sample("ties-axis=(0,-1)", (t3,), {"axis": (0, -1)}, smooth=False)
+            yield Sample("ties-inf", (np.array([inf, 1.0, inf, -inf, -inf], dtype),), smooth=False)
+            g = np.array([inf, nan, -inf], dtype)
+            yield Sample("inf-adjoint", (t,), {"axis": 1}, smooth=False, cotangent=g)
+            yield Sample("nan-rows", (rows[3:5],), {"axis": 1}, smooth=False)
+
+    return samples
+
+
+def softmax_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape, axes in [((2, 3), (-1, 0, 1, -2)), ((2, 2, 3), (1, -1, -3)), ((4,), (0, -1))]:
+        x = real(rng, shape, dtype)
+        for axis in axes:
+            yield Sample(f"{shape_id(shape)}-axis={axis}", (x,), {"axis": axis})
+    yield Sample("(2,3)-default-axis", (real(rng, (2, 3), dtype),))
+    yield Sample("empty-(0,3)", (real(rng, (0, 3), dtype),), {"axis": -1})
+    for axis in (0, -1):
+        yield Sample(f"0-d-axis={axis}", (real(rng, (), dtype),), {"axis": axis})
+    yield Sample("large", (real(rng, (2, 3), dtype) * 300,), {"axis": -1})
+    yield Sample("ties", (np.ones((2, 3), dtype),), {"axis": -1})
+    rows = np.array([[1.0, -inf, 2.0], [-inf, -inf, -inf], [inf, 1.0, 2.0], [nan, 1.0, 0.0]], dtype)
+    yield Sample("edge-rows", (rows,), {"axis": -1}, smooth=False)
+    h = HUGE[dtype]
+    yield Sample(
+        "huge-rows",
+        (np.array([[h, 0.0, -h], [TINY[dtype], 0.0, 1.0]], dtype),),
+        {"axis": 1},
+        smooth=False,
+    )
+
+
+def clip_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    bounds = [{"a_min": -0.5, "a_max": 0.5}, {"a_min": -0.5}, {"a_max": 0.5}]
+    for kw in bounds:
+        tag = "".join(f"-{k}={v}" for k, v in kw.items())
+        for shape in UNARY_SHAPES:
+            # magnitudes 0.3..1.5 straddle the bounds, but none lies within 0.05 of one
+            x = real(rng, shape, dtype)
+            x = np.where(np.abs(np.abs(x) - 0.5) < 0.05, x * 1.5, x).astype(dtype)
+            yield Sample(shape_id(shape) + tag, (x,), dict(kw))
+        ties = np.array([-0.5, 0.5, -0.5, 0.5, 0.0], dtype)
+        yield Sample("ties-at-bounds" + tag, (ties,), dict(kw), smooth=False)
+        yield Sample("edge-values" + tag, (edge_values(dtype),), dict(kw), smooth=False)
+        x = np.array([-1.0, 0.0, 2.0, nan, inf, -inf, 0.5], dtype)
+        g = np.array([inf, -inf, inf, inf, nan, inf, nan], dtype)
+        yield Sample("inf-adjoint" + tag, (x,), dict(kw), smooth=False, cotangent=g)
+    yield Sample(
+        "a_min>a_max", (real(rng, (5,), dtype),), {"a_min": 0.5, "a_max": -0.5}, smooth=False
+    )
+
+
+def where_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    c23 = rng.random((2, 3)) < 0.5
+    yield Sample("(2,3)", (c23, real(rng, (2, 3), dtype), real(rng, (2, 3), dtype)))
+    yield Sample(
+        "c(3,)-x(2,1)-y()", (rng.random(3) < 0.5, real(rng, (2, 1), dtype), real(rng, (), dtype))
+    )
+    yield Sample(
+        "c(2,1)-x()-y(1,3)",
+        (np.array([[True], [False]]), real(rng, (), dtype), real(rng, (1, 3), dtype)),
+    )
+    yield Sample("0-d", (np.array(True), real(rng, (), dtype), real(rng, (), dtype)))
+    yield Sample("x-float", (c23, 0.0, real(rng, (2, 3), dtype)))
+    yield Sample("y-float", (c23, real(rng, (2, 3), dtype), -1.5))
+    yield Sample("y-ndarray", (c23, real(rng, (2, 3), dtype), real(rng, (3,), dtype)), grad=(1,))
+    x = real(rng, (2, 3), dtype)
+    yield Sample("same-tensor-both-branches", (c23, x, x.copy()), alias={2: 1})
+    yield Sample(
+        "condition-tensor", (c23, real(rng, (2, 3), dtype), real(rng, (2, 3), dtype)), tensors=(0,)
+    )
+    yield Sample(
+        "condition-floats",
+        (c23.astype(dtype), real(rng, (2, 3), dtype), real(rng, (2, 3), dtype)),
+        grad=(1, 2),
+    )
+    c = np.array([True, False, True, False])
+    x = np.array([1.0, inf, nan, -inf], dtype)
+    y = np.array([nan, 2.0, inf, 0.0], dtype)
+    yield Sample("non-finite-dead-branch", (c, x, y), smooth=False)
+    g = np.array([inf, -inf, nan, inf], dtype)
+    yield Sample("inf-adjoint", (c, x, y), smooth=False, cotangent=g)
+
+
+def concatenate_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    cases = [
+        ([(2,), (3,)], 0),
+        ([(2,), (3,)], -1),
+        ([(2, 3), (1, 3), (2, 3)], 0),
+        ([(2, 3), (2, 1)], -1),
+        ([(2, 3), (2, 2)], 1),
+        ([(2, 2, 3), (2, 1, 3)], -2),
+        ([(2, 3)], 0),
+        ([(2,), (0,), (1,)], 0),
+    ]
+    for shapes, axis in cases:
+        desc = "+".join(map(shape_id, shapes)) + f"-axis={axis}"
+        yield Sample(desc, tuple(real(rng, s, dtype) for s in shapes), {"axis": axis})
+    pieces = (real(rng, (2, 3), dtype), real(rng, (1, 3), dtype), real(rng, (2, 3), dtype))
+    yield Sample("ndarray-piece", pieces, {"axis": 0}, grad=(0, 2))
+    x = real(rng, (2, 3), dtype)
+    yield Sample("same-tensor-twice", (x, x.copy()), {"axis": -1}, alias={1: 0})
+    e = edge_values(dtype)
+    yield Sample("edge-values", (e[:4], e[4:]), {"axis": 0}, smooth=False)
+
+
+def stack_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape, n, axes in [((2, 3), 3, (0, 1, 2, -1, -3)), ((3,), 2, (0, -1, 1)), ((), 3, (0, -1))]:
+        for axis in axes:
+            desc = f"{n}x{shape_id(shape)}-axis={axis}"
+            yield Sample(desc, tuple(real(rng, shape, dtype) for _ in range(n)), {"axis": axis})
+    pieces = (real(rng, (3,), dtype), real(rng, (3,), dtype))
+    yield Sample("ndarray-piece", pieces, {"axis": 0}, grad=(1,))
+    x = real(rng, (3,), dtype)
+    yield Sample("same-tensor-twice", (x, x.copy()), {"axis": 1}, alias={1: 0})
+    e = edge_values(dtype)
+    yield Sample("edge-values", (e[:6], e[6:12]), {"axis": -1}, smooth=False)
+
+
+def index_cases() -> list[tuple[str, tuple, Any]]:
+    """(description, shape of x, index): every index form, on 0-d, 1-d, 2-d and 3-d inputs."""
+    mask_2d = np.array(
+        [[True, False, True], [False, False, True], [True, True, False], [False, True, True]]
+    )
+    return [
+        ("int", (4, 3), 1),
+        ("neg-int", (4, 3), -1),
+        ("int-pair", (4, 3), (1, 2)),
+        ("neg-int-pair", (4, 3), (-1, -3)),
+        ("numpy-int", (4, 3), np.int64(2)),
+        ("slice", (4, 3), slice(1, 3)),
+        ("neg-step", (4, 3), slice(None, None, -1)),
+        ("neg-step-2", (4, 3), slice(3, 0, -2)),
+        ("slice-neg-step-cols", (4, 3), (slice(None), slice(None, None, -2))),
+        ("list", (4, 3), [0, 2]),
+        ("list-repeats", (4, 3), [0, 2, 0, 0]),
+        ("list-neg", (4, 3), [-1, 0, -1]),
+        ("tuple-in-tuple", (4, 3), ((0, 0, 2),)),
+        ("slice-tuple", (4, 3), (slice(None), (0, 0))),
+        ("int-tuple", (4, 3), (1, (2, 2, 0))),
+        ("int-array-2d", (4, 3), np.array([[0, 1], [1, 0]])),
+        ("int-array-repeats", (4, 3), np.array([3, 3, -1])),
+        ("array-pair", (4, 3), (np.array([0, 1, 1]), np.array([2, 2, -1]))),
+        ("same-position-twice", (4, 3), ([1, 1], [2, 2])),
+        ("list-and-neg-step", (4, 3), ([0, 3, 3], slice(None, None, -1))),
+        ("empty-int-array", (4, 3), np.array([], dtype=np.int64)),
+        ("bool-mask", (4, 3), mask_2d),
+        ("bool-rows", (4, 3), np.array([True, False, True, True])),
+        ("slice-bool-cols", (4, 3), (slice(None), np.array([True, False, True]))),
+        ("none", (4, 3), None),
+        ("slice-none", (4, 3), (slice(None), None)),
+        ("none-int-none", (4, 3), (None, 0, None)),
+        ("ellipsis-int", (4, 3), (Ellipsis, 0)),
+        ("ellipsis-none", (4, 3), (Ellipsis, None)),
+        ("int-ellipsis", (4, 3), (0, Ellipsis)),
+        ("array-slice-array", (3, 4, 2), (np.array([0, 2]), slice(None), np.array([1, 1]))),
+        ("int-slice-list", (3, 4, 2), (0, slice(1, None), [1, 0, 1])),
+        ("ellipsis-list", (3, 4, 2), (Ellipsis, [1, 1])),
+        ("bool-mask-leading", (3, 4, 2), np.arange(12).reshape(3, 4) % 3 == 0),
+        ("none-ellipsis-neg-int", (3, 4, 2), (None, Ellipsis, -1)),
+        ("neg-step-1d", (5,), slice(None, None, -2)),
+        ("bool-1d", (5,), np.array([True, False, False, True, True])),
+        ("list-repeats-1d", (5,), [4, 4, 0, -5]),
+        ("0-d-empty-tuple", (), ()),
+        ("0-d-none", (), None),
+        ("0-d-ellipsis", (), Ellipsis),
+    ]
+
+
+def getitem_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for desc, shape, index in index_cases():
+        yield Sample(desc, (real(rng, shape, dtype),), {"index": index})
+    e = edge_values(dtype)
+    yield Sample("edge-values-repeats", (e,), {"index": [4, 4, 6, 6, 7]}, smooth=False)
+
+
+def setitem_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """Writes to distinct positions (a value that requires grad written twice is refused)."""
+    cases = [
+        ("row-int", 1, (3,)),
+        ("neg-int-scalar", -1, ()),
+        ("col", (slice(None), -1), (4,)),
+        ("neg-step-rows", slice(None, None, -2), (2, 3)),
+        ("list-rows", [0, 2], (1, 3)),
+        ("tuple-in-tuple", ((0, 3),), (2, 1)),
+        ("slice-tuple", (slice(None), (0, 2)), (4, 2)),
+        ("int-array-2d", np.array([[0], [2]]), (3,)),
+        ("bool-mask", np.eye(4, 3, dtype=bool), ()),
+        ("ellipsis-int", (Ellipsis, 1), (4,)),
+        ("none", None, (3,)),
+        ("array-pair", (np.array([0, 3]), np.array([-1, 0])), (2,)),
+    ]
+    for desc, index, vshape in cases:
+        yield Sample(desc, (real(rng, (4, 3), dtype), real(rng, vshape, dtype)), {"index": index})
+    x = real(rng, (4, 3), dtype)
+    yield Sample("float-value", (x, 2.5), {"index": (slice(1, None), 0)})
+    yield Sample("ndarray-value", (x, real(rng, (3,), dtype)), {"index": 2}, grad=(0,))
+    yield Sample("repeats-constant", (x, 7.0), {"index": [0, 0, 2]})
+    yield Sample("0-d", (real(rng, (), dtype), real(rng, (), dtype)), {"index": ()})
+    e = edge_values(dtype)
+    yield Sample(
+        "edge-values", (e.copy(), np.array([nan, inf], dtype)), {"index": [0, 5]}, smooth=False
+    )
+
+
+def in_place_samples(a: Callable = real, b: Callable = real) -> Callable:
+    """Pairs where the result keeps the left operand's shape, as an in-place op needs."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for sa in BROADCAST_SHAPES:
+            for sb in BROADCAST_SHAPES:
+                if np.broadcast_shapes(sa, sb) == sa:
+                    yield Sample(
+                        f"{shape_id(sa)}&{shape_id(sb)}", (a(rng, sa, dtype), b(rng, sb, dtype))
+                    )
+        yield Sample("tensor&float", (a(rng, (2, 3), dtype), float(b(rng, (), np.float64))))
+        yield Sample("tensor&ndarray", (a(rng, (2, 3), dtype), b(rng, (3,), dtype)), grad=(0,))
+        x = a(rng, (2, 3), dtype)
+        yield Sample("same-tensor-twice", (x, x.copy()), alias={1: 0})
+        yield Sample("edge-grid", edge_grid(dtype), smooth=False)
+
+    return samples
+
+
+def shape_samples(cases: list[tuple[str, tuple, dict]], edge: dict | None = None) -> Callable:
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for desc, shape, kw in cases:
+            yield Sample(desc, (real(rng, shape, dtype),), kw)
+        if edge is not None:
+            yield Sample("edge-values", (edge_values(dtype).reshape(13, 1),), edge, smooth=False)
+
+    return samples
+
+
+def astype_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for target in FLOATS:
+        # finite differences run in float64: a cast to float32 would show them its rounding
+        smooth = target is np.float64
+        name = np.dtype(target).name
+        yield Sample(
+            f"(2,3)-to-{name}", (real(rng, (2, 3), dtype),), {"dtype": target}, smooth=smooth
+        )
+        yield Sample(f"0-d-to-{name}", (real(rng, (), dtype),), {"dtype": target}, smooth=smooth)
+        yield Sample(f"edge-to-{name}", (edge_values(dtype),), {"dtype": target}, smooth=False)
+    for target in (np.int64, np.bool_):  # outputs that no gradient can flow through
+        name = np.dtype(target).name
+        x = real(rng, (2, 3), dtype) * 3
+        yield Sample(f"(2,3)-to-{name}", (x,), {"dtype": target}, smooth=False)
+
+
+def loss_pair_samples(target: Callable = real, prediction: Callable = real, reductions=True):
+    """(prediction, target) of equal shapes, the target differentiable or a constant array."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for shape in [(), (4,), (2, 3)]:
+            for reduction in ("mean", "sum", "none") if reductions else (None,):
+                kw = {} if reduction is None else {"reduction": reduction}
+                desc = shape_id(shape) + ("" if reduction is None else f"-{reduction}")
+                yield Sample(desc, (prediction(rng, shape, dtype), target(rng, shape, dtype)), kw)
+        args = (prediction(rng, (2, 3), dtype), target(rng, (2, 3), dtype))
+        yield Sample("target-ndarray", args, grad=(0,))
+        yield Sample("target-tensor-no-grad", args, grad=(0,), tensors=(1,))
+
+    return samples
+
+
+def bce_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    yield from loss_pair_samples(target=unit, prediction=unit)(dtype, rng)
+    hard = np.array([0.0, 1.0, 1.0, 0.0], dtype)
+    yield Sample("hard-targets", (unit(rng, (4,), dtype), hard), {"reduction": "sum"}, grad=(0,))
+    t = TINY[dtype]
+    p = np.array([0.0, 0.0, 1.0, 1.0, t, 1.0 - np.finfo(dtype).eps, 0.5], dtype)
+    y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.5], dtype)
+    yield Sample("p-at-0-and-1", (p, y), {"reduction": "none"}, grad=(0,), smooth=False)
+
+
+def bce_logits_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    yield from loss_pair_samples(target=unit)(dtype, rng)
+    h = HUGE[dtype]
+    x = np.array([1000.0, -1000.0, h, -h, 0.0, 30.0, -30.0], dtype)
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.5, 0.0, 1.0], dtype)
+    yield Sample("large-logits", (x, y), {"reduction": "none"}, smooth=False)
+
+
+def probabilities(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
+    p = rng.uniform(0.1, 1.0, shape)
+    return np.asarray(p / p.sum(axis=-1, keepdims=True), dtype=dtype)
+
+
+def cross_entropy_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    labels = np.array([0, 2, 1, 2])
+    for reduction in ("mean", "sum", "none"):
+        kw = {"reduction": reduction}
+        yield Sample(f"labels-{reduction}", (real(rng, (4, 3), dtype), labels), kw)
+        yield Sample(
+            f"probabilities-{reduction}",
+            (real(rng, (4, 3), dtype), probabilities(rng, (4, 3), dtype)),
+            kw,
+        )
+        yield Sample(f"1-d-label-{reduction}", (real(rng, (3,), dtype), np.array(1)), kw)
+    yield Sample("float-labels", (real(rng, (4, 3), dtype), labels.astype(dtype)), grad=(0,))
+    yield Sample("labels-tensor", (real(rng, (4, 3), dtype), labels), tensors=(1,))
+    yield Sample("1-d-probabilities", (real(rng, (3,), dtype), probabilities(rng, (3,), dtype)))
+    yield Sample("large-logits", (real(rng, (4, 3), dtype) * 1000, labels))
+    yield Sample("tied-logits", (np.ones((4, 3), dtype), labels))
+    x = np.array([[1.0, -inf, 2.0], [0.0, 0.0, -inf], [HUGE[dtype], 0.0, 1.0]], dtype)
+    yield Sample(
+        "masked-and-huge-logits", (x, np.array([0, 1, 0])), {"reduction": "none"}, smooth=False
+    )
+
+
+def nll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    labels = np.array([0, 2, 1, 2])
+    for reduction in ("mean", "sum", "none"):
+        yield Sample(
+            f"labels-{reduction}", (real(rng, (4, 3), dtype), labels), {"reduction": reduction}
+        )
+    yield Sample("repeated-labels", (real(rng, (3, 2), dtype), np.array([1, 1, 1])))
+    yield Sample("labels-tensor", (real(rng, (4, 3), dtype), labels), tensors=(1,))
+    x = np.array([[-inf, 0.0], [nan, 1.0]], dtype)
+    yield Sample("edge-values", (x, np.array([0, 1])), {"reduction": "sum"}, smooth=False)
+
+
+# ---------------------------------------------------------------------------------------------
+# NumPy references (written from the definitions, never from autograd_mini)
+# ---------------------------------------------------------------------------------------------
+
+
+def _np_reduce(loss: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    return {"mean": np.mean, "sum": np.sum, "none": np.asarray}[reduction](loss)
+
+
+def np_logsumexp(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    m = np.max(x, axis=axis, keepdims=True, initial=-inf)  # an empty sum's log is -inf
+    m = np.where(np.isfinite(m), m, 0)
+    s = np.log(np.sum(np.exp(x - m), axis=axis, keepdims=True)) + m
+    if keepdims:
+        return s
+    return np.sum(s, axis=axis) if x.ndim else s  # summing the kept 1s removes them
+
+
+def np_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    e = np.exp(x - np.max(x, axis=axis, keepdims=True))
+    return e / np.sum(e, axis=axis, keepdims=True)
+
+
+def np_log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """x − max − log Σ exp(x − max): NaN along a slice that holds +inf, as torch's."""
+    shifted = x - np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+    return shifted - np_logsumexp(shifted, axis=axis, keepdims=True)
+
+
+def np_mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarray:
+    # np.mean refuses axis 0 on a 0-d array although np.sum takes it; the mean of one is itself
+    return np.mean(x, axis=axis if x.ndim else None, keepdims=keepdims)
+
+
+def np_cross_entropy(x: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    logp = np_log_softmax(x, axis=-1)
+    if np.ndim(target) == x.ndim - 1:  # class labels
+        picked = np.take_along_axis(logp, np.asarray(target, np.int64)[..., None], axis=-1)
+        loss = -picked[..., 0]
+    else:
+        loss = -np.sum(target * logp, axis=-1)
+    return _np_reduce(loss, reduction)
+
+
+def np_nll(logp: np.ndarray, labels: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    return _np_reduce(-logp[np.arange(len(labels)), labels], reduction)
+
+
+def np_bce(p: np.ndarray, t: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log(1 - p), -100)
+    return _np_reduce(-(t * log_p + (1 - t) * log_q), reduction)
+
+
+def np_bce_logits(x: np.ndarray, t: np.ndarray, reduction: str = "mean") -> np.ndarray:
+    return _np_reduce(np.logaddexp(0, x) - t * x, reduction)
+
+
+def np_getitem(x: np.ndarray, index: Any) -> np.ndarray:
+    return x[index]
+
+
+def np_setitem(x: np.ndarray, v: Any, index: Any) -> np.ndarray:
+    out = x.copy()
+    out[index] = v
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# torch versions (NumPy's conventions translated: axis=None, axis=(), flat positions)
+# ---------------------------------------------------------------------------------------------
+
+
+def _dims(x: torch.Tensor, axis: Any) -> tuple[int, ...]:
+    if axis is None:
+        return tuple(range(x.ndim))
+    return axis if isinstance(axis, tuple) else (axis,)
+
+
+def torch_reduction(fn: Callable) -> Callable:
+    def reduce(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+        if axis == ():  # NumPy reduces over no axis; torch would take () as every axis
+            return x.clone()
+        if x.ndim == 0:
+            return fn(x, dim=0)
+        return fn(x, dim=_dims(x, axis), keepdim=keepdims)
+
+    return reduce
+
+
+def _positions(shape: tuple, index: Any) -> torch.Tensor:
+    """The flat positions that NumPy's x[index] selects, in the shape of its result."""
+    flat = np.arange(int(np.prod(shape))).reshape(shape)[index]
+    return torch.as_tensor(
+        flat.copy(order="C"), dtype=torch.long
+    )  # torch takes no negative strides
+
+
+def torch_getitem(x: torch.Tensor, index: Any) -> torch.Tensor:
+    return x.reshape(-1)[_positions(tuple(x.shape), index)]
+
+
+def torch_setitem(x: torch.Tensor, v: Any, index: Any) -> torch.Tensor:
+    z = x * 1
+    z.view(-1)[_positions(tuple(x.shape), index)] = v
+    return z
+
+
+def torch_in_place(op: Callable) -> Callable:
+    def run(x: torch.Tensor, y: Any) -> torch.Tensor:
+        z = x * 1
+        return op(z, y)
+
+    return run
+
+
+def torch_elementwise(fn: Callable) -> Callable:
+    """fn with a Python number turned into a 0-d tensor of the other operand's dtype (torch's
+    maximum and minimum take tensors only)."""
+
+    def run(x: Any, y: Any) -> torch.Tensor:
+        if not isinstance(x, torch.Tensor):
+            x = torch.tensor(x, dtype=y.dtype)
+        if not isinstance(y, torch.Tensor):
+            y = torch.tensor(y, dtype=x.dtype)
+        return fn(x, y)
+
+    return run
+
+
+def torch_cross_entropy(x: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> Any:
+    if target.ndim == x.ndim - 1:
+        target = target.long()
+    return TF.cross_entropy(x, target, reduction=reduction)
+
+
+def torch_where(c: Any, x: Any, y: Any) -> torch.Tensor:
+    return torch.where(torch.as_tensor(c).bool(), x, y)
+
+
+def torch_transpose(x: torch.Tensor, axes: Any = None) -> torch.Tensor:
+    return x.permute(tuple(reversed(range(x.ndim))) if axes is None else axes)
+
+
+def torch_squeeze(x: torch.Tensor, axis: Any = None) -> torch.Tensor:
+    return x.squeeze() if axis is None else x.squeeze(axis)
+
+
+def torch_concatenate(*xs: Any, axis: int = 0) -> torch.Tensor:
+    return torch.cat(xs, dim=axis)
+
+
+def torch_stack(*xs: Any, axis: int = 0) -> torch.Tensor:
+    return torch.stack(xs, dim=axis)
+
+
+TORCH_DTYPES = {
+    np.float32: torch.float32,
+    np.float64: torch.float64,
+    np.int64: torch.int64,
+    np.bool_: torch.bool,
+}
+
+
+# ---------------------------------------------------------------------------------------------
+# autograd_mini spellings
+# ---------------------------------------------------------------------------------------------
+
+
+def method(name: str) -> Callable[..., Any]:
+    return lambda x, *args, **kwargs: getattr(x, name)(*args, **kwargs)
+
+
+def in_place(op: Callable) -> Callable[..., Any]:
+    def run(x: Any, y: Any) -> Any:
+        z = x * 1  # writing into a leaf that requires grad is refused, as in torch
+        return op(z, y)
+
+    return run
+
+
+def setitem(x: Any, v: Any, index: Any) -> Any:
+    z = x * 1
+    z[index] = v
+    return z
+
+
+def tensor_index(index: Any) -> Any:
+    """The same index with its arrays given as Tensors."""
+    if isinstance(index, np.ndarray):
+        return am.Tensor(index)
+    if isinstance(index, tuple):
+        return tuple(am.Tensor(i) if isinstance(i, np.ndarray) else i for i in index)
+    return index
+
+
+def transpose_varargs(x: Any, axes: Any = None) -> Any:
+    return x.transpose() if axes is None else x.transpose(*axes)
+
+
+# ---------------------------------------------------------------------------------------------
+# The table
+# ---------------------------------------------------------------------------------------------
+
+
+def _unary(
+    name: str,
+    torch_fn: Callable,
+    ref: Callable,
+    domain: Callable = real,
+    functional: bool = False,
+    kwargs: Iterable[dict] = ({},),
+    select: bool = False,
+    differences: tuple[str, ...] = (),
+) -> OpEntry:
+    spellings = {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)}
+    if functional:
+        spellings[f"F.{name}"] = getattr(F, name)
+    return OpEntry(
+        name,
+        spellings,
+        torch_fn,
+        ref,
+        unary_samples(domain, kwargs, select=select),
+        differences=differences,
+    )
+
+
+def _sigmoid_ref(x: np.ndarray) -> np.ndarray:
+    return 1 / (1 + np.exp(-x))
+
+
+def _binary(name: str, op: Callable, ref: Callable, dunder: str, **kw: Any) -> OpEntry:
+    return OpEntry(
+        name,
+        {f"Tensor.__{dunder}__": op},
+        op,
+        ref,
+        binary_samples(**kw),
+        implicit=(f"Tensor.__r{dunder}__",),
+    )
+
+
+def _comparison(name: str, op: Callable, ref: Callable, dunder: str, mirror: str) -> OpEntry:
+    # `2.0 < x` is Python's x.__gt__(2.0): the reflected spelling of a comparison is its mirror
+    return OpEntry(
+        name,
+        {f"Tensor.__{dunder}__": op},
+        op,
+        ref,
+        binary_samples(ties=True),
+        differentiable=False,
+        implicit=(f"Tensor.__{mirror}__",),
+    )
+
+
+def _bitwise(name: str, op: Callable, ref: Callable, dunder: str) -> OpEntry:
+    return OpEntry(
+        name,
+        {f"Tensor.__{dunder}__": op},
+        op,
+        ref,
+        bitwise_samples,
+        differentiable=False,
+        dtypes=BITS,
+        implicit=(f"Tensor.__r{dunder}__",),
+    )
+
+
+def _reduction(name: str, torch_fn: Callable, ref: Callable, **kw: Any) -> OpEntry:
+    differences = kw.pop("differences", ())
+    return OpEntry(
+        name,
+        {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)},
+        torch_reduction(torch_fn),
+        ref,
+        reduction_samples(**kw),
+        differences=differences,
+    )
+
+
+def _in_place(
+    name: str, op: Callable, ref: Callable, dunder: str, differences: tuple = (), **kw: Any
+) -> OpEntry:
+    return OpEntry(
+        name,
+        {f"Tensor.__{dunder}__": in_place(op)},
+        torch_in_place(op),
+        ref,
+        in_place_samples(**kw),
+        differences=differences,
+    )
+
+
+OPS: list[OpEntry] = [
+    # --- arithmetic operators (each with its reflected twin, reached by constant left operands)
+    _binary("add", operator.add, np.add, "add"),
+    _binary("sub", operator.sub, np.subtract, "sub"),
+    _binary("mul", operator.mul, np.multiply, "mul"),
+    _binary("div", operator.truediv, np.divide, "truediv"),
+    OpEntry(
+        "pow",
+        {"Tensor.__pow__": operator.pow},
+        operator.pow,
+        np.power,
+        pow_samples,
+        implicit=("Tensor.__rpow__",),
+        differences=("pow-signed-zero",),
+    ),
+    OpEntry(
+        "matmul",
+        {"Tensor.__matmul__": operator.matmul, "am.matmul": am.matmul},
+        operator.matmul,
+        np.matmul,
+        matmul_samples,
+        implicit=("Tensor.__rmatmul__",),
+    ),
+    OpEntry("neg", {"Tensor.__neg__": operator.neg}, operator.neg, np.negative, unary_samples()),
+    OpEntry("pos", {"Tensor.__pos__": operator.pos}, operator.pos, np.positive, unary_samples()),
+    # --- in-place operators, while recording a graph
+    _in_place("iadd", operator.iadd, np.add, "iadd"),
+    _in_place("isub", operator.isub, np.subtract, "isub"),
+    _in_place("imul", operator.imul, np.multiply, "imul"),
+    _in_place("itruediv", operator.itruediv, np.divide, "itruediv"),
+    _in_place("ipow", operator.ipow, np.power, "ipow", ("pow-signed-zero",), a=positive),
+    OpEntry(
+        "setitem",
+        {"Tensor.__setitem__": setitem},
+        torch_setitem,
+        np_setitem,
+        setitem_samples,
+        differences=("numpy-indexing",),
+    ),
+    # --- comparisons and bitwise operators: forward only, never recorded
+    _comparison("lt", operator.lt, np.less, "lt", "gt"),
+    _comparison("le", operator.le, np.less_equal, "le", "ge"),
+    _comparison("gt", operator.gt, np.greater, "gt", "lt"),
+    _comparison("ge", operator.ge, np.greater_equal, "ge", "le"),
+    _comparison("eq", operator.eq, np.equal, "eq", "eq"),
+    _comparison("ne", operator.ne, np.not_equal, "ne", "ne"),
+    _bitwise("and", operator.and_, np.bitwise_and, "and"),
+    _bitwise("or", operator.or_, np.bitwise_or, "or"),
+    _bitwise("xor", operator.xor, np.bitwise_xor, "xor"),
+    OpEntry(
+        "invert",
+        {"Tensor.__invert__": operator.invert},
+        operator.invert,
+        np.invert,
+        invert_samples,
+        differentiable=False,
+        dtypes=BITS,
+    ),
+    # --- elementwise functions
+    _unary("exp", torch.exp, np.exp),
+    _unary("log", torch.log, np.log, positive),
+    _unary("sqrt", torch.sqrt, np.sqrt, positive),
+    OpEntry(
+        "abs",
+        {"Tensor.abs": method("abs"), "Tensor.__abs__": builtins.abs, "am.abs": am.abs},
+        torch.abs,
+        np.abs,
+        unary_samples(select=True),
+        differences=("abs-selects",),
+    ),
+    _unary("sign", torch.sign, np.sign, select=True, differences=("numpy-sign",)),
+    _unary("sin", torch.sin, np.sin),
+    _unary("cos", torch.cos, np.cos),
+    _unary("tanh", torch.tanh, np.tanh, functional=True),
+    _unary("sigmoid", torch.sigmoid, _sigmoid_ref, functional=True),
+    _unary("relu", torch.relu, lambda x: np.maximum(x, 0), functional=True, select=True),
+    _unary(
+        "leaky_relu",
+        TF.leaky_relu,
+        lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
+        functional=True,
+        kwargs=({}, {"negative_slope": 0.2}),
+        select=True,
+    ),
+    _unary("softplus", TF.softplus, lambda x: np.logaddexp(0, x), functional=True),
+    OpEntry(
+        "clip",
+        {"Tensor.clip": method("clip"), "am.clip": am.clip},
+        lambda x, a_min=None, a_max=None: torch.clamp(x, a_min, a_max),
+        lambda x, a_min=None, a_max=None: np.clip(x, a_min, a_max),
+        clip_samples,
+    ),
+    OpEntry(
+        "astype",
+        {"Tensor.astype": method("astype")},
+        lambda x, dtype: x.to(TORCH_DTYPES[dtype]),
+        lambda x, dtype: x.astype(dtype),
+        astype_samples,
+    ),
+    OpEntry(
+        "maximum",
+        {"am.maximum": am.maximum},
+        torch_elementwise(torch.maximum),
+        np.maximum,
+        binary_samples(ties=True),
+    ),
+    OpEntry(
+        "minimum",
+        {"am.minimum": am.minimum},
+        torch_elementwise(torch.minimum),
+        np.minimum,
+        binary_samples(ties=True),
+    ),
+    OpEntry("where", {"am.where": am.where}, torch_where, np.where, where_samples),
+    # --- reductions
+    _reduction("sum", torch.sum, np.sum),
+    _reduction("mean", torch.mean, np_mean),
+    _reduction(
+        "max",
+        torch.amax,
+        np.max,
+        empty_axes=False,
+        ties=True,
+        differences=("extremum-ties", "select-adjoint"),
+    ),
+    _reduction(
+        "min",
+        torch.amin,
+        np.min,
+        empty_axes=False,
+        ties=True,
+        differences=("extremum-ties", "select-adjoint"),
+    ),
+    _reduction("logsumexp", torch.logsumexp, np_logsumexp),
+    OpEntry(
+        "softmax",
+        {"Tensor.softmax": method("softmax"), "am.softmax": am.softmax, "F.softmax": F.softmax},
+        lambda x, axis=-1: torch.softmax(x, dim=axis),
+        np_softmax,
+        softmax_samples,
+    ),
+    OpEntry(
+        "log_softmax",
+        {
+            "Tensor.log_softmax": method("log_softmax"),
+            "am.log_softmax": am.log_softmax,
+            "F.log_softmax": F.log_softmax,
+        },
+        lambda x, axis=-1: torch.log_softmax(x, dim=axis),
+        np_log_softmax,
+        softmax_samples,
+    ),
+    # --- layers
+    OpEntry(
+        "linear",
+        {"am.linear": am.linear},
+        TF.linear,
+        lambda x, w, b=None: x @ w.T + (0 if b is None else b),
+        linear_samples,
+    ),
+    # --- shapes, joins and indexing
+    OpEntry(
+        "reshape",
+        {
+            "Tensor.reshape": lambda x, shape: x.reshape(shape),
+            "Tensor.reshape/varargs": lambda x, shape: x.reshape(*shape),
+            "am.reshape": am.reshape,
+        },
+        lambda x, shape: x.reshape(shape),
+        lambda x, shape: np.reshape(x, shape),
+        shape_samples(
+            [
+                ("(2,3,2)->(3,4)", (2, 3, 2), {"shape": (3, 4)}),
+                ("(2,3,2)->(-1,)", (2, 3, 2), {"shape": (-1,)}),
+                ("(2,3,2)->(2,-1)", (2, 3, 2), {"shape": (2, -1)}),
+                ("(2,3,2)->(1,12,1)", (2, 3, 2), {"shape": (1, 12, 1)}),
+                ("(4,)->(2,2)", (4,), {"shape": (2, 2)}),
+                ("0-d->(1,1)", (), {"shape": (1, 1)}),
+                ("(1,1)->0-d", (1, 1), {"shape": ()}),
+            ],
+            edge={"shape": (13,)},
+        ),
+    ),
+    OpEntry(
+        "flatten",
+        {"Tensor.flatten": method("flatten")},
+        torch.flatten,
+        lambda x: np.reshape(x, -1),
+        shape_samples([(shape_id(s), s, {}) for s in UNARY_SHAPES], edge={}),
+    ),
+    OpEntry(
+        "transpose",
+        {
+            "Tensor.transpose": transpose_varargs,
+            "Tensor.transpose/tuple": lambda x, axes=None: x.transpose(axes),
+            "am.transpose": am.transpose,
+        },
+        torch_transpose,
+        lambda x, axes=None: np.transpose(x, axes),
+        shape_samples(
+            [
+                ("(2,3,4)-reversed", (2, 3, 4), {}),
+                ("(2,3,4)-(1,0,2)", (2, 3, 4), {"axes": (1, 0, 2)}),
+                ("(2,3,4)-(-1,0,1)", (2, 3, 4), {"axes": (-1, 0, 1)}),
+                ("(2,3,4)-(2,-2,-3)", (2, 3, 4), {"axes": (2, -2, -3)}),
+                ("(2,3,4)-identity", (2, 3, 4), {"axes": (0, 1, 2)}),
+                ("(2,3)-(-1,-2)", (2, 3), {"axes": (-1, -2)}),
+                ("(3,)-(-1,)", (3,), {"axes": (-1,)}),
+                ("0-d-reversed", (), {}),
+            ],
+            edge={"axes": (-1, 0)},
+        ),
+    ),
+    OpEntry(
+        "T",
+        {"Tensor.T": lambda x: x.T},
+        torch_transpose,
+        np.transpose,
+        shape_samples([(shape_id(s), s, {}) for s in [(), (3,), (2, 3), (2, 3, 4)]], edge={}),
+    ),
+    OpEntry(
+        "swapaxes",
+        {"Tensor.swapaxes": method("swapaxes"), "am.swapaxes": am.swapaxes},
+        lambda x, axis1, axis2: torch.swapaxes(x, axis1, axis2),
+        lambda x, axis1, axis2: np.swapaxes(x, axis1, axis2),
+        shape_samples(
+            [
+                ("(2,3,4)-0,2", (2, 3, 4), {"axis1": 0, "axis2": 2}),
+                ("(2,3,4)--1,0", (2, 3, 4), {"axis1": -1, "axis2": 0}),
+                ("(2,3,4)--2,-1", (2, 3, 4), {"axis1": -2, "axis2": -1}),
+                ("(2,3,4)-1,1", (2, 3, 4), {"axis1": 1, "axis2": 1}),
+                ("(3,)-0,-1", (3,), {"axis1": 0, "axis2": -1}),
+            ],
+            edge={"axis1": 0, "axis2": -1},
+        ),
+    ),
+    OpEntry(
+        "broadcast_to",
+        {"Tensor.broadcast_to": method("broadcast_to")},
+        lambda x, shape: torch.broadcast_to(x, shape),
+        lambda x, shape: np.broadcast_to(x, shape),
+        shape_samples(
+            [
+                ("(3,)->(2,3)", (3,), {"shape": (2, 3)}),
+                ("0-d->(2,2)", (), {"shape": (2, 2)}),
+                ("(2,1)->(2,3)", (2, 1), {"shape": (2, 3)}),
+                ("(1,3)->(4,2,3)", (1, 3), {"shape": (4, 2, 3)}),
+                ("(3,)->(3,)", (3,), {"shape": (3,)}),
+            ],
+            edge={"shape": (2, 13, 3)},
+        ),
+    ),
+    OpEntry(
+        "expand_dims",
+        {"Tensor.expand_dims": method("expand_dims")},
+        lambda x, axis: torch.unsqueeze(x, axis),
+        lambda x, axis: np.expand_dims(x, axis),
+        shape_samples(
+            [(f"(2,3)-axis={a}", (2, 3), {"axis": a}) for a in (0, 1, 2, -1, -2, -3)]
+            + [(f"0-d-axis={a}", (), {"axis": a}) for a in (0, -1)],
+            edge={"axis": -1},
+        ),
+    ),
+    OpEntry(
+        "squeeze",
+        {"Tensor.squeeze": method("squeeze")},
+        torch_squeeze,
+        lambda x, axis=None: np.squeeze(x, axis),
+        shape_samples(
+            [
+                ("(1,3,1)-all", (1, 3, 1), {}),
+                ("(1,3,1)-axis=0", (1, 3, 1), {"axis": 0}),
+                ("(1,3,1)-axis=-1", (1, 3, 1), {"axis": -1}),
+                ("(1,3,1)-axis=(0,2)", (1, 3, 1), {"axis": (0, 2)}),
+                ("(1,3,1)-axis=(-3,-1)", (1, 3, 1), {"axis": (-3, -1)}),
+                ("(1,)-axis=0", (1,), {"axis": 0}),
+                ("0-d-all", (), {}),
+                ("(2,3)-nothing-to-squeeze", (2, 3), {}),
+            ],
+            edge={"axis": 1},
+        ),
+    ),
+    OpEntry(
+        "concatenate",
+        {
+            "am.concatenate": lambda *xs, axis=0: am.concatenate(list(xs), axis=axis),
+            "am.concatenate/tuple": lambda *xs, axis=0: am.concatenate(xs, axis=axis),
+        },
+        torch_concatenate,
+        lambda *xs, axis=0: np.concatenate(xs, axis=axis),
+        concatenate_samples,
+    ),
+    OpEntry(
+        "stack",
+        {
+            "am.stack": lambda *xs, axis=0: am.stack(list(xs), axis=axis),
+            "am.stack/tuple": lambda *xs, axis=0: am.stack(xs, axis=axis),
+        },
+        torch_stack,
+        lambda *xs, axis=0: np.stack(xs, axis=axis),
+        stack_samples,
+    ),
+    OpEntry(
+        "getitem",
+        {
+            "Tensor.__getitem__": lambda x, index: x[index],
+            "Tensor.__getitem__/tensor-index": lambda x, index: x[tensor_index(index)],
+        },
+        torch_getitem,
+        np_getitem,
+        getitem_samples,
+        differences=("numpy-indexing",),
+    ),
+    OpEntry(
+        "iter",
+        {"Tensor.__iter__": lambda x: am.stack(list(x))},
+        lambda x: torch.stack(list(x)),
+        lambda x: np.stack(list(x)),
+        shape_samples([("(4,)", (4,), {}), ("(3,2)", (3, 2), {})], edge={}),
+    ),
+    # --- losses
+    OpEntry(
+        "mse_loss",
+        {"F.mse_loss": F.mse_loss},
+        TF.mse_loss,
+        lambda p, t, reduction="mean": _np_reduce((p - t) ** 2, reduction),
+        loss_pair_samples(),
+    ),
+    OpEntry(
+        "half_sum_squared_error",
+        {"F.half_sum_squared_error": F.half_sum_squared_error},
+        lambda p, t: 0.5 * ((t - p) ** 2).sum(),
+        lambda p, t: 0.5 * np.sum((t - p) ** 2),
+        loss_pair_samples(reductions=False),
+    ),
+    OpEntry(
+        "binary_cross_entropy",
+        {"F.binary_cross_entropy": F.binary_cross_entropy},
+        TF.binary_cross_entropy,
+        np_bce,
+        bce_samples,
+        differences=("bce-second-derivative",),
+    ),
+    OpEntry(
+        "binary_cross_entropy_with_logits",
+        {"F.binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits},
+        TF.binary_cross_entropy_with_logits,
+        np_bce_logits,
+        bce_logits_samples,
+    ),
+    OpEntry(
+        "cross_entropy",
+        {"F.cross_entropy": F.cross_entropy},
+        torch_cross_entropy,
+        np_cross_entropy,
+        cross_entropy_samples,
+    ),
+    OpEntry(
+        "nll_loss",
+        {"F.nll_loss": F.nll_loss},
+        lambda logp, labels, reduction="mean": TF.nll_loss(
+            logp, labels.long(), reduction=reduction
+        ),
+        np_nll,
+        nll_samples,
+    ),
+]
+
+assert len({entry.name for entry in OPS}) == len(OPS), "two entries share a name"
+
+
+# ---------------------------------------------------------------------------------------------
+# What counts as a public op
+# ---------------------------------------------------------------------------------------------
+
+# Public names that compute nothing on values: creating tensors, reading their attributes,
+# differentiating, grad modes, files.
+NOT_OPS = {
+    "am.Tensor", "am.tensor", "am.as_tensor", "am.zeros", "am.ones", "am.zeros_like",
+    "am.ones_like", "am.randn", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
+    "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
+    "am.set_grad_enabled", "am.is_grad_enabled", "am.detect_anomaly", "am.explain", "am.save",
+    "am.load",
+    "Tensor.data", "Tensor.shape", "Tensor.ndim", "Tensor.size", "Tensor.dtype", "Tensor.grad",
+    "Tensor.grad_fn", "Tensor.is_leaf", "Tensor.requires_grad", "Tensor.name", "Tensor.version",
+    "Tensor.item", "Tensor.numpy", "Tensor.tolist", "Tensor.backward", "Tensor.detach",
+    "Tensor.requires_grad_", "Tensor.retain_grad", "Tensor.register_hook", "Tensor.zero_grad",
+    "Tensor.__len__", "Tensor.__float__", "Tensor.__int__", "Tensor.__bool__",
+    "Tensor.__array__",
+}  # fmt: skip
