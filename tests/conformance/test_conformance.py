@@ -17,7 +17,9 @@ from __future__ import annotations
 
 import inspect
 import operator
+import re
 import zlib
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -235,3 +237,11 @@ def test_every_deliberate_difference_is_claimed() -> None:
     claimed.add("no-complex")  # claimed by the sampled dtypes
     assert all(np.dtype(d).kind == "f" for d in FLOATS)
     assert claimed == set(DELIBERATE_DIFFERENCES)
+
+
+def test_the_readme_lists_every_deliberate_difference() -> None:
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Where autograd_mini differs from PyTorch, on purpose")[1]
+    section = section.split("\n## ")[0]
+    listed = set(re.findall(r"`([a-z]+(?:-[a-z]+)+)`", section))
+    assert listed == set(DELIBERATE_DIFFERENCES)
