@@ -30,6 +30,8 @@ import numpy as np
 
 from . import modes
 
+_mode = modes.state  # this thread's modes, read on every op
+
 # ---------------------------------------------------------------------------------------------
 # The graph
 # ---------------------------------------------------------------------------------------------
@@ -53,8 +55,14 @@ class Node:
 
     # One or two inputs are kept in slots of their own, not in a tuple (one more object per op
     # for the garbage collector); `_second` says how many there are when it is not an input.
-    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "hooks", "retained", "name")
-    __slots__ += ("version", "owner", "versions", "released", "_first", "_second")
+    # What most nodes never set is a class default, stored per node (in a __dict__ made on
+    # first use) only when set: fewer fields to fill on every op.
+    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "version", "versions")
+    __slots__ += ("released", "_first", "_second", "__dict__")
+    hooks: list | None = None  # functions of the output's adjoint (register_hook)
+    retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
+    name: str | None = None  # the output tensor's name, for drawings
+    writes: Writes | None = None  # of the memory `ans` is a view of, if it is one
 
     def __init__(
         self, primitive: Primitive, inputs: list, params: dict, ans: Any, versions: Any
@@ -63,14 +71,10 @@ class Node:
         self.params = params
         self.ans: np.ndarray | None = ans
         self.sequence = next(_recorded)  # larger than the sequence of every input's node
-        self.scope = modes.state.scope  # the modules (outermost first) whose forward made it
-        self.hooks: list | None = None  # functions of the output's adjoint (register_hook)
-        self.retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
-        self.name: str | None = None  # the output tensor's name, for drawings
+        self.scope = _mode.scope  # the modules (outermost first) whose forward made it
         self.version = 0
-        self.owner: Value | None = None  # whose memory `ans` is a view of, if it is one
-        self.released = False
         self.versions = versions
+        self.released = False  # by a backward() without retain_graph
         if len(inputs) == 1:
             self._first, self._second = inputs[0], _ONE_INPUT
         elif len(inputs) == 2:
@@ -95,18 +99,29 @@ class Node:
         """One reference per input: its node, the leaf tensor, or the constant."""
         return self._each_input(_itself)
 
+    # backward() reads these two for every node: `_each_input`, unrolled for one or two inputs
     @property
     def values(self) -> tuple:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
         if self.released:
             raise _released_error(self)
-        return self._each_input(_value)
+        second = self._second
+        if second is _ONE_INPUT:
+            return (_value(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(_value, self._first))
+        return (_value(self._first), _value(second))
 
     @property
     def parents(self) -> tuple:
         """Where each input's adjoint goes: its node, or the leaf itself if it requires grad,
         or None (a constant, or a leaf that needs no gradient)."""
-        return self._each_input(_parent)
+        second = self._second
+        if second is _ONE_INPUT:
+            return (_parent(self._first),)
+        if second is _MORE_INPUTS:
+            return tuple(map(_parent, self._first))
+        return (_parent(self._first), _parent(second))
 
     def input_tensors(self, cls: type) -> tuple:
         """The inputs as tensors connected to the graph (for create_graph=True): an op's output
@@ -268,7 +283,7 @@ def backpropagate(
         return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
     through, wanted = _paths_to(root._node, inputs) if inputs is not None else (None, None)
     pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
-    anomaly = modes.state.anomaly
+    anomaly = _mode.anomaly
     with modes.set_grad_enabled(create_graph):  # record the pass only to differentiate it
         for node, parents in _schedule(root._node, wanted):
             g = pending.pop(node)
@@ -278,7 +293,13 @@ def backpropagate(
                 keep[node] = g
             if through is not None and node not in through:
                 continue  # one of `inputs`, with no other behind it: its adjoint is all we need
-            adjoints = _chain_rule(node, g, parents, create_graph)
+            if node.released or node.sequence < _last_write:
+                node.check_saved()  # raises if a value its rules read has changed
+            # the chain rule: the primitive turns the output's adjoint into its inputs'
+            if create_graph:
+                adjoints = _adjoints_on_tensors(node, g, parents)
+            else:
+                adjoints = node.primitive.adjoints(g, node.ans, node.values, node.params, parents)
             if anomaly:
                 _check_finite(node, parents, adjoints)
             for parent, gi in zip(parents, adjoints, strict=False):  # one per input
@@ -291,19 +312,14 @@ def backpropagate(
     return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
 
 
-def _chain_rule(node: Node, g: Any, parents: tuple, create_graph: bool) -> list:
-    """The adjoints of the node's inputs (None where no adjoint is wanted), from the adjoint
-    `g` of its output: what its primitive's derivative rules make of it."""
-    if node.released or node.sequence < _last_write:
-        node.check_saved()
+def _adjoints_on_tensors(node: Node, g: Value, parents: tuple) -> list:
+    """The chain rule for create_graph=True: the rules run on tensors, with ans recomputed
+    from them, so that the adjoints (and ans) depend on the inputs in the graph they record,
+    and second derivatives see it."""
     primitive, params = node.primitive, node.params
-    if create_graph:
-        # on tensors, with ans recomputed from them, so that second derivatives see that the
-        # adjoints (and ans) depend on the inputs
-        inputs = node.input_tensors(type(g))
-        ans = primitive(*inputs, **params) if primitive.saves_output else node.ans
-        return primitive.adjoints(g, ans, inputs, params, parents)
-    return primitive.adjoints(g, node.ans, node.values, params, parents)
+    inputs = node.input_tensors(type(g))
+    ans = primitive(*inputs, **params) if primitive.saves_output else node.ans
+    return primitive.adjoints(g, ans, inputs, params, parents)
 
 
 def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
@@ -505,30 +521,21 @@ class Value:
     also keeps `_view`: (its input, the op, its params), for writing through it (inplace.py).
     """
 
-    __slots__ = (
-        "data",
-        "_requires_grad",
-        "_node",
-        "_grad",
-        "_hooks",
-        "_name",
-        "_version",
-        "_base",
-        "_view",
-        "__weakref__",
-    )
+    __slots__ = ("data", "_requires_grad", "_node", "_version", "__dict__", "__weakref__")
+    # What most values never set is a class default, stored per value only when set.
+    _grad: Value | None = None
+    _hooks: list | None = None
+    _name: str | None = None
+    _base: Value | None = None
+    _writes: Writes | None = None
+    _view: tuple | None = None
 
     def _init(self, data: np.ndarray, node: Node | None, requires_grad: bool = False) -> None:
         """The one initialiser of every Value's fields (Tensor() and op outputs alike)."""
         self.data = data
         self._requires_grad = requires_grad or node is not None
         self._node = node
-        self._grad = None
-        self._hooks = None
-        self._name = None
         self._version = 0
-        self._base = None
-        self._view = None
 
     @classmethod
     def _from_op(cls, data: np.ndarray, node: Node | None) -> Value:
@@ -583,10 +590,29 @@ def increment_version(value: Value) -> None:
     owner = value if value._base is None else value._base
     owner._version += 1
     value._version = owner._version
+    if owner._writes is not None:
+        owner._writes.count = owner._version
     for v in (owner,) if owner is value else (owner, value):
         node = v._node
         if node is not None and node.ans is not None and np.may_share_memory(node.ans, value.data):
             node.version += 1
+
+
+class Writes:
+    """The number of in-place writes to one tensor's memory, shared with the nodes whose
+    outputs are views of it: a plain counter, so that a node holding it makes no cycle."""
+
+    __slots__ = ("count",)
+
+    def __init__(self, count: int) -> None:
+        self.count = count
+
+
+def shared_writes(owner: Value) -> Writes:
+    """The counter of writes to `owner`'s memory, made when a first view of it needs one."""
+    if owner._writes is None:
+        owner._writes = Writes(owner._version)
+    return owner._writes
 
 
 def keep_values(node: Node) -> None:
@@ -604,7 +630,7 @@ def _version(x: Any) -> int:
     """The version of what a node keeps of an input: a node's output (counted on the memory's
     owner if it is a view), a leaf's (its owner's), or 0 for a constant."""
     if type(x) is Node:
-        return x.version if x.owner is None else x.owner._version
+        return x.version if x.writes is None else x.writes.count
     return _owner_version(x) if isinstance(x, Value) else 0
 
 
@@ -728,7 +754,7 @@ class Primitive:
                         written = True
                 else:
                     inputs.append(node)
-                    if node.version or node.owner is not None:
+                    if node.version or node.writes is not None:
                         written = True
                     if node.ans is None:  # released by a backward(): the tensor still has it
                         node.ans = a.data
@@ -753,7 +779,7 @@ class Primitive:
             kind = next(k for k in (TypeError, ValueError, IndexError) if isinstance(error, k))
             raise kind(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
         kind = out.dtype.kind
-        record = needs_grad and self.differentiable and modes.state.grad_enabled
+        record = needs_grad and self.differentiable and _mode.grad_enabled
         if record and kind == "f":
             versions = tuple(map(_version, inputs)) if written else None
             result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out, versions))
@@ -766,7 +792,7 @@ class Primitive:
             result._base = first if first._base is None else first._base
             result._view = (first, self, params)
             if result._node is not None:
-                result._node.owner = result._base
+                result._node.writes = shared_writes(result._base)
         return result
 
     def reads(self, wanted: Sequence[Any]) -> set[str]:

@@ -188,6 +188,29 @@ def test_dropped_graph_leaves_nothing_for_the_cyclic_collector():
         gc.enable()
 
 
+def test_views_and_in_place_ops_leave_nothing_for_the_cyclic_collector():
+    def train_once():
+        x = leaf(np.arange(6.0).reshape(2, 3))
+        w = leaf([1.0, 2.0])
+        h = x * 2
+        v = h[0, 0:2]
+        v += w
+        h.T[2] = w[0]
+        d = h.detach()
+        with am.no_grad():
+            d[1, 1] = 0.0
+        inner = am.grad(lambda t: (t * h).sum())(np.ones((2, 3)))
+        ((h.reshape(-1) * 3).sum() + inner.sum()).backward()
+
+    gc.collect()
+    train_once()
+    gc.disable()
+    try:
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
 def test_a_live_graph_costs_the_cyclic_collector_one_object_per_op():
     # each object that holds references is traversed by every full collection while it lives
     gc.collect()
