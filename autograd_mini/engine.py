@@ -47,8 +47,9 @@ class Node:
     holds references, and a long graph makes it do so often).
 
     `values` are the inputs as the vjps get them, `parents` where each adjoint goes.
-    `versions` are the inputs' versions when the op was recorded (None if all were 0) and
-    `version` counts in-place writes to `ans`: backward() refuses values that changed since.
+    `log` records the in-place writes to `ans` (shared with the tensor whose memory it views,
+    if it is a view): backward() refuses a value that its rules read if it was written after
+    the node's `sequence`.
     `release()` drops `ans`, the constants and the leaves that need no gradient; the
     structure stays, so a released graph can still be walked and drawn.
     """
@@ -57,23 +58,19 @@ class Node:
     # for the garbage collector); `_second` says how many there are when it is not an input.
     # What most nodes never set is a class default, stored per node (in a __dict__ made on
     # first use) only when set: fewer fields to fill on every op.
-    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "version", "versions")
-    __slots__ += ("released", "_first", "_second", "__dict__")
+    __slots__ = ("primitive", "params", "ans", "sequence", "scope", "released")
+    __slots__ += ("_first", "_second", "__dict__")
     hooks: list | None = None  # functions of the output's adjoint (register_hook)
     retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
     name: str | None = None  # the output tensor's name, for drawings
-    writes: Writes | None = None  # of the memory `ans` is a view of, if it is one
+    log: WriteLog | None = None  # the in-place writes to `ans` (its base's, for a view)
 
-    def __init__(
-        self, primitive: Primitive, inputs: list, params: dict, ans: Any, versions: Any
-    ) -> None:
+    def __init__(self, primitive: Primitive, inputs: list, params: dict, ans: Any) -> None:
         self.primitive = primitive
         self.params = params
         self.ans: np.ndarray | None = ans
         self.sequence = next(_recorded)  # larger than the sequence of every input's node
         self.scope = _mode.scope  # the modules (outermost first) whose forward made it
-        self.version = 0
-        self.versions = versions
         self.released = False  # by a backward() without retain_graph
         if len(inputs) == 1:
             self._first, self._second = inputs[0], _ONE_INPUT
@@ -135,15 +132,13 @@ class Node:
             raise _released_error(self)
         if self.sequence > _last_write:
             return
-        inputs = self.inputs
         read = self.primitive.reads(self.parents)  # what the rules that will run read
-        if self.version and "ans" in read:
-            raise _modified_error(self, self.name, "the output", self.version, 0)
-        saved = self.versions or (0,) * len(inputs)
-        for i, (x, before) in enumerate(zip(inputs, saved, strict=True)):
-            now = _version(x)
-            if now != before and self.primitive.input_name(i) in read:
-                raise _modified_error(self, x.name, f"input {i}", now, before)
+        if "ans" in read and _written_since(self.log, self.sequence):
+            raise _modified_error(self, self.name, "the output", self.log)
+        for i, x in enumerate(self.inputs):
+            log = x.log if type(x) is Node else _log_of(x) if isinstance(x, Value) else None
+            if _written_since(log, self.sequence) and self.primitive.input_name(i) in read:
+                raise _modified_error(self, x.name, f"input {i}", log)
 
     def release(self, parents: tuple | None = None) -> None:
         """Drop what only the vjps needed, so that its arrays can be freed: the output, the
@@ -197,11 +192,16 @@ def _released_error(node: Node) -> RuntimeError:
     )
 
 
-def _modified_error(node: Node, name: str | None, what: str, now: int, before: int) -> Exception:
+def _modified_error(node: Node, name: str | None, what: str, log: WriteLog) -> Exception:
     tensor = f" (tensor '{name}')" if name else ""
+    before = log.version_at(node.sequence)
+    if before is None:  # more writes since than the log keeps
+        then = f"version {log.count - len(log.stamps)} or lower"
+    else:
+        then = f"version {before}"
     return RuntimeError(
         f"backward: {what} of '{node.primitive.name}'{tensor} was modified by an in-place "
-        f"operation: it is at version {now}, but was at version {before} when "
+        f"operation: it is at version {log.count}, but was at {then} when "
         f"'{node.primitive.name}' saved it, so its gradient would be computed from the wrong "
         "values. Do the in-place change (e.g. optimizer.step()) after backward(), or work on "
         "a copy."
@@ -515,19 +515,19 @@ class Value:
     `Tensor` (tensor.py) is the user-facing subclass; the engine works on this base so that it
     never imports the class that imports it.
 
-    `_version` counts the in-place writes to the memory this value owns; a value whose data is a
-    view of another's memory (`_base`, set by detach() and by view ops) counts on that one's, so
-    that a write through either is seen by every node that saved either. A view op's output
+    `_log` records the in-place writes to the memory this value owns; a value whose data is a
+    view of another's memory (`_base`, set by detach() and by view ops) records on that one's,
+    so that a write through either is seen by every node that saved either. A view op's output
     also keeps `_view`: (its input, the op, its params), for writing through it (inplace.py).
     """
 
-    __slots__ = ("data", "_requires_grad", "_node", "_version", "__dict__", "__weakref__")
+    __slots__ = ("data", "_requires_grad", "_node", "__dict__", "__weakref__")
     # What most values never set is a class default, stored per value only when set.
     _grad: Value | None = None
     _hooks: list | None = None
     _name: str | None = None
     _base: Value | None = None
-    _writes: Writes | None = None
+    _log: WriteLog | None = None
     _view: tuple | None = None
 
     def _init(self, data: np.ndarray, node: Node | None, requires_grad: bool = False) -> None:
@@ -535,7 +535,6 @@ class Value:
         self.data = data
         self._requires_grad = requires_grad or node is not None
         self._node = node
-        self._version = 0
 
     @classmethod
     def _from_op(cls, data: np.ndarray, node: Node | None) -> Value:
@@ -578,41 +577,69 @@ class Value:
     @property
     def version(self) -> int:
         """How many in-place writes its memory has had (PyTorch's `_version`)."""
-        return (self if self._base is None else self._base)._version
+        log = _log_of(self)
+        return 0 if log is None else log.count
 
 
 def increment_version(value: Value) -> None:
-    """Count an in-place write to `value`'s memory (PyTorch's name): on the memory's owner, and
-    on the nodes whose `ans` the memory is, so that every node that saved it sees the change.
-    Whatever writes into a tensor's array in place calls this (optimisers, loaders, `+=`)."""
+    """Count an in-place write to `value`'s memory (PyTorch's name): in the log of the memory's
+    owner, and of the nodes whose `ans` the memory is, so that every node that saved it sees
+    the change. Whatever writes into a tensor's array in place calls this (optimisers,
+    loaders, `+=`)."""
     global _last_write
-    _last_write = next(_recorded)
+    _last_write = stamp = next(_recorded)
     owner = value if value._base is None else value._base
-    owner._version += 1
-    value._version = owner._version
-    if owner._writes is not None:
-        owner._writes.count = owner._version
+    logs = [shared_log(owner)]
     for v in (owner,) if owner is value else (owner, value):
         node = v._node
         if node is not None and node.ans is not None and np.may_share_memory(node.ans, value.data):
-            node.version += 1
+            if node.log is None:
+                node.log = WriteLog()
+            if all(node.log is not log for log in logs):
+                logs.append(node.log)
+    for log in logs:
+        log.add(stamp)
 
 
-class Writes:
-    """The number of in-place writes to one tensor's memory, shared with the nodes whose
-    outputs are views of it: a plain counter, so that a node holding it makes no cycle."""
+class WriteLog:
+    """The in-place writes to one piece of memory: how many (its version) and when (the
+    `_recorded` numbers of the latest ones). A plain record, so that the nodes of views that
+    share it make no reference cycle."""
 
-    __slots__ = ("count",)
+    __slots__ = ("count", "stamps")
+    KEPT = 32  # writes remembered: enough to tell the version a node saw in an error message
 
-    def __init__(self, count: int) -> None:
-        self.count = count
+    def __init__(self) -> None:
+        self.count = 0
+        self.stamps: list[int] = []
+
+    def add(self, stamp: int) -> None:
+        self.count += 1
+        self.stamps.append(stamp)
+        if len(self.stamps) > self.KEPT:
+            del self.stamps[0]
+
+    def version_at(self, sequence: int) -> int | None:
+        """The version when op number `sequence` was recorded (None if too long ago)."""
+        later = sum(stamp > sequence for stamp in self.stamps)
+        if later == len(self.stamps) and self.count > len(self.stamps):
+            return None
+        return self.count - later
 
 
-def shared_writes(owner: Value) -> Writes:
-    """The counter of writes to `owner`'s memory, made when a first view of it needs one."""
-    if owner._writes is None:
-        owner._writes = Writes(owner._version)
-    return owner._writes
+def shared_log(owner: Value) -> WriteLog:
+    """The log of writes to `owner`'s memory, made at its first write or view."""
+    if owner._log is None:
+        owner._log = WriteLog()
+    return owner._log
+
+
+def _log_of(v: Value) -> WriteLog | None:
+    return (v if v._base is None else v._base)._log
+
+
+def _written_since(log: WriteLog | None, sequence: int) -> bool:
+    return log is not None and bool(log.stamps) and log.stamps[-1] > sequence
 
 
 def keep_values(node: Node) -> None:
@@ -620,18 +647,6 @@ def keep_values(node: Node) -> None:
     in-place op that is itself recorded) leaves the values the graph computed as they were."""
     if node.ans is not None:
         node.ans = node.ans.copy()
-
-
-def _owner_version(v: Value) -> int:
-    return (v if v._base is None else v._base)._version
-
-
-def _version(x: Any) -> int:
-    """The version of what a node keeps of an input: a node's output (counted on the memory's
-    owner if it is a view), a leaf's (its owner's), or 0 for a constant."""
-    if type(x) is Node:
-        return x.version if x.writes is None else x.writes.count
-    return _owner_version(x) if isinstance(x, Value) else 0
 
 
 def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
@@ -742,7 +757,6 @@ class Primitive:
         needs_grad = False
         values = []  # the inputs as arrays (and constants as they are)
         inputs = []  # what a node keeps of each: its node, or the leaf or constant itself
-        written = False  # whether any input has been written in place (its version is not 0)
         for a in args:
             if isinstance(a, Value):
                 cls = type(a)
@@ -750,12 +764,8 @@ class Primitive:
                 node = a._node
                 if node is None:
                     inputs.append(a)
-                    if a._version or a._base is not None:
-                        written = True
                 else:
                     inputs.append(node)
-                    if node.version or node.writes is not None:
-                        written = True
                     if node.ans is None:  # released by a backward(): the tensor still has it
                         node.ans = a.data
                 if a._requires_grad:
@@ -781,8 +791,7 @@ class Primitive:
         kind = out.dtype.kind
         record = needs_grad and self.differentiable and _mode.grad_enabled
         if record and kind == "f":
-            versions = tuple(map(_version, inputs)) if written else None
-            result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out, versions))
+            result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out))
         elif kind in "biuf" or (kind == "c" and not record):
             result = cls._from_op(out, None)  # integer and boolean results are constants
         else:
@@ -792,7 +801,7 @@ class Primitive:
             result._base = first if first._base is None else first._base
             result._view = (first, self, params)
             if result._node is not None:
-                result._node.writes = shared_writes(result._base)
+                result._node.log = shared_log(result._base)
         return result
 
     def reads(self, wanted: Sequence[Any]) -> set[str]:

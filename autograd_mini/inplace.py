@@ -78,7 +78,7 @@ def _assign(t: Value, symbol: str, result: Value) -> None:
     _write(t, symbol, np.copyto, result)
     old, node = t._node, result._node
     node.ans, node.name = t.data, t._name
-    node.writes = None if t._base is None else engine.shared_writes(t._base)
+    node.log = None if t._base is None else engine.shared_log(t._base)
     if old is not None and old.retained is not None and old.retained() is t:
         node.retained, old.retained = old.retained, None  # .grad shows the new value's adjoint
     t._node, t._requires_grad = node, True

@@ -92,6 +92,18 @@ def test_backward_after_an_optimiser_step_is_refused_with_both_versions():
         loss.backward()
 
 
+def test_many_writes_since_the_op_are_told_as_a_bound():
+    w = am.tensor([1.0, 2.0], requires_grad=True, name="w")
+    with am.no_grad():
+        w *= 1.0
+    loss = (w * w).sum()  # saved at version 1
+    with am.no_grad():
+        for _ in range(40):
+            w -= 0.001
+    with pytest.raises(RuntimeError, match=r"at version 41, but was at version 9 or lower"):
+        loss.backward()
+
+
 @pytest.mark.parametrize(
     "write",
     [
