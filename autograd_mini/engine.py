@@ -284,7 +284,10 @@ def backpropagate(
     through, wanted = _paths_to(root._node, inputs) if inputs is not None else (None, None)
     pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
     anomaly = _mode.anomaly
-    with modes.set_grad_enabled(create_graph):  # record the pass only to differentiate it
+    # the pass itself is recorded only to be differentiated (saved and restored directly: a
+    # switch object per backward() costs more than a small graph's whole pass)
+    recording, _mode.grad_enabled = _mode.grad_enabled, create_graph
+    try:
         for node, parents in _schedule(root._node, wanted):
             g = pending.pop(node)
             if run_hooks and (node.hooks is not None or node.retained is not None):
@@ -309,6 +312,8 @@ def backpropagate(
                     _send_to_leaf(leaves, parent, gi, g)
             if not retain_graph:
                 node.release(parents)
+    finally:
+        _mode.grad_enabled = recording
     return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
 
 
@@ -588,6 +593,9 @@ def increment_version(value: Value) -> None:
     loaders, `+=`)."""
     global _last_write
     _last_write = stamp = next(_recorded)
+    if value._node is None and value._base is None:  # a leaf that owns its memory: a parameter
+        shared_log(value).add(stamp)
+        return
     owner = value if value._base is None else value._base
     logs = [shared_log(owner)]
     for v in (owner,) if owner is value else (owner, value):

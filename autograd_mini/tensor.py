@@ -642,12 +642,12 @@ def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
 
 
 def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
-    return _tensor_of(ops.matmul, x, y)
+    return ops.matmul(as_tensor(x), y)
 
 
 def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
     """The affine map `x @ weight.T + bias` of a layer, as one node (weight: (out, in))."""
-    return _tensor_of(ops.linear, x, weight, bias)
+    return ops.linear(as_tensor(x), weight, bias)
 
 
 def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
