@@ -779,6 +779,8 @@ class Primitive:
                 if a._requires_grad:
                     needs_grad = True
             else:
+                if a.__class__ is list or a.__class__ is tuple:  # a constant the rules can read
+                    a = np.asarray(a)
                 values.append(a)
                 inputs.append(a)
         if cls is None:

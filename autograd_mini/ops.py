@@ -336,7 +336,7 @@ where      = Primitive("where",      np.where,    None,
 # Reductions (axis=None reduces all; keepdims as in NumPy)
 sum       = Primitive("sum",       lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),
                                    lambda g, ans, x, axis=None, keepdims=False:
-                                       broadcast_to(_unreduce(g, x.shape, axis), x.shape),
+                                       broadcast_to(_unreduce(g, x.shape, axis), shape=x.shape),
                       symbol="Σ", rule="∂/∂xᵢ Σ x = 1: g broadcast back")
 max       = Primitive("max",       lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
                                    _extremum_vjp,
@@ -377,10 +377,10 @@ swapaxes     = Primitive("swapaxes",     lambda x, axis1=0, axis2=1: x.swapaxes(
                                          lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2), view=True,
                          symbol="swap", rule="g with the axes swapped back")
 broadcast_to = Primitive("broadcast_to", _broadcast,
-                                         lambda g, ans, x, shape=(): sum_to(g, x.shape),
+                                         lambda g, ans, x, shape=(): sum_to(g, shape=x.shape),
                          symbol="bcast", rule="g summed over the broadcast axes")
 sum_to       = Primitive("sum_to",       lambda g, shape=(): unbroadcast(g, shape),
-                                         lambda g, ans, x, shape=(): broadcast_to(g, x.shape),
+                                         lambda g, ans, x, shape=(): broadcast_to(g, shape=x.shape),
                          symbol="Σ to", rule="g broadcast back")
 getitem      = Primitive("getitem",      lambda x, index=None: x[index],
                                          lambda g, ans, x, index=None: scatter_add(g, index=index, shape=x.shape),

@@ -647,6 +647,11 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
 
 def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
     """The affine map `x @ weight.T + bias` of a layer, as one node (weight: (out, in))."""
+    if np.ndim(weight) != 2:  # NumPy would take a vector, and the rules would not
+        raise ValueError(
+            f"linear: weight must be 2-D (out_features, in_features), got shape "
+            f"{np.shape(weight)}; reshape it, e.g. weight.reshape(1, -1)"
+        )
     return ops.linear(as_tensor(x), weight, bias)
 
 

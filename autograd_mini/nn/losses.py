@@ -60,10 +60,11 @@ def binary_cross_entropy(probability: Any, target: Any, reduction: str = "mean")
     (p − t) / max(p (1 − p), 1e-12), large there. For raw scores,
     binary_cross_entropy_with_logits is the stable choice."""
     p, t = _pair("binary_cross_entropy", probability, target)
-    if p.size and (p.data.min() < 0 or p.data.max() > 1):
+    outside = ~((p.data >= 0) & (p.data <= 1))  # NaN is outside too, as in PyTorch
+    if outside.any():
         raise ValueError(
-            f"binary_cross_entropy: probabilities must lie in [0, 1], got values in "
-            f"[{p.data.min():.4g}, {p.data.max():.4g}]; for raw scores use "
+            f"binary_cross_entropy: probabilities must lie in [0, 1], got {outside.sum()} "
+            f"outside (e.g. {p.data[outside].flat[0]:.4g}); for raw scores use "
             "binary_cross_entropy_with_logits"
         )
     return _reduce("binary_cross_entropy", ops.binary_cross_entropy(p, t), reduction)

@@ -1,0 +1,228 @@
+"""Bad input fails loudly: at the call the user wrote, with an exception that names the function,
+the offending values, shapes or dtypes, and what to do; never deep inside NumPy, never later in
+backward(), never silently converted or broadcast into something else."""
+
+from fractions import Fraction
+
+import numpy as np
+import pytest
+
+import autograd_mini as am
+from autograd_mini import nn, optim
+from autograd_mini.nn import functional as F
+
+
+def leaf(values, dtype=np.float64):
+    return am.tensor(np.asarray(values, dtype=dtype), requires_grad=True)
+
+
+def backward_of(make):
+    """Build a graph and backpropagate through it: errors must come at the op, not here."""
+    return lambda: make().sum().backward()
+
+
+x23 = leaf(np.ones((2, 3)))
+x3 = leaf(np.ones(3))
+w = leaf(np.ones((3, 2)))
+
+CASES = [
+    # (id, call, exception, a regex the message must match)
+    ("add-shapes", lambda: x23 + np.ones((3, 2)), ValueError, r"add: .*\(2, 3\).*\(3, 2\)"),
+    ("mul-shapes", lambda: x23 * leaf(np.ones(2)), ValueError, r"multiply: .*\(2, 3\).*\(2,\)"),
+    ("matmul-shapes", lambda: x23 @ x23, ValueError, r"matmul: shapes \(2, 3\) and \(2, 3\)"),
+    ("matmul-0d", lambda: x23 @ am.tensor(2.0), ValueError, r"matmul: .*use \*"),
+    (
+        "linear-weight",
+        lambda: am.linear(x23, np.ones(3)),
+        ValueError,
+        r"linear: weight must be 2-D",
+    ),
+    ("add-string", lambda: x23 + "abc", TypeError, r"add: "),
+    ("add-object", lambda: x23 + Fraction(1, 3), TypeError, r"add: the result has dtype object"),
+    (
+        "int-requires-grad",
+        lambda: am.tensor([1, 2], dtype=np.int64, requires_grad=True),
+        TypeError,
+        r"floating-point",
+    ),
+    (
+        "complex-requires-grad",
+        lambda: am.tensor(np.array([1j]), requires_grad=True),
+        TypeError,
+        r"complex gradients are not supported",
+    ),
+    (
+        "object-tensor",
+        lambda: am.tensor(np.array([object()])),
+        TypeError,
+        r"Tensor: cannot hold object",
+    ),
+    ("string-tensor", lambda: am.tensor(["a"]), TypeError, r"Tensor: cannot hold"),
+    ("complex-result", lambda: x3 * 1j, TypeError, r"multiply: the result is complex"),
+    ("sum-axis", lambda: x23.sum(axis=2), ValueError, r"sum: axis 2 is out of range .*2 dim"),
+    ("mean-axis", lambda: x23.mean(axis=-3), ValueError, r"mean: axis -3 is out of range"),
+    ("max-axis-twice", lambda: x23.max(axis=(1, -1)), ValueError, r"max: .*names an axis twice"),
+    ("axis-float", lambda: x23.sum(axis=1.0), TypeError, r"sum: an axis must be an integer"),
+    ("transpose-perm", lambda: x23.transpose(0, 0), ValueError, r"transpose: axes \(0, 0\)"),
+    ("swapaxes-axis", lambda: x23.swapaxes(0, 5), ValueError, r"swapaxes: axis 5"),
+    ("expand-dims-10", lambda: x23.expand_dims(10), ValueError, r"expand_dims: axis 10"),
+    ("expand-dims-minus-4", lambda: x23.expand_dims(-4), ValueError, r"expand_dims: axis -4"),
+    ("squeeze-long-axis", lambda: x23.squeeze(0), ValueError, r"squeeze: .*length 1"),
+    ("reshape-size", lambda: x23.reshape(4), ValueError, r"reshape: "),
+    ("index-out-of-range", lambda: x23[5], IndexError, r"getitem: "),
+    ("stack-shapes", lambda: am.stack([x3, x23]), ValueError, r"stack: all tensors need the same"),
+    ("stack-empty", lambda: am.stack([]), ValueError, r"stack: needs at least one tensor"),
+    (
+        "concatenate-0d",
+        lambda: am.concatenate([am.tensor(1.0), am.tensor(2.0)]),
+        ValueError,
+        r"concatenate: 0-d",
+    ),
+    ("clip-no-bounds", lambda: x3.clip(), ValueError, r"clip: give a_min, a_max or both"),
+    ("setitem-leaf", lambda: x3.__setitem__(0, 1.0), RuntimeError, r"leaf that requires grad"),
+    ("iadd-leaf", lambda: x3.__iadd__(1.0), RuntimeError, r"leaf that requires grad"),
+    ("iadd-shape", lambda: (x3 * 1).__iadd__(x23), ValueError, r"\+=: the result has shape"),
+    ("iadd-int", lambda: am.tensor(np.array([1, 2])).__iadd__(0.5), TypeError, r"\+=: cannot"),
+    (
+        "setitem-repeats",
+        lambda: (x3 * 1).__setitem__([0, 0], leaf([1.0, 2.0])),
+        ValueError,
+        r"more than once",
+    ),
+    (
+        "requires-grad-non-leaf",
+        lambda: setattr(x3 * 2, "requires_grad", False),
+        RuntimeError,
+        r"only on leaf tensors",
+    ),
+    # backward
+    ("backward-non-scalar", lambda: (x3 * 2).backward(), RuntimeError, r"single-element"),
+    (
+        "backward-gradient-shape",
+        lambda: (x3 * 2).backward(np.ones(2)),
+        ValueError,
+        r"gradient has shape \(2,\) but the output has shape \(3,\)",
+    ),
+    (
+        "backward-no-grad",
+        lambda: am.tensor([1.0]).sum().backward(),
+        RuntimeError,
+        r"does not require grad",
+    ),
+    (
+        "grad-setter-shape",
+        lambda: setattr(leaf([1.0, 2.0]), "grad", np.ones(3)),
+        ValueError,
+        r"grad: a float64 gradient of shape \(3,\)",
+    ),
+    (
+        "hook-shape",
+        backward_of(lambda: _hooked(lambda g: g.sum())),
+        RuntimeError,
+        r"has changed the adjoint",
+    ),
+    # lists and numbers as operands: constants at the op, never a failure in backward()
+    ("list-matmul", backward_of(lambda: [[1.0, 2.0, 3.0]] @ w), None, None),
+    ("list-pow", backward_of(lambda: x3 ** [2.0, 3.0, 1.0]), None, None),
+    ("list-rpow", backward_of(lambda: [2.0, 3.0, 1.0] ** x3), None, None),
+    ("list-linear", backward_of(lambda: am.linear(x23, [[1, 2, 3]])), None, None),
+    # functional transforms
+    ("grad-argnum", lambda: am.grad(lambda a: a.sum(), 3)(1.0), TypeError, r"grad: argnum=3"),
+    (
+        "grad-vector-output",
+        lambda: am.grad(lambda a: a * 2)(np.ones(2)),
+        TypeError,
+        r"grad: f must return a single-element Tensor",
+    ),
+    ("jacobian-argnum", lambda: am.jacobian(lambda a: a, -2)(1.0), TypeError, r"jacobian: argnum"),
+    # losses
+    (
+        "mse-shapes",
+        lambda: F.mse_loss(leaf(np.ones((4, 1))), np.ones(4)),
+        ValueError,
+        r"mse_loss: prediction of shape \(4, 1\) and target of shape \(4,\)",
+    ),
+    (
+        "bce-range",
+        lambda: F.binary_cross_entropy(leaf([1.5]), [1.0]),
+        ValueError,
+        r"binary_cross_entropy: probabilities must lie in \[0, 1\]",
+    ),
+    (
+        "bce-nan",
+        lambda: F.binary_cross_entropy(leaf([np.nan]), [1.0]),
+        ValueError,
+        r"binary_cross_entropy: .*outside \(e.g. nan\)",
+    ),
+    (
+        "cross-entropy-labels",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3))), [0, 3]),
+        ValueError,
+        r"cross_entropy: labels must lie in \[0, 2\]",
+    ),
+    (
+        "cross-entropy-float-labels",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3))), [0.5, 1.0]),
+        TypeError,
+        r"cross_entropy: labels must be integers",
+    ),
+    (
+        "loss-reduction",
+        lambda: F.mse_loss(leaf([1.0]), [1.0], reduction="avg"),
+        ValueError,
+        r"reduction must be 'mean', 'sum' or 'none'",
+    ),
+    # optimisers and modules
+    ("optim-no-params", lambda: optim.SGD([], lr=0.1), ValueError, r"SGD: got an empty"),
+    (
+        "optim-not-tensors",
+        lambda: optim.SGD([np.ones(2)], lr=0.1),
+        TypeError,
+        r"SGD: can optimise Tensors only",
+    ),
+    (
+        "optim-nan-lr",
+        lambda: optim.Adam([leaf([1.0])], lr=float("nan")),
+        ValueError,
+        r"Adam: lr must be >= 0",
+    ),
+    ("optim-non-leaf", lambda: optim.SGD([x3 * 2], lr=0.1), ValueError, r"non-leaf"),
+    (
+        "state-dict-missing",
+        lambda: nn.Linear(2, 3).load_state_dict({}),
+        ValueError,
+        r"load_state_dict: the state dict does not fit Linear",
+    ),
+    (
+        "state-dict-shape",
+        lambda: nn.Linear(2, 3).load_state_dict({"weight": np.ones((2, 2)), "bias": np.ones(3)}),
+        ValueError,
+        r"weight",
+    ),
+]
+
+
+def _hooked(hook):
+    z = x3 * 2
+    z.register_hook(hook)
+    return z
+
+
+@pytest.mark.parametrize("call, error, message", [c[1:] for c in CASES], ids=[c[0] for c in CASES])
+def test_bad_input_fails_at_the_call_with_a_message_that_says_what(call, error, message):
+    if error is None:  # accepted: converted to a constant at the op, differentiated correctly
+        call()
+        return
+    with pytest.raises(error, match=message) as caught:
+        call()
+    assert caught.type is error or issubclass(caught.type, error)
+    assert "Traceback" not in str(caught.value)
+
+
+def test_lists_as_operands_are_constants_with_the_right_gradient():
+    w2 = leaf(np.ones((3, 2)))
+    ([[1.0, 2.0, 3.0]] @ w2).sum().backward()
+    np.testing.assert_array_equal(w2.grad.data, [[1.0, 1.0], [2.0, 2.0], [3.0, 3.0]])
+    x = leaf([2.0, 3.0])
+    (x ** [2.0, 3.0]).sum().backward()
+    np.testing.assert_array_equal(x.grad.data, [4.0, 27.0])
