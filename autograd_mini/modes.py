@@ -96,13 +96,10 @@ class _Switch:
         return switched
 
 
-class _GradMode(_Switch):
-    attribute = "grad_enabled"
+class _FixedSwitch(_Switch):
+    """A switch to one fixed value, which also works as a bare decorator (`@am.no_grad`)."""
 
-
-class no_grad(_GradMode):  # noqa: N801 - PyTorch's name
-    """Ops inside record no graph (inference, optimiser steps). A context manager, or a
-    decorator with or without parentheses: `@am.no_grad()`, `@am.no_grad`."""
+    fixed = False
 
     def __new__(cls, func: Callable | None = None) -> Any:
         if func is None:
@@ -110,24 +107,27 @@ class no_grad(_GradMode):  # noqa: N801 - PyTorch's name
         return cls()(func)  # the bare decorator
 
     def __init__(self, func: Callable | None = None) -> None:
-        super().__init__(False)
+        super().__init__(self.fixed)
 
 
-class enable_grad(_GradMode):  # noqa: N801 - PyTorch's name
+class no_grad(_FixedSwitch):  # noqa: N801 - PyTorch's name
+    """Ops inside record no graph (inference, optimiser steps). A context manager, or a
+    decorator with or without parentheses: `@am.no_grad()`, `@am.no_grad`."""
+
+    attribute, fixed = "grad_enabled", False
+
+
+class enable_grad(_FixedSwitch):  # noqa: N801 - PyTorch's name
     """Record graphs again inside a `no_grad()` block (context manager or decorator)."""
 
-    def __new__(cls, func: Callable | None = None) -> Any:
-        if func is None:
-            return super().__new__(cls)
-        return cls()(func)
-
-    def __init__(self, func: Callable | None = None) -> None:
-        super().__init__(True)
+    attribute, fixed = "grad_enabled", True
 
 
-class set_grad_enabled(_GradMode):  # noqa: N801 - PyTorch's name
+class set_grad_enabled(_Switch):  # noqa: N801 - PyTorch's name
     """Record graphs if `mode`, as `torch.set_grad_enabled`: it takes effect when called, so it
     works as a plain function, and as a context manager or decorator restores the old mode."""
+
+    attribute = "grad_enabled"
 
     def __init__(self, mode: bool) -> None:
         super().__init__(bool(mode))
@@ -142,18 +142,10 @@ class set_grad_enabled(_GradMode):  # noqa: N801 - PyTorch's name
         return super().__call__(func)
 
 
-class detect_anomaly(_Switch):  # noqa: N801 - PyTorch's name
+class detect_anomaly(_FixedSwitch):  # noqa: N801 - PyTorch's name
     """Inside, backward() checks every adjoint and names the op that first produced NaN or inf."""
 
-    attribute = "anomaly"
-
-    def __new__(cls, func: Callable | None = None) -> Any:
-        if func is None:
-            return super().__new__(cls)
-        return cls()(func)
-
-    def __init__(self, func: Callable | None = None) -> None:
-        super().__init__(True)
+    attribute, fixed = "anomaly", True
 
 
 def enter_scope(owner: Any) -> tuple:
