@@ -12,23 +12,24 @@ several times, and accumulates the totals into the leaves' `.grad`. The engine k
 name: the rules live in ops.py.
 
 Reading order: Node, the schedule and the backward pass; then what is recorded (Value, with
-its version) and how an op call is recorded (Primitive). The modes (no_grad, detect_anomaly)
-are in modes.py.
+the log of its in-place writes). How an op call is recorded is primitive.py's; the modes
+(no_grad, detect_anomaly) are modes.py's.
 """
 
 from __future__ import annotations
 
-import dis
-import inspect
 import itertools
 import weakref
 from collections.abc import Callable, Iterator, Sequence
 from heapq import heappop, heappush
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from . import modes
+
+if TYPE_CHECKING:
+    from .primitive import Primitive
 
 _mode = modes.state  # this thread's modes, read on every op
 
@@ -158,11 +159,6 @@ _recorded = itertools.count()
 # The `_recorded` number of the latest in-place write: a node recorded after it cannot have
 # seen any of its saved values change, which spares backward() the check of each input.
 _last_write = -1
-# Shared by the nodes of ops called without parameters (a dict of its own per node would be
-# one more object for every full garbage collection to touch while the graph lives), and so
-# never written to. A plain dict, not a read-only MappingProxyType: a call `rule(**params)`
-# copies any mapping that is not a dict into a new one (~0.2 µs per vjp call).
-_NO_PARAMS: dict[str, Any] = {}
 _ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
 
 
@@ -655,276 +651,3 @@ def keep_values(node: Node) -> None:
     in-place op that is itself recorded) leaves the values the graph computed as they were."""
     if node.ans is not None:
         node.ans = node.ans.copy()
-
-
-def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
-    """Sum an adjoint over the axes that broadcasting added or stretched, back to `shape`.
-    (`shape` may also have more leading axes of length 1 than g: NumPy drops those when it
-    assigns v to t[index].)"""
-    if g.shape == shape:
-        return g
-    extra = g.ndim - len(shape)
-    if extra < 0:
-        g = g.reshape((1,) * -extra + g.shape)
-        extra = 0
-    if extra:
-        g = g.sum(axis=tuple(range(extra)))
-        if g.shape == shape:  # the common case: a bias added to every row
-            return g
-    stretched = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
-    if stretched:
-        g = g.sum(axis=stretched, keepdims=True)
-    return g
-
-
-# ---------------------------------------------------------------------------------------------
-# How an op call is recorded
-# ---------------------------------------------------------------------------------------------
-
-# NumPy 2.3 taught ufuncs `out=...`: return an array even for 0-d inputs, not a NumPy scalar.
-_UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
-
-
-class Primitive:
-    """An op: a forward function on arrays and one vjp per input, declared together in ops.py.
-
-    Each vjp is called as `vjp(g, ans, *inputs, **params)` and returns the adjoint of its input.
-    `vjp_all(g, ans, *inputs, **params)`, returning every input's adjoint at once, serves ops
-    with any number of inputs (one call per node, not one per input). With
-    `broadcasts=True` the engine reduces each adjoint to its input's shape (`unbroadcast`).
-    `view=True` marks an op whose output may share its first input's memory (reshape,
-    transpose, basic indexing): an in-place write to one is then counted on both.
-    `symbol`, `rule` and `arguments` (the names of inputs that do not commute) are what a
-    drawing of the op says.
-
-    A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
-    Called on arrays only, a primitive returns an array: that is how the same vjp formulas run on
-    raw arrays in a plain backward pass and on Tensors when `create_graph=True`.
-    """
-
-    __slots__ = (
-        "name",
-        "forward",
-        "vjps",
-        "vjp_all",
-        "broadcasts",
-        "view",
-        "saves_output",
-        "_reads",
-        "_input_names",
-        "_more_inputs",
-        "explain",
-        "symbol",
-        "rule",
-        "arguments",
-        "differentiable",
-        "returns_array",
-    )
-
-    def __init__(
-        self,
-        name: str,
-        forward: Callable[..., Any],
-        *vjps: Callable[..., Any] | None,
-        vjp_all: Callable[..., Any] | None = None,
-        broadcasts: bool = False,
-        view: bool = False,
-        explain: Callable[..., str] | None = None,
-        symbol: str | None = None,
-        rule: str | None = None,
-        arguments: tuple[str, ...] | None = None,
-    ) -> None:
-        self.name = name
-        self.forward = forward
-        self.vjps = vjps
-        self.vjp_all = vjp_all
-        self.broadcasts = broadcasts
-        self.view = view
-        self.explain = explain  # a clearer message than NumPy's when the forward fails
-        self.symbol = symbol or name
-        self.rule = rule
-        self.arguments = arguments
-        self.differentiable = bool(vjps) or vjp_all is not None
-        # What each rule reads, as PyTorch's "saved tensors": only a change to these (an
-        # in-place write between forward and backward) makes backward() refuse the node.
-        rules = [r for r in (*vjps, vjp_all) if r is not None]
-        self._reads = [_names_read(r) if r is not None else set() for r in (vjp_all, *vjps)]
-        self._input_names, self._more_inputs = _input_names(rules[0]) if rules else ((), None)
-        self.saves_output = any("ans" in names for names in self._reads)
-        # A ufunc returns a NumPy scalar for 0-d inputs unless told out=... (NumPy ≥ 2.3): asking
-        # for the array directly is cheaper than wrapping the scalar into one afterwards.
-        self.returns_array = (
-            _UFUNC_OUT_ELLIPSIS and isinstance(forward, np.ufunc) and forward.nout == 1
-        )
-
-    def __repr__(self) -> str:
-        return f"<primitive {self.name}>"
-
-    def __call__(self, *args: Any, **params: Any) -> Any:
-        cls = None
-        needs_grad = False
-        values = []  # the inputs as arrays (and constants as they are)
-        inputs = []  # what a node keeps of each: its node, or the leaf or constant itself
-        for a in args:
-            if isinstance(a, Value):
-                cls = type(a)
-                values.append(a.data)
-                node = a._node
-                if node is None:
-                    inputs.append(a)
-                else:
-                    inputs.append(node)
-                    if node.ans is None:  # released by a backward(): the tensor still has it
-                        node.ans = a.data
-                if a._requires_grad:
-                    needs_grad = True
-            else:
-                if a.__class__ is list or a.__class__ is tuple:  # a constant the rules can read
-                    a = np.asarray(a)
-                values.append(a)
-                inputs.append(a)
-        if cls is None:
-            return self.forward(*args, **params)
-        try:
-            if self.returns_array:
-                out = self.forward(*values, out=..., **params)
-            else:
-                out = self.forward(*values, **params)
-                if type(out) is not np.ndarray:
-                    out = np.asarray(out)
-        except (ValueError, TypeError, IndexError) as error:
-            explain = self.explain
-            reason = explain(*values, **params) if explain is not None else None
-            # NumPy raises subclasses with constructors of their own: re-raise as the builtin
-            kind = next(k for k in (TypeError, ValueError, IndexError) if isinstance(error, k))
-            raise kind(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
-        kind = out.dtype.kind
-        record = needs_grad and self.differentiable and _mode.grad_enabled
-        if record and kind == "f":
-            result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out))
-        elif kind in "biuf" or (kind == "c" and not record):
-            result = cls._from_op(out, None)  # integer and boolean results are constants
-        else:
-            raise TypeError(_unsupported_result(self.name, values, out))
-        if self.view and isinstance(args[0], Value) and np.may_share_memory(out, values[0]):
-            first = args[0]
-            result._base = first if first._base is None else first._base
-            result._view = (first, self, params)
-            if result._node is not None:
-                result._node.log = shared_log(result._base)
-        return result
-
-    def reads(self, wanted: Sequence[Any]) -> set[str]:
-        """The names whose values the rules for the `wanted` inputs read (not None)."""
-        if self.vjp_all is not None:
-            return self._reads[0]
-        rules = self._reads[1:]
-        return set().union(*(r for r, w in zip(rules, wanted, strict=False) if w is not None))
-
-    def input_name(self, i: int) -> str | None:
-        """The name the rules give input i."""
-        names = self._input_names
-        return names[i] if i < len(names) else self._more_inputs
-
-    def adjoints(
-        self, g: Any, ans: Any, inputs: Sequence[Any], params: dict, wanted: Sequence[Any]
-    ) -> list:
-        """The adjoint of every input whose entry in `wanted` is not None (None for the rest),
-        in that input's shape and dtype: one call of `vjp_all`, or one rule per wanted input."""
-        if self.vjp_all is not None:
-            result = self.vjp_all(g, ans, *inputs, **params)
-            return [
-                None if w is None else self._fit(i, result[i], inputs[i], w)
-                for i, w in enumerate(wanted)
-            ]
-        result = []
-        vjps = self.vjps
-        for i, want in enumerate(wanted):
-            if want is None:
-                result.append(None)
-                continue
-            rule = vjps[i] if i < len(vjps) else None
-            if rule is None:
-                raise TypeError(
-                    f"{self.name}: no derivative rule for input {i}; it is not differentiable"
-                )
-            gi, x = rule(g, ans, *inputs, **params), inputs[i]
-            if gi.shape != x.shape or gi.dtype is not x.dtype:
-                gi = self._fit(i, gi, x)
-            result.append(gi)
-        return result
-
-    def _fit(self, i: int, gi: Any, x: Any, want: Any = True) -> Any:
-        """Input i's adjoint in its shape (summing what broadcasting stretched) and dtype."""
-        if gi.shape != x.shape:
-            if not self.broadcasts:
-                raise RuntimeError(
-                    f"{self.name}: the derivative rule for input {i} returned shape "
-                    f"{gi.shape}, expected {x.shape}; this is a bug in ops.py"
-                )
-            gi = unbroadcast(gi, x.shape)
-        if gi.dtype != x.dtype:
-            gi = gi.astype(x.dtype)
-        return gi
-
-
-def _names_read(rule: Callable[..., Any]) -> set[str]:
-    """The local names whose values a rule's code reads (its parameters among them), including
-    those that a nested comprehension or lambda takes from it. A name read only for its shape
-    or dtype (`g.reshape(x.shape)`) does not count: an in-place write changes neither."""
-    names: set[str] = set()
-    instructions = list(dis.get_instructions(rule))
-    for instruction, after in zip(instructions, instructions[1:] + [None], strict=True):
-        if instruction.opname.startswith("LOAD_FAST") or instruction.opname in _CLOSURE_LOADS:
-            value = instruction.argval
-            if after is not None and after.opname == "LOAD_ATTR" and after.argval in _METADATA:
-                continue
-            names.update(value if isinstance(value, tuple) else (value,))
-    return names
-
-
-_CLOSURE_LOADS = ("LOAD_CLOSURE", "LOAD_DEREF")
-_METADATA = ("shape", "dtype", "ndim", "size")
-
-
-def _input_names(rule: Callable[..., Any]) -> tuple[tuple[str, ...], str | None]:
-    """The names a rule gives its inputs (the positional parameters after g and ans), and
-    the name of a `*inputs` parameter if it takes any number of them."""
-    names, more = [], None
-    for parameter in list(inspect.signature(rule).parameters.values())[2:]:
-        if parameter.kind is parameter.VAR_POSITIONAL:
-            more = parameter.name
-        elif parameter.kind in (parameter.POSITIONAL_ONLY, parameter.POSITIONAL_OR_KEYWORD):
-            names.append(parameter.name)
-    return tuple(names), more
-
-
-def _unsupported_result(name: str, values: Sequence[Any], out: np.ndarray) -> str:
-    if out.dtype.kind == "c":
-        return (
-            f"{name}: the result is complex ({out.dtype}) and would need a gradient; "
-            "autograd_mini differentiates real floating-point values only. Compute with "
-            "real and imaginary parts as separate float tensors, or use .detach()"
-        )
-    return (
-        f"{name}: the result has dtype {out.dtype} ({describe(values)}); autograd_mini "
-        "computes on numeric arrays only: convert the operand (e.g. float(x)) first"
-    )
-
-
-def describe(values: Sequence[Any]) -> str:
-    """Shapes and dtypes of an op's inputs, for error messages; a run of alike inputs (a join
-    of many pieces) is told once, with its count."""
-    parts: list[list] = []  # [description, count]
-    for v in values:
-        if isinstance(v, np.ndarray):
-            part = f"{v.dtype} array of shape {v.shape}"
-        elif isinstance(v, (list, tuple)) and v and isinstance(v[0], np.ndarray):
-            part = f"arrays of shapes {[a.shape for a in v]}"
-        else:
-            part = repr(v)
-        if parts and parts[-1][0] == part:
-            parts[-1][1] += 1
-        else:
-            parts.append([part, 1])
-    return ", ".join(part if n == 1 else f"{n} × {part}" for part, n in parts)

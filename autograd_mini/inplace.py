@@ -21,9 +21,10 @@ import numpy as np
 
 from . import engine, modes, ops
 from .engine import Value
+from .primitive import Primitive
 
 
-def apply(t: Value, symbol: str, primitive: engine.Primitive, other: Any) -> None:
+def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
     """`t <symbol> other`: t ← primitive(t, other), in place."""
     if _records(t, symbol, other):
         # a node keeps a leaf itself, whose memory is about to change: give it the old values
@@ -95,7 +96,7 @@ def _view_chain(t: Value) -> list[Value]:
     return chain
 
 
-def _written_into(base: Value, t: Value, view: engine.Primitive, params: dict) -> Value:
+def _written_into(base: Value, t: Value, view: Primitive, params: dict) -> Value:
     """The base of view t with t's current values in t's place, as a recorded op."""
     if view is ops.getitem:
         return ops.setitem(base, t, index=params["index"])

@@ -8,7 +8,7 @@ on Tensors alike, so that one rule serves a plain backward pass (on arrays, fast
 `create_graph=True` (on Tensors, so that gradients of gradients work).
 
 Binary ops are marked `broadcasts=True`: their rules may return an adjoint of the broadcast shape,
-and the engine's one helper, `unbroadcast`, sums it back to the input's shape.
+and one helper, `unbroadcast` (primitive.py), sums it back to the input's shape.
 
 Everything not in this table (mean, log_softmax, expand_dims, ...) is composed of these
 primitives in tensor.py and needs no rule of its own.
@@ -18,7 +18,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from .engine import Primitive, unbroadcast
+from .primitive import Primitive, unbroadcast
 
 # ---------------------------------------------------------------------------------------------
 # Helpers the rules share

@@ -76,7 +76,7 @@ def test_third_derivative_by_nesting():
 
 
 def test_gradcheck_reports_a_table_of_mismatches():
-    from autograd_mini.engine import Primitive
+    from autograd_mini.primitive import Primitive
 
     wrong_square = Primitive("wrong_square", np.square, lambda g, ans, x: g * 3 * x)
     with pytest.raises(AssertionError) as info:

@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 import autograd_mini as am
-from autograd_mini import engine, modes, ops, viz
+from autograd_mini import engine, modes, ops, primitive, viz
 from autograd_mini.viz import backend
 
 SVG = "{http://www.w3.org/2000/svg}"
@@ -264,7 +264,7 @@ def test_rules_are_captions_and_every_differentiable_primitive_has_one():
     y, _ = neuron()
     assert "1 − tanh²(x)" in viz.draw(y, rules=True).source
     assert "1 − tanh²(x)" not in viz.draw(y).source
-    primitives = [p for p in vars(ops).values() if isinstance(p, engine.Primitive)]
+    primitives = [p for p in vars(ops).values() if isinstance(p, primitive.Primitive)]
     missing = [p.name for p in primitives if p.differentiable and not p.rule]
     assert missing == []
 
