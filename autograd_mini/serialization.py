@@ -3,63 +3,280 @@
     am.save(model.state_dict(), "model.npz")
     model.load_state_dict(am.load("model.npz"))
 
-An .npz file is a zip of .npy arrays that NumPy writes and reads without running any code;
-reading with `allow_pickle=False` refuses object arrays, the one part of the format that would.
+An .npz file is a zip of .npy arrays, one member `<name>.npy` per entry, as `numpy.savez` writes
+it (so NumPy reads our files and we read its). Both directions are done here rather than by
+`np.savez`/`np.load`, because those lose or swap some names (`file`, `allow_pickle`, `w` next to
+`w.npy`) and trust the sizes a file claims. Reading checks every member's header against the
+bytes that are really there before anything is allocated, and refuses object arrays, the one
+part of the format that would run code. Writing goes to a temporary file in the same directory,
+renamed over the target only when complete: a crash never leaves half an archive behind.
 """
 
 from __future__ import annotations
 
+import ast
+import errno
+import math
 import os
+import secrets
+import stat
 import zipfile
+import zlib
 from collections import OrderedDict
 from collections.abc import Mapping
-from typing import Any
+from typing import IO, Any
 
 import numpy as np
 
 PathLike = str | os.PathLike
 
+MEMBER_SUFFIX = ".npy"  # numpy.savez's convention: entry `w` is the member `w.npy`
+NPY_MAGIC = b"\x93NUMPY"
+MAX_HEADER = 10_000  # characters in a member's header; NumPy's own limit
+MAX_NAME_BYTES = 0xFFFF - len(MEMBER_SUFFIX)  # a zip entry name is at most 65535 bytes
+NUMERIC = "biufc"  # the dtype kinds saved and loaded: bool, integers, floats, complex
+_CHUNK = 1 << 20
+# what zipfile raises on a damaged or cut archive: bad CRC or structure, a seek to an offset that
+# is not there (OSError), a member name that is not UTF-8
+DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError, UnicodeError)
+
+
+class ArchiveError(ValueError):
+    """A file that `load` refuses: not an .npz archive, damaged, or holding other than arrays."""
+
 
 def save(state: Mapping[str, Any], path: PathLike) -> None:
     """Write a mapping name → array (or Tensor) to `path` as an .npz archive, at exactly that
-    path (NumPy would add `.npz` to a name without it)."""
+    path (NumPy would add `.npz` to a name without it). Every string name comes back from `load`
+    unchanged. The file appears complete or not at all: an existing file at `path` is replaced
+    only once the new one is fully written."""
     if not isinstance(state, Mapping):
         hint = " (pass model.state_dict())" if hasattr(state, "state_dict") else ""
         raise TypeError(f"save: expects a dict of name → array, got {type(state).__name__}{hint}")
     arrays = {}
-    for name, value in state.items():
-        if not isinstance(name, str):
-            raise TypeError(f"save: names must be strings, got {name!r}")
-        array = np.asarray(getattr(value, "data", value))
-        if array.dtype.kind not in "biufc":
+    for name, value in state.items():  # everything is checked before a byte is written
+        _check_name(name)
+        if not isinstance(value, np.ndarray):
+            value = getattr(value, "data", value)  # a Tensor's array
+        array = np.asarray(value)
+        if array.dtype.kind not in NUMERIC:
             raise TypeError(
                 f"save: {name!r} is a {array.dtype} array; only numeric arrays are saved "
                 "(anything else would need pickling)"
             )
         arrays[name] = array
-    with open(path, "wb") as file:
-        np.savez(file, **arrays)
+    target = os.fspath(path)
+    if os.path.isdir(target):
+        raise IsADirectoryError(
+            errno.EISDIR, f"save: {target!r} is a directory; give the path of a file to write"
+        )
+    temporary, file = _create_beside(target)
+    try:
+        with file, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            for name, array in arrays.items():
+                info = zipfile.ZipInfo(name + MEMBER_SUFFIX, date_time=(1980, 1, 1, 0, 0, 0))
+                with archive.open(info, "w", force_zip64=True) as member:
+                    np.lib.format.write_array(member, array, allow_pickle=False)
+            archive.close()  # writes the central directory, which must be on disk before fsync
+            file.flush()
+            os.fsync(file.fileno())  # the data reaches the disk before the name points at it
+        if os.path.exists(target):
+            os.chmod(temporary, stat.S_IMODE(os.stat(target).st_mode))
+        os.replace(temporary, target)
+    except BaseException:
+        _remove_quietly(temporary)
+        raise
 
 
 def load(path: PathLike) -> OrderedDict[str, np.ndarray]:
-    """Read an archive written by `save`: an ordered dict name → array. Object arrays (pickled
-    Python objects) are refused with a ValueError and never unpickled."""
+    """Read an archive written by `save` (or `numpy.savez`): an ordered dict name → array.
+
+    Raises ArchiveError (a ValueError) naming the file and the problem when the file is empty,
+    not an .npz archive, damaged or truncated, holds a member that is not a numeric .npy array
+    (object arrays, i.e. pickled Python objects, are never unpickled), or a member whose header
+    claims more data than the member holds. An unreadable or missing file raises OSError."""
+    where = repr(os.fspath(path))
     try:
-        archive = np.load(path, allow_pickle=False)
-    except (ValueError, OSError, zipfile.BadZipFile) as error:
-        raise ValueError(
-            f"load: {os.fspath(path)!r} is not a readable .npz archive: {error}"
-        ) from error
-    if not isinstance(archive, np.lib.npyio.NpzFile):
-        raise ValueError(f"load: {os.fspath(path)!r} holds a single array, not an .npz archive")
-    with archive:
-        state = OrderedDict()
-        for name in archive.files:
+        with open(path, "rb") as file:
+            start = file.read(len(NPY_MAGIC))
+            size = os.fstat(file.fileno()).st_size
+            if not start:
+                raise ArchiveError(
+                    f"load: {where} is empty (0 bytes), not an .npz archive; it may be from a "
+                    "save that never finished: save the state dict again"
+                )
+            if start.startswith(NPY_MAGIC):
+                raise ArchiveError(
+                    f"load: {where} holds a single array, not an .npz archive; read it with "
+                    "numpy.load, or write a state dict with am.save"
+                )
+            if not start.startswith(b"PK"):  # every zip archive starts so
+                what = (
+                    "it is a Python pickle, which am.load never unpickles (that would run code)"
+                    if start[:1] == b"\x80"
+                    else f"it starts with {start!r}, not with the zip signature b'PK'"
+                )
+                raise ArchiveError(
+                    f"load: {where} is not a readable .npz archive: {what}; "
+                    "am.load reads files written by am.save (or numpy.savez)"
+                )
+            file.seek(0)
             try:
-                state[name] = archive[name]
-            except ValueError as error:  # NumPy: "Object arrays cannot be loaded when ..."
-                raise ValueError(
-                    f"load: {name!r} in {os.fspath(path)!r} holds pickled Python objects; "
-                    f"refusing to unpickle them ({error})"
+                return _read_archive(file, where, size)
+            except DAMAGED as error:
+                raise ArchiveError(
+                    f"load: {where} is not a readable .npz archive: it is damaged or truncated "
+                    f"({error}); save it again"
                 ) from None
+            except (NotImplementedError, RuntimeError) as error:  # compression, encryption
+                raise ArchiveError(
+                    f"load: {where} is a zip archive that cannot be read here ({error}); "
+                    "write it with am.save or numpy.savez"
+                ) from None
+    except OSError as error:
+        if error.errno is None:
+            raise
+        raise OSError(error.errno, f"load: cannot read {where}: {error.strerror}") from None
+
+
+def _check_name(name: object) -> None:
+    """Refuse, before anything is written, a name that could not come back from `load` as is."""
+    if not isinstance(name, str):
+        raise TypeError(f"save: names must be strings, got {name!r}")
+    if "\0" in name:  # zip readers cut a member name at its first NUL
+        raise ValueError(f"save: the name {name!r} holds a NUL character; rename it")
+    try:
+        encoded = name.encode("utf-8")
+    except UnicodeEncodeError:
+        raise ValueError(
+            f"save: the name {name!r} is not valid Unicode (a lone surrogate); rename it"
+        ) from None
+    if len(encoded) > MAX_NAME_BYTES:
+        raise ValueError(
+            f"save: a name of {len(encoded)} bytes is too long for a zip archive "
+            f"(at most {MAX_NAME_BYTES}); shorten {name[:40]!r}..."
+        )
+
+
+def _create_beside(target: str) -> tuple[str, IO[bytes]]:
+    """A new file in the target's directory (so that os.replace is a rename on one file system),
+    created with the permissions an ordinary open would give."""
+    folder, base = os.path.split(target)
+    while True:
+        temporary = os.path.join(folder, f".{base}.{secrets.token_hex(4)}.tmp")
+        try:
+            descriptor = os.open(temporary, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o666)
+        except FileExistsError:
+            continue
+        except OSError as error:
+            raise OSError(
+                error.errno,
+                f"save: cannot write {target!r}: {error.strerror} in the directory "
+                f"{folder or '.'!r}; check that it exists and is writable",
+            ) from None
+        return temporary, os.fdopen(descriptor, "wb")
+
+
+def _remove_quietly(path: str) -> None:
+    try:
+        os.remove(path)
+    except OSError:
+        pass
+
+
+def _read_archive(file: IO[bytes], where: str, size: int) -> OrderedDict[str, np.ndarray]:
+    state: OrderedDict[str, np.ndarray] = OrderedDict()
+    with zipfile.ZipFile(file) as archive:
+        for info in archive.infolist():
+            member = info.filename
+            if not member.endswith(MEMBER_SUFFIX) or info.is_dir():
+                raise ArchiveError(
+                    f"load: {where} holds {member!r}, which is not a .npy array; an archive "
+                    "written by am.save holds only <name>.npy members"
+                )
+            name = member[: -len(MEMBER_SUFFIX)]
+            if name in state:
+                raise ArchiveError(f"load: {where} holds {member!r} twice; save it again")
+            if info.compress_size > size:  # a stored size cannot exceed the file itself
+                raise ArchiveError(
+                    f"load: {where} is damaged: {member!r} claims {info.compress_size} bytes in a "
+                    f"file of {size}; save it again"
+                )
+            with archive.open(info) as stream:
+                state[name] = _read_member(stream, info.file_size, f"{name!r} in {where}")
     return state
+
+
+def _read_member(stream: IO[bytes], size: int, what: str) -> np.ndarray:
+    """One .npy member, its header checked against the `size` bytes the member holds before
+    anything of the claimed size is allocated."""
+    magic = stream.read(len(NPY_MAGIC) + 2)
+    if len(magic) < len(NPY_MAGIC) + 2 or not magic.startswith(NPY_MAGIC):
+        raise ArchiveError(f"load: {what} is not a .npy array (its first bytes are {magic[:8]!r})")
+    version = tuple(magic[-2:])
+    if version not in ((1, 0), (2, 0)):  # 3.0 is for structured dtypes, never saved
+        raise ArchiveError(f"load: {what} is a .npy array of format version {version}, not 1 or 2")
+    width = 2 if version == (1, 0) else 4
+    length = int.from_bytes(stream.read(width), "little")
+    if length > MAX_HEADER:
+        raise ArchiveError(
+            f"load: {what} has a header of {length} bytes (at most {MAX_HEADER}); "
+            "the file is damaged or was not written by am.save"
+        )
+    text = stream.read(length)
+    shape, fortran, dtype = _parse_header(text, length, what)
+    count = math.prod(shape)
+    expected = count * dtype.itemsize
+    available = size - (len(magic) + width + length)
+    if expected != available:  # a header that lies is caught here, before any allocation
+        problem = "is truncated" if expected > available else "has bytes beyond its array"
+        raise ArchiveError(
+            f"load: {what} {problem}: its header claims shape {shape} of {dtype} "
+            f"({expected} bytes) but the member holds {max(available, 0)}; save it again"
+        )
+    data = bytearray()
+    while len(data) < expected:  # grows only with bytes that are really there
+        chunk = stream.read(min(_CHUNK, expected - len(data)))
+        if not chunk:
+            raise ArchiveError(
+                f"load: {what} is truncated: {len(data)} of {expected} bytes; save it again"
+            )
+        data += chunk
+    if stream.read(1):  # also the read that lets zipfile check the member's CRC
+        raise ArchiveError(f"load: {what} has bytes beyond its array; save it again")
+    array = np.frombuffer(data, dtype=dtype, count=count)
+    return array.reshape(shape, order="F" if fortran else "C")
+
+
+def _parse_header(text: bytes, length: int, what: str) -> tuple[tuple[int, ...], bool, np.dtype]:
+    """(shape, fortran_order, dtype) from a .npy header such as
+    `{'descr': '<f8', 'fortran_order': False, 'shape': (3,), }`, read as a literal only."""
+    damaged = f"load: {what} has a damaged header"
+    if len(text) != length:
+        raise ArchiveError(f"{damaged}: {len(text)} of its {length} bytes; save it again")
+    try:
+        header = ast.literal_eval(text.decode("latin1"))
+    except (SyntaxError, ValueError, MemoryError, RecursionError):
+        raise ArchiveError(f"{damaged} ({text[:60]!r}); save it again") from None
+    if not isinstance(header, dict) or set(header) != {"descr", "fortran_order", "shape"}:
+        raise ArchiveError(f"{damaged} ({text[:60]!r}); save it again")
+    shape, fortran, descr = header["shape"], header["fortran_order"], header["descr"]
+    if not isinstance(shape, tuple) or not all(type(n) is int and n >= 0 for n in shape):
+        raise ArchiveError(f"{damaged}: shape {shape!r} is not a tuple of sizes; save it again")
+    if not isinstance(fortran, bool):
+        raise ArchiveError(f"{damaged}: fortran_order {fortran!r} is not a bool; save it again")
+    try:
+        dtype = np.lib.format.descr_to_dtype(descr)
+    except (TypeError, ValueError):
+        raise ArchiveError(f"{damaged}: {descr!r} is not a dtype; save it again") from None
+    if dtype.hasobject:
+        raise ArchiveError(
+            f"load: {what} holds pickled Python objects (dtype {dtype}); refusing to unpickle "
+            "them, which would run code: save numeric arrays only"
+        )
+    if dtype.kind not in NUMERIC or dtype.subdtype is not None:
+        raise ArchiveError(
+            f"load: {what} is a {dtype} array; am.load reads numeric arrays only "
+            "(bool, integer, float, complex), as am.save writes them"
+        )
+    return shape, fortran, dtype

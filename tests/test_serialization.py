@@ -146,3 +146,182 @@ def test_save_writes_exactly_the_given_path_and_accepts_tensors(tmp_path):
     state = load(path)
     np.testing.assert_array_equal(state["w"], [1.0, 2.0])
     assert state["n"].dtype.kind == "i"
+
+
+# --- files that load must refuse: each with an error naming the file, the problem, what to do
+
+
+def npy_member(header: str, data: bytes, version: int = 1) -> bytes:
+    """The bytes of a .npy member whose header says whatever the test needs (NumPy pads a real
+    header with spaces to a multiple of 64 bytes; padding does not matter to a reader)."""
+    text = (header + "\n").encode("latin1")
+    width = 2 if version == 1 else 4
+    return b"\x93NUMPY" + bytes([version, 0]) + len(text).to_bytes(width, "little") + text + data
+
+
+def write_zip(path, members):
+    import zipfile
+
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in members.items():
+            archive.writestr(name, data)
+    return path
+
+
+def test_an_empty_file_is_refused_as_empty_not_with_an_eoferror(tmp_path):
+    path = tmp_path / "model.npz"
+    path.write_bytes(b"")
+    with pytest.raises(ValueError, match=r"'.*model\.npz' is empty \(0 bytes\).*save the state"):
+        load(path)
+
+
+def test_a_member_shorter_than_its_header_says_is_reported_as_truncated(tmp_path):
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (100,), }"
+    path = write_zip(tmp_path / "cut.npz", {"w.npy": npy_member(header, b"\0" * 80)})
+    with pytest.raises(ValueError) as error:
+        load(path)
+    message = str(error.value)
+    assert "'w' in" in message and "cut.npz" in message
+    assert "is truncated" in message and "shape (100,) of float64 (800 bytes)" in message
+    assert "holds 80" in message and "pickle" not in message
+
+
+def test_a_header_claiming_a_trillion_elements_is_refused_before_any_allocation(tmp_path):
+    header = f"{{'descr': '<f8', 'fortran_order': False, 'shape': ({10**12},), }}"
+    path = write_zip(tmp_path / "liar.npz", {"w.npy": npy_member(header, b"\0" * 8)})
+    with pytest.raises(ValueError, match=r"truncated: its header claims shape \(1000000000000,\)"):
+        load(path)
+
+
+def test_a_long_header_is_named_as_such_not_as_pickled_objects(tmp_path):
+    header = "{'descr': '<f8', 'fortran_order': False, 'shape': (1,), }" + " " * 20_000
+    member = npy_member(header, b"\0" * 8, version=2)
+    path = write_zip(tmp_path / "long.npz", {"w.npy": member})
+    with pytest.raises(ValueError) as error:
+        load(path)
+    assert f"has a header of {len(header) + 1} bytes (at most 10000)" in str(error.value)
+    assert "pickle" not in str(error.value)
+
+
+def test_random_bytes_are_not_an_archive_and_no_advice_to_allow_pickle(tmp_path):
+    path = tmp_path / "noise.npz"
+    path.write_bytes(b"\x17" + np.random.default_rng(0).bytes(1000))
+    with pytest.raises(ValueError) as error:
+        load(path)
+    message = str(error.value)
+    assert "noise.npz' is not a readable .npz archive" in message
+    assert "not with the zip signature" in message and "am.save" in message
+    assert "allow_pickle" not in message
+
+
+def test_a_member_that_is_not_an_npy_array_is_refused_never_returned_as_bytes(tmp_path):
+    path = write_zip(tmp_path / "mixed.npz", {"w.npy": npy_member(
+        "{'descr': '<f8', 'fortran_order': False, 'shape': (), }", b"\0" * 8
+    ), "notes.txt": b"hello"})  # fmt: skip
+    with pytest.raises(ValueError, match=r"holds 'notes.txt', which is not a .npy array"):
+        load(path)
+
+
+@pytest.mark.parametrize(
+    "header, reason",
+    [
+        ("{'descr': '<f8', 'fortran_order': False, 'shape': (-1,), }", "is not a tuple of sizes"),
+        ("{'descr': '<f8', 'fortran_order': 1, 'shape': (1,), }", "is not a bool"),
+        ("{'descr': 'nonsense', 'fortran_order': False, 'shape': (1,), }", "is not a dtype"),
+        ("{'descr': '<U1', 'fortran_order': False, 'shape': (2,), }", "numeric arrays only"),
+        ("__import__('os')", "damaged header"),
+    ],
+)
+def test_a_damaged_header_is_named(tmp_path, header, reason):
+    path = write_zip(tmp_path / "bad.npz", {"w.npy": npy_member(header, b"\0" * 8)})
+    with pytest.raises(ValueError, match=reason):
+        load(path)
+
+
+def test_a_cut_archive_and_a_flipped_data_byte_are_damaged_files(tmp_path):
+    path = tmp_path / "m.npz"
+    save({"w": np.arange(100.0)}, path)
+    whole = path.read_bytes()
+    path.write_bytes(whole[: len(whole) // 2])
+    with pytest.raises(ValueError, match="m.npz' is not a readable .npz archive: it is damaged"):
+        load(path)
+    flipped = bytearray(whole)
+    flipped[whole.index(np.float64(50.0).tobytes())] ^= 0xFF
+    path.write_bytes(bytes(flipped))
+    with pytest.raises(ValueError, match="Bad CRC"):
+        load(path)
+
+
+def test_a_missing_file_is_an_oserror_naming_it(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"load: cannot read '.*nowhere\.npz'"):
+        load(tmp_path / "nowhere.npz")
+
+
+def test_archives_written_by_numpy_are_read(tmp_path):
+    np.savez(tmp_path / "a.npz", w=np.ones(3), b=np.arange(2))
+    np.savez_compressed(tmp_path / "c.npz", w=np.ones(3))
+    assert list(load(tmp_path / "a.npz")) == ["w", "b"]
+    np.testing.assert_array_equal(load(tmp_path / "c.npz")["w"], np.ones(3))
+
+
+# --- every string name comes back as it was; writing is all or nothing
+
+
+def test_every_string_name_round_trips_exactly(tmp_path):
+    names = ["w", "w.npy", "w.npy.npy", "file", "allow_pickle", "mmap_mode", "", "a/b", "..",
+             "ü ñ 名前", " ", "\n", "layers.0.weight"]  # fmt: skip
+    state = {name: np.full((2,), i, dtype=np.int64) for i, name in enumerate(names)}
+    state["fortran"] = np.asfortranarray(np.arange(6.0).reshape(2, 3))
+    state["bytes>"] = np.arange(3, dtype=">i4")
+    save(state, tmp_path / "names.npz")
+    back = load(tmp_path / "names.npz")
+    assert list(back) == list(state)
+    for name, array in state.items():
+        assert back[name].dtype == array.dtype and back[name].flags.writeable
+        np.testing.assert_array_equal(back[name], array, err_msg=name)
+    with np.load(tmp_path / "names.npz") as archive:  # and NumPy reads what we write
+        np.testing.assert_array_equal(archive["layers.0.weight"], state["layers.0.weight"])
+
+
+@pytest.mark.parametrize(
+    "name, reason", [("a\0b", "NUL character"), ("\ud800", "lone surrogate"),
+                     ("n" * 70_000, "too long for a zip archive")],
+)  # fmt: skip
+def test_a_name_that_cannot_round_trip_is_refused_before_anything_is_written(
+    tmp_path, name, reason
+):
+    with pytest.raises(ValueError, match=reason):
+        save({"ok": np.ones(1), name: np.ones(1)}, tmp_path / "x.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+def test_a_save_that_fails_midway_leaves_the_previous_file_untouched(tmp_path, monkeypatch):
+    path = tmp_path / "model.npz"
+    save({"w": np.ones(3)}, path)
+    before = path.read_bytes()
+    real = np.lib.format.write_array
+    calls = []
+
+    def fail_on_the_second_array(file, array, *args, **kwargs):
+        calls.append(array.shape)
+        if len(calls) == 2:
+            file.write(b"\x93NUMPY half an array")
+            raise OSError(28, "No space left on device")
+        return real(file, array, *args, **kwargs)
+
+    monkeypatch.setattr(np.lib.format, "write_array", fail_on_the_second_array)
+    with pytest.raises(OSError, match="No space left"):
+        save({"a": np.zeros(1000), "b": np.zeros(1000)}, path)
+    assert len(calls) == 2
+    assert path.read_bytes() == before  # the old archive, whole
+    assert [p.name for p in tmp_path.iterdir()] == ["model.npz"]  # no temporary file left
+    monkeypatch.undo()
+    save({"a": np.zeros(2)}, path)
+    assert list(load(path)) == ["a"]
+
+
+def test_save_into_a_missing_directory_or_onto_a_directory_names_the_path(tmp_path):
+    with pytest.raises(FileNotFoundError, match=r"save: cannot write '.*nodir.*check that it"):
+        save({"w": np.ones(1)}, tmp_path / "nodir" / "x.npz")
+    with pytest.raises(IsADirectoryError, match="is a directory; give the path of a file"):
+        save({"w": np.ones(1)}, tmp_path)
