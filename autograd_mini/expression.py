@@ -75,6 +75,10 @@ class ExpressionError(ValueError):
     """The expression is refused (or its text is not an expression); nothing was evaluated."""
 
 
+class TooLargeError(ExpressionError):
+    """A step of the expression would make an array of more than `max_elements` elements."""
+
+
 def parse(source: str) -> ast.Expression:
     """The syntax tree of `source`, checked: raises ExpressionError naming what is not allowed."""
     if len(source) > MAX_LENGTH:
@@ -106,14 +110,20 @@ def variables(tree: ast.Expression) -> list[str]:
     return sorted(first, key=first.__getitem__)
 
 
-def evaluate(source: str | ast.Expression, values: Mapping[str, Any]) -> Any:
-    """The value of the expression, with `values` for its variables (Tensors, usually)."""
+def evaluate(
+    source: str | ast.Expression, values: Mapping[str, Any], max_elements: int | None = None
+) -> Any:
+    """The value of the expression, with `values` for its variables (Tensors, usually).
+
+    With `max_elements`, a step whose result would have more elements is refused with
+    TooLargeError before it runs: broadcasting `x * y` of a 10,000-vector and a 10,000×1 column
+    would otherwise allocate 10⁸ numbers (and as many again for the gradients)."""
     tree = parse(source) if isinstance(source, str) else source
     missing = [name for name in variables(tree) if name not in values]
     if missing:
         raise ExpressionError(f"no value given for {', '.join(map(repr, missing))}")
     with np.errstate(all="ignore"):  # 1/0 and overflow give inf, as on tensors
-        return _evaluate(tree.body, values)
+        return _evaluate(tree.body, values, max_elements)
 
 
 def parse_value(text: str) -> np.ndarray:
@@ -235,18 +245,53 @@ def _is_option(node: ast.AST) -> bool:
     return False
 
 
-def _evaluate(node: ast.AST, values: Mapping[str, Any]) -> Any:
+def _evaluate(node: ast.AST, values: Mapping[str, Any], limit: int | None = None) -> Any:
     if isinstance(node, ast.Constant):
         return np.float64(node.value)  # NumPy's arithmetic: (-8) ** 0.5 is nan, not complex
     if isinstance(node, ast.Name):
         return values[node.id]
     if isinstance(node, ast.UnaryOp):
-        return UNARY[type(node.op)](_evaluate(node.operand, values))
+        return UNARY[type(node.op)](_evaluate(node.operand, values, limit))
     if isinstance(node, ast.BinOp):
-        left, right = _evaluate(node.left, values), _evaluate(node.right, values)
+        left, right = _evaluate(node.left, values, limit), _evaluate(node.right, values, limit)
+        if limit is not None:
+            matmul = isinstance(node.op, ast.MatMult)
+            _check_size(node, (_matmul_size if matmul else _broadcast_size)(left, right), limit)
         return BINARY[type(node.op)](left, right)
     if isinstance(node, ast.Call):
-        args = [_evaluate(a, values) for a in node.args]
+        args = [_evaluate(a, values, limit) for a in node.args]
         kwargs = {k.arg: ast.literal_eval(k.value) for k in node.keywords}
+        if limit is not None:  # the other functions keep or shrink their argument's shape
+            _check_size(node, _broadcast_size(*args), limit)
         return FUNCTIONS[node.func.id](*args, **kwargs)
     raise AssertionError(f"unchecked node {type(node).__name__}")  # parse() refuses the rest
+
+
+def _check_size(node: ast.AST, size: int | None, limit: int) -> None:
+    if size is not None and size > limit:
+        raise TooLargeError(
+            f"{ast.unparse(node)!r} would make an array of {size:,} elements, more than the "
+            f"limit of {limit:,}"
+        )
+
+
+def _broadcast_size(*operands: Any) -> int | None:
+    """Elements of the broadcast of the operands' shapes; None if they do not broadcast (the op
+    itself then raises its own error, naming the shapes)."""
+    try:
+        return math.prod(np.broadcast_shapes(*(np.shape(a) for a in operands)))
+    except ValueError:
+        return None
+
+
+def _matmul_size(a: Any, b: Any) -> int | None:
+    """Elements of a @ b from the shapes alone (1-D operands as NumPy's matmul promotes them)."""
+    a, b = np.shape(a), np.shape(b)
+    if not a or not b:
+        return None
+    a, b = (1, *a) if len(a) == 1 else a, (*b, 1) if len(b) == 1 else b
+    try:
+        batch = np.broadcast_shapes(a[:-2], b[:-2])
+    except ValueError:
+        return None
+    return math.prod(batch) * a[-2] * b[-1]
