@@ -205,3 +205,26 @@ def test_demo_and_explain_run_their_modules_with_their_own_options(monkeypatch, 
     monkeypatch.setitem(sys.modules, f"autograd_mini.{command}", fake)
     assert cli.main([command, "--seed", "7"]) == 0
     assert calls == [argparse.Namespace(seed=7)]
+
+
+def test_a_value_over_max_elements_is_refused_before_it_is_allocated(tmp_path, capsys):
+    import tracemalloc
+
+    vector = repr(list(range(10_000)))
+    column = repr([[i] for i in range(10_000)])
+    tracemalloc.start()  # NumPy reports its arrays to tracemalloc
+    try:
+        status = draw(tmp_path, "exp(x * y)", "--x", vector, "--y", column)
+        peak = tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
+    assert status == 2
+    assert peak < 50 * 2**20  # x * y alone would be 763 MiB
+    err = capsys.readouterr().err
+    assert "'x * y' would make an array of 100,000,000 elements" in err
+    assert "raise it with --max-elements N" in err
+    assert list(tmp_path.iterdir()) == []
+    assert draw(tmp_path, "sum(x * y)", "--x", "[1, 2]", "--y", "[[1], [2]]",
+                "--max-elements", "4") == 0  # fmt: skip
+    assert draw(tmp_path, "sum(x * y)", "--x", "[1, 2]", "--y", "[[1], [2]]",
+                "--max-elements", "3") == 2  # fmt: skip
