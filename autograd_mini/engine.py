@@ -65,6 +65,7 @@ class Node:
     retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
     name: str | None = None  # the output tensor's name, for drawings
     log: WriteLog | None = None  # the in-place writes to `ans` (its base's, for a view)
+    logged_from = -1  # writes to `ans` up to this number made it (an in-place op's own write)
 
     def __init__(self, primitive: Primitive, inputs: list, params: dict, ans: Any) -> None:
         self.primitive = primitive
@@ -134,7 +135,7 @@ class Node:
         if self.sequence > _last_write:
             return
         read = self.primitive.reads(self.parents)  # what the rules that will run read
-        if "ans" in read and _written_since(self.log, self.sequence):
+        if "ans" in read and _written_since(self.log, max(self.sequence, self.logged_from)):
             raise _modified_error(self, self.name, "the output", self.log)
         for i, x in enumerate(self.inputs):
             log = x.log if type(x) is Node else _log_of(x) if isinstance(x, Value) else None
@@ -481,7 +482,10 @@ def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = F
     tensor shares, so that an optimiser may update it in place: an `owned` adjoint is taken as
     it is, any other is copied."""
     if create_graph:
-        g = g if isinstance(g, Value) else cls._from_op(np.asarray(g), None)
+        if isinstance(g, Value):  # a tensor of its own (the adjoint may be another's too)
+            g = cls._from_op(g.data.copy(), g._node)
+        else:
+            g = cls._from_op(np.array(g), None)
         t._grad = g if t._grad is None else t._grad + g
         return
     if isinstance(g, Value):
@@ -519,7 +523,8 @@ class Value:
     `_log` records the in-place writes to the memory this value owns; a value whose data is a
     view of another's memory (`_base`, set by detach() and by view ops) records on that one's,
     so that a write through either is seen by every node that saved either. A view op's output
-    also keeps `_view`: (its input, the op, its params), for writing through it (inplace.py).
+    also keeps `_view`: (its input, the op, its params, the latest write when it was made),
+    for writing through it and for making it again after its base changed (primitive.py).
     """
 
     __slots__ = ("data", "_requires_grad", "_node", "__dict__", "__weakref__")
@@ -648,6 +653,12 @@ def _written_since(log: WriteLog | None, sequence: int) -> bool:
 
 def keep_values(node: Node) -> None:
     """Give a node its own copy of its output, so that a write into the memory it shared (an
-    in-place op that is itself recorded) leaves the values the graph computed as they were."""
+    in-place op that is itself recorded) leaves the values the graph computed as they were;
+    the memory's later writes are then no concern of the node's."""
     if node.ans is not None:
-        node.ans = node.ans.copy()
+        node.ans, node.log = node.ans.copy(), None
+
+
+def latest_write() -> int:
+    """The recording number of the latest in-place write (-1 before any)."""
+    return _last_write

@@ -21,25 +21,25 @@ import numpy as np
 
 from . import engine, modes, ops
 from .engine import Value
-from .primitive import Primitive
+from .primitive import Primitive, refresh_view
 
 
 def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
     """`t <symbol> other`: t ← primitive(t, other), in place."""
     if _records(t, symbol, other):
-        # a node keeps a leaf itself, whose memory is about to change: give it the old values
-        source = t if t._node is not None else type(t)._from_op(t.data.copy(), None)
-        _assign(t, symbol, primitive(source, other))
+        _assign(t, symbol, primitive(_source(t), other))
     else:
         _write(t, symbol, lambda data, v: primitive.forward(data, v, out=data), other)
 
 
 def setitem(t: Value, index: Any, value: Any) -> None:
     """`t[index] = value`, broadcasting value as NumPy does."""
+    if _is_region(value, t, index):
+        return  # `t[i] op= v` ends by writing t[i] into itself: its values are there already
     if _records(t, "[...] =", value):
         if isinstance(value, Value) and value._requires_grad:
             _refuse_repeated_positions(t.data.shape, index)
-        _assign(t, "[...] =", ops.setitem(t, value, index=index))
+        _assign(t, "[...] =", ops.setitem(_source(t), value, index=index))
     else:
         _write(t, "[...] =", lambda data, v: data.__setitem__(index, v), value)
 
@@ -61,9 +61,33 @@ def _records(t: Value, symbol: str, other: Any) -> bool:
     return True
 
 
-def _assign(t: Value, symbol: str, result: Value) -> None:
-    """Record t ← result: result's values go into t's memory, t becomes the output of
-    result's node, and if t is a view, its base becomes the base with t written into it."""
+def _source(t: Value) -> Value:
+    """t as the input of the op that changes it: a view made again from its base if that
+    changed (so that its graph is the base's), and a leaf's old values as a constant (a node
+    keeps a leaf itself, whose memory is about to change, and the leaf becomes the op's
+    output: it must not be its own input)."""
+    if t._view is not None:
+        refresh_view(t)
+    return t if t._node is not None else type(t)._from_op(t.data.copy(), None)
+
+
+def _is_region(value: Any, t: Value, index: Any) -> bool:
+    """Whether `value` is a view of exactly the memory `t[index]` names."""
+    if not isinstance(value, Value) or not np.may_share_memory(value.data, t.data):
+        return False
+    region = t.data[index]
+    return (
+        region.base is not None  # a basic index: a view, not a copy
+        and region.__array_interface__["data"] == value.data.__array_interface__["data"]
+        and region.shape == value.data.shape
+        and region.strides == value.data.strides
+    )
+
+
+def _assign(t: Value, symbol: str, result: Value, written: bool = False) -> None:
+    """Record t ← result: result's values go into t's memory (unless `written` already, as a
+    base through its view), t becomes the output of result's node, and if t is a view, its
+    base becomes the base with t written into it."""
     if result.data.shape != t.data.shape:
         raise ValueError(
             f"{symbol}: the result has shape {result.data.shape} but {_called(t)} has shape "
@@ -73,19 +97,22 @@ def _assign(t: Value, symbol: str, result: Value) -> None:
     if result.data.dtype != t.data.dtype:
         _refuse_cast(symbol, t, result.data)
         result = ops.astype(result, dtype=t.data.dtype)  # kept in t's dtype, as in PyTorch
-    for u in _view_chain(t):  # the graph keeps the values it computed from this memory
-        if u._node is not None:
-            engine.keep_values(u._node)
-    _write(t, symbol, np.copyto, result)
+    if not written:
+        for u in _view_chain(t):  # the graph keeps the values it computed from this memory
+            if u._node is not None:
+                engine.keep_values(u._node)
+        _write(t, symbol, np.copyto, result)
     old, node = t._node, result._node
     node.ans, node.name = t.data, t._name
     node.log = None if t._base is None else engine.shared_log(t._base)
+    node.logged_from = engine.latest_write()  # its own write made its value
     if old is not None and old.retained is not None and old.retained() is t:
         node.retained, old.retained = old.retained, None  # .grad shows the new value's adjoint
     t._node, t._requires_grad = node, True
     if t._view is not None:
-        base, view, params = t._view
-        _assign(base, symbol, _written_into(base, t, view, params))
+        base, view, params, _ = t._view
+        t._view = (base, view, params, engine.latest_write())  # not stale: it made the change
+        _assign(base, symbol, _written_into(base, t, view, params), written=True)
 
 
 def _view_chain(t: Value) -> list[Value]:
@@ -99,7 +126,7 @@ def _view_chain(t: Value) -> list[Value]:
 def _written_into(base: Value, t: Value, view: Primitive, params: dict) -> Value:
     """The base of view t with t's current values in t's place, as a recorded op."""
     if view is ops.getitem:
-        return ops.setitem(base, t, index=params["index"])
+        return ops.setitem(_source(base), t, index=params["index"])
     if view is ops.reshape:
         return ops.reshape(t, shape=base.data.shape)
     if view is ops.transpose:

@@ -16,7 +16,7 @@ from typing import Any
 import numpy as np
 
 from . import modes
-from .engine import Node, Value, shared_log
+from .engine import Node, Value, latest_write, shared_log
 
 _mode = modes.state  # this thread's modes, read on every op
 # Shared by the nodes of ops called without parameters (a dict of its own per node would be
@@ -132,6 +132,8 @@ class Primitive:
         inputs = []  # what a node keeps of each: its node, or the leaf or constant itself
         for a in args:
             if isinstance(a, Value):
+                if a._view is not None and _mode.grad_enabled:
+                    refresh_view(a)
                 cls = type(a)
                 values.append(a.data)
                 node = a._node
@@ -174,7 +176,7 @@ class Primitive:
         if self.view and isinstance(args[0], Value) and np.may_share_memory(out, values[0]):
             first = args[0]
             result._base = first if first._base is None else first._base
-            result._view = (first, self, params)
+            result._view = (first, self, params, latest_write())
             if result._node is not None:
                 result._node.log = shared_log(result._base)
         return result
@@ -231,6 +233,24 @@ class Primitive:
         if gi.dtype != x.dtype:
             gi = gi.astype(x.dtype)
         return gi
+
+
+def refresh_view(view: Value) -> None:
+    """Make a view again from its base if the base's memory was written since the view was
+    made (through the base or another view of it): as PyTorch's view replay, its values, which
+    changed with the memory, then come with the base's current graph."""
+    base, op, params, made_at = view._view
+    log = view._base._log
+    changed = log is not None and bool(log.stamps) and log.stamps[-1] > made_at
+    outside = view._node is None and base._requires_grad  # made under no_grad, say
+    if not (changed or outside):
+        return
+    fresh = op(base, **params)  # refreshes the base first, if it is itself a stale view
+    node = fresh._node
+    if node is not None:
+        node.ans, node.name, node.log = view.data, view._name, shared_log(view._base)
+        view._node, view._requires_grad = node, True
+    view._view = (base, op, params, latest_write())
 
 
 def _names_read(rule: Callable[..., Any]) -> set[str]:

@@ -338,8 +338,7 @@ class Tensor(Value):
             raise ValueError("clip: give a_min, a_max or both")
         bounds = (a_min, a_max)
         if builtins.any(isinstance(b, Value) and b.requires_grad for b in bounds):
-            out = self if a_min is None else where(self < a_min, a_min, self)
-            return out if a_max is None else where(self > a_max, a_max, out)
+            return _clip_to_tensors(self, a_min, a_max)
         a_min, a_max = (b.data if isinstance(b, Value) else b for b in bounds)
         return ops.clip(self, a_min=a_min, a_max=a_max)
 
@@ -433,6 +432,25 @@ class Tensor(Value):
         """Basic slices, integer arrays and boolean masks, as NumPy; the adjoint is
         scatter-added back, so repeated indices accumulate."""
         return ops.getitem(self, index=_plain_index(index))
+
+
+def _clip_to_tensors(x: Tensor, a_min: Any, a_max: Any) -> Tensor:
+    """np.clip's values, with torch.clamp's adjoints for bounds that require grad: x's where
+    a_min ≤ x ≤ a_max, a_min's where x < a_min < a_max, a_max's where x > a_max or
+    a_max < a_min; none where x < a_min = a_max, or where a NaN makes the result NaN."""
+    lo = -np.inf if a_min is None else a_min
+    hi = np.inf if a_max is None else a_max
+    lo_data, hi_data = np.asarray(lo), np.asarray(hi)
+    if isinstance(lo, Value):
+        lo_data = lo.data
+    if isinstance(hi, Value):
+        hi_data = hi.data
+    valid = ~(np.isnan(lo_data) | np.isnan(hi_data))  # a NaN bound makes NaN
+    inside = (x.data >= lo_data) & (x.data <= hi_data)
+    to_lo = (x.data < lo_data) & (lo_data < hi_data) & valid
+    to_hi = ((x.data > hi_data) | (hi_data < lo_data)) & valid
+    rest = np.clip(x.data, lo_data, hi_data)  # a constant: no adjoint goes there
+    return where(inside, x, where(to_lo, lo, where(to_hi, hi, rest)))
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:

@@ -619,3 +619,106 @@ def test_clip_bounds_that_require_grad_get_their_adjoint():
         [1.0, 1.0, 1.0],
     )
     assert_same(ours, theirs)
+
+
+# --- views after in-place changes; bounds that are tensors; .grad of create_graph --------------
+
+
+def test_a_view_taken_before_its_base_changed_follows_the_base_s_graph():
+    def f(m, x, w):
+        y = x * 1
+        v = y[:]
+        y *= w
+        return v.sum()
+
+    assert_same(*grads(f, [1.0, 2.0], [3.0, 4.0]))
+
+
+def test_a_view_made_under_no_grad_then_written_keeps_its_base_s_gradient():
+    x, w = leaf([1.0, 2.0]), leaf(3.0)
+    y = x * 1
+    with am.no_grad():
+        v = y[0:1]
+    v *= w
+    y.sum().backward()  # y = [x0 w, x1]; PyTorch refuses this program
+    np.testing.assert_array_equal(x.grad.data, [3.0, 1.0])
+    assert w.grad.item() == 1.0
+
+
+@pytest.mark.parametrize(
+    "program",
+    [
+        lambda m, x, w: _divide_a_row(m, x, w),
+        lambda m, x, w: _scale_an_element(x, w),
+        lambda m, x, w: _divide_a_view(x, w),
+    ],
+    ids=["ones[1] /= w", "y[1] *= w[0]", "view /= w"],
+)
+def test_in_place_idioms_on_views_are_differentiated_as_pytorch_s(program):
+    assert_same(*grads(lambda m, x, w: program(m, x, w).sum(), [1.0, 2.0, 3.0], [1.0, 2.0, 4.0]))
+
+
+def _divide_a_row(m, x, w):
+    y = m.ones((2, 3), dtype=m.float64) if m is torch else m.ones((2, 3))
+    y[1] /= w
+    return y + x * 0
+
+
+def _scale_an_element(x, w):
+    y = x * 1
+    y[1] *= w[0]
+    return y
+
+
+def _divide_a_view(x, w):
+    y = x * 1
+    v = y[0:2]
+    v /= w[:2]
+    return y
+
+
+def test_writing_into_a_constant_buffer_makes_no_cycle_and_no_grad_on_it():
+    import gc
+
+    def once():
+        buf = am.zeros(3)
+        x = leaf([1.0, 2.0, 3.0])
+        buf[0] = x[0] * 2
+        (buf * buf).sum().backward()
+        assert buf.grad is None and x.grad.data.tolist() == [8.0, 0.0, 0.0]
+        assert all(i is not buf for i in buf.grad_fn.inputs)
+
+    gc.collect()
+    once()
+    gc.disable()
+    try:
+        assert gc.collect() == 0
+    finally:
+        gc.enable()
+
+
+@pytest.mark.parametrize(
+    "z, lo, hi",
+    [([0.0, 1.5, 3.0], 2.0, 1.0), ([0.0, 1.0, 2.0, 3.0], 1.0, 2.0), ([-1.0, 1.0, 1.0], 1.0, 1.0)],
+    ids=["min-above-max", "ordinary", "ties"],
+)
+def test_clip_with_tensor_bounds_is_pytorch_s_clamp(z, lo, hi):
+    assert_same(
+        *grads(
+            lambda m, z, lo, hi: (z.clip(lo, hi) if m is am else z.clamp(lo, hi)).sum(), z, lo, hi
+        )
+    )
+    out = am.tensor(z).clip(leaf(np.nan), hi)
+    assert np.isnan(out.data).all()
+
+
+def test_create_graph_grads_are_tensors_of_their_own():
+    a, b = leaf(1.0), leaf(1.0)
+    (a + b).backward(create_graph=True)
+    assert a.grad is not b.grad
+    (a * 3).backward()
+    assert a.grad.item() == 4.0 and b.grad.item() == 1.0
+    x, v = leaf([1.0, 2.0]), am.tensor([1.0, 1.0])
+    (x + 0).backward(gradient=v, create_graph=True)
+    (x * 1).sum().backward()
+    np.testing.assert_array_equal(v.data, [1.0, 1.0])
