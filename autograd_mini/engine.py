@@ -65,7 +65,6 @@ class Node:
     retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
     name: str | None = None  # the output tensor's name, for drawings
     log: WriteLog | None = None  # the in-place writes to `ans` (its base's, for a view)
-    logged_from = -1  # writes to `ans` up to this number made it (an in-place op's own write)
 
     def __init__(self, primitive: Primitive, inputs: list, params: dict, ans: Any) -> None:
         self.primitive = primitive
@@ -135,7 +134,7 @@ class Node:
         if self.sequence > _last_write:
             return
         read = self.primitive.reads(self.parents)  # what the rules that will run read
-        if "ans" in read and _written_since(self.log, max(self.sequence, self.logged_from)):
+        if "ans" in read and _written_since(self.log, self.sequence):
             raise _modified_error(self, self.name, "the output", self.log)
         for i, x in enumerate(self.inputs):
             log = x.log if type(x) is Node else _log_of(x) if isinstance(x, Value) else None

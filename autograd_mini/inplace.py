@@ -103,9 +103,7 @@ def _assign(t: Value, symbol: str, result: Value, written: bool = False) -> None
                 engine.keep_values(u._node)
         _write(t, symbol, np.copyto, result)
     old, node = t._node, result._node
-    node.ans, node.name = t.data, t._name
-    node.log = None if t._base is None else engine.shared_log(t._base)
-    node.logged_from = engine.latest_write()  # its own write made its value
+    node.name = t._name  # its `ans` stays the op's own array: later writes to t leave it be
     if old is not None and old.retained is not None and old.retained() is t:
         node.retained, old.retained = old.retained, None  # .grad shows the new value's adjoint
     t._node, t._requires_grad = node, True

@@ -1,0 +1,117 @@
+"""Hypothesis writes small programs of in-place ops through views (slices and reshaped rows of one
+tensor, views taken before and after the writes, constant buffers and graph tensors) and runs
+each in autograd_mini and in PyTorch. The gradients must equal PyTorch's; where PyTorch refuses
+a program (a value it saved was overwritten), they must equal central differences of the
+program's value, or autograd_mini must refuse it too."""
+
+from __future__ import annotations
+
+import numpy as np
+import torch
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+import autograd_mini as am
+
+N = 6
+SLICES = [(0, 2), (1, 4), (2, 6), (0, 6), (3, 5)]
+ROWS = [0, 1]  # rows of the (2, 3) reshape
+
+
+@st.composite
+def programs(draw):
+    steps = []
+    for _ in range(draw(st.integers(1, 4))):
+        view = draw(st.sampled_from([("slice", s) for s in SLICES] + [("row", r) for r in ROWS]))
+        op = draw(st.sampled_from(["+=", "-=", "*=", "/=", "set", "use"]))
+        operand = draw(st.sampled_from(["w", "constant"]))
+        steps.append((view, op, operand))
+    return {
+        "buffer": draw(st.booleans()),  # start from a constant buffer, or from x * 1
+        "early_view": draw(st.sampled_from([None, *SLICES])),  # taken before the writes
+        "steps": steps,
+    }
+
+
+def _view(y, view):
+    kind, where = view
+    return y[where[0] : where[1]] if kind == "slice" else y.reshape(2, 3)[where]
+
+
+def run(m, program, x, w):
+    """The program in module m (autograd_mini or torch); its scalar value."""
+    y = (m.zeros(N, dtype=m.float64) if m is torch else m.zeros(N)) if program["buffer"] else x * 1
+    if program["buffer"]:
+        y = y + x * 0.5  # a buffer that depends on x
+    early = None if program["early_view"] is None else y[slice(*program["early_view"])]
+    used = []  # values read by ordinary ops: a later write into them is what PyTorch refuses
+    for view, op, operand in program["steps"]:
+        v = _view(y, view)
+        size = v.shape[0]
+        other = w[:size] * 1 if operand == "w" else 2.0
+        if op == "use":
+            used.append((v * v).sum())
+        elif op == "set":
+            v[0] = other[0] * 3 if operand == "w" else other
+        elif op == "+=":
+            v += other
+        elif op == "-=":
+            v -= other
+        elif op == "*=":
+            v *= other
+        else:
+            v /= other
+    weights = m.arange(1.0, N + 1, dtype=m.float64) if m is torch else np.arange(1.0, N + 1)
+    value = (y * weights).sum()
+    if early is not None:
+        value = value + (early * early).sum()
+    for term in used:
+        value = value + term
+    return value
+
+
+def torch_value(program, x, w):
+    with torch.no_grad():
+        return run(torch, program, torch.tensor(x), torch.tensor(w)).item()
+
+
+def central_differences(program, x, w):
+    grads = []
+    for which in (0, 1):
+        g = np.zeros(N)
+        for k in range(N):
+            h = 1e-6
+            args_plus = [x.copy(), w.copy()]
+            args_minus = [x.copy(), w.copy()]
+            args_plus[which][k] += h
+            args_minus[which][k] -= h
+            g[k] = (torch_value(program, *args_plus) - torch_value(program, *args_minus)) / (2 * h)
+        grads.append(g)
+    return grads
+
+
+@settings(max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(programs(), st.integers(0, 2**16))
+def test_in_place_programs_through_views_match_pytorch_or_finite_differences(program, seed):
+    rng = np.random.default_rng(seed)
+    x, w = rng.uniform(-2, 2, N), rng.uniform(1, 2, N)  # w away from 0: it divides
+    ours = [am.tensor(x, requires_grad=True), am.tensor(w, requires_grad=True)]
+    try:
+        run(am, program, *ours).backward()
+        got = [np.zeros(N) if t.grad is None else t.grad.data for t in ours]
+    except RuntimeError as error:
+        assert "modified by an in-place operation" in str(error)
+        got = None
+    theirs = [torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)]
+    try:
+        run(torch, program, *theirs).backward()
+        expected = [np.zeros(N) if t.grad is None else t.grad.numpy() for t in theirs]
+        assert got is not None, "PyTorch differentiates this program; autograd_mini refused it"
+        tolerance = {"rtol": 1e-10, "atol": 1e-12}
+    except RuntimeError:  # PyTorch refuses: the program's own value decides
+        if got is None:
+            return
+        expected = central_differences(program, x, w)
+        tolerance = {"rtol": 1e-5, "atol": 1e-5}
+    for a, b in zip(got, expected, strict=True):
+        np.testing.assert_allclose(a, b, **tolerance)
