@@ -326,7 +326,11 @@ class Tensor(Value):
         return ops.relu(self)
 
     def leaky_relu(self, negative_slope: float = 0.01) -> Tensor:
-        return ops.leaky_relu(self, negative_slope=negative_slope)
+        if isinstance(negative_slope, (bool, np.bool_)) or not isinstance(
+            negative_slope, (int, float, np.integer, np.floating)
+        ):
+            raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
+        return ops.leaky_relu(self, negative_slope=float(negative_slope))
 
     def softplus(self) -> Tensor:
         return ops.softplus(self)
@@ -349,31 +353,33 @@ class Tensor(Value):
     # --- reductions --------------------------------------------------------------------------
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.sum(self, axis=_axes("sum", axis, self.ndim), keepdims=keepdims)
+        return ops.sum(self, axis=_axes("sum", axis, self.ndim, keepdims), keepdims=keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        axis = _axes("mean", axis, self.ndim)
+        axis = _axes("mean", axis, self.ndim, keepdims)
         return ops.sum(self, axis=axis, keepdims=keepdims) / _count(self.shape, axis)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; the adjoint goes to the maximal elements, split evenly on ties."""
-        return ops.max(self, axis=_axes("max", axis, self.ndim, empty=False), keepdims=keepdims)
+        axis = _axes("max", axis, self.ndim, keepdims, empty=False)
+        return ops.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Minimum over `axis`; the adjoint goes to the minimal elements, split evenly on ties."""
-        return ops.min(self, axis=_axes("min", axis, self.ndim, empty=False), keepdims=keepdims)
+        axis = _axes("min", axis, self.ndim, keepdims, empty=False)
+        return ops.min(self, axis=axis, keepdims=keepdims)
 
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        axis = _axes("logsumexp", axis, self.ndim)
+        axis = _axes("logsumexp", axis, self.ndim, keepdims)
         return ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        return ops.softmax(self, axis=_axes("softmax", axis, self.ndim))
+        return ops.softmax(self, axis=_one_axis("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x − max − log Σ exp(x − max) over `axis` (the max a constant: the result does not
         depend on it), NaN along a slice holding +inf, as PyTorch's."""
-        axis = _axes("log_softmax", axis, self.ndim)
+        axis = _one_axis("log_softmax", axis, self.ndim)
         shifted = self - np.max(self.data, axis=axis, keepdims=True, initial=-np.inf)
         return shifted - ops.logsumexp(shifted, axis=axis, keepdims=True)
 
@@ -472,9 +478,19 @@ def _axis(op: str, axis: Any, ndim: int) -> int:
     return int(axis) % ndim
 
 
-def _axes(op: str, axis: Axis, ndim: int, empty: bool = True) -> Any:
+def _one_axis(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
+    """The one axis of softmax-like ops, as a tuple (empty for a 0-d tensor's axis 0 or -1)."""
+    if ndim == 0 and isinstance(axis, int) and axis in (0, -1):
+        return ()
+    return (_axis(op, axis, ndim),)
+
+
+def _axes(op: str, axis: Axis, ndim: int, keepdims: Any = False, empty: bool = True) -> Any:
     """The axes of a reduction, normalised: None (all), or a sorted tuple of non-negative ints.
-    A 0-d tensor accepts axis 0 and -1, as NumPy does (it reduces nothing)."""
+    A 0-d tensor accepts axis 0 and -1, as NumPy does (it reduces nothing). `keepdims` must be
+    a bool (NumPy would take any truthy value)."""
+    if not isinstance(keepdims, (bool, np.bool_)):
+        raise TypeError(f"{op}: keepdims must be True or False, got {keepdims!r}")
     if axis is None:
         return None
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
