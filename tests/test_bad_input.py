@@ -190,6 +190,30 @@ CASES = [
         r"Adam: lr must be >= 0",
     ),
     ("optim-non-leaf", lambda: optim.SGD([x3 * 2], lr=0.1), ValueError, r"non-leaf"),
+    ("linear-zero", lambda: nn.Linear(0, 3), ValueError, r"Linear: .* must be positive, got 0"),
+    ("linear-float", lambda: nn.Linear(2.5, 3), TypeError, r"Linear: .* must be integers"),
+    ("mlp-sizes", lambda: nn.MLP([2, 0, 1]), ValueError, r"MLP: sizes must .* positive"),
+    (
+        "mlp-activation",
+        lambda: nn.MLP([2, 3], activation="relux"),
+        ValueError,
+        r"activation: unknown activation 'relux'; give a Module or one of",
+    ),
+    ("sequential-item", lambda: nn.Sequential(3), TypeError, r"Sequential holds Modules"),
+    # files and drawings
+    (
+        "load-missing",
+        lambda: am.load("/nonexistent/w.npz"),
+        FileNotFoundError,
+        r"load: cannot read '/nonexistent/w.npz'",
+    ),
+    (
+        "save-object",
+        lambda: am.save({"w": np.array([object()])}, "unused.npz"),
+        TypeError,
+        r"save: 'w' is a object array",
+    ),
+    ("draw-array", lambda: am.viz.draw(np.ones(3)), TypeError, r"draw: expected a Tensor"),
     (
         "state-dict-missing",
         lambda: nn.Linear(2, 3).load_state_dict({}),

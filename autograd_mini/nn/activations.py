@@ -80,5 +80,5 @@ def activation(spec: str | Module | None) -> Module:
     if isinstance(spec, str) and spec.lower() in ACTIVATIONS:
         return ACTIVATIONS[spec.lower()]()
     raise ValueError(
-        f"unknown activation {spec!r}; give a Module or one of {', '.join(ACTIVATIONS)}"
+        f"activation: unknown activation {spec!r}; give a Module or one of {', '.join(ACTIVATIONS)}"
     )

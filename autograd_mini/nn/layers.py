@@ -36,6 +36,12 @@ class Linear(Module):
         dtype: Any = np.float64,
     ) -> None:
         super().__init__()
+        sizes = (in_features, out_features)
+        if not all(isinstance(n, (int, np.integer)) and not isinstance(n, bool) for n in sizes):
+            raise TypeError(
+                f"Linear: in_features and out_features must be integers, got {in_features!r} "
+                f"and {out_features!r}"
+            )
         if in_features < 1 or out_features < 1:
             raise ValueError(
                 f"Linear: in_features and out_features must be positive, got "
