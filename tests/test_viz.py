@@ -427,3 +427,116 @@ def test_draw_refuses_what_it_cannot_draw():
         viz.draw(np.ones(3))
     with pytest.raises(ValueError, match="collapse"):
         viz.draw(neuron()[0], collapse="layers")
+
+
+# --- graphs too large to lay out ----------------------------------------------------------------
+
+
+def reused_chain(n):
+    """y = x·x·…·x: every step uses x again, an arrow from x past every step before it."""
+    x = am.tensor(0.5, requires_grad=True, name="x")
+    y = x
+    for _ in range(n):
+        y = y * x
+    return y
+
+
+def unrolled_rnn(steps, hidden=8):
+    """h ← tanh(W h + U xₜ + b): W, U and b are used again at every step."""
+    rng = np.random.default_rng(0)
+    W = am.tensor(rng.standard_normal((hidden, hidden)), True, name="W")
+    U = am.tensor(rng.standard_normal((hidden, 3)), True, name="U")
+    b = am.tensor(np.zeros(hidden), True, name="b")
+    h = am.tensor(np.zeros(hidden), name="h0")
+    for t in range(steps):
+        h = (W @ h + U @ am.tensor(rng.standard_normal(3), name=f"x{t}") + b).tanh()
+    return h.sum()
+
+
+@pytest.fixture
+def no_layout(monkeypatch):
+    """Rendering records the DOT it would lay out instead of running a renderer."""
+    sources = []
+
+    def pipe(source, format="svg", renderer=None):
+        sources.append(source)
+        return b"<svg/>"
+
+    monkeypatch.setattr(backend, "pipe", pipe)
+    return sources
+
+
+def test_the_layout_size_counts_a_hidden_node_for_each_rank_an_arrow_skips():
+    # x → (×) → t1 → (×) → t2 → (×) → t3, and x also feeds the 2nd and 3rd ×: 2 + 4 skipped
+    assert viz.draw(reused_chain(3)).layout == viz.size.LayoutSize(boxes=7, arrows=9, hidden=6)
+    loss, _ = training_loss()
+    assert viz.draw(loss).layout.nodes < 100  # an MLP's arrows skip next to no ranks
+
+
+def test_a_graph_too_large_to_lay_out_is_refused_before_layout_with_its_size(tmp_path, no_layout):
+    y = reused_chain(183)  # 549 arrows: 4 s with Graphviz 2.43's dot, minutes at twice that
+    graph = viz.draw(y)
+    assert graph.source.count("->") == 549  # the DOT source is never refused
+    with pytest.raises(viz.GraphTooLarge) as refused:
+        viz.render(y, tmp_path / "y.svg")
+    message = str(refused.value)
+    assert "367 boxes and 549 arrows" in message and "33,673 nodes in all" in message
+    assert "max_nodes=2,000" in message and "max_nodes=33673" in message  # the limit, the fix
+    assert 'collapse="modules"' in message and "intermediate tensor" in message
+    assert isinstance(refused.value, ValueError)
+    for lay_out in (graph._repr_svg_, graph._repr_image_png, graph.pipe, graph.copy().render):
+        with pytest.raises(viz.GraphTooLarge):
+            lay_out()
+    with pytest.raises(viz.GraphTooLarge, match="19,166 nodes in all"):
+        viz.render(unrolled_rnn(40), tmp_path / "rnn.svg")
+    chain = am.tensor(0.5, requires_grad=True)
+    for _ in range(3333):
+        chain = chain * 1.0
+    with pytest.raises(viz.GraphTooLarge, match="10,000 boxes and 9,999 arrows, over"):
+        viz.render(chain, tmp_path / "chain.png")
+    assert no_layout == [] and not list(tmp_path.iterdir())
+
+
+def test_training_steps_and_small_recurrences_stay_under_the_limit(tmp_path, no_layout):
+    loss, _ = training_loss()
+    viz.render(loss, tmp_path / "full.svg")
+    viz.render(loss, tmp_path / "modules.svg", collapse="modules")
+    deep = training_loss((2, *[8] * 20, 1), batch=4)[0]
+    viz.render(deep, tmp_path / "deep.svg")
+    viz.render(unrolled_rnn(10), tmp_path / "rnn.svg")
+    assert len(no_layout) == 4
+
+
+def test_max_nodes_lets_a_larger_graph_through_to_the_renderer(tmp_path, no_layout):
+    y = reused_chain(183)
+    viz.render(y, tmp_path / "y.svg", max_nodes=40_000)
+    viz.render(viz.draw(y), tmp_path / "drawn.svg", max_nodes=None)  # None: no limit
+    viz.render(viz.draw(y, max_nodes=33_673), tmp_path / "exact.svg")
+    viz.draw(y, max_nodes=40_000).copy().check_size()
+    assert [s.count("->") for s in no_layout] == [549, 549, 549]
+    with pytest.raises(viz.GraphTooLarge, match="max_nodes=33,672"):
+        viz.render(y, tmp_path / "y.svg", max_nodes=33_672)
+    assert viz.render(y, tmp_path / "y.dot").read_text(encoding="utf-8").count("->") == 549
+    for wrong in (0, -1, 2.5, "many", True):
+        with pytest.raises(ValueError, match="max_nodes must be a positive integer or None"):
+            viz.draw(y, max_nodes=wrong)
+
+
+def test_options_with_a_fixed_set_of_values_refuse_others_and_list_the_valid_ones(tmp_path):
+    y, _ = neuron()
+    with pytest.raises(ValueError, match="rankdir must be one of 'LR', 'TB', 'RL', 'BT'; got 'XX'"):
+        viz.draw(y, rankdir="XX")
+    with pytest.raises(ValueError, match="rankdir"):
+        viz.render(y, tmp_path / "y.svg", rankdir="lr")
+    assert "rankdir=TB" in viz.draw(y, rankdir="TB").source
+    with pytest.raises(ValueError, match="collapse must be one of None, 'modules'; got 'layers'"):
+        viz.draw(y, collapse="layers")
+    with pytest.raises(ValueError, match="rules must be True or False, got 'no'"):
+        viz.draw(y, rules="no")
+    with pytest.raises(ValueError, match="precision must be a positive integer, got 0"):
+        viz.draw(y, precision=0)
+    with pytest.raises(ValueError, match="unknown format 'svgz'; choose one of svg, png, pdf"):
+        viz.render(y, tmp_path / "y.svgz")
+    with pytest.raises(TypeError, match="rules would be ignored: the graph is already drawn"):
+        viz.render(viz.draw(y), tmp_path / "y.svg", rules=True)
+    assert not list(tmp_path.iterdir())

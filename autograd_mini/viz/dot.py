@@ -15,12 +15,16 @@ from itertools import pairwise
 from typing import Any
 
 import graphviz
+import numpy as np
 
 from ..engine import Value
 from . import backend
+from .size import MAX_NODES, LayoutSize, check, layout_size, limit
 from .summary import layer_of, shape_text, summarize, superscript
 from .walk import OpView, TensorView, walk
 
+RANKDIRS = ("LR", "TB", "RL", "BT")  # Graphviz's: left to right, top to bottom, and reversed
+COLLAPSES = (None, "modules")
 GRAPH = {"rankdir": "LR", "fontname": "Helvetica", "fontsize": "10", "nodesep": "0.25",
          "ranksep": "0.35", "labelloc": "b", "labeljust": "l"}  # fmt: skip
 NODE = {"fontname": "Helvetica", "fontsize": "10"}
@@ -42,15 +46,42 @@ DELTA_NOTE = "δˡ = ∂E/∂zˡ is the adjoint of the pre-activation zˡ; E is 
 
 class Drawing(graphviz.Digraph):
     """What draw() returns: a graphviz.Digraph that shows itself in Jupyter with whichever
-    renderer is installed (the system `dot` or graphviz-pure), not only the system `dot`."""
+    renderer is installed (the system `dot` or graphviz-pure), not only the system `dot`.
+
+    Every way of laying it out (Jupyter's display, `pipe`, `render`, `view`, viz.render) first
+    checks its estimated layout size against `max_nodes` and raises GraphTooLarge past it;
+    `.source` is always available."""
+
+    layout: LayoutSize | None = None  # set by draw()
+    max_nodes: int | None = MAX_NODES
+
+    def check_size(self) -> None:
+        """Raise GraphTooLarge if the layout would place more than `max_nodes` nodes."""
+        check(self.layout, self.max_nodes)
+
+    def copy(self) -> Drawing:
+        result = super().copy()
+        result.layout, result.max_nodes = self.layout, self.max_nodes
+        return result
+
+    def pipe(self, *args: Any, **kwargs: Any) -> Any:
+        self.check_size()
+        return super().pipe(*args, **kwargs)
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        self.check_size()
+        return super().render(*args, **kwargs)
 
     def _repr_image_svg_xml(self) -> str:
+        self.check_size()
         return backend.pipe(self.source, "svg").decode("utf-8")
 
     def _repr_image_png(self) -> bytes:
+        self.check_size()
         return backend.pipe(self.source, "png")
 
     def _repr_image_jpeg(self) -> bytes:
+        self.check_size()
         return backend.pipe(self.source, "jpeg")
 
     def _repr_svg_(self) -> str:
@@ -91,6 +122,7 @@ def draw(
     gradient: Any = None,
     precision: int = 4,
     rankdir: str = "LR",
+    max_nodes: int | None = MAX_NODES,
 ) -> Drawing:
     """The computation graph behind `root` as a graphviz.Digraph (no renderer needed).
 
@@ -101,10 +133,17 @@ def draw(
     rules: each op's derivative rule as a caption. order: the backward step of each adjoint.
     cluster: one cluster per module (from `node.scope`). collapse="modules": one box per call of
     a module that calls no other module, e.g. each Linear of an MLP.
-    precision: significant digits of the numbers shown.
+    precision: significant digits of the numbers shown. rankdir: "LR" (left to right), "TB"
+    (top to bottom), "RL" or "BT".
+    max_nodes: the most nodes the layout may place (2000): the boxes, and a hidden node for each
+    rank an arrow skips (viz/size.py). Displaying or rendering a larger drawing raises
+    GraphTooLarge, saying how large it is; None: no limit. The DOT source is never limited.
     """
-    if collapse not in (None, "modules"):
-        raise ValueError(f"draw: collapse must be None or 'modules', got {collapse!r}")
+    _check_options(
+        values=values, adjoints=adjoints, shapes=shapes, rules=rules, order=order,
+        cluster=cluster, collapse=collapse, rankdir=rankdir, precision=precision,
+    )  # fmt: skip
+    max_nodes = limit(max_nodes)
     view = walk(root, gradient)
     options = _Options(values, adjoints, shapes, rules, order, precision)
     units = _units(view.ops, collapse == "modules", cluster)
@@ -151,7 +190,25 @@ def draw(
     _emit(graph, placed, _scopes(units))
     for tail, head, label in edges:
         graph.edge(tail, head, **({"label": label} if label else {}))
+    graph.layout = layout_size([n for n, _, _ in nodes], [(t, h) for t, h, _ in edges])
+    graph.max_nodes = max_nodes
     return graph
+
+
+def _check_options(**options: Any) -> None:
+    """Refuse an option outside its fixed set of values, listing the valid ones (an unknown
+    value would otherwise be ignored, or passed on to Graphviz, which ignores it too)."""
+    choices = {"collapse": COLLAPSES, "rankdir": RANKDIRS}
+    for key, value in options.items():
+        if key in choices:
+            if not (value is None or isinstance(value, str)) or value not in choices[key]:
+                valid = ", ".join(map(repr, choices[key]))
+                raise ValueError(f"draw: {key} must be one of {valid}; got {value!r}")
+        elif key == "precision":
+            if isinstance(value, bool) or not isinstance(value, int | np.integer) or value < 1:
+                raise ValueError(f"draw: precision must be a positive integer, got {value!r}")
+        elif not isinstance(value, bool | np.bool_):
+            raise ValueError(f"draw: {key} must be True or False, got {value!r}")
 
 
 # --- which boxes there are -------------------------------------------------------------------

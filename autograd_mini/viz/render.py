@@ -11,8 +11,11 @@ import graphviz
 from ..engine import Value
 from . import backend
 from .dot import draw
+from .size import check, limit
 
 SOURCE_FORMATS = ("dot", "gv")  # the DOT text itself, written without a renderer
+FORMATS = (*dict.fromkeys(f for formats in backend.FORMATS.values() for f in formats),
+           *SOURCE_FORMATS)  # fmt: skip
 
 
 def render(
@@ -29,14 +32,31 @@ def render(
     (no renderer needed); by default it is the path's suffix, else svg, and a path without a
     suffix gets `.<format>`. `renderer`: "dot", "graphviz-pure" or None to use
     $AUTOGRAD_MINI_DOT, else the system dot if installed, else graphviz-pure.
+
+    A drawing larger than `max_nodes` (a draw() option, also accepted with a drawn graph) is
+    refused with GraphTooLarge before any layout; the DOT source is written whatever its size.
     """
-    graph = root if isinstance(root, graphviz.Digraph) else draw(root, **options)
+    if isinstance(root, graphviz.Digraph):
+        others = sorted(set(options) - {"max_nodes"})
+        if others:
+            raise TypeError(
+                f"render: {', '.join(others)} would be ignored: the graph is already drawn "
+                "(pass them to draw(), or pass the tensor to render())"
+            )
+        graph = root
+        max_nodes = limit(options["max_nodes"]) if options else getattr(graph, "max_nodes", None)
+    else:
+        graph = draw(root, **options)
+        max_nodes = graph.max_nodes
     path = Path(path)
     format = (format or path.suffix.lstrip(".") or "svg").lower()
+    if format not in FORMATS:
+        raise ValueError(f"render: unknown format {format!r}; choose one of {', '.join(FORMATS)}")
     if not path.suffix:
         path = path.with_suffix(f".{format}")
     if format in SOURCE_FORMATS:
         path.write_text(graph.source, encoding="utf-8")
     else:
+        check(getattr(graph, "layout", None), max_nodes)
         path.write_bytes(backend.pipe(graph.source, format, renderer))
     return path
