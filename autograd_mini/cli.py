@@ -27,7 +27,9 @@ from . import __version__, expression
 from .tensor import Tensor
 
 # draw's own options; any other --name is a variable
-VALUED = ("-o", "--output", "--format", "--renderer", "--precision", "--max-elements")
+VALUED = (
+    "-o", "--output", "--format", "--renderer", "--precision", "--max-elements", "--max-nodes"
+)  # fmt: skip
 FLAGS = ("--rules", "--order", "-h", "--help")
 MAX_ELEMENTS = 1_000_000  # draw: elements of any value the expression makes, unless raised
 MAX_PRECISION = 17  # significant digits that a float64 holds
@@ -152,6 +154,13 @@ def _parser() -> argparse.ArgumentParser:
         default=MAX_ELEMENTS,
         metavar="N",
         help=f"refuse any value of the expression with more elements ({MAX_ELEMENTS:,})",
+    )
+    draw.add_argument(
+        "--max-nodes",
+        type=_int_between(1, None),
+        default=None,
+        metavar="N",
+        help="refuse a graph whose layout would place more nodes (default: viz.MAX_NODES)",
     )
     draw.set_defaults(run=_draw)
     return parser
@@ -292,9 +301,12 @@ def _draw(args: argparse.Namespace) -> int:
         path = viz.render(
             root, args.output, format=args.format, renderer=args.renderer,
             rules=args.rules, order=args.order, precision=args.precision,
+            **({} if args.max_nodes is None else {"max_nodes": args.max_nodes}),
         )  # fmt: skip
     except (RuntimeError, ValueError, OSError) as error:  # no renderer, a format, the disk
         hint = "; check -o/--output" if isinstance(error, OSError) else ""
+        if isinstance(error, viz.GraphTooLarge):
+            hint = "; raise the limit with --max-nodes N"
         print(f"autograd-mini draw: error: {_reason(error)}{hint}", file=sys.stderr)
         return 1
     print(_summary(args.expression, result, root, leaves, path))
