@@ -55,6 +55,11 @@ def _is_nested(y: Tensor, x: Tensor, outer: bool) -> bool:
 
 
 def _argument(args: tuple, argnum: int, transform: str) -> list:
+    if not isinstance(argnum, int) or isinstance(argnum, bool):
+        raise TypeError(
+            f"{transform}: argnum must be one int (the position of the argument to "
+            f"differentiate), got {argnum!r}; for several, call {transform} once per argument"
+        )
     if not -len(args) <= argnum < len(args):
         raise TypeError(
             f"{transform}: argnum={argnum} but the function was called with {len(args)} "

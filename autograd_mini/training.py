@@ -59,6 +59,14 @@ def fit(
     history is a sum too). One generator, `np.random.default_rng(rng)`, shuffles every epoch,
     so a seed makes the whole run reproducible. `progress=False` hides the bar.
     """
+    for name, data in (("x", x), ("y", y)):
+        values = _array(data)
+        if values.dtype.kind in "fc" and not np.all(np.isfinite(values)):
+            bad = np.argwhere(~np.isfinite(values))[0]
+            raise ValueError(
+                f"fit: {name} holds NaN or inf (first at index {tuple(int(i) for i in bad)}); "
+                "training on it would make every weight NaN. Clean or drop those rows first."
+            )
     rng = np.random.default_rng(rng)
     if hasattr(model, "train"):
         model.train()

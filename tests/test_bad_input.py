@@ -10,6 +10,7 @@ import pytest
 import autograd_mini as am
 from autograd_mini import nn, optim
 from autograd_mini.nn import functional as F
+from autograd_mini.training import fit
 
 
 def leaf(values, dtype=np.float64):
@@ -138,6 +139,46 @@ CASES = [
         r"grad: f must return a single-element Tensor",
     ),
     ("jacobian-argnum", lambda: am.jacobian(lambda a: a, -2)(1.0), TypeError, r"jacobian: argnum"),
+    (
+        "grad-argnum-tuple",
+        lambda: am.grad(lambda a, b: (a * b).sum(), (0, 1))(1.0, 2.0),
+        TypeError,
+        r"grad: argnum must be one int",
+    ),
+    (
+        "fit-nan",
+        lambda: fit(
+            nn.MLP([2, 1]),
+            nn.mse_loss,
+            optim.SGD(nn.MLP([2, 1]).parameters(), lr=0.1),
+            np.array([[np.nan, 1.0]]),
+            np.array([[1.0]]),
+            progress=False,
+        ),
+        ValueError,
+        r"fit: x holds NaN or inf \(first at index \(0, 0\)\)",
+    ),
+    (
+        "fit-inf-target",
+        lambda: fit(
+            nn.MLP([2, 1]),
+            nn.mse_loss,
+            optim.SGD(nn.MLP([2, 1]).parameters(), lr=0.1),
+            np.ones((1, 2)),
+            np.array([[np.inf]]),
+            progress=False,
+        ),
+        ValueError,
+        r"fit: y holds NaN or inf",
+    ),
+    (
+        "state-dict-extra",
+        lambda: nn.Linear(2, 3).load_state_dict(
+            {"weight": np.ones((3, 2)), "bias": np.ones(3), "extra": np.ones(1)}
+        ),
+        ValueError,
+        r"unexpected: extra",
+    ),
     # losses
     (
         "mse-shapes",
