@@ -2,7 +2,7 @@
 
 from . import engine, manual, modes, nn, ops, optim, training, viz
 from .explain import explain
-from .functional import grad, hessian, hvp, jacobian, value_and_grad
+from .functional import grad, hessian, hvp, jacobian, jacrev, value_and_grad, vjp
 from .gradcheck import gradcheck, gradgradcheck
 from .modes import (
     detect_anomaly,

@@ -131,7 +131,7 @@ CASES = [
     ("list-rpow", backward_of(lambda: [2.0, 3.0, 1.0] ** x3), None, None),
     ("list-linear", backward_of(lambda: am.linear(x23, [[1, 2, 3]])), None, None),
     # functional transforms
-    ("grad-argnum", lambda: am.grad(lambda a: a.sum(), 3)(1.0), TypeError, r"grad: argnum=3"),
+    ("grad-argnum", lambda: am.grad(lambda a: a.sum(), 3)(1.0), TypeError, r"grad: argnums=3"),
     (
         "grad-vector-output",
         lambda: am.grad(lambda a: a * 2)(np.ones(2)),
@@ -140,10 +140,16 @@ CASES = [
     ),
     ("jacobian-argnum", lambda: am.jacobian(lambda a: a, -2)(1.0), TypeError, r"jacobian: argnum"),
     (
-        "grad-argnum-tuple",
-        lambda: am.grad(lambda a, b: (a * b).sum(), (0, 1))(1.0, 2.0),
+        "grad-argnums-twice",
+        lambda: am.grad(lambda a, b: (a * b).sum(), (0, -2))(1.0, 2.0),
+        ValueError,
+        r"grad: argnums=\(0, -2\) names an argument twice",
+    ),
+    (
+        "grad-argnums-float",
+        lambda: am.grad(lambda a: a.sum(), 1.5)(1.0),
         TypeError,
-        r"grad: argnum must be one int",
+        r"grad: argnums must be an int or a non-empty tuple of ints",
     ),
     (
         "fit-nan",

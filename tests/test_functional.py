@@ -85,3 +85,70 @@ def test_gradcheck_reports_a_table_of_mismatches():
     assert "2 derivative(s) differ" in message
     assert "analytic" in message and "numeric" in message
     assert "(1, 1)" in message  # output 1, input element 1: analytic 6, numeric 4
+
+
+# --- argnums, has_aux, vjp, jacrev: as torch.func ---------------------------------------------
+
+import torch  # noqa: E402
+import torch.func as tf  # noqa: E402
+
+
+def _t(a):
+    return torch.tensor(np.asarray(a, dtype=np.float64))
+
+
+def test_grad_with_a_tuple_of_argnums_is_torch_func_s():
+    f = lambda m, x, y: (m.tanh(x) * y).sum()  # noqa: E731
+    x, y = np.array([0.3, -1.2]), np.array([2.0, 0.5])
+    ours = am.grad(lambda a, b: f(am, a, b), argnums=(0, 1))(x, y)
+    theirs = tf.grad(lambda a, b: f(torch, a, b), argnums=(0, 1))(_t(x), _t(y))
+    assert isinstance(ours, tuple) and len(ours) == 2
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-12)
+    assert am.grad(lambda a, b: f(am, a, b), argnums=(-1,))(x, y)[0].shape == (2,)
+
+
+def test_has_aux_passes_the_auxiliary_value_through():
+    aux = {"note": object()}
+    g, got = am.grad(lambda x: ((x * x).sum(), aux), has_aux=True)(np.array([1.0, 2.0]))
+    assert got is aux
+    np.testing.assert_array_equal(g.data, [2.0, 4.0])
+    (value, got), g = am.value_and_grad(lambda x: ((x * x).sum(), aux), has_aux=True)(3.0)
+    assert got is aux and value.item() == 9.0 and g.item() == 6.0
+    with pytest.raises(TypeError, match="has_aux=True, f must return a pair"):
+        am.grad(lambda x: x * x, has_aux=True)(3.0)
+
+
+def test_vjp_is_torch_func_s_and_its_pullback_can_be_called_twice():
+    f = lambda m, x, y: m.tanh(x[:, None] * y[None, :])  # noqa: E731
+    x, y = np.array([0.3, -1.2, 0.7]), np.array([2.0, 0.5])
+    v = np.arange(6.0).reshape(3, 2)
+    out, pullback = am.vjp(lambda a, b: f(am, a, b), x, y)
+    t_out, t_pullback = tf.vjp(lambda a, b: f(torch, a, b), _t(x), _t(y))
+    np.testing.assert_allclose(out.data, t_out.numpy(), rtol=1e-12)
+    for _ in range(2):
+        for a, b in zip(pullback(v), t_pullback(_t(v)), strict=True):
+            np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-12)
+    with pytest.raises(ValueError, match="vjp: the cotangent has shape"):
+        pullback(np.ones(3))
+
+
+def test_jacrev_with_argnums_is_torch_func_s():
+    f = lambda m, x, y: m.sin(x) * y.sum()  # noqa: E731
+    x, y = np.array([0.3, -1.2]), np.array([2.0, 0.5, 1.0])
+    ours = am.jacrev(lambda a, b: f(am, a, b), argnums=(0, 1))(x, y)
+    theirs = tf.jacrev(lambda a, b: f(torch, a, b), argnums=(0, 1))(_t(x), _t(y))
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a.data, b.numpy(), rtol=1e-12)
+    assert am.jacrev is am.jacobian
+
+
+def test_a_constant_function_has_zero_gradients():
+    g = am.grad(lambda x: 3.0)(np.ones((2, 3), np.float32))
+    assert g.shape == (2, 3) and g.dtype == np.float32 and not g.data.any()
+    assert am.grad(lambda x, y: y.sum(), argnums=(0, 1))(1.0, np.ones(2))[0].item() == 0.0
+
+
+def test_argnum_still_works_with_a_deprecation_warning():
+    with pytest.warns(DeprecationWarning, match="argnums"):
+        assert am.grad(lambda x, y: x * y, argnum=1)(2.0, 3.0).item() == 2.0
