@@ -1,4 +1,5 @@
-"""Neural networks: Module, Linear, activations, Sequential, MLP, losses and initialisers.
+"""Neural networks: Module, Linear, activations, Sequential, MLP, normalisation, dropout,
+embeddings, losses, initialisers and gradient clipping (nn.utils).
 For example:
 
     import autograd_mini.nn as nn
@@ -6,9 +7,9 @@ For example:
     loss = nn.half_sum_squared_error(model(x), target)
 """
 
-from . import functional, init
+from . import functional, init, utils
 from .activations import Identity, LeakyReLU, LogSoftmax, ReLU, Sigmoid, Softmax, Tanh
-from .layers import Linear
+from .layers import Dropout, Embedding, Flatten, Linear
 from .losses import (
     BCELoss,
     BCEWithLogitsLoss,
@@ -24,20 +25,27 @@ from .losses import (
     nll_loss,
 )
 from .mlp import MLP, Trace
-from .module import Module, ModuleList, Parameter, ParameterList, Sequential
+from .module import Module, ModuleDict, ModuleList, Parameter, ParameterList, Sequential
+from .normalization import BatchNorm1d, LayerNorm
 
 __all__ = [
     "BCELoss",
+    "BatchNorm1d",
     "BCEWithLogitsLoss",
     "CrossEntropyLoss",
+    "Dropout",
+    "Embedding",
+    "Flatten",
     "HalfSumSquaredError",
     "Identity",
+    "LayerNorm",
     "LeakyReLU",
     "Linear",
     "LogSoftmax",
     "MLP",
     "MSELoss",
     "Module",
+    "ModuleDict",
     "ModuleList",
     "NLLLoss",
     "Parameter",
@@ -56,4 +64,5 @@ __all__ = [
     "init",
     "mse_loss",
     "nll_loss",
+    "utils",
 ]

@@ -1,4 +1,5 @@
-"""Linear: the affine layer z = W a + b of the textbooks, applied to rows as x @ W.T + b."""
+"""Linear: the affine layer z = W a + b of the textbooks, applied to rows as x @ W.T + b; and the
+layers that only reshape, drop or look up: Flatten, Dropout, Embedding."""
 
 from __future__ import annotations
 
@@ -9,6 +10,7 @@ from typing import Any
 import numpy as np
 
 from ..tensor import Tensor, as_tensor, linear
+from . import functional as F
 from . import init as initialisers
 from .module import Module, Parameter
 
@@ -85,3 +87,74 @@ def _scheme(init: str | Callable[..., Any]) -> Callable[..., Any]:
         f"Linear: unknown init {init!r}; give a callable or one of "
         f"{', '.join(initialisers.SCHEMES)}"
     )
+
+
+def _positive_size(where: str, name: str, n: Any) -> int:
+    if not isinstance(n, (int, np.integer)) or isinstance(n, bool):
+        raise TypeError(f"{where}: {name} must be an integer, got {n!r}")
+    if n < 1:
+        raise ValueError(f"{where}: {name} must be positive, got {n}; give a size of 1 or more")
+    return int(n)
+
+
+class Flatten(Module):
+    """Merge the axes start_dim..end_dim into one: (N, C, L) → (N, C · L) by default."""
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim, self.end_dim = start_dim, end_dim
+
+    def forward(self, x: Any) -> Tensor:
+        x = as_tensor(x)
+        start, end = (a + x.ndim if a < 0 else a for a in (self.start_dim, self.end_dim))
+        if not 0 <= start <= end < max(x.ndim, 1):
+            raise ValueError(
+                f"Flatten: start_dim={self.start_dim} and end_dim={self.end_dim} do not name "
+                f"axes in order for an input of shape {x.shape}"
+            )
+        merged = int(np.prod(x.shape[start : end + 1], dtype=np.int64))
+        return x.reshape(x.shape[:start] + (merged,) + x.shape[end + 1 :])
+
+    def extra_repr(self) -> str:
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"
+
+
+class Dropout(Module):
+    """Zero each element with probability p while training and scale the rest by 1/(1 − p);
+    the identity after eval(). `rng` (a Generator or an int seed) makes the masks
+    reproducible; None draws them from np.random."""
+
+    def __init__(self, p: float = 0.5, rng: F.Rng = None) -> None:
+        super().__init__()
+        self.p = F.check_probability("Dropout", p)
+        self.rng = F.generator(rng)  # one generator: successive masks differ, yet repeat
+
+    def forward(self, x: Any) -> Tensor:
+        return F.dropout(x, self.p, self.training, self.rng)
+
+    def extra_repr(self) -> str:
+        return f"p={self.p}"
+
+
+class Embedding(Module):
+    """A lookup table: `weight` (num_embeddings, embedding_dim), drawn from N(0, 1) as in
+    PyTorch; `Embedding(10, 3)(np.array([[1, 2], [1, 9]]))` has shape (2, 2, 3)."""
+
+    def __init__(
+        self,
+        num_embeddings: int,
+        embedding_dim: int,
+        rng: F.Rng = None,
+        dtype: Any = np.float64,
+    ) -> None:
+        super().__init__()
+        self.num_embeddings = _positive_size("Embedding", "num_embeddings", num_embeddings)
+        self.embedding_dim = _positive_size("Embedding", "embedding_dim", embedding_dim)
+        shape = (self.num_embeddings, self.embedding_dim)
+        self.weight = Parameter(F.generator(rng).standard_normal(shape).astype(dtype))
+
+    def forward(self, indices: Any) -> Tensor:
+        return F.embedding(indices, self.weight)
+
+    def extra_repr(self) -> str:
+        return f"{self.num_embeddings}, {self.embedding_dim}"

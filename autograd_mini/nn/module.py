@@ -4,7 +4,8 @@ Assigning `self.weight = Parameter(...)` or `self.fc = Linear(...)` is all it ta
 them: `named_parameters()` walks the attributes in the order they were set, as PyTorch does. A
 list of modules (`self.layers = [Linear(...), ...]`) becomes a `ModuleList`, a list of
 parameters a `ParameterList`, so that `model.layers[1].weight` is registered as
-`layers.1.weight`.
+`layers.1.weight`. Buffers (`register_buffer`) are tensors that are state but not parameters,
+such as BatchNorm's running statistics: saved and loaded with the parameters, never trained.
 
 Names follow the tree: each module knows its dotted path (`_name`, "" for the root) and each
 parameter tensor carries its own in `tensor.name`, re-prefixed whenever a module is assigned
@@ -15,7 +16,7 @@ into a parent. Graph drawings read both, and `__call__` records the forward pass
 from __future__ import annotations
 
 from collections import OrderedDict
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any, NamedTuple
 
 import numpy as np
@@ -73,7 +74,11 @@ class Module:
     # --- registration by attribute -------------------------------------------------------------
 
     def __setattr__(self, key: str, value: Any) -> None:
-        if isinstance(value, (list, tuple)):
+        if key in self._buffer_names():  # assigning to a buffer replaces the buffer
+            value = _as_buffer(value, f"{type(self).__name__}.{key}")
+            if value is not None:
+                value.name = _join(self._name, key)
+        elif isinstance(value, (list, tuple)):
             value = _as_container(value, f"{type(self).__name__}.{key}")
         object.__setattr__(self, key, value)
         if isinstance(value, Module):
@@ -94,6 +99,52 @@ class Module:
                 value._rename(_join(name, key))
             else:
                 value.name = _join(name, key)
+        for key, value in self._own_buffers():
+            value.name = _join(name, key)
+
+    # --- buffers -------------------------------------------------------------------------------
+
+    def _buffer_names(self) -> dict[str, bool]:
+        """Buffer name → persistent; kept in the instance so super().__init__() stays optional."""
+        return vars(self).get("_buffers", {})
+
+    def _own_buffers(self, persistent_only: bool = False) -> Iterator[tuple[str, Tensor]]:
+        for key, persistent in self._buffer_names().items():
+            value = vars(self).get(key)
+            if value is not None and (persistent or not persistent_only):
+                yield key, value
+
+    def register_buffer(self, name: str, array: Any, persistent: bool = True) -> None:
+        """Keep `array` as the tensor `self.<name>`: state that is not a parameter (no
+        gradient, no optimiser), saved by state_dict() unless persistent=False, moved by to().
+        None reserves the name without a value."""
+        if not isinstance(name, str) or not name or "." in name:
+            raise ValueError(
+                f"register_buffer: the name must be a non-empty string without '.', got "
+                f"{name!r}; nest modules to make dotted names"
+            )
+        if name in vars(self) and name not in self._buffer_names():
+            raise ValueError(
+                f"register_buffer: {type(self).__name__} already has an attribute {name!r}; "
+                "choose another name or delete the attribute first"
+            )
+        if "_buffers" not in vars(self):
+            object.__setattr__(self, "_buffers", {})
+        self._buffer_names()[name] = bool(persistent)
+        setattr(self, name, array)
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """(dotted name, buffer) pairs, e.g. ("norm.running_mean", tensor); shared ones once."""
+        seen: set[int] = set()
+        for module_name, module in self.named_modules(prefix):
+            for key, value in module._own_buffers():
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    yield _join(module_name, key), value
+
+    def buffers(self) -> Iterator[Tensor]:
+        for _, b in self.named_buffers():
+            yield b
 
     # --- walking the tree ------------------------------------------------------------------------
 
@@ -151,19 +202,56 @@ class Module:
     def eval(self) -> Module:
         return self.train(False)
 
+    def apply(self, fn: Callable[[Module], Any]) -> Module:
+        """Call `fn` on every sub-module, then on this one (as PyTorch: children first), e.g.
+        to initialise weights: `model.apply(lambda m: isinstance(m, Linear) and ...)`."""
+        for child in self.children():
+            child.apply(fn)
+        fn(self)
+        return self
+
+    def to(self, dtype: Any) -> Module:
+        """Cast every floating-point parameter, gradient and buffer to `dtype` (a float dtype,
+        e.g. np.float32), in place on this module; integer buffers keep their dtype."""
+        target = np.dtype(dtype)
+        if target.kind != "f":
+            raise TypeError(
+                f"Module.to: can cast only to a floating-point dtype, got {target}; "
+                "give e.g. np.float32 or np.float64"
+            )
+        tensors = [*self.parameters(), *self.buffers()]
+        for t in tensors:
+            if t.dtype.kind == "f" and t.dtype != target:
+                grad = t.grad
+                t.data = t.data.astype(target)
+                engine.increment_version(t)  # a graph that saved t holds the old dtype
+                if grad is not None:
+                    t.grad = grad.data.astype(target)
+        return self
+
     # --- saving ----------------------------------------------------------------------------------
 
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """Parameter name → a copy of its array, in registration order."""
-        return OrderedDict((name, p.data.copy()) for name, p in self.named_parameters())
+        """Name → a copy of the array, for every parameter and persistent buffer: module by
+        module, each module's parameters then its buffers, as PyTorch orders them."""
+        return OrderedDict((name, t.data.copy()) for name, t in self._state_tensors())
+
+    def _state_tensors(self) -> Iterator[tuple[str, Tensor]]:
+        seen: set[int] = set()
+        for module_name, module in self.named_modules():
+            own = [(k, v) for k, v in module._own() if isinstance(v, Parameter)]
+            for key, value in own + list(module._own_buffers(persistent_only=True)):
+                if id(value) not in seen:
+                    seen.add(id(value))
+                    yield _join(module_name, key), value
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True
     ) -> IncompatibleKeys:
-        """Copy arrays into the parameters in place (same array objects). Every problem is
-        reported in one ValueError: missing names and unexpected names (unless strict=False)
-        and shape mismatches (always)."""
-        own = dict(self.named_parameters())
+        """Copy arrays into the parameters and buffers in place (same array objects). Every
+        problem is reported in one ValueError: missing names and unexpected names (unless
+        strict=False) and shape mismatches (always)."""
+        own = dict(self._state_tensors())
         missing = [name for name in own if name not in state_dict]
         unexpected = [name for name in state_dict if name not in own]
         arrays = {name: np.asarray(getattr(v, "data", v)) for name, v in state_dict.items()}
@@ -203,6 +291,18 @@ class Module:
         if not lines:
             return head + ")"
         return head + "\n  " + "\n  ".join(lines) + "\n)"
+
+
+def _as_buffer(value: Any, where: str) -> Tensor | None:
+    """A buffer's value as a Tensor that records no gradient; None stays None."""
+    if value is None or (isinstance(value, Tensor) and not isinstance(value, Parameter)):
+        return value
+    if isinstance(value, Parameter):
+        raise TypeError(
+            f"{where} is a buffer, and a Parameter cannot be one; give it an array, or register "
+            "the Parameter under another name"
+        )
+    return Tensor(value)
 
 
 def _as_container(items: list | tuple, where: str) -> Any:
@@ -275,6 +375,60 @@ class ModuleList(_ListMixin, Module):
         if not isinstance(value, Module):
             raise TypeError(f"{type(self).__name__} holds Modules, got {type(value).__name__}")
         return value
+
+
+class ModuleDict(Module):
+    """Modules by name, registered under their keys, in insertion order:
+    `self.heads = ModuleDict({"value": Linear(4, 1), "policy": Linear(4, 3)})`."""
+
+    def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] = ()) -> None:
+        super().__init__()
+        object.__setattr__(self, "_items", {})
+        self.update(modules)
+
+    def _own(self) -> Iterator[tuple[str, Any]]:
+        return iter(list(self._items.items()))
+
+    def __setitem__(self, key: str, module: Module) -> None:
+        if not isinstance(key, str) or not key or "." in key:
+            raise ValueError(f"ModuleDict: keys must be non-empty strings without '.', got {key!r}")
+        if not isinstance(module, Module):
+            raise TypeError(f"ModuleDict holds Modules, got {type(module).__name__} for {key!r}")
+        self._items[key] = module
+        module._rename(_join(self._name, key))
+
+    def __getitem__(self, key: str) -> Module:
+        return self._items[key]
+
+    def __delitem__(self, key: str) -> None:
+        del self._items[key]
+
+    def __contains__(self, key: object) -> bool:
+        return key in self._items
+
+    def __len__(self) -> int:
+        return len(self._items)
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._items)
+
+    def keys(self) -> Iterable[str]:
+        return self._items.keys()
+
+    def values(self) -> Iterable[Module]:
+        return self._items.values()
+
+    def items(self) -> Iterable[tuple[str, Module]]:
+        return self._items.items()
+
+    def pop(self, key: str) -> Module:
+        return self._items.pop(key)
+
+    def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:
+        """Add or replace modules from a mapping or from (key, module) pairs."""
+        pairs = modules.items() if isinstance(modules, Mapping) else modules
+        for key, module in pairs:
+            self[key] = module
 
 
 class ParameterList(_ListMixin, Module):
