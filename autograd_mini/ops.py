@@ -10,11 +10,15 @@ on Tensors alike, so that one rule serves a plain backward pass (on arrays, fast
 Binary ops are marked `broadcasts=True`: their rules may return an adjoint of the broadcast shape,
 and one helper, `unbroadcast` (primitive.py), sums it back to the input's shape.
 
-Everything not in this table (mean, log_softmax, expand_dims, ...) is composed of these
-primitives in tensor.py and needs no rule of its own.
+Everything not in this table (mean, log_softmax, expand_dims, log2, silu, elu, ...) is composed
+of these primitives in tensor.py and needs no rule of its own. (This module names its
+primitives as NumPy does: `sum`, `max`, `min` and `round` shadow Python's builtins here, which
+nothing in it uses.)
 """
 
 from __future__ import annotations
+
+import math
 
 import numpy as np
 
@@ -65,6 +69,15 @@ def _logsumexp(x, axis=None, keepdims=False):
 def _row_max(x, axis):
     """The maximum over `axis`, kept as an axis of length 1; -inf for an empty slice."""
     return np.max(x, axis=axis, keepdims=True, initial=-np.inf)
+
+
+def _erf(x):
+    """The error function elementwise (NumPy has none; math.erf is exact to the last digit)."""
+    x = np.asarray(x)
+    return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else np.empty_like(x)
+
+
+_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
 
 
 def _power(x, y, **out):
@@ -332,6 +345,49 @@ where      = Primitive("where",      np.where,    None,
                                                   lambda g, ans, c, x, y: where(c, 0.0, g),
                                                   broadcasts=True,
                        symbol="where", rule="∂/∂x = [c],  ∂/∂y = [not c]", arguments=("c", "x", "y"))
+
+# More elementwise maths, as NumPy names them (rules as PyTorch writes them)
+log1p      = Primitive("log1p",      np.log1p,    lambda g, ans, x: g / (1 + x),
+                       symbol="log1p", rule="∂/∂x ln(1 + x) = 1/(1 + x)")
+expm1      = Primitive("expm1",      np.expm1,    lambda g, ans, x: g * (ans + 1),
+                       symbol="expm1", rule="∂/∂x (eˣ − 1) = eˣ")
+tan        = Primitive("tan",        np.tan,      lambda g, ans, x: g * (1 + ans * ans),
+                       symbol="tan", rule="∂/∂x tan x = 1 + tan² x")
+sinh       = Primitive("sinh",       np.sinh,     lambda g, ans, x: g * cosh(x),
+                       symbol="sinh", rule="∂/∂x sinh x = cosh x")
+cosh       = Primitive("cosh",       np.cosh,     lambda g, ans, x: g * sinh(x),
+                       symbol="cosh", rule="∂/∂x cosh x = sinh x")
+arcsin     = Primitive("arcsin",     np.arcsin,   lambda g, ans, x: g / sqrt(1 - x * x),
+                       symbol="asin", rule="∂/∂x asin x = 1/√(1 − x²)")
+arccos     = Primitive("arccos",     np.arccos,   lambda g, ans, x: -g / sqrt(1 - x * x),
+                       symbol="acos", rule="∂/∂x acos x = −1/√(1 − x²)")
+arctan     = Primitive("arctan",     np.arctan,   lambda g, ans, x: g / (1 + x * x),
+                       symbol="atan", rule="∂/∂x atan x = 1/(1 + x²)")
+arcsinh    = Primitive("arcsinh",    np.arcsinh,  lambda g, ans, x: g / sqrt(x * x + 1),
+                       symbol="asinh", rule="∂/∂x asinh x = 1/√(x² + 1)")
+arccosh    = Primitive("arccosh",    np.arccosh,  lambda g, ans, x: g / sqrt(x * x - 1),
+                       symbol="acosh", rule="∂/∂x acosh x = 1/√(x² − 1)")
+arctanh    = Primitive("arctanh",    np.arctanh,  lambda g, ans, x: g / (1 - x * x),
+                       symbol="atanh", rule="∂/∂x atanh x = 1/(1 − x²)")
+erf        = Primitive("erf",        lambda x: _erf(x), lambda g, ans, x: g * _TWO_OVER_SQRT_PI * exp(-x * x),
+                       symbol="erf", rule="∂/∂x erf x = 2/√π · exp(−x²)")
+# Rounding: flat almost everywhere, so the adjoint is 0, as in PyTorch
+floor      = Primitive("floor",      np.floor,    lambda g, ans, x: np.zeros(x.shape, x.dtype),
+                       symbol="⌊x⌋", rule="∂/∂x ⌊x⌋ = 0")
+ceil       = Primitive("ceil",       np.ceil,     lambda g, ans, x: np.zeros(x.shape, x.dtype),
+                       symbol="⌈x⌉", rule="∂/∂x ⌈x⌉ = 0")
+round      = Primitive("round",      np.round,    lambda g, ans, x: np.zeros(x.shape, x.dtype),
+                       symbol="round", rule="∂/∂x round(x) = 0")
+trunc      = Primitive("trunc",      np.trunc,    lambda g, ans, x: np.zeros(x.shape, x.dtype),
+                       symbol="trunc", rule="∂/∂x trunc(x) = 0")
+# Bounded activations: their masks are open (a tie with a bound gets 0), as PyTorch's
+hardtanh   = Primitive("hardtanh",   lambda x, low=-1.0, high=1.0: np.clip(x, low, high),
+                                                  lambda g, ans, x, low=-1.0, high=1.0:
+                                                      where((x <= low) | (x >= high), 0.0, g),
+                       symbol="hardtanh", rule="∂/∂x = [low < x < high]")
+hardsigmoid = Primitive("hardsigmoid", lambda x: np.clip(x / 6 + 0.5, 0.0, 1.0),
+                                                  lambda g, ans, x: where((x > -3) & (x < 3), g / 6, 0.0),
+                       symbol="hardσ", rule="∂/∂x = 1/6 on (−3, 3)")
 
 # Reductions (axis=None reduces all; keepdims as in NumPy)
 sum       = Primitive("sum",       lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),

@@ -335,6 +335,118 @@ class Tensor(Value):
     def softplus(self) -> Tensor:
         return ops.softplus(self)
 
+    # More elementwise maths (NumPy's names); composites where composing is exact
+    def log1p(self) -> Tensor:
+        return ops.log1p(self)
+
+    def expm1(self) -> Tensor:
+        return ops.expm1(self)
+
+    def log2(self) -> Tensor:
+        return ops.log(self) / math.log(2)
+
+    def log10(self) -> Tensor:
+        return ops.log(self) / math.log(10)
+
+    def exp2(self) -> Tensor:
+        return ops.exp(self * math.log(2))
+
+    def square(self) -> Tensor:
+        return self * self
+
+    def reciprocal(self) -> Tensor:
+        return 1.0 / self
+
+    def rsqrt(self) -> Tensor:
+        return 1.0 / ops.sqrt(self)
+
+    def tan(self) -> Tensor:
+        return ops.tan(self)
+
+    def sinh(self) -> Tensor:
+        return ops.sinh(self)
+
+    def cosh(self) -> Tensor:
+        return ops.cosh(self)
+
+    def arcsin(self) -> Tensor:
+        return ops.arcsin(self)
+
+    def arccos(self) -> Tensor:
+        return ops.arccos(self)
+
+    def arctan(self) -> Tensor:
+        return ops.arctan(self)
+
+    def arcsinh(self) -> Tensor:
+        return ops.arcsinh(self)
+
+    def arccosh(self) -> Tensor:
+        return ops.arccosh(self)
+
+    def arctanh(self) -> Tensor:
+        return ops.arctanh(self)
+
+    def erf(self) -> Tensor:
+        return ops.erf(self)
+
+    def floor(self) -> Tensor:
+        """Rounded down; its gradient is 0, as in PyTorch."""
+        return ops.floor(self)
+
+    def ceil(self) -> Tensor:
+        return ops.ceil(self)
+
+    def round(self) -> Tensor:
+        """Rounded half to even, as NumPy and PyTorch; its gradient is 0."""
+        return ops.round(self)
+
+    def trunc(self) -> Tensor:
+        return ops.trunc(self)
+
+    # More activations, as torch.nn.functional's
+    def silu(self) -> Tensor:
+        """x σ(x) (also called swish)."""
+        return self * ops.sigmoid(self)
+
+    def elu(self, alpha: float = 1.0) -> Tensor:
+        """x for x > 0, else α (eˣ − 1), as PyTorch's (NaN takes the x side). The exponential
+        is taken where x ≤ 0 only: no inf on the unused side, whose adjoint would be NaN."""
+        negative = self.data <= 0
+        return where(negative, alpha * ops.expm1(where(negative, self, 0.0)), self)
+
+    def selu(self) -> Tensor:
+        """λ elu(x, α) with PyTorch's λ and α (self-normalising)."""
+        return _SELU_SCALE * self.elu(_SELU_ALPHA)
+
+    def softsign(self) -> Tensor:
+        return self / (1 + ops.absolute(self))
+
+    def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+        return ops.hardtanh(self, low=float(min_val), high=float(max_val))
+
+    def relu6(self) -> Tensor:
+        return ops.hardtanh(self, low=0.0, high=6.0)
+
+    def hardsigmoid(self) -> Tensor:
+        return ops.hardsigmoid(self)
+
+    def logsigmoid(self) -> Tensor:
+        """log σ(x) = −softplus(−x), stable for any x."""
+        return -ops.softplus(-self)
+
+    def mish(self) -> Tensor:
+        return self * ops.tanh(ops.softplus(self))
+
+    def gelu(self, approximate: str = "none") -> Tensor:
+        """x Φ(x) (approximate="none", with erf), or its tanh approximation ("tanh")."""
+        if approximate == "none":
+            return self * 0.5 * (1 + ops.erf(self * (1 / math.sqrt(2))))
+        if approximate == "tanh":
+            inner = math.sqrt(2 / math.pi) * (self + 0.044715 * self * self * self)
+            return 0.5 * self * (1 + ops.tanh(inner))
+        raise ValueError(f"gelu: approximate must be 'none' or 'tanh', got {approximate!r}")
+
     def clip(self, a_min: ArrayLike | None = None, a_max: ArrayLike | None = None) -> Tensor:
         """Values below a_min raised to it, above a_max lowered to it. Bounds that are tensors
         which require grad get the adjoint of the positions they bound, as torch.clamp's."""
@@ -457,6 +569,10 @@ def _clip_to_tensors(x: Tensor, a_min: Any, a_max: Any) -> Tensor:
     to_hi = ((x.data > hi_data) | (hi_data < lo_data)) & valid
     rest = np.clip(x.data, lo_data, hi_data)  # a constant: no adjoint goes there
     return where(inside, x, where(to_lo, lo, where(to_hi, hi, rest)))
+
+
+_SELU_ALPHA = 1.6732632423543772848170429916717  # PyTorch's constants
+_SELU_SCALE = 1.0507009873554804934193349852946
 
 
 def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
@@ -633,6 +749,134 @@ def softplus(x: ArrayLike) -> Tensor:
 
 def clip(x: ArrayLike, a_min: float | None = None, a_max: float | None = None) -> Tensor:
     return as_tensor(x).clip(a_min, a_max)
+
+
+def log1p(x: ArrayLike) -> Tensor:
+    return as_tensor(x).log1p()
+
+
+def expm1(x: ArrayLike) -> Tensor:
+    return as_tensor(x).expm1()
+
+
+def log2(x: ArrayLike) -> Tensor:
+    return as_tensor(x).log2()
+
+
+def log10(x: ArrayLike) -> Tensor:
+    return as_tensor(x).log10()
+
+
+def exp2(x: ArrayLike) -> Tensor:
+    return as_tensor(x).exp2()
+
+
+def square(x: ArrayLike) -> Tensor:
+    return as_tensor(x).square()
+
+
+def reciprocal(x: ArrayLike) -> Tensor:
+    return as_tensor(x).reciprocal()
+
+
+def rsqrt(x: ArrayLike) -> Tensor:
+    return as_tensor(x).rsqrt()
+
+
+def tan(x: ArrayLike) -> Tensor:
+    return as_tensor(x).tan()
+
+
+def sinh(x: ArrayLike) -> Tensor:
+    return as_tensor(x).sinh()
+
+
+def cosh(x: ArrayLike) -> Tensor:
+    return as_tensor(x).cosh()
+
+
+def arcsin(x: ArrayLike) -> Tensor:
+    return as_tensor(x).arcsin()
+
+
+def arccos(x: ArrayLike) -> Tensor:
+    return as_tensor(x).arccos()
+
+
+def arctan(x: ArrayLike) -> Tensor:
+    return as_tensor(x).arctan()
+
+
+def arcsinh(x: ArrayLike) -> Tensor:
+    return as_tensor(x).arcsinh()
+
+
+def arccosh(x: ArrayLike) -> Tensor:
+    return as_tensor(x).arccosh()
+
+
+def arctanh(x: ArrayLike) -> Tensor:
+    return as_tensor(x).arctanh()
+
+
+def erf(x: ArrayLike) -> Tensor:
+    return as_tensor(x).erf()
+
+
+def floor(x: ArrayLike) -> Tensor:
+    return as_tensor(x).floor()
+
+
+def ceil(x: ArrayLike) -> Tensor:
+    return as_tensor(x).ceil()
+
+
+def round(x: ArrayLike) -> Tensor:
+    return as_tensor(x).round()
+
+
+def trunc(x: ArrayLike) -> Tensor:
+    return as_tensor(x).trunc()
+
+
+def silu(x: ArrayLike) -> Tensor:
+    return as_tensor(x).silu()
+
+
+def selu(x: ArrayLike) -> Tensor:
+    return as_tensor(x).selu()
+
+
+def softsign(x: ArrayLike) -> Tensor:
+    return as_tensor(x).softsign()
+
+
+def relu6(x: ArrayLike) -> Tensor:
+    return as_tensor(x).relu6()
+
+
+def hardsigmoid(x: ArrayLike) -> Tensor:
+    return as_tensor(x).hardsigmoid()
+
+
+def logsigmoid(x: ArrayLike) -> Tensor:
+    return as_tensor(x).logsigmoid()
+
+
+def mish(x: ArrayLike) -> Tensor:
+    return as_tensor(x).mish()
+
+
+def elu(x: ArrayLike, alpha: float = 1.0) -> Tensor:
+    return as_tensor(x).elu(alpha)
+
+
+def hardtanh(x: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+    return as_tensor(x).hardtanh(min_val, max_val)
+
+
+def gelu(x: ArrayLike, approximate: str = "none") -> Tensor:
+    return as_tensor(x).gelu(approximate)
 
 
 def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:

@@ -86,7 +86,7 @@ def torch_derivatives(
         (g * torch.as_tensor(wi)).sum() for g, wi in zip(first, w, strict=True) if g.requires_grad
     ]
     second = zeros
-    if terms:
+    if terms and not entry.piecewise_linear:
         second_t = torch.autograd.grad(sum(terms), xs, allow_unused=True, materialize_grads=True)
         second = [g.detach().numpy(force=True) for g in second_t]
     first_np = [g.detach().numpy(force=True) for g in first]

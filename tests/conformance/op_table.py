@@ -15,6 +15,7 @@ DELIBERATE_DIFFERENCES, and the entries that differ name it; any other differenc
 from __future__ import annotations
 
 import builtins
+import math
 import operator
 import zlib
 from collections.abc import Callable, Iterable
@@ -89,6 +90,9 @@ class OpEntry:
     dtypes: tuple = FLOATS
     differences: tuple[str, ...] = ()
     implicit: tuple[str, ...] = ()  # names reached through the samples (reflected operators)
+    # piecewise linear: its second derivative is 0 (the oracle, where torch has no double
+    # backward for the op)
+    piecewise_linear: bool = False
 
     @property
     def covers(self) -> set[str]:
@@ -158,6 +162,26 @@ def _bce_second(entry: OpEntry, sample: Sample, seconds: list, v: Any, w: list) 
     return [second.astype(seconds[0].dtype)]
 
 
+def _hardsigmoid_exact(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
+    """v/6 on (−3, 3): torch multiplies by a single-precision 1/6, even in float64."""
+    x = sample.args[0]
+    v = np.broadcast_to(cotangent, np.shape(x))
+    return [np.where((x > -3) & (x < 3), v / 6, 0).astype(grads[0].dtype)]
+
+
+def _elu_second_at_zero(entry: OpEntry, sample: Sample, seconds: list, v: Any, w: list) -> list:
+    """At x = 0 the second derivative of the side the first derivative takes (α eˣ = α, times
+    λ for selu); torch's double backward takes the other side there (0)."""
+    x = np.asarray(sample.args[0])
+    if entry.name == "selu":
+        factor = _SELU[1] * _SELU[0]
+    else:
+        factor = sample.kwargs.get("alpha", 1.0)
+    at_zero = x == 0
+    expected = np.where(at_zero, factor * np.asarray(v) * w[0], seconds[0])
+    return [expected.astype(seconds[0].dtype)]
+
+
 @dataclass(frozen=True)
 class Difference:
     reason: str
@@ -198,6 +222,20 @@ DELIBERATE_DIFFERENCES = {
         "differs where p is near 0 or 1",
         second=_bce_second,
     ),
+    "torch-nonfinite-kernels": Difference(
+        "hardtanh, relu6, gelu, mish, elu and selu are compared on finite, not huge, values: "
+        "torch's own kernels disagree on NaN, inf and overflow there (a vectorised loop and a "
+        "scalar one give different answers for the same input)"
+    ),
+    "hardsigmoid-sixth": Difference(
+        "hardsigmoid's adjoint is v/6 (torch multiplies by a float32 1/6, also in float64)",
+        grads=_hardsigmoid_exact,
+    ),
+    "elu-kink": Difference(
+        "at x = 0 the second derivative of elu and selu is the one of the branch their first "
+        "derivative takes there (α), where torch's double backward gives 0",
+        second=_elu_second_at_zero,
+    ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
         "from an rsqrt of −0.0)",
@@ -223,6 +261,16 @@ def real(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
 
 def positive(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
     return np.asarray(rng.uniform(0.3, 2.0, shape), dtype=dtype)
+
+
+def inside_unit(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
+    """Inside (−1, 1) and away from its ends: the domain of arcsin, arccos and arctanh."""
+    return np.asarray(rng.uniform(-0.9, 0.9, shape), dtype=dtype)
+
+
+def above_one(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
+    """Above 1 and away from it: the domain of arccosh."""
+    return np.asarray(rng.uniform(1.2, 3.0, shape), dtype=dtype)
 
 
 def unit(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
@@ -259,7 +307,10 @@ BROADCAST_SHAPES = [(), (3,), (2, 3), (1, 3), (2, 1), (4, 1, 3)]
 
 
 def unary_samples(
-    domain: Callable = real, kwargs: Iterable[dict] = ({},), select: bool = False
+    domain: Callable = real,
+    kwargs: Iterable[dict] = ({},),
+    select: bool = False,
+    finite: bool = False,
 ) -> Callable:
     """Every shape (an empty one too), the edge values (0 and -0 are the kinks of relu, abs,
     sign), 0-d edge values and, for ops that select their adjoint by a mask, an inf/NaN adjoint:
@@ -271,10 +322,13 @@ def unary_samples(
             tag = "".join(f"-{k}={v}" for k, v in kw.items())
             for shape in UNARY_SHAPES:
                 yield Sample(shape_id(shape) + tag, (domain(rng, shape, dtype),), dict(kw))
-            yield Sample("edge-values" + tag, (edge_values(dtype),), dict(kw), smooth=False)
-            for v in (0.0, inf, nan):
+            edges = edge_values(dtype)
+            if finite:  # see DELIBERATE_DIFFERENCES["torch-nonfinite-kernels"]
+                edges = edges[np.isfinite(edges) & (np.abs(edges) < HUGE[dtype])]
+            yield Sample("edge-values" + tag, (edges,), dict(kw), smooth=False)
+            for v in (0.0,) if finite else (0.0, inf, nan):
                 yield Sample(f"0-d-{v}{tag}", (np.array(v, dtype),), dict(kw), smooth=False)
-            if not select:
+            if not select or finite:
                 continue
             x = np.array([-1.0, 0.0, 2.0, nan, inf, -inf, 0.5], dtype)
             g = np.array([inf, -inf, inf, inf, nan, inf, nan], dtype)
@@ -982,6 +1036,7 @@ def _unary(
     kwargs: Iterable[dict] = ({},),
     select: bool = False,
     differences: tuple[str, ...] = (),
+    finite: bool = False,
 ) -> OpEntry:
     spellings = {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)}
     if functional:
@@ -991,9 +1046,22 @@ def _unary(
         spellings,
         torch_fn,
         ref,
-        unary_samples(domain, kwargs, select=select),
-        differences=differences,
+        unary_samples(domain, kwargs, select=select, finite=finite),
+        differences=differences + (("torch-nonfinite-kernels",) if finite else ()),
     )
+
+
+def _np_erf(x: np.ndarray) -> np.ndarray:
+    return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
+
+
+_SELU = (1.6732632423543772848170429916717, 1.0507009873554804934193349852946)
+
+
+def _np_gelu(x: np.ndarray, approximate: str = "none") -> np.ndarray:
+    if approximate == "tanh":
+        return 0.5 * x * (1 + np.tanh(math.sqrt(2 / math.pi) * (x + 0.044715 * x**3)))
+    return x * 0.5 * (1 + _np_erf(x / math.sqrt(2)))
 
 
 def _sigmoid_ref(x: np.ndarray) -> np.ndarray:
@@ -1147,6 +1215,72 @@ OPS: list[OpEntry] = [
         select=True,
     ),
     _unary("softplus", TF.softplus, lambda x: np.logaddexp(0, x), functional=True),
+    _unary("log1p", torch.log1p, np.log1p, positive),
+    _unary("expm1", torch.expm1, np.expm1),
+    _unary("log2", torch.log2, np.log2, positive),
+    _unary("log10", torch.log10, np.log10, positive),
+    _unary("exp2", torch.exp2, np.exp2),
+    _unary("square", torch.square, np.square),
+    _unary("reciprocal", torch.reciprocal, np.reciprocal),
+    _unary("rsqrt", torch.rsqrt, lambda x: 1 / np.sqrt(x), positive),
+    _unary("tan", torch.tan, np.tan),
+    _unary("sinh", torch.sinh, np.sinh),
+    _unary("cosh", torch.cosh, np.cosh),
+    _unary("arcsin", torch.asin, np.arcsin, inside_unit),
+    _unary("arccos", torch.acos, np.arccos, inside_unit),
+    _unary("arctan", torch.atan, np.arctan),
+    _unary("arcsinh", torch.asinh, np.arcsinh),
+    _unary("arccosh", torch.acosh, np.arccosh, above_one),
+    _unary("arctanh", torch.atanh, np.arctanh, inside_unit),
+    _unary("erf", torch.erf, lambda x: _np_erf(x)),
+    _unary("floor", torch.floor, np.floor, select=True),
+    _unary("ceil", torch.ceil, np.ceil, select=True),
+    _unary("round", torch.round, np.round, select=True),
+    _unary("trunc", torch.trunc, np.trunc, select=True),
+    _unary("silu", TF.silu, lambda x: x / (1 + np.exp(-x))),
+    _unary(
+        "elu",
+        lambda x, alpha=1.0: TF.elu(x, alpha=alpha),
+        lambda x, alpha=1.0: np.where(x <= 0, alpha * np.expm1(np.minimum(x, 0)), x),
+        kwargs=({}, {"alpha": 0.5}),
+        differences=("elu-kink",),
+        finite=True,
+    ),
+    _unary(
+        "selu",
+        TF.selu,
+        lambda x: _SELU[1] * np.where(x <= 0, _SELU[0] * np.expm1(np.minimum(x, 0)), x),
+        differences=("elu-kink",),
+        finite=True,
+    ),
+    _unary("softsign", TF.softsign, lambda x: x / (1 + np.abs(x))),
+    _unary(
+        "hardtanh",
+        lambda x, min_val=-1.0, max_val=1.0: TF.hardtanh(x, min_val, max_val),
+        lambda x, min_val=-1.0, max_val=1.0: np.clip(x, min_val, max_val),
+        kwargs=({}, {"min_val": -0.5, "max_val": 2.0}),
+        select=True,
+        finite=True,
+    ),
+    _unary("relu6", TF.relu6, lambda x: np.clip(x, 0, 6), select=True, finite=True),
+    OpEntry(
+        "hardsigmoid",
+        {"Tensor.hardsigmoid": method("hardsigmoid"), "am.hardsigmoid": am.hardsigmoid},
+        TF.hardsigmoid,
+        lambda x: np.clip(x / 6 + 0.5, 0, 1),
+        unary_samples(select=True),
+        differences=("hardsigmoid-sixth",),
+        piecewise_linear=True,  # torch has no double backward for it
+    ),
+    _unary("logsigmoid", TF.logsigmoid, lambda x: -np.logaddexp(0, -x)),
+    _unary("mish", TF.mish, lambda x: x * np.tanh(np.logaddexp(0, x)), finite=True),
+    _unary(
+        "gelu",
+        lambda x, approximate="none": TF.gelu(x, approximate=approximate),
+        _np_gelu,
+        kwargs=({}, {"approximate": "tanh"}),
+        finite=True,
+    ),
     OpEntry(
         "clip",
         {"Tensor.clip": method("clip"), "am.clip": am.clip},
