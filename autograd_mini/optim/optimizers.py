@@ -1,24 +1,29 @@
 """Optimisers: how a gradient becomes a step. The update rules are PyTorch's, line for line
-(`torch.optim.SGD`, `Adam`, `AdamW`), so that both give the same trajectory from the same
-weights.
+(`torch.optim.SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`), so that both give the same
+trajectory from the same weights.
 
 Each step runs on the raw arrays, in place (`p.data` stays the same array object, so nothing
 that holds the parameter has to be told), records no graph, and skips parameters whose
 `.grad` is None. As in PyTorch, `params` may also be a list of dicts ("parameter groups"), each
 with its own settings: `SGD([{"params": a}, {"params": b, "lr": 0.1}], lr=0.01)`.
+
+`state_dict()` and `load_state_dict()` save and restore the settings and every per-parameter
+buffer (momentum, moment estimates, step counts), so that training resumes from a checkpoint
+exactly where it stopped.
 """
 
 from __future__ import annotations
 
+import copy
 import math
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 import numpy as np
 
-from .engine import increment_version
-from .modes import no_grad
-from .tensor import Tensor
+from ..engine import increment_version
+from ..modes import no_grad
+from ..tensor import Tensor
 
 
 class Optimizer:
@@ -78,9 +83,69 @@ class Optimizer:
         raise NotImplementedError
 
     def _validate(self, settings: dict[str, Any]) -> None:
-        for key in ("lr", "momentum", "dampening", "weight_decay", "eps"):
+        for key in ("lr", "momentum", "dampening", "weight_decay", "eps", "lr_decay"):
             if key in settings and not settings[key] >= 0.0:
-                raise ValueError(f"{type(self).__name__}: {key} must be >= 0, got {settings[key]}")
+                raise ValueError(
+                    f"{type(self).__name__}: {key} must be >= 0, got {settings[key]}; give a "
+                    "non-negative number"
+                )
+
+    # --- checkpoints -------------------------------------------------------------------------
+
+    def state_dict(self) -> dict[str, Any]:
+        """{"state": {index: {name: copy}}, "param_groups": [{settings, "params": [index]}]},
+        as torch.optim: parameters are numbered in the order of the groups, so the dict holds
+        no tensor and fits any optimiser built over the same parameters in the same order."""
+        index = {id(p): i for i, p in enumerate(self._all_params())}
+        groups = [
+            {
+                **copy.deepcopy({k: v for k, v in g.items() if k != "params"}),
+                "params": [index[id(p)] for p in g["params"]],
+            }
+            for g in self.param_groups
+        ]
+        state = {index[id(p)]: copy.deepcopy(s) for p, s in self.state.items() if s}
+        return {"state": state, "param_groups": groups}
+
+    def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
+        """Take the settings and buffers of `state_dict` (from state_dict() of an optimiser of
+        the same kind over parameters of the same shapes, in the same order), as copies."""
+        name = type(self).__name__
+        groups = state_dict.get("param_groups") if isinstance(state_dict, Mapping) else None
+        if groups is None or "state" not in state_dict:
+            raise ValueError(
+                f"{name}.load_state_dict: expects the dict that state_dict() returns, with "
+                "'state' and 'param_groups'"
+            )
+        ours = [len(g["params"]) for g in self.param_groups]
+        theirs = [len(g["params"]) for g in groups]
+        if ours != theirs:
+            raise ValueError(
+                f"{name}.load_state_dict: the state dict has groups of {theirs} parameters, this "
+                f"optimiser {ours}; build it over the same parameters in the same order"
+            )
+        params = self._all_params()
+        state: dict[Tensor, dict[str, Any]] = {}
+        for key, saved in state_dict["state"].items():
+            p = params[int(key)]
+            state[p] = {}
+            for k, v in saved.items():
+                if isinstance(v, np.ndarray):
+                    if v.shape != p.shape:
+                        raise ValueError(
+                            f"{name}.load_state_dict: {k} of parameter {key} has shape "
+                            f"{v.shape}, the parameter {p.shape}"
+                        )
+                    v = v.astype(p.dtype) if v.dtype.kind == "f" else v.copy()
+                state[p][k] = copy.deepcopy(v)
+        for group, saved_group in zip(self.param_groups, groups, strict=True):
+            settings = copy.deepcopy({k: v for k, v in saved_group.items() if k != "params"})
+            self._validate({**group, **settings})
+            group.update(settings)
+        self.state = state
+
+    def _all_params(self) -> list[Tensor]:
+        return [p for g in self.param_groups for p in g["params"]]
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]
@@ -203,3 +268,101 @@ class AdamW(Adam):
         amsgrad: bool = False,
     ) -> None:
         super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+
+
+class RMSprop(Optimizer):
+    """RMSprop (Hinton), as torch.optim.RMSprop:
+
+    g ← g + weight_decay · p
+    v ← α v + (1 − α) g²
+    centered: ḡ ← α ḡ + (1 − α) g and the denominator is √(v − ḡ²) + eps, else √v + eps
+    momentum > 0: b ← momentum · b + g / denominator, p ← p − lr · b
+    otherwise:    p ← p − lr · g / denominator
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        alpha: float = 0.99,
+        eps: float = 1e-8,
+        weight_decay: float = 0.0,
+        momentum: float = 0.0,
+        centered: bool = False,
+    ) -> None:
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay)
+        super().__init__(params, {**defaults, "momentum": momentum, "centered": centered})
+
+    def _validate(self, settings: dict[str, Any]) -> None:
+        super()._validate(settings)
+        if not settings["alpha"] >= 0.0:
+            raise ValueError(f"RMSprop: alpha must be >= 0, got {settings['alpha']}")
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        alpha, momentum = group["alpha"], group["momentum"]
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        if not state:
+            state.update(step=0, square_avg=np.zeros_like(param))
+            if momentum > 0:
+                state["momentum_buffer"] = np.zeros_like(param)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(param)
+        state["step"] += 1
+        v = state["square_avg"]
+        v *= alpha
+        v += (1 - alpha) * grad * grad
+        if group["centered"]:
+            mean = state["grad_avg"]
+            mean += (1 - alpha) * (grad - mean)  # = α ḡ + (1 − α) g, as torch's lerp
+            denom = np.sqrt(v - mean * mean) + group["eps"]
+        else:
+            denom = np.sqrt(v) + group["eps"]
+        if momentum > 0:
+            buf = state["momentum_buffer"]
+            buf *= momentum
+            buf += grad / denom
+            param -= group["lr"] * buf
+        else:
+            param -= group["lr"] * (grad / denom)
+
+
+class Adagrad(Optimizer):
+    """Adagrad (Duchi et al.), as torch.optim.Adagrad, at step t:
+
+    g ← g + weight_decay · p
+    s ← s + g²                                (s starts at initial_accumulator_value)
+    p ← p − lr / (1 + (t − 1) · lr_decay) · g / (√s + eps)
+    """
+
+    def __init__(
+        self,
+        params: Iterable[Any],
+        lr: float = 1e-2,
+        lr_decay: float = 0.0,
+        weight_decay: float = 0.0,
+        initial_accumulator_value: float = 0.0,
+        eps: float = 1e-10,
+    ) -> None:
+        defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps)
+        super().__init__(
+            params, {**defaults, "initial_accumulator_value": initial_accumulator_value}
+        )
+
+    def _validate(self, settings: dict[str, Any]) -> None:
+        super()._validate(settings)
+        if not settings["initial_accumulator_value"] >= 0.0:
+            raise ValueError(
+                f"Adagrad: initial_accumulator_value must be >= 0, got "
+                f"{settings['initial_accumulator_value']}"
+            )
+
+    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+        if not state:
+            state.update(step=0, sum=np.full_like(param, group["initial_accumulator_value"]))
+        state["step"] += 1
+        if group["weight_decay"]:
+            grad = grad + group["weight_decay"] * param
+        lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
+        state["sum"] += grad * grad
+        param -= lr * (grad / (np.sqrt(state["sum"]) + group["eps"]))
