@@ -349,3 +349,14 @@ def test_clip_grad_norm_refuses_unknown_norm_types(norm_type):
     ours, _ = twins_with_gradients(1.0)
     with pytest.raises(ValueError, match=r"clip_grad_norm_: norm_type must be .* got"):
         nn.utils.clip_grad_norm_(ours, 1.0, norm_type=norm_type)
+
+
+def test_a_model_with_buffers_round_trips_through_save_and_load(tmp_path):
+    model = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+    model(data(5, 3))
+    am.save(model.state_dict(), tmp_path / "model.npz")
+    fresh = nn.Sequential(nn.Linear(3, 2), nn.BatchNorm1d(2))
+    fresh.load_state_dict(am.load(tmp_path / "model.npz"))
+    for (name, a), b in zip(model.state_dict().items(), fresh.state_dict().values(), strict=True):
+        np.testing.assert_array_equal(a, b, err_msg=name)
+    assert fresh[1].num_batches_tracked.item() == 1

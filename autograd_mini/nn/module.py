@@ -143,6 +143,7 @@ class Module:
                     yield _join(module_name, key), value
 
     def buffers(self) -> Iterator[Tensor]:
+        """Every buffer of the tree once, in the order of named_buffers()."""
         for _, b in self.named_buffers():
             yield b
 
@@ -413,15 +414,19 @@ class ModuleDict(Module):
         return iter(self._items)
 
     def keys(self) -> Iterable[str]:
+        """The keys, in insertion order."""
         return self._items.keys()
 
     def values(self) -> Iterable[Module]:
+        """The modules, in insertion order."""
         return self._items.values()
 
     def items(self) -> Iterable[tuple[str, Module]]:
+        """(key, module) pairs, in insertion order."""
         return self._items.items()
 
     def pop(self, key: str) -> Module:
+        """Remove the module under `key` and return it."""
         return self._items.pop(key)
 
     def update(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]]) -> None:

@@ -44,6 +44,7 @@ class LRScheduler:
         self.step()  # the first step, as PyTorch: last_epoch 0 and the starting rates
 
     def get_lr(self) -> list[float]:
+        """The rates for epoch last_epoch, one per parameter group (called by step())."""
         raise NotImplementedError
 
     def step(self) -> None:
