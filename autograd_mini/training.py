@@ -11,7 +11,6 @@ from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
-from tqdm.auto import tqdm
 
 
 def _array(x: Any) -> np.ndarray:
@@ -71,8 +70,12 @@ def fit(
     if hasattr(model, "train"):
         model.train()
     history: list[float] = []
-    bar = tqdm(range(epochs), desc="fit", unit="epoch", disable=not progress)
-    for _ in bar:
+    bar = None
+    if progress:
+        from tqdm.auto import tqdm  # loaded only when a bar is drawn
+
+        bar = tqdm(total=epochs, desc="fit", unit="epoch")
+    for _ in range(epochs):
         total, count = 0.0, 0
         for xb, yb in batches(x, y, batch_size, rng, shuffle=shuffle):
             optimizer.zero_grad()
@@ -82,5 +85,9 @@ def fit(
             total += loss.item() * len(xb)
             count += len(xb)
         history.append(total / count)
-        bar.set_postfix(loss=f"{history[-1]:.4g}", refresh=False)  # redrawn at its own pace
+        if bar is not None:
+            bar.set_postfix(loss=f"{history[-1]:.4g}", refresh=False)  # redrawn at its own pace
+            bar.update()
+    if bar is not None:
+        bar.close()
     return history

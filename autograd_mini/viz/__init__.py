@@ -9,10 +9,33 @@ summary.py holds what the labels say (each op's symbol and rule come from ops.py
 estimates the layout's cost so that a graph too large to lay out is refused (GraphTooLarge).
 """
 
+from typing import TYPE_CHECKING, Any
+
 from .backend import RendererNotFound
-from .dot import Drawing, draw, module_label
-from .render import render
 from .size import MAX_NODES, GraphTooLarge
+
+# dot.py subclasses graphviz.Digraph, so it is imported on first use: `import autograd_mini`
+# must not load graphviz.
+_LAZY = ("Drawing", "draw", "module_label", "render", "dot")
+if TYPE_CHECKING:
+    from .dot import Drawing, draw, module_label
+    from .render import render
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    from .dot import Drawing, draw, module_label
+    from .render import render
+
+    # importing .render binds the submodule to the name `render`; the function replaces it
+    globals().update(Drawing=Drawing, draw=draw, module_label=module_label, render=render)
+    return globals()[name]
+
+
+def __dir__() -> list[str]:
+    return sorted({*globals(), *_LAZY})
+
 
 __all__ = [
     "MAX_NODES",

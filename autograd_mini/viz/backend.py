@@ -16,8 +16,6 @@ import shutil
 import subprocess
 import sysconfig
 
-import graphviz
-
 ENVIRONMENT = "AUTOGRAD_MINI_DOT"
 RENDERERS = ("dot", "graphviz-pure")
 FORMATS = {
@@ -72,6 +70,8 @@ def pipe(source: str, format: str = "svg", renderer: str | None = None) -> bytes
             + (hint if format == "pdf" else "")
         )
     if name == "dot":
+        import graphviz  # loaded on first use: `import autograd_mini` stays NumPy only
+
         return graphviz.pipe("dot", format, source.encode(), quiet=True)
     done = subprocess.run(
         [graphviz_pure(), f"-T{format}"], input=source.encode(), capture_output=True, check=False
