@@ -22,7 +22,7 @@ def train_two_moons(
     epochs: int = 200,
     noise: float = 0.15,
     seed: int = 0,
-    progress: bool = True,
+    progress: bool | None = None,
 ) -> dict:
     """A 2-16-16-1 tanh MLP trained with Adam on binary cross-entropy from logits."""
     rng = np.random.default_rng(seed)
@@ -84,7 +84,9 @@ def main(args: argparse.Namespace | None = None) -> int:
         args = build_parser().parse_args([])
     out = Path(args.out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    result = train_two_moons(epochs=args.epochs, seed=args.seed, progress=not args.no_progress)
+    result = train_two_moons(
+        epochs=args.epochs, seed=args.seed, progress=False if args.no_progress else None
+    )
     print(
         f"two moons: accuracy {result['accuracy']:.1%} on the training points, "
         f"{result['test_accuracy']:.1%} on fresh ones; final loss {result['loss_history'][-1]:.4f}"
@@ -116,5 +118,9 @@ def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.Argu
     parser.add_argument("--epochs", type=int, default=200)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out-dir", default="out", help="where the plot and graphs go")
-    parser.add_argument("--no-progress", action="store_true", help="hide the progress bar")
+    parser.add_argument(
+        "--no-progress",
+        action="store_true",
+        help="hide the progress bar (shown on a terminal only, unless TQDM_DISABLE=1)",
+    )
     return parser

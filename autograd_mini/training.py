@@ -1,5 +1,6 @@
 """Training loops: mini-batches drawn from a seeded generator, and `fit`, the loop everyone
 writes (zero_grad, forward, loss, backward, step) with a tqdm progress bar showing the loss.
+The bar shows on a terminal only, unless asked for; TQDM_DISABLE=1 hides it everywhere.
 
     history = fit(model, nn.cross_entropy, optim.Adam(model.parameters()), x, y,
                   epochs=20, batch_size=32, rng=0)
@@ -7,6 +8,8 @@ writes (zero_grad, forward, loss, backward, step) with a tqdm progress bar showi
 
 from __future__ import annotations
 
+import os
+import sys
 from collections.abc import Callable, Iterator
 from typing import Any
 
@@ -15,6 +18,20 @@ import numpy as np
 
 def _array(x: Any) -> np.ndarray:
     return np.asarray(getattr(x, "data", x))
+
+
+def show_progress(progress: bool | None = None) -> bool:
+    """Whether a progress bar is drawn: never with TQDM_DISABLE set (to anything but 0, false,
+    no, off or empty), else as `progress` asks, else (None) only when stderr is a terminal or
+    a Jupyter kernel's output, so logs, pipes and CI get no bar unless one is asked for."""
+    if os.environ.get("TQDM_DISABLE", "").strip().lower() not in ("", "0", "false", "no", "off"):
+        return False
+    if progress is not None:
+        return bool(progress)
+    if type(sys.stderr).__module__.startswith("ipykernel"):  # not a tty, but shows a notebook bar
+        return True
+    isatty = getattr(sys.stderr, "isatty", None)
+    return bool(isatty and isatty())
 
 
 def batches(
@@ -49,14 +66,16 @@ def fit(
     epochs: int = 10,
     batch_size: int = 32,
     rng: np.random.Generator | int | None = None,
-    progress: bool = True,
+    progress: bool | None = None,
     shuffle: bool = True,
 ) -> list[float]:
     """Train `model` on (x, y) with mini-batches; return the mean loss of each epoch.
 
     `loss_fn(prediction, y_batch)` must return a mean over the batch (or a sum: then the
     history is a sum too). One generator, `np.random.default_rng(rng)`, shuffles every epoch,
-    so a seed makes the whole run reproducible. `progress=False` hides the bar.
+    so a seed makes the whole run reproducible. The progress bar shows when stderr is a
+    terminal (`progress=None`), always with `progress=True`, never with `progress=False` or
+    with TQDM_DISABLE=1 in the environment.
     """
     for name, data in (("x", x), ("y", y)):
         values = _array(data)
@@ -71,7 +90,7 @@ def fit(
         model.train()
     history: list[float] = []
     bar = None
-    if progress:
+    if show_progress(progress):
         from tqdm.auto import tqdm  # loaded only when a bar is drawn
 
         bar = tqdm(total=epochs, desc="fit", unit="epoch")

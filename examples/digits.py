@@ -42,7 +42,7 @@ def main(
     test_fraction: float = 0.2,
     seed: int = 0,
     out_dir: str | Path = "out",
-    progress: bool = True,
+    progress: bool | None = None,  # None: a bar on a terminal only
 ) -> dict:
     rng = np.random.default_rng(seed)
     x_train, y_train, x_test, y_test = load_data(test_fraction, rng)
@@ -84,4 +84,11 @@ if __name__ == "__main__":
     parser.add_argument("--batch-size", type=int, default=32)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out-dir", default="out")
+    parser.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        default=None,
+        help="hide the progress bar (also hidden when stderr is not a terminal, or TQDM_DISABLE=1)",
+    )
     main(**vars(parser.parse_args()))

@@ -75,7 +75,7 @@ def main(
     noise: float = 0.1,
     seed: int = 0,
     out_dir: str | Path = "out",
-    progress: bool = True,
+    progress: bool | None = None,  # None: a bar on a terminal only
 ) -> dict:
     rng = np.random.default_rng(seed)
     x, t = noisy_sine_windows(n_points, window, noise, rng)
@@ -124,4 +124,11 @@ if __name__ == "__main__":
     parser.add_argument("--noise", type=float, default=0.1)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out-dir", default="out")
+    parser.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        default=None,
+        help="hide the progress bar (also hidden when stderr is not a terminal, or TQDM_DISABLE=1)",
+    )
     main(**vars(parser.parse_args()))

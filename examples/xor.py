@@ -26,7 +26,7 @@ def main(
     lr: float = 0.5,
     seed: int = 0,
     out_dir: str | Path = "out",
-    progress: bool = True,
+    progress: bool | None = None,  # None: a bar on a terminal only
 ) -> dict:
     rng = np.random.default_rng(seed)
     model = nn.MLP([2, 4, 1], activation="tanh", output_activation="sigmoid", rng=rng)
@@ -69,4 +69,11 @@ if __name__ == "__main__":
     parser.add_argument("--lr", type=float, default=0.5)
     parser.add_argument("--seed", type=int, default=0)
     parser.add_argument("--out-dir", default="out")
+    parser.add_argument(
+        "--no-progress",
+        dest="progress",
+        action="store_false",
+        default=None,
+        help="hide the progress bar (also hidden when stderr is not a terminal, or TQDM_DISABLE=1)",
+    )
     main(**vars(parser.parse_args()))
