@@ -13,11 +13,12 @@ and one helper, `unbroadcast` (primitive.py), sums it back to the input's shape.
 Everything not in this table (mean, log_softmax, expand_dims, log2, silu, elu, ...) is composed
 of these primitives in tensor.py and needs no rule of its own. (This module names its
 primitives as NumPy does: `sum`, `max`, `min` and `round` shadow Python's builtins here, which
-nothing in it uses.)
+nothing in it uses; nor `any` and `all`.)
 """
 
 from __future__ import annotations
 
+import builtins
 import math
 
 import numpy as np
@@ -113,7 +114,7 @@ def _is_basic_index(index):
     """True if every part of `index` is an int, a slice, None or ...: NumPy's basic indexing,
     where no position can be hit twice. Anything else (lists, tuples, arrays) is advanced."""
     parts = index if isinstance(index, tuple) else (index,)
-    return all(
+    return builtins.all(
         p is None or p is Ellipsis or isinstance(p, slice)
         or (isinstance(p, (int, np.integer)) and not isinstance(p, (bool, np.bool_)))
         for p in parts
@@ -135,6 +136,27 @@ def _positions(shape, index):
     hit = np.zeros(shape, dtype=bool)
     hit[index] = True
     return hit
+
+
+def _count(shape, axis):
+    return math.prod(shape) if axis is None else math.prod(shape[a] for a in axis)
+
+
+def _var(x, axis, ddof, keepdims):
+    with np.errstate(divide="ignore", invalid="ignore"):  # n ≤ ddof: inf or NaN, as NumPy
+        return np.var(x, axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
+    n = _count(x.shape, axis)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.divide(2.0, n - ddof)
+        return _unreduce(g, x.shape, axis) * (x - x.sum(axis=axis, keepdims=True) / n) * scale
+
+
+def _reverse(a, axis):
+    """a read backwards along `axis` (a view: works on arrays and tensors alike)."""
+    return a[(slice(None),) * axis + (slice(None, None, -1),)]
 
 
 def _setitem(x, v, index=None):
@@ -404,6 +426,14 @@ logsumexp = Primitive("logsumexp", _logsumexp,
                                    lambda g, ans, x, axis=None, keepdims=False:
                                        _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)),
                       symbol="logΣexp", rule="∂/∂x logΣexp(x) = softmax(x)")
+# var: a primitive (not a composite of means) for PyTorch's rule 2 (x − mean) / (n − ddof), which
+# leaves out the mean's path: it adds 0, but NaN where x holds ±inf
+var       = Primitive("var",       lambda x, axis=None, ddof=0, keepdims=False: _var(x, axis, ddof, keepdims),
+                                   _var_vjp,
+                                   symbol="var", rule="∂/∂x var = 2 (x − mean) / (n − ddof)")
+cumsum    = Primitive("cumsum",    lambda x, axis=0: np.cumsum(x, axis=axis),
+                                   lambda g, ans, x, axis=0: _reverse(cumsum(_reverse(g, axis), axis=axis), axis),
+                                   symbol="cumsum", rule="∂E/∂xᵢ = Σ_{j ≥ i} gⱼ: g summed from the end")
 softmax   = Primitive("softmax",   _softmax,
                                    lambda g, ans, x, axis=-1: ans * (g - (g * ans).sum(axis=axis, keepdims=True)),
                       symbol="softmax", rule="∂E/∂x = s ⊙ (g − Σ g⊙s),  s = softmax(x)")
@@ -457,7 +487,11 @@ stack        = Primitive("stack",        lambda *xs, axis=0: np.stack(xs, axis=a
                                          vjp_all=_stack_vjp_all,
                          symbol="stack", rule="g indexed back into the pieces")
 
-# Comparisons: no derivative (their outputs are constants to the graph)
+# Comparisons and other integer or boolean results: no derivative (constants to the graph)
+argmax        = Primitive("argmax",        lambda x, axis=None, keepdims=False: np.argmax(x, axis=axis, keepdims=keepdims))
+argmin        = Primitive("argmin",        lambda x, axis=None, keepdims=False: np.argmin(x, axis=axis, keepdims=keepdims))
+any           = Primitive("any",           lambda x, axis=None, keepdims=False: np.any(x, axis=axis, keepdims=keepdims))
+all           = Primitive("all",           lambda x, axis=None, keepdims=False: np.all(x, axis=axis, keepdims=keepdims))
 less          = Primitive("less",          np.less)
 less_equal    = Primitive("less_equal",    np.less_equal)
 greater       = Primitive("greater",       np.greater)

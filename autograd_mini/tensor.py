@@ -481,6 +481,41 @@ class Tensor(Value):
         axis = _axes("min", axis, self.ndim, keepdims, empty=False)
         return ops.min(self, axis=axis, keepdims=keepdims)
 
+    def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        """The variance over `axis`, Σ (x − mean)² / (n − ddof), as NumPy's (ddof=1 for the
+        unbiased estimate, PyTorch's default)."""
+        axes = _axes("var", axis, self.ndim, keepdims)
+        return ops.var(self, axis=axes, ddof=ddof, keepdims=keepdims)
+
+    def std(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+        """The standard deviation, √var (see var); where the variance is 0 (all values
+        equal) its adjoint is 0, as PyTorch's, not √'(0) · 0 = NaN."""
+        v = self.var(axis=axis, ddof=ddof, keepdims=keepdims)
+        flat = v.data == 0
+        return where(flat, 0.0, ops.sqrt(where(flat, 1.0, v)))
+
+    def cumsum(self, axis: int | None = None) -> Tensor:
+        """Running sums along `axis` (None: of the flattened tensor), as np.cumsum."""
+        if axis is None:
+            return ops.cumsum(self.reshape(-1), axis=0)
+        return ops.cumsum(self, axis=_axis("cumsum", axis, self.ndim))
+
+    def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        """Index of the maximum (the first on ties; None: of the flattened tensor): an integer
+        tensor, outside the graph."""
+        axis = None if axis is None else _axis("argmax", axis, builtins.max(self.ndim, 1))
+        return ops.argmax(self, axis=axis, keepdims=keepdims)
+
+    def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
+        axis = None if axis is None else _axis("argmin", axis, builtins.max(self.ndim, 1))
+        return ops.argmin(self, axis=axis, keepdims=keepdims)
+
+    def any(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return ops.any(self, axis=_axes("any", axis, self.ndim, keepdims), keepdims=keepdims)
+
+    def all(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
+        return ops.all(self, axis=_axes("all", axis, self.ndim, keepdims), keepdims=keepdims)
+
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         axis = _axes("logsumexp", axis, self.ndim, keepdims)
         return ops.logsumexp(self, axis=axis, keepdims=keepdims)
@@ -539,7 +574,7 @@ class Tensor(Value):
         if axis is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
         axes = _axes("squeeze", axis, self.ndim)
-        if any(self.shape[a] != 1 for a in axes):
+        if builtins.any(self.shape[a] != 1 for a in axes):
             raise ValueError(
                 f"squeeze: can only remove axes of length 1; axis {axis} of a tensor of shape "
                 f"{self.shape} is longer"
@@ -610,7 +645,7 @@ def _axes(op: str, axis: Axis, ndim: int, keepdims: Any = False, empty: bool = T
     if axis is None:
         return None
     axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    if ndim == 0 and all(a in (0, -1) for a in axes if not isinstance(a, bool)):
+    if ndim == 0 and builtins.all(a in (0, -1) for a in axes if not isinstance(a, bool)):
         return None if not empty else ()
     normalised = tuple(sorted(_axis(op, a, ndim) for a in axes))
     if len(set(normalised)) != len(normalised):
@@ -893,6 +928,34 @@ def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
     return as_tensor(x).min(axis=axis, keepdims=keepdims)
+
+
+def var(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).var(axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def std(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).std(axis=axis, ddof=ddof, keepdims=keepdims)
+
+
+def cumsum(x: ArrayLike, axis: int | None = None) -> Tensor:
+    return as_tensor(x).cumsum(axis=axis)
+
+
+def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).argmax(axis=axis, keepdims=keepdims)
+
+
+def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).argmin(axis=axis, keepdims=keepdims)
+
+
+def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).any(axis=axis, keepdims=keepdims)
+
+
+def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
+    return as_tensor(x).all(axis=axis, keepdims=keepdims)
 
 
 def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:

@@ -182,6 +182,23 @@ def _elu_second_at_zero(entry: OpEntry, sample: Sample, seconds: list, v: Any, w
     return [expected.astype(seconds[0].dtype)]
 
 
+def _numpy_where_torch_is_finite(entry: OpEntry, sample: Sample, out: np.ndarray) -> np.ndarray:
+    """NumPy's value where it overflowed and torch's did not."""
+    with np.errstate(all="ignore"):
+        ref = np.asarray(entry.ref(*sample.args, **sample.kwargs), dtype=out.dtype)
+    return np.where(np.isinf(ref) & np.isfinite(out), ref, out)
+
+
+def _zero_where_std_overflows(entry: OpEntry, sample: Sample, grads: list, v: Any) -> list:
+    """(x − mean) / ((n − ddof) std) is 0 where NumPy's std overflowed to inf."""
+    x, kw = sample.args[0], sample.kwargs
+    axis = None if np.ndim(x) == 0 else kw.get("axis")
+    with np.errstate(all="ignore"):
+        std = np.std(x, axis=axis, ddof=kw.get("ddof", 0), keepdims=True)
+    inf = np.broadcast_to(np.isinf(std), np.shape(x))
+    return [np.where(inf, 0, grads[0]).astype(grads[0].dtype)]
+
+
 @dataclass(frozen=True)
 class Difference:
     reason: str
@@ -235,6 +252,12 @@ DELIBERATE_DIFFERENCES = {
         "at x = 0 the second derivative of elu and selu is the one of the branch their first "
         "derivative takes there (α), where torch's double backward gives 0",
         second=_elu_second_at_zero,
+    ),
+    "numpy-variance": Difference(
+        "std (like var) sums the squared deviations as NumPy does, so float32 values near "
+        "1e30 overflow to inf, where torch's running algorithm stays finite",
+        forward=_numpy_where_torch_is_finite,
+        grads=_zero_where_std_overflows,
     ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
@@ -901,6 +924,126 @@ def _dims(x: torch.Tensor, axis: Any) -> tuple[int, ...]:
     return axis if isinstance(axis, tuple) else (axis,)
 
 
+def with_ddof(samples: Callable) -> Callable:
+    """Reduction samples with ddof 0, and 1 (the unbiased estimate) on the 3-d ones."""
+
+    def ddof_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for sample in samples(dtype, rng):
+            yield sample
+            if sample.desc.startswith("(2,3,2)"):
+                kwargs = {**sample.kwargs, "ddof": 1}
+                yield Sample(sample.desc + "-ddof=1", sample.args, kwargs, sample.grad)
+
+    return ddof_samples
+
+
+def _torch_spread(fn: Callable) -> Callable:
+    """torch.var/std with NumPy's arguments: ddof is torch's correction."""
+
+    def spread(x: torch.Tensor, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Any:
+        if x.ndim == 0:
+            return fn(x, correction=ddof)
+        return fn(x, dim=_dims(x, axis), correction=ddof, keepdim=keepdims)
+
+    return spread
+
+
+def _np_spread(fn: Callable) -> Callable:
+    """np.var/std, taking axis 0 and -1 on a 0-d input as autograd_mini does (as np.sum)."""
+
+    def spread(x: np.ndarray, axis: Any = None, keepdims: bool = False, ddof: int = 0) -> Any:
+        return fn(x, axis=None if np.ndim(x) == 0 else axis, ddof=ddof, keepdims=keepdims)
+
+    return spread
+
+
+def _np_layer_norm(x, shape, w=None, b=None, eps=1e-5):
+    shape = (shape,) if isinstance(shape, int) else tuple(shape)
+    axes = tuple(range(x.ndim - len(shape), x.ndim))
+    out = (x - x.mean(axis=axes, keepdims=True)) / np.sqrt(x.var(axis=axes, keepdims=True) + eps)
+    return out * (1 if w is None else w) + (0 if b is None else b)
+
+
+def layer_norm_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3, 4), dtype)
+    yield Sample("last-axis", (x, (4,)))
+    yield Sample(
+        "last-two-axes-affine", (x, (3, 4), real(rng, (3, 4), dtype), real(rng, (3, 4), dtype))
+    )
+    yield Sample("int-shape-affine", (x, 4, real(rng, (4,), dtype), real(rng, (4,), dtype)))
+
+
+def _np_batch_norm(x, mean, var, w=None, b=None, training=False, eps=1e-5):
+    axes = (0,) + tuple(range(2, x.ndim))
+    shape = (1, -1) + (1,) * (x.ndim - 2)
+    if training:
+        mean, var = x.mean(axis=axes), x.var(axis=axes)
+    out = (x - mean.reshape(shape)) / np.sqrt(var.reshape(shape) + eps)
+    return out * (1 if w is None else w.reshape(shape)) + (0 if b is None else b.reshape(shape))
+
+
+def batch_norm_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape in ((4, 3), (4, 3, 2)):
+        x = real(rng, shape, dtype)
+        stats = (real(rng, (3,), dtype), positive(rng, (3,), dtype))
+        affine = (real(rng, (3,), dtype), real(rng, (3,), dtype))
+        for training in (False, True):
+            desc = f"{shape_id(shape)}-training={training}"
+            yield Sample(desc, (x, *stats, *affine), {"training": training}, grad=(0, 3, 4))
+
+
+def embedding_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    weight = real(rng, (5, 3), dtype)
+    for desc, indices in (("0-d", 2), ("1-d-repeats", [0, 4, 4, 1]), ("2-d", [[0, 1], [1, 0]])):
+        yield Sample(desc, (np.array(indices), weight))
+
+
+def dropout_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """Only the deterministic cases: its masks come from its own generator, not torch's (the
+    random ones are checked in tests/test_nn_layers.py against the same mask)."""
+    x = real(rng, (3, 4), dtype)
+    yield Sample("p=0", (x,), {"p": 0.0})
+    yield Sample("eval", (x,), {"p": 0.5, "training": False})
+
+
+def cumsum_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3, 4), dtype)
+    for axis in (None, 0, 1, 2, -1, -3):
+        yield Sample(f"(2,3,4)-axis={axis}", (x,), {"axis": axis})
+    yield Sample("1-d", (real(rng, (5,), dtype),), {"axis": 0})
+    yield Sample("0-d", (real(rng, (), dtype),), {})
+    yield Sample("empty", (real(rng, (0, 3), dtype),), {"axis": 0})
+    yield Sample("edge-values", (edge_values(dtype),), {"axis": 0}, smooth=False)
+
+
+def arg_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3, 4), dtype)
+    for axis in (None, 0, 1, -1):
+        for keep in (False, True):
+            yield Sample(
+                f"(2,3,4)-axis={axis}-keepdims={keep}", (x,), {"axis": axis, "keepdims": keep}
+            )
+    yield Sample("ties", (np.array([1.0, 3.0, 3.0, 0.0], dtype),), {})
+    yield Sample("0-d", (real(rng, (), dtype),), {})
+
+
+def _torch_arg(fn: Callable) -> Callable:
+    def arg(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+        if axis is None and keepdims:  # NumPy keeps every axis, at length 1
+            return fn(x.reshape(-1)).reshape((1,) * x.ndim)
+        return fn(x) if axis is None else fn(x, dim=axis, keepdim=keepdims)
+
+    return arg
+
+
+def _all_dims(fn: Callable, x: torch.Tensor, dims: tuple, keepdim: bool) -> torch.Tensor:
+    """torch.any/all over several dims, one at a time (they take one dim)."""
+    dims = dims if isinstance(dims, tuple) else (dims,)
+    for d in sorted((d % max(x.ndim, 1) for d in dims), reverse=True):
+        x = fn(x, dim=d, keepdim=keepdim) if x.ndim else fn(x)
+    return x
+
+
 def torch_reduction(fn: Callable) -> Callable:
     def reduce(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
         if axis == ():  # NumPy reduces over no axis; torch would take () as every axis
@@ -1264,6 +1407,38 @@ OPS: list[OpEntry] = [
     ),
     _unary("relu6", TF.relu6, lambda x: np.clip(x, 0, 6), select=True, finite=True),
     OpEntry(
+        "layer_norm",
+        {"F.layer_norm": F.layer_norm},
+        lambda x, shape, w=None, b=None, eps=1e-5: TF.layer_norm(
+            x, (shape,) if isinstance(shape, int) else shape, w, b, eps
+        ),
+        _np_layer_norm,
+        layer_norm_samples,
+    ),
+    OpEntry(
+        "batch_norm",
+        {"F.batch_norm": F.batch_norm},
+        lambda x, mean, var, w=None, b=None, training=False, eps=1e-5: TF.batch_norm(
+            x, mean.clone(), var.clone(), w, b, training=training, eps=eps
+        ),
+        _np_batch_norm,
+        batch_norm_samples,
+    ),
+    OpEntry(
+        "embedding",
+        {"F.embedding": F.embedding},
+        lambda indices, weight: TF.embedding(indices.long(), weight),
+        lambda indices, weight: weight[indices],
+        embedding_samples,
+    ),
+    OpEntry(
+        "dropout",
+        {"F.dropout": F.dropout},
+        lambda x, p=0.5, training=True: TF.dropout(x, p, training),
+        lambda x, p=0.5, training=True: x,
+        dropout_samples,
+    ),
+    OpEntry(
         "hardsigmoid",
         {"Tensor.hardsigmoid": method("hardsigmoid"), "am.hardsigmoid": am.hardsigmoid},
         TF.hardsigmoid,
@@ -1330,6 +1505,56 @@ OPS: list[OpEntry] = [
         differences=("extremum-ties", "select-adjoint"),
     ),
     _reduction("logsumexp", torch.logsumexp, np_logsumexp),
+    OpEntry(
+        "var",
+        {"Tensor.var": method("var"), "am.var": am.var},
+        _torch_spread(torch.var),
+        _np_spread(np.var),
+        with_ddof(reduction_samples(empty_axes=False)),
+    ),
+    OpEntry(
+        "std",
+        {"Tensor.std": method("std"), "am.std": am.std},
+        _torch_spread(torch.std),
+        _np_spread(np.std),
+        with_ddof(reduction_samples(empty_axes=False)),
+        differences=("numpy-variance",),
+    ),
+    OpEntry(
+        "cumsum",
+        {"Tensor.cumsum": method("cumsum"), "am.cumsum": am.cumsum},
+        lambda x, axis=None: torch.cumsum(x.reshape(-1) if axis is None else x, dim=axis or 0),
+        lambda x, axis=None: np.cumsum(x, axis=axis),
+        cumsum_samples,
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)},
+            torch_fn,
+            ref,
+            reduction_samples(empty_axes=False) if name in ("any", "all") else arg_samples,
+            differentiable=False,
+        )
+        for name, torch_fn, ref in (
+            ("argmax", _torch_arg(torch.argmax), np.argmax),
+            ("argmin", _torch_arg(torch.argmin), np.argmin),
+            (
+                "any",
+                torch_reduction(
+                    lambda x, dim, keepdim=False: _all_dims(torch.any, x, dim, keepdim)
+                ),
+                np.any,
+            ),
+            (
+                "all",
+                torch_reduction(
+                    lambda x, dim, keepdim=False: _all_dims(torch.all, x, dim, keepdim)
+                ),
+                np.all,
+            ),
+        )
+    ),
     OpEntry(
         "softmax",
         {"Tensor.softmax": method("softmax"), "am.softmax": am.softmax, "F.softmax": F.softmax},
