@@ -13,8 +13,8 @@ added to its first differentiable input (smooth samples, whose inputs can move a
 its output (the rest, whose inputs must stay at their edge values or ties). The loss sums every
 step's output against a random weight, so that every node, shared or not, feeds it.
 
-Profiles: the default runs 300 examples per property; `HYPOTHESIS_PROFILE=long` runs 5000
-(for occasional runs, e.g. after changing ops.py or engine.py).
+Profiles: the default runs the same 300 examples per property on every run; `HYPOTHESIS_PROFILE=
+long` runs 5000 new ones (for occasional runs, e.g. after changing ops.py or engine.py).
 """
 
 from __future__ import annotations
@@ -38,8 +38,13 @@ from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
 
 PROFILES = {
+    # the same 300 graphs on every run (a submission's check must not depend on luck); the
+    # long profile draws new ones each time
     "default": settings(
-        max_examples=300, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+        max_examples=300,
+        deadline=None,
+        derandomize=True,
+        suppress_health_check=[HealthCheck.too_slow],
     ),
     "long": settings(
         max_examples=5000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
@@ -70,13 +75,18 @@ def _finite_float(out: np.ndarray) -> bool:
 def _adjusted(entry: OpEntry) -> bool:
     """Whether a deliberate difference adjusts torch's results for this op: such an op takes
     part in the torch comparison with finite inputs only, where the adjustments change nothing
-    (a graph cannot apply them to one node)."""
+    (a graph cannot apply them to one node), unless they change finite results too: then not
+    at all (it still takes part in the finite-difference and linearity properties)."""
     return any(
         DELIBERATE_DIFFERENCES[k].grads
         or DELIBERATE_DIFFERENCES[k].forward
         or DELIBERATE_DIFFERENCES[k].second
         for k in entry.differences
     )
+
+
+def _adjusted_when_finite(entry: OpEntry) -> bool:
+    return any(DELIBERATE_DIFFERENCES[k].finite_too for k in entry.differences)
 
 
 ALL = [
@@ -86,7 +96,11 @@ ALL = [
     for sample in entry.generate(dtype)
 ]
 AGAINST_TORCH = [
-    (e, s, d) for e, s, d in ALL if s.cotangent is None and (_finite_inputs(s) or not _adjusted(e))
+    (e, s, d)
+    for e, s, d in ALL
+    if s.cotangent is None
+    and not _adjusted_when_finite(e)
+    and (_finite_inputs(s) or not _adjusted(e))
 ]
 DIFFERENTIABLE = [(e, s, d) for e, s, d in AGAINST_TORCH if e.differentiable and s.grad]
 # a NaN output (the mean of nothing) would make the whole loss NaN, and every difference with it
@@ -366,5 +380,8 @@ def test_gradient_is_linear_in_the_output_adjoint(graph: tuple) -> None:
         grads.append([np.zeros(x.shape) if x.grad is None else x.grad.data for x in leaves])
     problems = []
     for k, (g1, g2) in enumerate(zip(*grads, strict=True)):
-        problems += mismatches(g2, 2 * g1, 0.0, 0.0, f"leaf {k}: gradient for 2 · adjoint")
+        # exact, but for results near the smallest subnormal, which doubling may keep where a
+        # single adjoint underflowed to 0
+        tiny = np.finfo(g1.dtype).smallest_subnormal if g1.dtype.kind == "f" else 0.0
+        problems += mismatches(g2, 2 * g1, 0.0, 4 * tiny, f"leaf {k}: gradient for 2 · adjoint")
     assert not problems, "\n".join(problems)

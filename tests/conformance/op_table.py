@@ -205,6 +205,7 @@ class Difference:
     grads: Callable[..., list] | None = None  # torch's gradients -> the intended ones
     forward: Callable[..., np.ndarray] | None = None  # torch's output -> the intended one
     second: Callable[..., list] | None = None  # torch's second derivatives -> intended ones
+    finite_too: bool = False  # the difference shows on finite inputs too, not only at NaN/inf
 
 
 DELIBERATE_DIFFERENCES = {
@@ -247,22 +248,26 @@ DELIBERATE_DIFFERENCES = {
     "hardsigmoid-sixth": Difference(
         "hardsigmoid's adjoint is v/6 (torch multiplies by a float32 1/6, also in float64)",
         grads=_hardsigmoid_exact,
+        finite_too=True,
     ),
     "elu-kink": Difference(
         "at x = 0 the second derivative of elu and selu is the one of the branch their first "
         "derivative takes there (α), where torch's double backward gives 0",
         second=_elu_second_at_zero,
+        finite_too=True,
     ),
     "numpy-variance": Difference(
         "std (like var) sums the squared deviations as NumPy does, so float32 values near "
         "1e30 overflow to inf, where torch's running algorithm stays finite",
         forward=_numpy_where_torch_is_finite,
         grads=_zero_where_std_overflows,
+        finite_too=True,
     ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
         "from an rsqrt of −0.0)",
         grads=_pow_first_at_signed_zero,
+        finite_too=True,
     ),
 }
 
