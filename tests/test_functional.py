@@ -29,7 +29,7 @@ def test_value_and_grad_returns_both_and_leaves_inputs_untouched():
 
 
 def test_grad_of_second_argument():
-    g = am.grad(lambda a, b: (a * b * b).sum(), argnum=1)(np.array([2.0]), np.array([3.0]))
+    g = am.grad(lambda a, b: (a * b * b).sum(), argnums=1)(np.array([2.0]), np.array([3.0]))
     assert g.item() == 12.0
 
 
