@@ -43,6 +43,82 @@ class LeakyReLU(Module):
         return f"negative_slope={self.negative_slope}"
 
 
+class Softplus(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).softplus()
+
+
+class SiLU(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).silu()
+
+
+class ELU(Module):
+    def __init__(self, alpha: float = 1.0) -> None:
+        super().__init__()
+        self.alpha = alpha
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).elu(self.alpha)
+
+    def extra_repr(self) -> str:
+        return f"alpha={self.alpha}"
+
+
+class SELU(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).selu()
+
+
+class GELU(Module):
+    def __init__(self, approximate: str = "none") -> None:
+        super().__init__()
+        self.approximate = approximate
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).gelu(self.approximate)
+
+    def extra_repr(self) -> str:
+        return f"approximate={self.approximate!r}"
+
+
+class Mish(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).mish()
+
+
+class Softsign(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).softsign()
+
+
+class Hardtanh(Module):
+    def __init__(self, min_val: float = -1.0, max_val: float = 1.0) -> None:
+        super().__init__()
+        self.min_val, self.max_val = min_val, max_val
+
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).hardtanh(self.min_val, self.max_val)
+
+    def extra_repr(self) -> str:
+        return f"min_val={self.min_val}, max_val={self.max_val}"
+
+
+class ReLU6(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).relu6()
+
+
+class Hardsigmoid(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).hardsigmoid()
+
+
+class LogSigmoid(Module):
+    def forward(self, x: Any) -> Tensor:
+        return as_tensor(x).logsigmoid()
+
+
 class Softmax(Module):
     def __init__(self, axis: int = -1) -> None:
         super().__init__()
@@ -67,6 +143,17 @@ ACTIVATIONS: dict[str, type[Module]] = {
     "tanh": Tanh,
     "relu": ReLU,
     "leaky_relu": LeakyReLU,
+    "softplus": Softplus,
+    "silu": SiLU,
+    "elu": ELU,
+    "selu": SELU,
+    "gelu": GELU,
+    "mish": Mish,
+    "softsign": Softsign,
+    "hardtanh": Hardtanh,
+    "relu6": ReLU6,
+    "hardsigmoid": Hardsigmoid,
+    "logsigmoid": LogSigmoid,
     "softmax": Softmax,
 }
 
