@@ -28,6 +28,7 @@ from .tensor import (
     as_tensor,
     ceil,
     clip,
+    clone,
     concatenate,
     cos,
     cosh,

@@ -500,6 +500,43 @@ def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = F
         t._grad = cls._from_op(np.asarray(t._grad.data + g), None)
 
 
+class HookHandle:
+    """What `register_hook` returns: `remove()` unregisters the hook (once; again is a no-op)."""
+
+    __slots__ = ("_owner", "_hook")
+
+    def __init__(self, owner: Node | Value, hook: Callable[..., Any]) -> None:
+        self._owner, self._hook = owner, hook
+
+    def remove(self) -> None:
+        owner, hook = self._owner, self._hook
+        if owner is None:
+            return
+        self._owner = None
+        name = "hooks" if type(owner) is Node else "_hooks"
+        hooks = list(getattr(owner, name) or ())
+        for i, h in enumerate(hooks):
+            if h is hook:
+                del hooks[i]
+                break
+        setattr(owner, name, hooks or None)
+
+
+def add_hook(tensor: Value, hook: Callable[..., Any]) -> HookHandle:
+    """Register `hook` on the adjoint of `tensor`: on its node if it has one (each write in
+    place gives a tensor a new node, and the hook stays with the value it was registered on,
+    as in PyTorch), else on the leaf itself."""
+    if not callable(hook):
+        raise TypeError(
+            f"register_hook: expected a function of the adjoint, got {type(hook).__name__}"
+        )
+    owner: Node | Value = tensor._node if tensor._node is not None else tensor
+    name = "hooks" if type(owner) is Node else "_hooks"
+    # a new list, not append: a backward pass running the old list is not disturbed
+    setattr(owner, name, [*(getattr(owner, name) or ()), hook])
+    return HookHandle(owner, hook)
+
+
 def retain(tensor: Value) -> None:
     """Keep a non-leaf tensor's adjoint in its `.grad` during backward(). The node holds the
     tensor weakly, so that the graph does not keep its own output alive (no cycle)."""

@@ -324,6 +324,8 @@ linear   = Primitive("linear",   _linear,     lambda g, ans, x, w, b=None: g @ w
                      symbol="xWᵀ+b", rule="∂E/∂x = G·W,  ∂E/∂W = Gᵀ·x,  ∂E/∂b = Σ G", arguments=("x", "W", "b"))
 
 # Elementwise functions
+copy       = Primitive("copy",       np.copy,     lambda g, ans, x: g,
+                       symbol="copy", rule="∂/∂x x = 1")
 negative   = Primitive("negative",   np.negative, lambda g, ans, x: -g,
                        symbol="−x", rule="∂/∂x (−x) = −1")
 exp        = Primitive("exp",        np.exp,      lambda g, ans, x: g * ans,

@@ -148,6 +148,11 @@ class Tensor(Value):
         """
         engine.backward(self, gradient, retain_graph, create_graph)
 
+    def clone(self) -> Tensor:
+        """A copy with memory of its own that stays in the graph (its adjoint passes through
+        unchanged), as `torch.Tensor.clone`; `detach()` is the opposite: shared memory, no graph."""
+        return ops.copy(self)
+
     def detach(self) -> Tensor:
         """The same data as a new leaf, cut from the graph. It shares this tensor's memory and
         version: an in-place write to either is seen by the graphs that saved the other."""
@@ -165,15 +170,13 @@ class Tensor(Value):
             raise RuntimeError("retain_grad: this tensor does not require grad")
         engine.retain(self)  # a leaf keeps its gradient anyway
 
-    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> None:
+    def register_hook(self, hook: Callable[[Tensor], Tensor | None]) -> engine.HookHandle:
         """Call `hook(adjoint)` when this tensor's adjoint is complete during backward();
-        a hook that returns a tensor replaces the adjoint."""
+        a hook that returns a tensor replaces the adjoint. Returns a handle whose `remove()`
+        unregisters the hook, as PyTorch's."""
         if not self._requires_grad:
             raise RuntimeError("register_hook: this tensor does not require grad")
-        if self._node is not None:
-            self._node.hooks = [*(self._node.hooks or []), hook]
-        else:
-            self._hooks = [*(self._hooks or []), hook]
+        return engine.add_hook(self, hook)
 
     def zero_grad(self) -> None:
         self._grad = None
@@ -732,6 +735,10 @@ def _shape(shape: tuple) -> tuple[int, ...]:
 # ---------------------------------------------------------------------------------------------
 # The ops as functions, with NumPy's names: am.exp(x), am.concatenate([a, b], axis=1), ...
 # ---------------------------------------------------------------------------------------------
+
+
+def clone(x: ArrayLike) -> Tensor:
+    return as_tensor(x).clone()
 
 
 def exp(x: ArrayLike) -> Tensor:

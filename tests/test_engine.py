@@ -403,3 +403,52 @@ def test_a_ufunc_primitive_gives_arrays_with_and_without_numpy_s_out_ellipsis(mo
         assert double.returns_array is supported
         y = double(am.tensor(0.5, requires_grad=True), 2.0)
         assert type(y.data) is np.ndarray and y.item() == 1.0
+
+
+def test_register_hook_returns_a_handle_that_removes_it_as_torch():
+    import torch
+
+    for make in (lambda m, x: x, lambda m, x: x * 2):  # a leaf's hook, an op output's hook
+        results = []
+        for m in (am, torch):
+            x = m.tensor([1.0, 2.0], requires_grad=True)
+            y = make(m, x)
+            keep = y.register_hook(lambda g: g * 3)
+            gone = y.register_hook(lambda g: g * 10)
+            twice = y.register_hook(lambda g: g * 3)  # the same effect twice: one removal each
+            gone.remove()
+            gone.remove()  # a second remove() does nothing
+            twice.remove()
+            (y * y).sum().backward(retain_graph=True)
+            first = np.array(x.grad.tolist())
+            keep.remove()
+            x.grad = None
+            (y * y).sum().backward()
+            results.append((first, np.array(x.grad.tolist())))
+        (ours_first, ours_after), (torch_first, torch_after) = results
+        np.testing.assert_allclose(ours_first, torch_first)
+        np.testing.assert_allclose(ours_after, torch_after)
+        assert not np.allclose(ours_first, ours_after)
+
+
+def test_register_hook_refuses_what_is_not_a_function():
+    x = am.tensor([1.0], requires_grad=True)
+    with pytest.raises(TypeError, match="register_hook: expected a function"):
+        x.register_hook(3)
+
+
+def test_clone_copies_memory_and_passes_the_adjoint_as_torch():
+    import torch
+
+    data = np.array([[1.0, -2.0], [3.0, 0.5]], dtype=np.float32)
+    x, t = am.tensor(data, requires_grad=True), torch.tensor(data, requires_grad=True)
+    c, u = x.clone(), t.clone()
+    assert c.dtype == np.float32 and not np.shares_memory(c.data, x.data)
+    c += 1  # writes the copy only
+    u += 1
+    np.testing.assert_array_equal(x.numpy(), data)
+    (c * c).sum().backward()
+    (u * u).sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
+    assert x.grad.dtype == np.float32
+    np.testing.assert_array_equal(am.clone([1.0, 2.0]).numpy(), [1.0, 2.0])

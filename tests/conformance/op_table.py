@@ -1351,6 +1351,7 @@ OPS: list[OpEntry] = [
     _unary("sign", torch.sign, np.sign, select=True, differences=("numpy-sign",)),
     _unary("sin", torch.sin, np.sin),
     _unary("cos", torch.cos, np.cos),
+    _unary("clone", torch.clone, np.copy),
     _unary("tanh", torch.tanh, np.tanh, functional=True),
     _unary("sigmoid", torch.sigmoid, _sigmoid_ref, functional=True),
     _unary("relu", torch.relu, lambda x: np.maximum(x, 0), functional=True, select=True),
@@ -1385,12 +1386,13 @@ OPS: list[OpEntry] = [
     _unary("ceil", torch.ceil, np.ceil, select=True),
     _unary("round", torch.round, np.round, select=True),
     _unary("trunc", torch.trunc, np.trunc, select=True),
-    _unary("silu", TF.silu, lambda x: x / (1 + np.exp(-x))),
+    _unary("silu", TF.silu, lambda x: x / (1 + np.exp(-x)), functional=True),
     _unary(
         "elu",
         lambda x, alpha=1.0: TF.elu(x, alpha=alpha),
         lambda x, alpha=1.0: np.where(x <= 0, alpha * np.expm1(np.minimum(x, 0)), x),
         kwargs=({}, {"alpha": 0.5}),
+        functional=True,
         differences=("elu-kink",),
         finite=True,
     ),
@@ -1398,19 +1400,23 @@ OPS: list[OpEntry] = [
         "selu",
         TF.selu,
         lambda x: _SELU[1] * np.where(x <= 0, _SELU[0] * np.expm1(np.minimum(x, 0)), x),
+        functional=True,
         differences=("elu-kink",),
         finite=True,
     ),
-    _unary("softsign", TF.softsign, lambda x: x / (1 + np.abs(x))),
+    _unary("softsign", TF.softsign, lambda x: x / (1 + np.abs(x)), functional=True),
     _unary(
         "hardtanh",
         lambda x, min_val=-1.0, max_val=1.0: TF.hardtanh(x, min_val, max_val),
         lambda x, min_val=-1.0, max_val=1.0: np.clip(x, min_val, max_val),
         kwargs=({}, {"min_val": -0.5, "max_val": 2.0}),
+        functional=True,
         select=True,
         finite=True,
     ),
-    _unary("relu6", TF.relu6, lambda x: np.clip(x, 0, 6), select=True, finite=True),
+    _unary(
+        "relu6", TF.relu6, lambda x: np.clip(x, 0, 6), functional=True, select=True, finite=True
+    ),
     OpEntry(
         "layer_norm",
         {"F.layer_norm": F.layer_norm},
@@ -1445,20 +1451,27 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "hardsigmoid",
-        {"Tensor.hardsigmoid": method("hardsigmoid"), "am.hardsigmoid": am.hardsigmoid},
+        {
+            "Tensor.hardsigmoid": method("hardsigmoid"),
+            "am.hardsigmoid": am.hardsigmoid,
+            "F.hardsigmoid": F.hardsigmoid,
+        },
         TF.hardsigmoid,
         lambda x: np.clip(x / 6 + 0.5, 0, 1),
         unary_samples(select=True),
         differences=("hardsigmoid-sixth",),
         piecewise_linear=True,  # torch has no double backward for it
     ),
-    _unary("logsigmoid", TF.logsigmoid, lambda x: -np.logaddexp(0, -x)),
-    _unary("mish", TF.mish, lambda x: x * np.tanh(np.logaddexp(0, x)), finite=True),
+    _unary("logsigmoid", TF.logsigmoid, lambda x: -np.logaddexp(0, -x), functional=True),
+    _unary(
+        "mish", TF.mish, lambda x: x * np.tanh(np.logaddexp(0, x)), functional=True, finite=True
+    ),
     _unary(
         "gelu",
         lambda x, approximate="none": TF.gelu(x, approximate=approximate),
         _np_gelu,
         kwargs=({}, {"approximate": "tanh"}),
+        functional=True,
         finite=True,
     ),
     OpEntry(
