@@ -1,4 +1,5 @@
-"""In-place changes of a tensor (`+=`, `-=`, `*=`, `/=`, `**=`, `t[index] = v`), as PyTorch's.
+"""In-place changes of a tensor (`+=`, `-=`, `*=`, `/=`, `**=`, `t[index] = v`, `fill_`,
+`zero_`), as PyTorch's.
 
 Every change writes into the tensor's memory, so that the tensors sharing it (views made by
 indexing, reshape or transpose, and detach()) see it, as NumPy's views do; and it counts a new
@@ -42,6 +43,20 @@ def setitem(t: Value, index: Any, value: Any) -> None:
         _assign(t, "[...] =", ops.setitem(_source(t), value, index=index))
     else:
         _write(t, "[...] =", lambda data, v: data.__setitem__(index, v), value)
+
+
+def fill(t: Value, value: Any, symbol: str) -> None:
+    """Every element of t ← value (a number or a 0-d tensor), as `torch.Tensor.fill_`;
+    differentiable with respect to a tensor value (its adjoint is the sum of t's)."""
+    if np.ndim(value.data if isinstance(value, Value) else value) != 0:
+        raise ValueError(
+            f"{symbol}: the value must be a number or a 0-d tensor, got {_describe(value)}; "
+            "to write an array, use t[...] = values"
+        )
+    if _records(t, symbol, value):
+        _assign(t, symbol, ops.setitem(_source(t), value, index=...))
+    else:
+        _write(t, symbol, lambda data, v: data.__setitem__(..., v), value)
 
 
 def _records(t: Value, symbol: str, other: Any) -> bool:

@@ -181,6 +181,18 @@ class Tensor(Value):
     def zero_grad(self) -> None:
         self._grad = None
 
+    def fill_(self, value: ArrayLike) -> Tensor:
+        """Write `value` (a number or a 0-d tensor) into every element, in place; returns self.
+        As `t[...] = value`: recorded in a graph, refused on a leaf that requires grad outside
+        `no_grad()`."""
+        inplace.fill(self, value, "fill_")
+        return self
+
+    def zero_(self) -> Tensor:
+        """Write 0 into every element, in place (`w.grad.zero_()`); returns self."""
+        inplace.fill(self, 0, "zero_")
+        return self
+
     # --- arithmetic --------------------------------------------------------------------------
 
     def __add__(self, other: ArrayLike) -> Tensor:

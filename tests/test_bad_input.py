@@ -84,6 +84,13 @@ CASES = [
     ),
     ("clip-no-bounds", lambda: x3.clip(), ValueError, r"clip: give a_min, a_max or both"),
     ("setitem-leaf", lambda: x3.__setitem__(0, 1.0), RuntimeError, r"leaf that requires grad"),
+    ("zero_-leaf", lambda: x3.zero_(), RuntimeError, r"zero_: .*leaf that requires grad"),
+    (
+        "fill_-array",
+        lambda: (x3 * 1).fill_(np.ones(3)),
+        ValueError,
+        r"fill_: the value must be a number or a 0-d tensor.*\(3,\).*t\[\.\.\.\] = values",
+    ),
     ("iadd-leaf", lambda: x3.__iadd__(1.0), RuntimeError, r"leaf that requires grad"),
     ("iadd-shape", lambda: (x3 * 1).__iadd__(x23), ValueError, r"\+=: the result has shape"),
     ("iadd-int", lambda: am.tensor(np.array([1, 2])).__iadd__(0.5), TypeError, r"\+=: cannot"),

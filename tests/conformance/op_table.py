@@ -733,6 +733,17 @@ def setitem_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     )
 
 
+def fill_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """fill_: a 0-d tensor value (its adjoint is the sum of the output's), or a constant."""
+    for shape in [(), (3,), (2, 3), (0, 3)]:
+        yield Sample(f"{shape_id(shape)}&0-d", (real(rng, shape, dtype), real(rng, (), dtype)))
+    x = real(rng, (2, 3), dtype)
+    yield Sample("float-value", (x, 2.5))
+    yield Sample("0-d-ndarray-value", (x, real(rng, (), dtype)), grad=(0,))
+    yield Sample("nan-value", (x, np.array(nan, dtype)), smooth=False)
+    yield Sample("edge-values&inf", (edge_values(dtype), np.array(-inf, dtype)), smooth=False)
+
+
 def in_place_samples(a: Callable = real, b: Callable = real) -> Callable:
     """Pairs where the result keeps the left operand's shape, as an in-place op needs."""
 
@@ -1309,6 +1320,20 @@ OPS: list[OpEntry] = [
     _in_place("imul", operator.imul, np.multiply, "imul"),
     _in_place("itruediv", operator.itruediv, np.divide, "itruediv"),
     _in_place("ipow", operator.ipow, np.power, "ipow", ("pow-signed-zero",), a=positive),
+    OpEntry(
+        "fill_",
+        {"Tensor.fill_": in_place(lambda z, v: z.fill_(v))},
+        torch_in_place(lambda z, v: z.fill_(v)),
+        lambda x, v: np.full_like(x, v),
+        fill_samples,
+    ),
+    OpEntry(
+        "zero_",
+        {"Tensor.zero_": lambda x: (x * 1).zero_()},
+        lambda x: (x * 1).zero_(),
+        np.zeros_like,
+        unary_samples(),
+    ),
     OpEntry(
         "setitem",
         {"Tensor.__setitem__": setitem},
