@@ -49,6 +49,12 @@ def _squeeze(kept, axis, keepdims):
     return kept.reshape(()) if axis is None else np.squeeze(kept, axis=axis)
 
 
+def _inverse_square_norm(y, x):
+    """1/(x² + y²), taken as 0 at the origin (where PyTorch defines atan2's derivatives as 0)."""
+    r = x * x + y * y
+    return 1 / where(r == 0, math.inf, r)
+
+
 def _sigmoid(x):
     e = np.exp(-np.abs(x))  # never overflows; both branches below are exact for their side
     return np.where(x >= 0, 1 / (1 + e), e / (1 + e))
@@ -311,6 +317,26 @@ minimum  = Primitive("minimum",  np.minimum,  lambda g, ans, x, y: where(x == y,
                                               lambda g, ans, x, y: where(x == y, g * 0.5, where(x < y, 0.0, g)),
                                               broadcasts=True,
                      symbol="min", rule="∂/∂x min(x, y) = [x < y]  (½ on ties)")
+# Elementwise functions of two inputs
+arctan2  = Primitive("arctan2",  np.arctan2,  lambda g, ans, y, x: g * x * _inverse_square_norm(y, x),
+                                              lambda g, ans, y, x: -g * y * _inverse_square_norm(y, x),
+                                              broadcasts=True,
+                     symbol="atan2", rule="∂/∂y atan2(y, x) = x/(x² + y²),  ∂/∂x = −y/(x² + y²)", arguments=("y", "x"))
+hypot    = Primitive("hypot",    np.hypot,    lambda g, ans, x, y: g * (x / ans),  # g·x may underflow
+                                              lambda g, ans, x, y: g * (y / ans),      broadcasts=True,
+                     symbol="hypot", rule="∂/∂x √(x² + y²) = x/√(x² + y²)")
+logaddexp = Primitive("logaddexp", np.logaddexp, lambda g, ans, x, y: g / (1 + exp(y - x)),
+                                              lambda g, ans, x, y: g / (1 + exp(x - y)), broadcasts=True,
+                     symbol="logaddexp", rule="∂/∂x ln(eˣ + eʸ) = 1/(1 + eʸ⁻ˣ)")
+# fmod keeps x's sign, remainder (%) y's; each is x − n·y for an integer n that is constant
+# almost everywhere: the derivatives are 1 and −n, as in PyTorch
+fmod     = Primitive("fmod",     np.fmod,     lambda g, ans, x, y: g,
+                                              lambda g, ans, x, y: -g * truncated_quotient(x, y),
+                                              broadcasts=True,
+                     symbol="fmod", rule="∂/∂x fmod(x, y) = 1,  ∂/∂y = −trunc(x/y)", arguments=("x", "y"))
+remainder = Primitive("remainder", np.remainder, lambda g, ans, x, y: g,
+                                              lambda g, ans, x, y: -g * floor_divide(x, y), broadcasts=True,
+                     symbol="%", rule="∂/∂x (x mod y) = 1,  ∂/∂y = −⌊x/y⌋", arguments=("x", "y"))
 matmul   = Primitive("matmul",   np.matmul,   _matmul_vjp_x,
                                               _matmul_vjp_y,                           broadcasts=True,
                                               explain=_explain_matmul,
@@ -500,6 +526,15 @@ greater       = Primitive("greater",       np.greater)
 greater_equal = Primitive("greater_equal", np.greater_equal)
 equal         = Primitive("equal",         np.equal)
 not_equal     = Primitive("not_equal",     np.not_equal)
+isnan         = Primitive("isnan",         np.isnan)
+isinf         = Primitive("isinf",         np.isinf)
+isfinite      = Primitive("isfinite",      np.isfinite)
+isclose       = Primitive("isclose",       lambda x, y, rtol=1e-05, atol=1e-08, equal_nan=False:
+                                               np.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+# x // y is an integer-valued float, constant almost everywhere: a constant to the graph (PyTorch
+# has no derivative for it and raises in backward(); floor(x / y) gives 0)
+floor_divide  = Primitive("floor_divide",  np.floor_divide)
+truncated_quotient = Primitive("truncated_quotient", lambda x, y: np.trunc(np.divide(x, y)))  # fmod's n
 
 # Bitwise (logical, on booleans): no derivative either
 bitwise_and = Primitive("bitwise_and", np.bitwise_and)

@@ -267,6 +267,27 @@ class Tensor(Value):
         both while recording a graph."""
         inplace.setitem(self, _plain_index(index), value)
 
+    def __mod__(self, other: ArrayLike) -> Tensor:
+        return ops.remainder(self, other)
+
+    def __rmod__(self, other: ArrayLike) -> Tensor:
+        return ops.remainder(other, self)
+
+    def __floordiv__(self, other: ArrayLike) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def __rfloordiv__(self, other: ArrayLike) -> Tensor:
+        return ops.floor_divide(other, self)
+
+    def isnan(self) -> Tensor:
+        return ops.isnan(self)
+
+    def isinf(self) -> Tensor:
+        return ops.isinf(self)
+
+    def isfinite(self) -> Tensor:
+        return ops.isfinite(self)
+
     # Comparisons give boolean tensors outside the graph.
     def __lt__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
         return ops.less(self, other)
@@ -1023,6 +1044,55 @@ def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
 def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
     """Elementwise minimum; on ties each input gets half the adjoint."""
     return _tensor_of(ops.minimum, x, y)
+
+
+def arctan2(y: ArrayLike, x: ArrayLike) -> Tensor:
+    """The angle of the point (x, y), as np.arctan2; both derivatives are 0 at the origin."""
+    return _tensor_of(ops.arctan2, y, x)
+
+
+def hypot(x: ArrayLike, y: ArrayLike) -> Tensor:
+    return _tensor_of(ops.hypot, x, y)
+
+
+def logaddexp(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """ln(eˣ + eʸ) without overflow."""
+    return _tensor_of(ops.logaddexp, x, y)
+
+
+def fmod(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """The remainder of x / y with x's sign (C's fmod, torch.fmod)."""
+    return _tensor_of(ops.fmod, x, y)
+
+
+def remainder(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """The remainder of x / y with y's sign, as Python's and NumPy's `%`."""
+    return _tensor_of(ops.remainder, x, y)
+
+
+def floor_divide(x: ArrayLike, y: ArrayLike) -> Tensor:
+    """⌊x / y⌋ as NumPy's `//`; a constant to the graph (its derivative is 0 almost everywhere)."""
+    return _tensor_of(ops.floor_divide, x, y)
+
+
+def isnan(x: ArrayLike) -> Tensor:
+    return _tensor_of(ops.isnan, x)
+
+
+def isinf(x: ArrayLike) -> Tensor:
+    return _tensor_of(ops.isinf, x)
+
+
+def isfinite(x: ArrayLike) -> Tensor:
+    return _tensor_of(ops.isfinite, x)
+
+
+def isclose(
+    x: ArrayLike, y: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+) -> Tensor:
+    """|x − y| ≤ atol + rtol·|y|, elementwise, as np.isclose (a boolean constant)."""
+    x, y = (a if isinstance(a, (Value, int, float)) else np.asarray(a) for a in (x, y))
+    return as_tensor(ops.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
 def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:

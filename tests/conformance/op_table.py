@@ -189,6 +189,45 @@ def _numpy_where_torch_is_finite(entry: OpEntry, sample: Sample, out: np.ndarray
     return np.where(np.isinf(ref) & np.isfinite(out), ref, out)
 
 
+def _atan2_second_at_origin(entry: OpEntry, sample: Sample, seconds: list, v: Any, w: list) -> list:
+    """Where x² + y² is 0 (the origin, or squares that underflow) the first derivatives are the
+    constant 0 (torch's own convention there), so their derivatives are 0 too."""
+    y, x = (np.asarray(a) for a in sample.args[:2])
+    with np.errstate(all="ignore"):
+        origin = np.broadcast_to(x * x + y * y == 0, np.shape(v))
+    return [np.where(_summed_to(origin, s.shape), 0, s).astype(s.dtype) for s in seconds]
+
+
+def _summed_to(mask: np.ndarray, shape: tuple) -> np.ndarray:
+    return mask if mask.shape == shape else np.zeros(shape, bool)  # a broadcast input: unchanged
+
+
+def _hypot_second_exact(entry: OpEntry, sample: Sample, seconds: list, v: Any, w: list) -> list:
+    """Where a finite input's square underflows, the exact ∂²r/∂x² = y²/r³, ∂²r/∂x∂y = −xy/r³,
+    ∂²r/∂y² = x²/r³ (r = hypot(x, y)), computed as (y/r)²/r without underflow; torch's double
+    backward loses these to underflow."""
+    if sample.grad != (0, 1) or np.shape(sample.args[0]) != np.shape(sample.args[1]):
+        return seconds
+    x, y = (np.asarray(a, np.float64) for a in sample.args[:2])
+    xd, yd = (np.asarray(a) for a in sample.args[:2])
+    with np.errstate(all="ignore"):
+        under = ((xd * xd == 0) & (xd != 0)) | ((yd * yd == 0) & (yd != 0))
+        at = under & np.isfinite(x) & np.isfinite(y)
+        r = np.hypot(x, y)
+        a, b = x / r, y / r
+        fxx, fxy, fyy = b * b / r, -a * b / r, a * a / r
+        v64, (w0, w1) = np.asarray(v, np.float64), (np.asarray(u, np.float64) for u in w)
+        exact = [v64 * (fxx * w0 + fxy * w1), v64 * (fxy * w0 + fyy * w1)]
+    return [np.where(at, e, s).astype(s.dtype) for e, s in zip(exact, seconds, strict=True)]
+
+
+def _numpy_where_torch_is_nan(entry: OpEntry, sample: Sample, out: np.ndarray) -> np.ndarray:
+    """NumPy's value where torch's is NaN and NumPy's is not."""
+    with np.errstate(all="ignore"):
+        ref = np.asarray(entry.ref(*sample.args, **sample.kwargs), dtype=out.dtype)
+    return np.where(np.isnan(out) & ~np.isnan(ref), ref, out)
+
+
 def _zero_where_std_overflows(entry: OpEntry, sample: Sample, grads: list, v: Any) -> list:
     """(x − mean) / ((n − ddof) std) is 0 where NumPy's std overflowed to inf."""
     x, kw = sample.args[0], sample.kwargs
@@ -262,6 +301,20 @@ DELIBERATE_DIFFERENCES = {
         forward=_numpy_where_torch_is_finite,
         grads=_zero_where_std_overflows,
         finite_too=True,
+    ),
+    "atan2-origin": Difference(
+        "where x² + y² is 0, arctan2's first derivatives are 0 (as torch's) and so are their "
+        "derivatives (torch: NaN, from 0·inf in its double backward)",
+        second=_atan2_second_at_origin,
+    ),
+    "hypot-underflow": Difference(
+        "where a finite input's square underflows, hypot's second derivatives are the exact "
+        "y²/r³, −xy/r³, x²/r³ (torch's double backward underflows to other values)",
+        second=_hypot_second_exact,
+    ),
+    "numpy-remainder": Difference(
+        "fmod and % are NumPy's exact remainders where x / y overflows (torch gives NaN there)",
+        forward=_numpy_where_torch_is_nan,
     ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
@@ -1512,6 +1565,74 @@ OPS: list[OpEntry] = [
         lambda x, dtype: x.to(TORCH_DTYPES[dtype]),
         lambda x, dtype: x.astype(dtype),
         astype_samples,
+    ),
+    OpEntry(
+        "arctan2",
+        {"am.arctan2": am.arctan2},
+        torch_elementwise(torch.atan2),
+        np.arctan2,
+        binary_samples(),
+        differences=("atan2-origin",),
+    ),
+    OpEntry(
+        "hypot",
+        {"am.hypot": am.hypot},
+        torch_elementwise(torch.hypot),
+        np.hypot,
+        binary_samples(),
+        differences=("hypot-underflow",),
+    ),
+    OpEntry(
+        "logaddexp",
+        {"am.logaddexp": am.logaddexp},
+        torch_elementwise(torch.logaddexp),
+        np.logaddexp,
+        binary_samples(),
+    ),
+    OpEntry(
+        "fmod",
+        {"am.fmod": am.fmod},
+        torch_elementwise(torch.fmod),
+        np.fmod,
+        binary_samples(),
+        differences=("numpy-remainder",),
+    ),
+    OpEntry(
+        "remainder",
+        {"Tensor.__mod__": operator.mod, "am.remainder": am.remainder},
+        torch_elementwise(operator.mod),  # torch differentiates number % tensor only so
+        np.remainder,
+        binary_samples(),
+        implicit=("Tensor.__rmod__",),
+        differences=("numpy-remainder",),
+    ),
+    OpEntry(
+        "floor_divide",
+        {"Tensor.__floordiv__": operator.floordiv, "am.floor_divide": am.floor_divide},
+        operator.floordiv,
+        np.floor_divide,
+        binary_samples(),
+        differentiable=False,
+        implicit=("Tensor.__rfloordiv__",),
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)},
+            getattr(torch, name),
+            getattr(np, name),
+            unary_samples(),
+            differentiable=False,
+        )
+        for name in ("isnan", "isinf", "isfinite")
+    ),
+    OpEntry(
+        "isclose",
+        {"am.isclose": am.isclose},
+        torch_elementwise(torch.isclose),
+        np.isclose,
+        binary_samples(ties=True),
+        differentiable=False,
     ),
     OpEntry(
         "maximum",
