@@ -147,6 +147,11 @@ class Primitive:
                     needs_grad = True
             else:
                 if a.__class__ is list or a.__class__ is tuple:  # a constant the rules can read
+                    if holds_graph(a):
+                        raise TypeError(
+                            f"{self.name}: a list operand holds tensors that require grad; it "
+                            "would be a constant cut from their graph. Use am.stack([...])"
+                        )
                     a = np.asarray(a)
                 values.append(a)
                 inputs.append(a)
@@ -233,6 +238,21 @@ class Primitive:
         if gi.dtype != x.dtype:
             gi = gi.astype(x.dtype)
         return gi
+
+
+def holds_graph(items: list | tuple) -> bool:
+    """Whether nested lists hold a tensor that requires grad while a graph is recorded."""
+    if not _mode.grad_enabled:
+        return False
+    pending = [items]
+    while pending:
+        for item in pending.pop():
+            if isinstance(item, Value):
+                if item._requires_grad:
+                    return True
+            elif isinstance(item, (list, tuple)):
+                pending.append(item)
+    return False
 
 
 def refresh_view(view: Value) -> None:

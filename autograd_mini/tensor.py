@@ -17,6 +17,7 @@ import numpy as np
 
 from . import engine, inplace, ops
 from .engine import Value
+from .primitive import holds_graph
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | tuple[int, ...] | None
@@ -727,6 +728,12 @@ def _numeric_array(op: str, data: Any, dtype: Any, copy: bool) -> np.ndarray:
     need), NumPy arrays keep their dtype unless `dtype` says otherwise; only numbers."""
     if isinstance(data, Value):
         data = data.data
+    elif isinstance(data, (list, tuple)) and holds_graph(data):
+        raise TypeError(
+            f"{op}: the list holds tensors that require grad; an array of their values would be "
+            "cut from their graph. Use am.stack([...]) (or am.concatenate) to keep it, or "
+            "detach() them (or build it under am.no_grad()) for a constant"
+        )
     from_python = not isinstance(data, (np.ndarray, np.generic))
     array = np.array(data, dtype=dtype) if copy else np.asarray(data, dtype=dtype)
     if dtype is None and from_python and array.dtype.kind in "biu":

@@ -86,6 +86,24 @@ CASES = [
     ("setitem-leaf", lambda: x3.__setitem__(0, 1.0), RuntimeError, r"leaf that requires grad"),
     ("zero_-leaf", lambda: x3.zero_(), RuntimeError, r"zero_: .*leaf that requires grad"),
     (
+        "tensor-of-grad-tensors",
+        lambda: am.tensor([x3[0], [x3[1]]]),
+        TypeError,
+        r"Tensor: the list holds tensors that require grad.*am\.stack",
+    ),
+    (
+        "as_tensor-of-grad-tensors",
+        lambda: am.as_tensor((1.0, x3[0])),
+        TypeError,
+        r"as_tensor: the list holds tensors that require grad",
+    ),
+    (
+        "list-operand-of-grad-tensors",
+        lambda: x3 * [x3[0], 1.0, 2.0],
+        TypeError,
+        r"multiply: a list operand holds tensors that require grad.*am\.stack",
+    ),
+    (
         "fill_-array",
         lambda: (x3 * 1).fill_(np.ones(3)),
         ValueError,
@@ -307,3 +325,13 @@ def test_lists_as_operands_are_constants_with_the_right_gradient():
     x = leaf([2.0, 3.0])
     (x ** [2.0, 3.0]).sum().backward()
     np.testing.assert_array_equal(x.grad.data, [4.0, 27.0])
+
+
+def test_lists_of_tensors_become_constants_only_when_no_graph_is_lost():
+    a = am.tensor(2.0, requires_grad=True)
+    with am.no_grad():  # nothing is recorded: the values are what is asked for
+        np.testing.assert_array_equal(am.tensor([a, 3.0]).numpy(), [2.0, 3.0])
+    np.testing.assert_array_equal(am.tensor([a.detach(), am.tensor(1.0)]).numpy(), [2.0, 1.0])
+    y = am.stack([a, a * 3]).sum()  # the way to keep the graph
+    y.backward()
+    assert a.grad.item() == 4.0
