@@ -759,6 +759,53 @@ def ones_like(x: ArrayLike, requires_grad: bool = False) -> Tensor:
     return Tensor(np.ones_like(np.asarray(x)), requires_grad=requires_grad)
 
 
+def full(
+    shape: int | Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False
+) -> Tensor:
+    """A tensor of `shape` filled with `fill_value` (a Python number gives float64)."""
+    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad)
+
+
+def full_like(x: ArrayLike, fill_value: Any, requires_grad: bool = False) -> Tensor:
+    """A tensor of x's shape and dtype filled with `fill_value`."""
+    return Tensor(np.full_like(np.asarray(x), fill_value), requires_grad=requires_grad)
+
+
+def arange(
+    start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:  # fmt: skip
+    """Evenly spaced values in [start, stop), as np.arange: integer arguments give integers
+    (as in NumPy and PyTorch), give dtype=np.float64 or a float argument for floats."""
+    return Tensor(np.arange(start, stop, step, dtype=dtype), requires_grad=requires_grad)
+
+
+def linspace(
+    start: float, stop: float, num: int = 50, endpoint: bool = True, dtype: Any = None,
+    requires_grad: bool = False,
+) -> Tensor:  # fmt: skip
+    """`num` evenly spaced values from start to stop, as np.linspace."""
+    return Tensor(
+        np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype), requires_grad=requires_grad
+    )
+
+
+def eye(
+    n: int, m: int | None = None, dtype: Any = np.float64, requires_grad: bool = False
+) -> Tensor:
+    """The n × m identity matrix (m = n by default)."""
+    return Tensor(np.eye(n, m, dtype=dtype), requires_grad=requires_grad)
+
+
+def rand(
+    *shape: Any, rng: np.random.Generator | None = None, requires_grad: bool = False
+) -> Tensor:
+    """Uniform samples in [0, 1), from `rng` (a NumPy Generator) or NumPy's global seed."""
+    size = _shape(shape)
+    data = rng.random(size) if rng is not None else np.random.random_sample(size)
+    return Tensor(data, requires_grad=requires_grad)
+
+
 def randn(
     *shape: Any, rng: np.random.Generator | None = None, requires_grad: bool = False
 ) -> Tensor:

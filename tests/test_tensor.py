@@ -174,3 +174,37 @@ def test_grad_of_wrong_shape_is_refused():
     x = am.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(ValueError, match="grad: a float64 gradient of shape"):
         x.grad = np.ones(3)
+
+
+def test_creation_functions_match_numpy_and_torch():
+    import torch
+
+    cases = [
+        (am.arange(5), np.arange(5), torch.arange(5)),
+        (am.arange(1, 7, 2), np.arange(1, 7, 2), torch.arange(1, 7, 2)),
+        (am.arange(5, step=2), np.arange(0, 5, 2), torch.arange(0, 5, 2)),
+        (am.arange(0.5, 2.0, 0.5), np.arange(0.5, 2.0, 0.5), torch.arange(0.5, 2.0, 0.5).double()),
+        (am.linspace(-1, 1, 5), np.linspace(-1, 1, 5), torch.linspace(-1, 1, 5).double()),
+        (am.eye(3), np.eye(3), torch.eye(3).double()),
+        (am.eye(2, 3), np.eye(2, 3), torch.eye(2, 3).double()),
+        (am.full((2, 3), 1.5), np.full((2, 3), 1.5), torch.full((2, 3), 1.5).double()),
+        (am.full(4, 2, dtype=np.float32), np.full(4, 2, np.float32), torch.full((4,), 2.0)),
+    ]
+    for ours, numpy_value, torch_value in cases:
+        assert ours.dtype == numpy_value.dtype == torch_value.numpy().dtype
+        np.testing.assert_array_equal(ours.numpy(), numpy_value)
+        np.testing.assert_array_equal(ours.numpy(), torch_value.numpy())
+    x = am.tensor(np.ones((2, 2), np.float32))
+    like = am.full_like(x, 3.0, requires_grad=True)
+    assert like.dtype == np.float32 and like.requires_grad and like.shape == (2, 2)
+    np.testing.assert_array_equal(like.numpy(), 3.0)
+    with pytest.raises(TypeError, match="floating-point"):
+        am.arange(3, requires_grad=True)  # integers cannot require grad
+
+
+def test_rand_draws_from_the_generator_given():
+    a = am.rand(2, 3, rng=np.random.default_rng(5))
+    b = am.rand((2, 3), rng=np.random.default_rng(5))
+    np.testing.assert_array_equal(a.numpy(), np.random.default_rng(5).random((2, 3)))
+    np.testing.assert_array_equal(a.numpy(), b.numpy())
+    assert a.numpy().min() >= 0 and a.numpy().max() < 1 and a.dtype == np.float64

@@ -1964,7 +1964,8 @@ assert len({entry.name for entry in OPS}) == len(OPS), "two entries share a name
 # differentiating, grad modes, files.
 NOT_OPS = {
     "am.Tensor", "am.tensor", "am.as_tensor", "am.zeros", "am.ones", "am.zeros_like",
-    "am.ones_like", "am.randn", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
+    "am.ones_like", "am.randn", "am.rand", "am.full", "am.full_like", "am.arange", "am.linspace",
+    "am.eye", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
     "am.jacrev", "am.vjp",
     "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
     "am.set_grad_enabled", "am.is_grad_enabled", "am.detect_anomaly", "am.explain", "am.save",
