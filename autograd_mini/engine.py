@@ -60,7 +60,7 @@ class Node:
     # What most nodes never set is a class default, stored per node (in a __dict__ made on
     # first use) only when set: fewer fields to fill on every op.
     __slots__ = ("primitive", "params", "ans", "sequence", "scope", "released")
-    __slots__ += ("_first", "_second", "__dict__")
+    __slots__ += ("_first", "_second", "__dict__", "__weakref__")
     hooks: list | None = None  # functions of the output's adjoint (register_hook)
     retained: weakref.ref | None = None  # the output tensor, if it called retain_grad()
     name: str | None = None  # the output tensor's name, for drawings
@@ -500,26 +500,42 @@ def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = F
         t._grad = cls._from_op(np.asarray(t._grad.data + g), None)
 
 
+class _Registered:
+    """One registration of a hook: the same function registered twice is two entries, and
+    each handle removes its own."""
+
+    __slots__ = ("hook",)
+
+    def __init__(self, hook: Callable[..., Any]) -> None:
+        self.hook = hook
+
+    def __call__(self, g: Any) -> Any:
+        return self.hook(g)
+
+
 class HookHandle:
-    """What `register_hook` returns: `remove()` unregisters the hook (once; again is a no-op)."""
+    """What `register_hook` returns: `remove()` unregisters the hook (again is a no-op); also
+    a context manager that removes it on exit. It holds the tensor or node weakly, as
+    PyTorch's handle does: a kept handle does not keep a graph alive."""
 
-    __slots__ = ("_owner", "_hook")
+    __slots__ = ("_owner", "_entry")
 
-    def __init__(self, owner: Node | Value, hook: Callable[..., Any]) -> None:
-        self._owner, self._hook = owner, hook
+    def __init__(self, owner: Node | Value, entry: _Registered) -> None:
+        self._owner, self._entry = weakref.ref(owner), entry
 
     def remove(self) -> None:
-        owner, hook = self._owner, self._hook
+        owner = self._owner()
         if owner is None:
             return
-        self._owner = None
         name = "hooks" if type(owner) is Node else "_hooks"
-        hooks = list(getattr(owner, name) or ())
-        for i, h in enumerate(hooks):
-            if h is hook:
-                del hooks[i]
-                break
-        setattr(owner, name, hooks or None)
+        hooks = [h for h in getattr(owner, name) or () if h is not self._entry]
+        setattr(owner, name, hooks or None)  # a new list: a pass running the old is undisturbed
+
+    def __enter__(self) -> HookHandle:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.remove()
 
 
 def add_hook(tensor: Value, hook: Callable[..., Any]) -> HookHandle:
@@ -532,9 +548,10 @@ def add_hook(tensor: Value, hook: Callable[..., Any]) -> HookHandle:
         )
     owner: Node | Value = tensor._node if tensor._node is not None else tensor
     name = "hooks" if type(owner) is Node else "_hooks"
+    entry = _Registered(hook)
     # a new list, not append: a backward pass running the old list is not disturbed
-    setattr(owner, name, [*(getattr(owner, name) or ()), hook])
-    return HookHandle(owner, hook)
+    setattr(owner, name, [*(getattr(owner, name) or ()), entry])
+    return HookHandle(owner, entry)
 
 
 def retain(tensor: Value) -> None:

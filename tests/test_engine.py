@@ -452,3 +452,59 @@ def test_clone_copies_memory_and_passes_the_adjoint_as_torch():
     np.testing.assert_array_equal(x.grad.numpy(), t.grad.numpy())
     assert x.grad.dtype == np.float32
     np.testing.assert_array_equal(am.clone([1.0, 2.0]).numpy(), [1.0, 2.0])
+
+
+def test_a_hook_handle_removes_its_own_registration_and_holds_the_graph_weakly():
+    import torch
+
+    def double(g):
+        return g * 2
+
+    def plus_one(g):
+        return g + 1
+
+    grads = []
+    for m in (am, torch):
+        x = m.tensor(1.0, requires_grad=True)
+        y = x * 1
+        y.register_hook(double)
+        y.register_hook(plus_one)
+        y.register_hook(double).remove()  # the third registration, not the first
+        y.backward()
+        grads.append(float(x.grad))
+    assert grads[0] == grads[1] == 3.0  # (1·2)+1: the order kept
+    x = am.tensor(np.ones(3), requires_grad=True)
+    y = (x * 2).exp()
+    node = weakref.ref(y.grad_fn)
+    handle = y.register_hook(double)
+    del y
+    gc.collect()
+    assert node() is None  # a kept handle does not keep the graph alive
+    handle.remove()  # and removing after the graph is gone is a no-op
+    z = x * 1
+    with z.register_hook(double):  # a context manager, as torch's handle
+        pass
+    z.sum().backward()
+    np.testing.assert_array_equal(x.grad.numpy(), np.ones(3))
+
+
+def test_modulo_and_floor_division_in_place_write_through_views():
+    a = am.tensor([1.5, 2.5, 3.5])
+    v = a[:2]
+    v %= 1.0
+    np.testing.assert_array_equal(a.numpy(), [0.5, 0.5, 3.5])
+    v = a[1:]
+    v //= 0.5
+    np.testing.assert_array_equal(a.numpy(), [0.5, 1.0, 7.0])
+
+
+def test_writing_a_value_that_requires_grad_into_an_integer_tensor_keeps_it_a_constant():
+    # NumPy's values (torch refuses: "Autograd not support dtype: Long"); no graph either way
+    t = am.tensor(np.array([1, 2]))
+    t.fill_(am.tensor(2.5, requires_grad=True))
+    t[0] = am.tensor(7.5, requires_grad=True)
+    expected = np.array([1, 2])
+    expected[...] = 2.5
+    expected[0] = 7.5
+    np.testing.assert_array_equal(t.numpy(), expected)
+    assert t.dtype == np.int64 and not t.requires_grad and t.grad_fn is None
