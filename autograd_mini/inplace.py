@@ -1,5 +1,5 @@
-"""In-place changes of a tensor (`+=`, `-=`, `*=`, `/=`, `**=`, `t[index] = v`, `fill_`,
-`zero_`), as PyTorch's.
+"""In-place changes of a tensor (`+=`, `-=`, `*=`, `/=`, `**=`, `%=`, `//=`, `t[index] = v`,
+`fill_`, `zero_`), as PyTorch's.
 
 Every change writes into the tensor's memory, so that the tensors sharing it (views made by
 indexing, reshape or transpose, and detach()) see it, as NumPy's views do; and it counts a new
@@ -28,6 +28,11 @@ from .primitive import Primitive, refresh_view
 def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
     """`t <symbol> other`: t ← primitive(t, other), in place."""
     if _records(t, symbol, other):
+        if not primitive.differentiable:
+            raise TypeError(
+                f"{symbol}: {primitive.name} has no derivative, so it cannot be recorded in "
+                f"place in a graph; write t = t {symbol[:-1]} y for a new (constant) tensor"
+            )
         _assign(t, symbol, primitive(_source(t), other))
     else:
         _write(t, symbol, lambda data, v: primitive.forward(data, v, out=data), other)
@@ -118,6 +123,8 @@ def _assign(t: Value, symbol: str, result: Value, written: bool = False) -> None
                 engine.keep_values(u._node)
         _write(t, symbol, np.copyto, result)
     old, node = t._node, result._node
+    if node is None:  # an integer tensor: its values changed, it is a constant still
+        return
     node.name = t._name  # its `ans` stays the op's own array: later writes to t leave it be
     if old is not None and old.retained is not None and old.retained() is t:
         node.retained, old.retained = old.retained, None  # .grad shows the new value's adjoint

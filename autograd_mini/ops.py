@@ -49,6 +49,11 @@ def _squeeze(kept, axis, keepdims):
     return kept.reshape(()) if axis is None else np.squeeze(kept, axis=axis)
 
 
+def _softplus(x, beta, threshold):
+    scaled = x * beta
+    return np.where(scaled > threshold, x, np.logaddexp(0, scaled) / beta)  # torch's threshold
+
+
 def _inverse_square_norm(y, x):
     """1/(x² + y²), taken as 0 at the origin (where PyTorch defines atan2's derivatives as 0)."""
     r = x * x + y * y
@@ -325,9 +330,9 @@ arctan2  = Primitive("arctan2",  np.arctan2,  lambda g, ans, y, x: g * x * _inve
 hypot    = Primitive("hypot",    np.hypot,    lambda g, ans, x, y: g * (x / ans),  # g·x may underflow
                                               lambda g, ans, x, y: g * (y / ans),      broadcasts=True,
                      symbol="hypot", rule="∂/∂x √(x² + y²) = x/√(x² + y²)")
-logaddexp = Primitive("logaddexp", np.logaddexp, lambda g, ans, x, y: g / (1 + exp(y - x)),
-                                              lambda g, ans, x, y: g / (1 + exp(x - y)), broadcasts=True,
-                     symbol="logaddexp", rule="∂/∂x ln(eˣ + eʸ) = 1/(1 + eʸ⁻ˣ)")
+logaddexp = Primitive("logaddexp", np.logaddexp, lambda g, ans, x, y: g * sigmoid(x - y),
+                                              lambda g, ans, x, y: g * sigmoid(y - x), broadcasts=True,
+                     symbol="logaddexp", rule="∂/∂x ln(eˣ + eʸ) = σ(x − y)")
 # fmod keeps x's sign, remainder (%) y's; each is x − n·y for an integer n that is constant
 # almost everywhere: the derivatives are 1 and −n, as in PyTorch
 fmod     = Primitive("fmod",     np.fmod,     lambda g, ans, x, y: g,
@@ -379,9 +384,10 @@ leaky_relu = Primitive("leaky_relu", lambda x, negative_slope=0.01: np.where(x >
                                                   lambda g, ans, x, negative_slope=0.01:
                                                       where(x > 0, g, g * negative_slope),
                        symbol="LReLU", rule="∂/∂x lrelu(x) = 1 if x > 0 else slope")
-softplus   = Primitive("softplus",   lambda x: np.logaddexp(0, x),
-                                                  lambda g, ans, x: g * sigmoid(x),
-                       symbol="softplus", rule="∂/∂x ln(1 + eˣ) = σ(x)")
+softplus   = Primitive("softplus",   lambda x, beta=1.0, threshold=20.0: _softplus(x, beta, threshold),
+                                                  lambda g, ans, x, beta=1.0, threshold=20.0:
+                                                      where(x * beta > threshold, g, g * sigmoid(x * beta)),
+                       symbol="softplus", rule="∂/∂x ln(1 + e^(βx))/β = σ(βx)  (1 above the threshold)")
 clip       = Primitive("clip",       lambda x, a_min=None, a_max=None: np.clip(x, a_min, a_max),
                                                   lambda g, ans, x, a_min=None, a_max=None:
                                                       where(((x >= a_min) if a_min is not None else True)

@@ -155,20 +155,22 @@ class Primitive:
                     a = np.asarray(a)
                 values.append(a)
                 inputs.append(a)
-        if cls is None:
-            return self.forward(*args, **params)
         try:
+            if cls is None:  # no tensor among the inputs: NumPy's result, no graph
+                return self.forward(*values, **params)
             if self.returns_array:
                 out = self.forward(*values, out=..., **params)
             else:
                 out = self.forward(*values, **params)
                 if type(out) is not np.ndarray:
                     out = np.asarray(out)
-        except (ValueError, TypeError, IndexError) as error:
+        except (ValueError, TypeError, IndexError, AttributeError) as error:
             explain = self.explain
             reason = explain(*values, **params) if explain is not None else None
             # NumPy raises subclasses with constructors of their own: re-raise as the builtin
-            kind = next(k for k in (TypeError, ValueError, IndexError) if isinstance(error, k))
+            # (an AttributeError is NumPy looking for a method on an object: a wrong type)
+            kinds = (TypeError, ValueError, IndexError)
+            kind = next((k for k in kinds if isinstance(error, k)), TypeError)
             raise kind(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
         kind = out.dtype.kind
         record = needs_grad and self.differentiable and _mode.grad_enabled

@@ -268,6 +268,14 @@ class Tensor(Value):
         both while recording a graph."""
         inplace.setitem(self, _plain_index(index), value)
 
+    def __imod__(self, other: ArrayLike) -> Tensor:
+        inplace.apply(self, "%=", ops.remainder, other)
+        return self
+
+    def __ifloordiv__(self, other: ArrayLike) -> Tensor:
+        inplace.apply(self, "//=", ops.floor_divide, other)
+        return self
+
     def __mod__(self, other: ArrayLike) -> Tensor:
         return ops.remainder(self, other)
 
@@ -369,8 +377,9 @@ class Tensor(Value):
             raise TypeError(f"leaky_relu: negative_slope must be a number, got {negative_slope!r}")
         return ops.leaky_relu(self, negative_slope=float(negative_slope))
 
-    def softplus(self) -> Tensor:
-        return ops.softplus(self)
+    def softplus(self, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+        """ln(1 + e^(βx))/β, and x itself where βx > threshold, as torch's."""
+        return ops.softplus(self, beta=float(beta), threshold=float(threshold))
 
     # More elementwise maths (NumPy's names); composites where composing is exact
     def log1p(self) -> Tensor:
@@ -460,6 +469,10 @@ class Tensor(Value):
         return self / (1 + ops.absolute(self))
 
     def hardtanh(self, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
+        if min_val > max_val:
+            raise ValueError(
+                f"hardtanh: min_val ({min_val}) must not be greater than max_val ({max_val})"
+            )
         return ops.hardtanh(self, low=float(min_val), high=float(max_val))
 
     def relu6(self) -> Tensor:
@@ -872,8 +885,8 @@ def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> Tensor:
     return as_tensor(x).leaky_relu(negative_slope)
 
 
-def softplus(x: ArrayLike) -> Tensor:
-    return as_tensor(x).softplus()
+def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    return as_tensor(x).softplus(beta, threshold)
 
 
 def clip(x: ArrayLike, a_min: float | None = None, a_max: float | None = None) -> Tensor:

@@ -2,6 +2,7 @@
 the offending values, shapes or dtypes, and what to do; never deep inside NumPy, never later in
 backward(), never silently converted or broadcast into something else."""
 
+import operator
 from fractions import Fraction
 
 import numpy as np
@@ -85,6 +86,25 @@ CASES = [
     ("clip-no-bounds", lambda: x3.clip(), ValueError, r"clip: give a_min, a_max or both"),
     ("setitem-leaf", lambda: x3.__setitem__(0, 1.0), RuntimeError, r"leaf that requires grad"),
     ("zero_-leaf", lambda: x3.zero_(), RuntimeError, r"zero_: .*leaf that requires grad"),
+    (
+        "ifloordiv-recorded",
+        lambda: operator.ifloordiv(x3 * 1, 2.0),
+        TypeError,
+        r"//=: floor_divide has no derivative.*t = t // y",
+    ),
+    (
+        "hardtanh-bounds",
+        lambda: nn.Hardtanh(2.0, 1.0)(x3),
+        ValueError,
+        r"hardtanh: min_val \(2.0\) must not be greater than max_val \(1.0\)",
+    ),
+    ("hypot-none", lambda: am.hypot(None, 1.0), TypeError, r"hypot: None, 1.0: "),
+    (
+        "fmod-lists",
+        lambda: am.fmod([1.0, 2.0], [1.0, 2.0, 3.0]),
+        ValueError,
+        r"fmod: .*\(2,\).*\(3,\)",
+    ),
     (
         "tensor-of-grad-tensors",
         lambda: am.tensor([x3[0], [x3[1]]]),

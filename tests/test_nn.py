@@ -660,6 +660,7 @@ def test_a_training_step_leaves_nothing_for_the_cyclic_collector(loss_fn):
 
 ACTIVATION_PAIRS = [
     (lambda: nn.Softplus(), lambda: torch.nn.Softplus()),
+    (lambda: nn.Softplus(2.0, 3.0), lambda: torch.nn.Softplus(2.0, 3.0)),
     (lambda: nn.SiLU(), lambda: torch.nn.SiLU()),
     (lambda: nn.ELU(), lambda: torch.nn.ELU()),
     (lambda: nn.ELU(0.3), lambda: torch.nn.ELU(0.3)),
@@ -689,8 +690,7 @@ def test_activation_modules_match_torch_values_gradients_and_repr(ours, theirs):
     # torch's hardsigmoid adjoint is v times a float32 1/6 (README, deliberate differences)
     rtol = 1e-7 if isinstance(ours, nn.Hardsigmoid) else 1e-12
     np.testing.assert_allclose(x.grad.numpy(), t.grad.numpy(), rtol=rtol, atol=1e-15)
-    if not isinstance(ours, nn.Softplus):  # torch's takes beta and threshold, ours neither
-        assert repr(ours) == repr(theirs)
+    assert repr(ours) == repr(theirs)
 
 
 @pytest.mark.parametrize(

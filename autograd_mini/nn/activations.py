@@ -44,8 +44,15 @@ class LeakyReLU(Module):
 
 
 class Softplus(Module):
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta, self.threshold = beta, threshold
+
     def forward(self, x: Any) -> Tensor:
-        return as_tensor(x).softplus()
+        return as_tensor(x).softplus(self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class SiLU(Module):

@@ -19,7 +19,7 @@ import math
 import operator
 import zlib
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import numpy as np
@@ -221,6 +221,24 @@ def _hypot_second_exact(entry: OpEntry, sample: Sample, seconds: list, v: Any, w
     return [np.where(at, e, s).astype(s.dtype) for e, s in zip(exact, seconds, strict=True)]
 
 
+def _logaddexp_second_exact(entry: OpEntry, sample: Sample, seconds: list, v: Any, w: list) -> list:
+    """Where torch's double backward overflows to NaN (|x − y| large) but x − y is a number,
+    the exact ∂²/∂x² = ∂²/∂y² = −∂²/∂x∂y = σ(d)(1 − σ(d)) = e^−|d| / (1 + e^−|d|)², d = x − y."""
+    if sample.grad != (0, 1) or np.shape(sample.args[0]) != np.shape(sample.args[1]):
+        return seconds
+    x, y = (np.asarray(a, np.float64) for a in sample.args[:2])
+    with np.errstate(all="ignore"):
+        d = x - y
+        e = np.exp(-np.abs(d))
+        curvature = e / (1 + e) ** 2
+        v64, (w0, w1) = np.asarray(v, np.float64), (np.asarray(u, np.float64) for u in w)
+        exact = [v64 * curvature * (w0 - w1), v64 * curvature * (w1 - w0)]
+    return [
+        np.where(np.isnan(s) & ~np.isnan(d), e_, s).astype(s.dtype)
+        for e_, s in zip(exact, seconds, strict=True)
+    ]
+
+
 def _numpy_where_torch_is_nan(entry: OpEntry, sample: Sample, out: np.ndarray) -> np.ndarray:
     """NumPy's value where torch's is NaN and NumPy's is not."""
     with np.errstate(all="ignore"):
@@ -311,6 +329,11 @@ DELIBERATE_DIFFERENCES = {
         "where a finite input's square underflows, hypot's second derivatives are the exact "
         "y²/r³, −xy/r³, x²/r³ (torch's double backward underflows to other values)",
         second=_hypot_second_exact,
+    ),
+    "logaddexp-stable": Difference(
+        "logaddexp's derivatives are σ(x − y) and σ(y − x), so its second derivatives stay "
+        "finite where x − y is large (torch's double backward gives NaN there)",
+        second=_logaddexp_second_exact,
     ),
     "numpy-remainder": Difference(
         "fmod and % are NumPy's exact remainders where x / y overflows (torch gives NaN there)",
@@ -797,6 +820,18 @@ def fill_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample("edge-values&inf", (edge_values(dtype), np.array(-inf, dtype)), smooth=False)
 
 
+def without_grad(samples: Callable) -> Callable:
+    """The same samples with every array a tensor that does not require grad (an in-place op
+    with no derivative is refused while a graph is recorded)."""
+
+    def constant(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for sample in samples(dtype, rng):
+            arrays = tuple(i for i, a in enumerate(sample.args) if isinstance(a, np.ndarray))
+            yield replace(sample, grad=(), tensors=arrays, alias={})
+
+    return constant
+
+
 def in_place_samples(a: Callable = real, b: Callable = real) -> Callable:
     """Pairs where the result keeps the left operand's shape, as an in-place op needs."""
 
@@ -1263,6 +1298,11 @@ def _unary(
     )
 
 
+def _np_softplus(x: np.ndarray, beta: float = 1.0, threshold: float = 20.0) -> np.ndarray:
+    """ln(1 + e^(βx))/β, linear where βx > threshold (torch's definition)."""
+    return np.where(beta * x > threshold, x, np.logaddexp(0, beta * x) / beta).astype(x.dtype)
+
+
 def _np_erf(x: np.ndarray) -> np.ndarray:
     return np.vectorize(math.erf, otypes=[x.dtype])(x) if x.size else x.copy()
 
@@ -1373,6 +1413,15 @@ OPS: list[OpEntry] = [
     _in_place("imul", operator.imul, np.multiply, "imul"),
     _in_place("itruediv", operator.itruediv, np.divide, "itruediv"),
     _in_place("ipow", operator.ipow, np.power, "ipow", ("pow-signed-zero",), a=positive),
+    _in_place("imod", operator.imod, np.remainder, "imod", ("numpy-remainder",)),
+    OpEntry(
+        "ifloordiv",
+        {"Tensor.__ifloordiv__": in_place(operator.ifloordiv)},
+        torch_in_place(operator.ifloordiv),
+        np.floor_divide,
+        without_grad(in_place_samples()),
+        differentiable=False,
+    ),
     OpEntry(
         "fill_",
         {"Tensor.fill_": in_place(lambda z, v: z.fill_(v))},
@@ -1441,7 +1490,13 @@ OPS: list[OpEntry] = [
         kwargs=({}, {"negative_slope": 0.2}),
         select=True,
     ),
-    _unary("softplus", TF.softplus, lambda x: np.logaddexp(0, x), functional=True),
+    _unary(
+        "softplus",
+        lambda x, beta=1.0, threshold=20.0: TF.softplus(x, beta, threshold),
+        _np_softplus,
+        functional=True,
+        kwargs=({}, {"beta": 2.0, "threshold": 3.0}),
+    ),
     _unary("log1p", torch.log1p, np.log1p, positive),
     _unary("expm1", torch.expm1, np.expm1),
     _unary("log2", torch.log2, np.log2, positive),
@@ -1588,6 +1643,7 @@ OPS: list[OpEntry] = [
         torch_elementwise(torch.logaddexp),
         np.logaddexp,
         binary_samples(),
+        differences=("logaddexp-stable",),
     ),
     OpEntry(
         "fmod",
