@@ -288,6 +288,30 @@ class Tensor(Value):
     def __rfloordiv__(self, other: ArrayLike) -> Tensor:
         return ops.floor_divide(other, self)
 
+    # Elementwise functions of two inputs, also as methods (as torch's; NumPy's names)
+    def arctan2(self, x: ArrayLike) -> Tensor:
+        return ops.arctan2(self, x)
+
+    def hypot(self, other: ArrayLike) -> Tensor:
+        return ops.hypot(self, other)
+
+    def logaddexp(self, other: ArrayLike) -> Tensor:
+        return ops.logaddexp(self, other)
+
+    def fmod(self, other: ArrayLike) -> Tensor:
+        return ops.fmod(self, other)
+
+    def remainder(self, other: ArrayLike) -> Tensor:
+        return ops.remainder(self, other)
+
+    def floor_divide(self, other: ArrayLike) -> Tensor:
+        return ops.floor_divide(self, other)
+
+    def isclose(
+        self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
+    ) -> Tensor:
+        return isclose(self, other, rtol, atol, equal_nan)
+
     def isnan(self) -> Tensor:
         return ops.isnan(self)
 

@@ -1242,6 +1242,18 @@ def method(name: str) -> Callable[..., Any]:
     return lambda x, *args, **kwargs: getattr(x, name)(*args, **kwargs)
 
 
+def binary_method(name: str) -> Callable[..., Any]:
+    """x.name(y) where x is a tensor; a sample with a number or array on the left (no method
+    to call) calls am.name(x, y), the function the method is."""
+
+    def run(x: Any, y: Any, **kwargs: Any) -> Any:
+        if isinstance(x, am.Tensor):
+            return getattr(x, name)(y, **kwargs)
+        return getattr(am, name)(x, y, **kwargs)
+
+    return run
+
+
 def in_place(op: Callable) -> Callable[..., Any]:
     def run(x: Any, y: Any) -> Any:
         z = x * 1  # writing into a leaf that requires grad is refused, as in torch
@@ -1623,7 +1635,7 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "arctan2",
-        {"am.arctan2": am.arctan2},
+        {"am.arctan2": am.arctan2, "Tensor.arctan2": binary_method("arctan2")},
         torch_elementwise(torch.atan2),
         np.arctan2,
         binary_samples(),
@@ -1631,7 +1643,7 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "hypot",
-        {"am.hypot": am.hypot},
+        {"am.hypot": am.hypot, "Tensor.hypot": binary_method("hypot")},
         torch_elementwise(torch.hypot),
         np.hypot,
         binary_samples(),
@@ -1639,7 +1651,7 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "logaddexp",
-        {"am.logaddexp": am.logaddexp},
+        {"am.logaddexp": am.logaddexp, "Tensor.logaddexp": binary_method("logaddexp")},
         torch_elementwise(torch.logaddexp),
         np.logaddexp,
         binary_samples(),
@@ -1647,7 +1659,7 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "fmod",
-        {"am.fmod": am.fmod},
+        {"am.fmod": am.fmod, "Tensor.fmod": binary_method("fmod")},
         torch_elementwise(torch.fmod),
         np.fmod,
         binary_samples(),
@@ -1655,7 +1667,11 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "remainder",
-        {"Tensor.__mod__": operator.mod, "am.remainder": am.remainder},
+        {
+            "Tensor.__mod__": operator.mod,
+            "am.remainder": am.remainder,
+            "Tensor.remainder": binary_method("remainder"),
+        },
         torch_elementwise(operator.mod),  # torch differentiates number % tensor only so
         np.remainder,
         binary_samples(),
@@ -1664,7 +1680,11 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "floor_divide",
-        {"Tensor.__floordiv__": operator.floordiv, "am.floor_divide": am.floor_divide},
+        {
+            "Tensor.__floordiv__": operator.floordiv,
+            "am.floor_divide": am.floor_divide,
+            "Tensor.floor_divide": binary_method("floor_divide"),
+        },
         operator.floordiv,
         np.floor_divide,
         binary_samples(),
@@ -1684,7 +1704,7 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "isclose",
-        {"am.isclose": am.isclose},
+        {"am.isclose": am.isclose, "Tensor.isclose": binary_method("isclose")},
         torch_elementwise(torch.isclose),
         np.isclose,
         binary_samples(ties=True),
