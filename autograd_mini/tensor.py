@@ -32,7 +32,6 @@ class Tensor(Value):
     """
 
     __slots__ = ()
-    __array_ufunc__ = None  # `ndarray * Tensor` defers to Tensor.__rmul__ instead of NumPy
     __hash__ = object.__hash__  # == is elementwise, so hash by identity as PyTorch does
 
     def __init__(
@@ -104,6 +103,17 @@ class Tensor(Value):
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         return self.data if dtype is None else self.data.astype(dtype)
+
+    # NumPy's functions on tensors (np.exp(t), ndarray * t, np.sum(t)) run the ops: interop.py
+    def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
+        from . import interop  # it imports this module
+
+        return interop.call_ufunc(ufunc, method, inputs, kwargs)
+
+    def __array_function__(self, func: Callable, types: Any, args: tuple, kwargs: dict) -> Any:
+        from . import interop
+
+        return interop.call_function(func, args, kwargs)
 
     def __len__(self) -> int:
         return len(self.data)

@@ -1,0 +1,188 @@
+"""NumPy's functions called on tensors: `np.exp(t)`, `np.sum(t, axis=0)`, `ndarray * t`,
+`np.concatenate([t, u])`.
+
+NumPy hands such a call to the Tensor (`__array_ufunc__`, NEP 13; `__array_function__`, NEP 18).
+Here it becomes the autograd_mini op of the same meaning, so that the graph is recorded, as if
+the user had written `am.exp(t)`. A NumPy function with no such op computes on the values, as
+NumPy would on any array-like, unless that would cut a graph (a tensor that requires grad while
+grad mode is on): then a TypeError says what to write instead, so no gradient is silently lost.
+"""
+
+from __future__ import annotations
+
+import operator
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import autograd_mini as am  # the public functions (this module is imported on first use)
+
+from . import modes
+from .engine import Value
+
+
+def _binary(forward: str, reflected: str) -> Callable[[Any, Any], Any]:
+    """An operator with a number or array on either side: the tensor's own dunder (calling the
+    operator itself would hand a left ndarray back to NumPy, and so here again)."""
+
+    def run(x: Any, y: Any) -> Any:
+        return getattr(x, forward)(y) if isinstance(x, Value) else getattr(y, reflected)(x)
+
+    return run
+
+
+# ufunc -> the op; every one is called as ufunc(*inputs), with no keyword
+UFUNCS: dict[np.ufunc, Callable[..., Any]] = {
+    np.add: _binary("__add__", "__radd__"),
+    np.subtract: _binary("__sub__", "__rsub__"),
+    np.multiply: _binary("__mul__", "__rmul__"),
+    np.true_divide: _binary("__truediv__", "__rtruediv__"),
+    np.power: _binary("__pow__", "__rpow__"),
+    np.matmul: _binary("__matmul__", "__rmatmul__"),
+    np.remainder: _binary("__mod__", "__rmod__"),
+    np.floor_divide: _binary("__floordiv__", "__rfloordiv__"),
+    np.less: _binary("__lt__", "__gt__"),
+    np.less_equal: _binary("__le__", "__ge__"),
+    np.greater: _binary("__gt__", "__lt__"),
+    np.greater_equal: _binary("__ge__", "__le__"),
+    np.equal: _binary("__eq__", "__eq__"),
+    np.not_equal: _binary("__ne__", "__ne__"),
+    np.bitwise_and: _binary("__and__", "__rand__"),
+    np.bitwise_or: _binary("__or__", "__ror__"),
+    np.bitwise_xor: _binary("__xor__", "__rxor__"),
+    np.invert: operator.invert,
+    np.negative: operator.neg,
+    np.positive: operator.pos,
+    np.absolute: am.abs,
+    np.maximum: am.maximum,
+    np.minimum: am.minimum,
+    np.arctan2: am.arctan2,
+    np.hypot: am.hypot,
+    np.logaddexp: am.logaddexp,
+    np.fmod: am.fmod,
+    np.rint: am.round,
+    **{
+        getattr(np, name): getattr(am, name)
+        for name in (
+            "exp", "log", "sqrt", "sign", "sin", "cos", "tan", "tanh", "sinh", "cosh", "arcsin",
+            "arccos", "arctan", "arcsinh", "arccosh", "arctanh", "log1p", "expm1", "log2",
+            "log10", "exp2", "square", "reciprocal", "floor", "ceil", "trunc", "isnan", "isinf",
+            "isfinite",
+        )
+    },
+}  # fmt: skip
+
+
+def _reduction(name: str, *allowed: str) -> Callable[..., Any]:
+    """np.<name>(a, axis=..., keepdims=...) as the op; any other NumPy option (out, dtype,
+    where, initial) has no counterpart here and is refused by name."""
+
+    def run(a: Any, axis: Any = None, *args: Any, **kwargs: Any) -> Any:
+        if args:
+            raise TypeError(f"np.{name} on a tensor: give its options by name (axis=, keepdims=)")
+        given = {k: v for k, v in kwargs.items() if v is not None}
+        refused = sorted(set(given) - set(allowed))
+        if refused:
+            raise TypeError(
+                f"np.{name} on a tensor: {', '.join(refused)} is not supported; call "
+                f"am.{name}(t, axis=..., ...) and convert the result yourself"
+            )
+        return getattr(am.as_tensor(a), name)(axis=axis, **given)
+
+    return run
+
+
+def _reshape(a: Any, shape: Any = None, **kwargs: Any) -> Any:
+    shape = kwargs.pop("newshape", shape)
+    if kwargs.get("order", "C") != "C":
+        raise TypeError("np.reshape on a tensor: only order='C' is supported")
+    return am.as_tensor(a).reshape(shape)
+
+
+FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
+    np.sum: _reduction("sum", "keepdims"),
+    np.mean: _reduction("mean", "keepdims"),
+    np.max: _reduction("max", "keepdims"),
+    np.min: _reduction("min", "keepdims"),
+    np.var: _reduction("var", "keepdims", "ddof"),
+    np.std: _reduction("std", "keepdims", "ddof"),
+    np.argmax: _reduction("argmax", "keepdims"),
+    np.argmin: _reduction("argmin", "keepdims"),
+    np.any: _reduction("any", "keepdims"),
+    np.all: _reduction("all", "keepdims"),
+    np.cumsum: _reduction("cumsum"),
+    np.concatenate: lambda arrays, axis=0: am.concatenate(arrays, axis=axis),
+    np.stack: lambda arrays, axis=0: am.stack(arrays, axis=axis),
+    np.where: am.where,
+    np.reshape: _reshape,
+    np.transpose: lambda a, axes=None: am.transpose(a, axes),
+    np.swapaxes: am.swapaxes,
+    np.squeeze: lambda a, axis=None: am.as_tensor(a).squeeze(axis),
+    np.expand_dims: lambda a, axis: am.as_tensor(a).expand_dims(axis),
+    np.broadcast_to: lambda a, shape: am.as_tensor(a).broadcast_to(shape),
+    np.clip: lambda a, a_min=None, a_max=None: am.clip(a, a_min, a_max),
+    np.copy: am.clone,
+    np.isclose: am.isclose,
+}
+# NumPy ≥ 2 has amax/amin as other objects than max/min
+FUNCTIONS.setdefault(np.amax, FUNCTIONS[np.max])
+FUNCTIONS.setdefault(np.amin, FUNCTIONS[np.min])
+
+
+# NumPy functions that read what a tensor is, not its values: never a graph to lose
+DESCRIBE = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory}
+
+
+def _cuts_graph(items: Any) -> bool:
+    """Whether a tensor among these arguments (lists and tuples looked into) requires grad
+    while a graph is recorded."""
+    if not modes.is_grad_enabled():
+        return False
+    pending = [items]
+    while pending:
+        for item in pending.pop():
+            if isinstance(item, Value):
+                if item._requires_grad:
+                    return True
+            elif isinstance(item, (list, tuple)):
+                pending.append(item)
+    return False
+
+
+def _values(items: tuple) -> tuple:
+    return tuple(x.data if isinstance(x, Value) else x for x in items)
+
+
+def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
+    op = UFUNCS.get(ufunc)
+    if op is not None and method == "__call__" and not kwargs:
+        return op(*inputs)
+    if not _cuts_graph(inputs):  # nothing to record: NumPy's result on the values
+        return getattr(ufunc, method)(*_values(inputs), **kwargs)
+    if op is not None:
+        name = ufunc.__name__
+        what = "out=, where= and dtype=" if method == "__call__" else f"np.{name}.{method}"
+        raise TypeError(
+            f"np.{ufunc.__name__} on a tensor that requires grad: {what} would lose its graph; "
+            "call the op without them (t += u for out=)"
+        )
+    raise TypeError(
+        f"np.{ufunc.__name__} on a tensor that requires grad would compute on its values, cut "
+        "from the graph; autograd_mini has no such op. Compose it from am. ops, or use "
+        "t.detach() for a constant"
+    )
+
+
+def call_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    op = FUNCTIONS.get(func)
+    if op is not None:
+        return op(*args, **kwargs)
+    if func in DESCRIBE or not _cuts_graph((args, tuple(kwargs.values()))):
+        # NumPy's own implementation (NEP 18's name for it), as for any other array-like
+        return func._implementation(*args, **kwargs)
+    raise TypeError(
+        f"np.{func.__name__} on a tensor that requires grad would compute on its values, cut "
+        "from the graph; autograd_mini has no such op. Compose it from am. ops, or use "
+        "t.detach() for a constant"
+    )
