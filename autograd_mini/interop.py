@@ -18,8 +18,8 @@ import numpy as np
 
 import autograd_mini as am  # the public functions (this module is imported on first use)
 
-from . import modes
 from .engine import Value
+from .primitive import holds_graph
 
 
 def _binary(forward: str, reflected: str) -> Callable[[Any, Any], Any]:
@@ -134,22 +134,6 @@ FUNCTIONS.setdefault(np.amin, FUNCTIONS[np.min])
 DESCRIBE = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory}
 
 
-def _cuts_graph(items: Any) -> bool:
-    """Whether a tensor among these arguments (lists and tuples looked into) requires grad
-    while a graph is recorded."""
-    if not modes.is_grad_enabled():
-        return False
-    pending = [items]
-    while pending:
-        for item in pending.pop():
-            if isinstance(item, Value):
-                if item._requires_grad:
-                    return True
-            elif isinstance(item, (list, tuple)):
-                pending.append(item)
-    return False
-
-
 def _values(items: tuple) -> tuple:
     return tuple(x.data if isinstance(x, Value) else x for x in items)
 
@@ -158,7 +142,7 @@ def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any
     op = UFUNCS.get(ufunc)
     if op is not None and method == "__call__" and not kwargs:
         return op(*inputs)
-    if not _cuts_graph(inputs):  # nothing to record: NumPy's result on the values
+    if not holds_graph(inputs):  # nothing to record: NumPy's result on the values
         return getattr(ufunc, method)(*_values(inputs), **kwargs)
     if op is not None:
         name = ufunc.__name__
@@ -178,7 +162,7 @@ def call_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     op = FUNCTIONS.get(func)
     if op is not None:
         return op(*args, **kwargs)
-    if func in DESCRIBE or not _cuts_graph((args, tuple(kwargs.values()))):
+    if func in DESCRIBE or not holds_graph((args, tuple(kwargs.values()))):
         # NumPy's own implementation (NEP 18's name for it), as for any other array-like
         return func._implementation(*args, **kwargs)
     raise TypeError(
