@@ -360,3 +360,25 @@ def test_a_model_with_buffers_round_trips_through_save_and_load(tmp_path):
     for (name, a), b in zip(model.state_dict().items(), fresh.state_dict().values(), strict=True):
         np.testing.assert_array_equal(a, b, err_msg=name)
     assert fresh[1].num_batches_tracked.item() == 1
+
+
+@pytest.mark.parametrize(
+    "labels, num_classes",
+    [([0, 2, 1], -1), ([[3], [0]], 5), (np.array(2), 4), (np.zeros((0,), np.int64), 3)],
+)
+def test_one_hot_matches_torch(labels, num_classes):
+    ours = F.one_hot(am.tensor(np.asarray(labels, dtype=np.int64)), num_classes)
+    theirs = torch.nn.functional.one_hot(
+        torch.tensor(np.asarray(labels, dtype=np.int64)), num_classes
+    )
+    assert ours.dtype == np.int64 and ours.shape == tuple(theirs.shape)
+    np.testing.assert_array_equal(ours.numpy(), theirs.numpy())
+
+
+def test_one_hot_refuses_what_torch_refuses_with_a_reason():
+    with pytest.raises(ValueError, match=r"one_hot: labels must lie in \[0, 2\] for 3 classes"):
+        F.one_hot(np.array([0, 3]), 3)
+    with pytest.raises(ValueError, match="cannot infer num_classes"):
+        F.one_hot(np.zeros(0, np.int64))
+    with pytest.raises(TypeError, match="one_hot: labels must be integers, got float64"):
+        F.one_hot(np.array([0.0, 1.0]))

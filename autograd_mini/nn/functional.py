@@ -62,6 +62,7 @@ __all__ = [
     "mish",
     "mse_loss",
     "nll_loss",
+    "one_hot",
     "relu",
     "relu6",
     "selu",
@@ -248,3 +249,27 @@ def embedding(indices: Any, weight: Any) -> Tensor:
             f"{weight.shape[0]} embeddings, got values in [{index.min()}, {index.max()}]"
         )
     return weight[index]
+
+
+def one_hot(labels: Any, num_classes: int = -1) -> Tensor:
+    """Integer class labels of any shape as rows of 0s with a 1 at each label: shape
+    labels.shape + (num_classes,), int64, as torch's; num_classes=-1 takes the largest label + 1.
+    A constant (labels have no gradient)."""
+    index = np.asarray(getattr(labels, "data", labels))
+    if index.dtype.kind not in "iu":
+        raise TypeError(
+            f"one_hot: labels must be integers, got {index.dtype}; convert them with "
+            ".astype(np.int64)"
+        )
+    if num_classes == -1:
+        if not index.size:
+            raise ValueError("one_hot: cannot infer num_classes from no labels; give num_classes")
+        num_classes = int(index.max()) + 1
+    if index.size and (index.min() < 0 or index.max() >= num_classes):
+        raise ValueError(
+            f"one_hot: labels must lie in [0, {num_classes - 1}] for {num_classes} classes, got "
+            f"values in [{index.min()}, {index.max()}]"
+        )
+    out = np.zeros((*index.shape, num_classes), dtype=np.int64)
+    np.put_along_axis(out, index[..., None].astype(np.intp), 1, axis=-1)
+    return as_tensor(out)

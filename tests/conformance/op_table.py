@@ -2041,7 +2041,7 @@ assert len({entry.name for entry in OPS}) == len(OPS), "two entries share a name
 NOT_OPS = {
     "am.Tensor", "am.tensor", "am.as_tensor", "am.zeros", "am.ones", "am.zeros_like",
     "am.ones_like", "am.randn", "am.rand", "am.full", "am.full_like", "am.arange", "am.linspace",
-    "am.eye", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
+    "am.eye", "F.one_hot", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
     "am.jacrev", "am.vjp",
     "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
     "am.set_grad_enabled", "am.is_grad_enabled", "am.detect_anomaly", "am.explain", "am.save",
