@@ -10,6 +10,7 @@ grad mode is on): then a TypeError says what to write instead, so no gradient is
 
 from __future__ import annotations
 
+import inspect
 import operator
 from collections.abc import Callable
 from typing import Any
@@ -114,7 +115,7 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.cumsum: _reduction("cumsum"),
     np.concatenate: lambda arrays, axis=0: am.concatenate(arrays, axis=axis),
     np.stack: lambda arrays, axis=0: am.stack(arrays, axis=axis),
-    np.where: am.where,
+    np.where: lambda condition, x, y: am.where(condition, x, y),  # np.where(c): NumPy's
     np.reshape: _reshape,
     np.transpose: lambda a, axes=None: am.transpose(a, axes),
     np.swapaxes: am.swapaxes,
@@ -132,41 +133,86 @@ FUNCTIONS.setdefault(np.amin, FUNCTIONS[np.min])
 
 # NumPy functions that read what a tensor is, not its values: never a graph to lose
 DESCRIBE = {np.shape, np.ndim, np.size, np.result_type, np.may_share_memory, np.shares_memory}
+# NumPy functions whose results carry no gradient (truth values, positions, new arrays shaped
+# like the input): NumPy's result on the values, whether or not a graph is recorded
+NO_GRADIENT = {
+    np.allclose, np.array_equal, np.array_equiv, np.argsort, np.nonzero, np.argwhere,
+    np.flatnonzero, np.count_nonzero, np.searchsorted, np.zeros_like, np.ones_like,
+    np.empty_like, np.full_like,
+}  # fmt: skip
 
 
-def _values(items: tuple) -> tuple:
-    return tuple(x.data if isinstance(x, Value) else x for x in items)
+def _values(items: Any) -> Any:
+    """The arguments with each tensor (also inside a list or tuple argument) as its array."""
+    if isinstance(items, Value):
+        return items.data
+    if isinstance(items, (list, tuple)):
+        return type(items)(_values(x) if isinstance(x, (list, tuple, Value)) else x for x in items)
+    return items
+
+
+def _name(func: Any) -> str:
+    module = getattr(func, "__module__", None) or "numpy"
+    return f"{module.replace('numpy', 'np', 1)}.{func.__name__}"
+
+
+_CUT = (
+    "would compute on its values, cut from the graph. Use the am. op or Tensor method of the same "
+    "meaning if there is one, compose it from am. ops, or call it on t.detach() for a constant"
+)
 
 
 def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any:
     op = UFUNCS.get(ufunc)
     if op is not None and method == "__call__" and not kwargs:
         return op(*inputs)
+    name = f"np.{ufunc.__name__}"
+    out = kwargs.get("out") or ()
+    if method == "at" and isinstance(inputs[0], Value) or any(isinstance(o, Value) for o in out):
+        raise TypeError(
+            f"{name}: NumPy cannot write into a tensor (its version would not count the change); "
+            "use an in-place operator or t[index] = value (t[index] += v)"
+        )
     if not holds_graph(inputs):  # nothing to record: NumPy's result on the values
         return getattr(ufunc, method)(*_values(inputs), **kwargs)
-    if op is not None:
-        name = ufunc.__name__
-        what = "out=, where= and dtype=" if method == "__call__" else f"np.{name}.{method}"
+    if "out" in kwargs:
         raise TypeError(
-            f"np.{ufunc.__name__} on a tensor that requires grad: {what} would lose its graph; "
-            "call the op without them (t += u for out=)"
+            f"{name} with out= (as `array += tensor` does) writes the result into an array, cut "
+            "from the graph; write a = a + t instead"
         )
-    raise TypeError(
-        f"np.{ufunc.__name__} on a tensor that requires grad would compute on its values, cut "
-        "from the graph; autograd_mini has no such op. Compose it from am. ops, or use "
-        "t.detach() for a constant"
-    )
+    if method != "__call__":
+        raise TypeError(
+            f"{name}.{method} on a tensor that requires grad {_CUT} (np.add.reduce is t.sum())"
+        )
+    if op is not None:
+        raise TypeError(f"{name} on a tensor that requires grad: give no {', '.join(kwargs)}")
+    raise TypeError(f"{name} on a tensor that requires grad {_CUT}")
+
+
+def _binds(op: Callable[..., Any], args: tuple, kwargs: dict) -> bool:
+    try:
+        inspect.signature(op).bind(*args, **kwargs)
+    except TypeError:
+        return False
+    return True
 
 
 def call_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     op = FUNCTIONS.get(func)
-    if op is not None:
+    if op is not None and _binds(op, args, kwargs):
         return op(*args, **kwargs)
-    if func in DESCRIBE or not holds_graph((args, tuple(kwargs.values()))):
-        # NumPy's own implementation (NEP 18's name for it), as for any other array-like
+    if func in DESCRIBE:  # what a tensor is: NumPy asks the tensor itself
         return func._implementation(*args, **kwargs)
-    raise TypeError(
-        f"np.{func.__name__} on a tensor that requires grad would compute on its values, cut "
-        "from the graph; autograd_mini has no such op. Compose it from am. ops, or use "
-        "t.detach() for a constant"
-    )
+    if func in NO_GRADIENT or not holds_graph((args, tuple(kwargs.values()))):
+        # NumPy's own implementation (NEP 18's name for it) on the values
+        return func._implementation(*_values(args), **_values_of_dict(kwargs))
+    if op is not None:
+        raise TypeError(
+            f"{_name(func)} on a tensor that requires grad: these options are not supported "
+            f"{tuple(kwargs) or '(positional)'}; give the array argument and axis= only"
+        )
+    raise TypeError(f"{_name(func)} on a tensor that requires grad {_CUT}")
+
+
+def _values_of_dict(kwargs: dict) -> dict:
+    return {k: _values(v) for k, v in kwargs.items()}

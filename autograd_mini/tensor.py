@@ -102,7 +102,30 @@ class Tensor(Value):
         return self.data.tolist()
 
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """The values, for NumPy; refused while they would leave a graph behind (np.array of a
+        list of such tensors, say), as torch does: .numpy() or detach() says it on purpose."""
+        if self._requires_grad and holds_graph((self,)):
+            raise TypeError(
+                "a tensor that requires grad was turned into a NumPy array, which would cut it "
+                "from the graph (np.array([t, u]) or np.mean([t, u]), say). Use am.stack([...]) "
+                "and the am. ops, or t.detach() / t.numpy() for the values"
+            )
         return self.data if dtype is None else self.data.astype(dtype)
+
+    def __index__(self) -> int:
+        """A 0-d integer tensor as an index (np.argmax(t) into a list), as torch's."""
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError(
+                f"only a one-element integer tensor can be an index, not {self.data.dtype} of "
+                f"shape {self.data.shape}"
+            )
+        return int(self.data.reshape(()))
+
+    def __format__(self, spec: str) -> str:
+        """f"{loss:.3f}" formats a one-element tensor's number, as torch's."""
+        if spec and self.data.size == 1:
+            return format(self.data.reshape(()).item(), spec)
+        return format(str(self), spec)
 
     # NumPy's functions on tensors (np.exp(t), ndarray * t, np.sum(t)) run the ops: interop.py
     def __array_ufunc__(self, ufunc: np.ufunc, method: str, *inputs: Any, **kwargs: Any) -> Any:
@@ -677,11 +700,7 @@ def _clip_to_tensors(x: Tensor, a_min: Any, a_max: Any) -> Tensor:
     a_max < a_min; none where x < a_min = a_max, or where a NaN makes the result NaN."""
     lo = -np.inf if a_min is None else a_min
     hi = np.inf if a_max is None else a_max
-    lo_data, hi_data = np.asarray(lo), np.asarray(hi)
-    if isinstance(lo, Value):
-        lo_data = lo.data
-    if isinstance(hi, Value):
-        hi_data = hi.data
+    lo_data, hi_data = _values_of(lo), _values_of(hi)
     valid = ~(np.isnan(lo_data) | np.isnan(hi_data))  # a NaN bound makes NaN
     inside = (x.data >= lo_data) & (x.data <= hi_data)
     to_lo = (x.data < lo_data) & (lo_data < hi_data) & valid
@@ -799,11 +818,11 @@ def ones(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> T
 
 
 def zeros_like(x: ArrayLike, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros_like(np.asarray(x)), requires_grad=requires_grad)
+    return Tensor(np.zeros_like(_values_of(x)), requires_grad=requires_grad)
 
 
 def ones_like(x: ArrayLike, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones_like(np.asarray(x)), requires_grad=requires_grad)
+    return Tensor(np.ones_like(_values_of(x)), requires_grad=requires_grad)
 
 
 def full(
@@ -815,7 +834,7 @@ def full(
 
 def full_like(x: ArrayLike, fill_value: Any, requires_grad: bool = False) -> Tensor:
     """A tensor of x's shape and dtype filled with `fill_value`."""
-    return Tensor(np.full_like(np.asarray(x), fill_value), requires_grad=requires_grad)
+    return Tensor(np.full_like(_values_of(x), fill_value), requires_grad=requires_grad)
 
 
 def arange(
@@ -860,6 +879,11 @@ def randn(
     size = _shape(shape)
     data = rng.standard_normal(size) if rng is not None else np.random.standard_normal(size)
     return Tensor(data, requires_grad=requires_grad)
+
+
+def _values_of(x: ArrayLike) -> np.ndarray:
+    """x's values as an array (a tensor's own, without asking NumPy to convert it)."""
+    return x.data if isinstance(x, Value) else np.asarray(x)
 
 
 def _shape(shape: tuple) -> tuple[int, ...]:

@@ -80,8 +80,14 @@ def test_what_would_cut_a_graph_is_refused_and_names_what_to_do():
         np.sort(x)
     with pytest.raises(TypeError, match=r"np\.cbrt on a tensor that requires grad"):
         np.cbrt(x)
-    with pytest.raises(TypeError, match=r"np\.add .*out=.*t \+= u"):
+    with pytest.raises(TypeError, match=r"np\.add with out= .*write a = a \+ t"):
         np.add(x, 1.0, out=np.empty((2, 3)))
+    with pytest.raises(TypeError, match=r"np\.add: NumPy cannot write into a tensor"):
+        np.add(np.ones(3), 1.0, out=(am.tensor(np.zeros(3)),))  # no endless recursion
+    with pytest.raises(TypeError, match=r"np\.add: NumPy cannot write into a tensor"):
+        np.add.at(am.tensor(np.zeros(3)), [0], 1.0)  # its version would not count it
+    with pytest.raises(TypeError, match=r"cut it from the graph.*am\.stack"):
+        np.mean([x * 3, x])  # NumPy converts each tensor of a list itself
     with pytest.raises(TypeError, match=r"np\.sum on a tensor: dtype is not supported"):
         np.sum(x, dtype=np.float32)
 
@@ -93,3 +99,16 @@ def test_without_a_graph_to_lose_numpy_computes_on_the_values():
     with am.no_grad():
         np.testing.assert_array_equal(np.cbrt(w * 8), [np.cbrt(24.0), 2.0])
     assert np.shape(w) == (2,) and np.ndim(w) == 1  # what a tensor is: always answered
+
+
+def test_numpy_results_without_a_gradient_are_numpys_even_with_a_graph():
+    w = am.tensor([3.0, 1.0, 2.0], requires_grad=True)
+    y = w * 2
+    assert np.allclose(y, [6.0, 2.0, 4.0]) and np.array_equal(np.argsort(y), [1, 2, 0])
+    np.testing.assert_array_equal(np.zeros_like(y), np.zeros(3))
+    np.testing.assert_array_equal(np.where(y.data > 3)[0], [0, 2])
+    np.testing.assert_array_equal(np.where(am.tensor([0.0, 1.0]))[0], [1])  # one argument
+    labels = ["a", "b", "c"]
+    assert labels[np.argmax(y)] == "a"  # a 0-d integer tensor is an index
+    assert f"{y.sum():.2f}" == "12.00"  # and a one-element tensor formats as its number
+    assert np.clip(am.tensor([2.0]), min=0, max=1).tolist() == [1.0]  # NumPy's keywords

@@ -2051,5 +2051,5 @@ NOT_OPS = {
     "Tensor.item", "Tensor.numpy", "Tensor.tolist", "Tensor.backward", "Tensor.detach",
     "Tensor.requires_grad_", "Tensor.retain_grad", "Tensor.register_hook", "Tensor.zero_grad",
     "Tensor.__len__", "Tensor.__float__", "Tensor.__int__", "Tensor.__bool__",
-    "Tensor.__array__",
+    "Tensor.__array__", "Tensor.__index__",
 }  # fmt: skip
