@@ -129,6 +129,9 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
 # NumPy ≥ 2 has amax/amin as other objects than max/min
 FUNCTIONS.setdefault(np.amax, FUNCTIONS[np.max])
 FUNCTIONS.setdefault(np.amin, FUNCTIONS[np.min])
+# Each op's signature, worked out once: binding a call to it tells whether the NumPy options
+# given are ones the op takes (inspect.signature per call would cost ~10 µs)
+SIGNATURES = {func: inspect.signature(op) for func, op in FUNCTIONS.items()}
 
 
 # NumPy functions that read what a tensor is, not its values: never a graph to lose
@@ -189,9 +192,9 @@ def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any
     raise TypeError(f"{name} on a tensor that requires grad {_CUT}")
 
 
-def _binds(op: Callable[..., Any], args: tuple, kwargs: dict) -> bool:
+def _binds(func: Callable[..., Any], args: tuple, kwargs: dict) -> bool:
     try:
-        inspect.signature(op).bind(*args, **kwargs)
+        SIGNATURES[func].bind(*args, **kwargs)
     except TypeError:
         return False
     return True
@@ -199,7 +202,7 @@ def _binds(op: Callable[..., Any], args: tuple, kwargs: dict) -> bool:
 
 def call_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
     op = FUNCTIONS.get(func)
-    if op is not None and _binds(op, args, kwargs):
+    if op is not None and _binds(func, args, kwargs):
         return op(*args, **kwargs)
     if func in DESCRIBE:  # what a tensor is: NumPy asks the tensor itself
         return func._implementation(*args, **kwargs)
