@@ -164,7 +164,8 @@ def _as_network(model: nn.MLP) -> manual.Network:
 
 
 def main(args: argparse.Namespace | None = None) -> int:
-    """`autograd-mini explain`: by default the 3-3-3-1 sigmoid network of seed 003."""
+    """`autograd-mini explain`: by default the 3-3-3-1 sigmoid network of the chain-rule
+    question (3 inputs, two hidden layers of 3 sigmoid neurons, one sigmoid output)."""
     if args is None:
         args = build_parser().parse_args([])
     rng = np.random.default_rng(args.seed)

@@ -64,7 +64,7 @@ def activation_derivative(name: str, z):
 
 
 def transfer_derivative(output, name: str = "sigmoid"):
-    """φ′ from the neuron's output a = φ(z), as the tutorial of seeds 000/001: a (1 − a)."""
+    """φ′ from the neuron's output a = φ(z), as the per-neuron tutorial: a (1 − a)."""
     return _PHI_PRIME_OF_OUTPUT[_checked(name)](output)
 
 
@@ -214,13 +214,13 @@ def loss_value(net: Network, x, target, loss: str = "half_sse") -> float:
     return _loss_and_output_gradient(loss, _forward_columns(net, a0)[1][-1], t)[0]
 
 
-# ── Convention 1: the matrix recursion on δ = ∂E/∂z (Nielsen, Ng; seeds 000 and 002) ────────
+# ── Convention 1: the matrix recursion on δ = ∂E/∂z (Nielsen, Ng) ───────────────────────────
 
 
 def backprop_matrix(net: Network, x, target, loss: str = "half_sse") -> Gradients:
     """δᴸ = ∇ₐE ⊙ φ′(zᴸ), δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ φ′(zˡ), ∂E/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, ∂E/∂bˡ = δˡ.
 
-    Nielsen's BP1–BP4, Ng's ``δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾)ᵀ δ⁽ᵏ⁺¹⁾ .* σ′(z⁽ᵏ⁾)`` (seeds 000, 002); for softmax
+    Nielsen's BP1–BP4, Ng's ``δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾)ᵀ δ⁽ᵏ⁺¹⁾ .* σ′(z⁽ᵏ⁾)``; for softmax
     cross-entropy δᴸ = softmax(zᴸ) − T. A batch is columns side by side: δˡ (aˡ⁻¹)ᵀ sums it."""
     a0, t, single = _prepare(net, x, target, loss)
     zs, a = _forward_columns(net, a0)
@@ -242,7 +242,7 @@ def sgd_step(net: Network, weight_grads, bias_grads, lr: float) -> Network:
     return replace(net, weights=weights, biases=biases)
 
 
-# ── Convention 2: per-neuron loops (the "backprop from scratch" tutorial, seeds 000/001) ────
+# ── Convention 2: per-neuron loops (the "backprop from scratch" tutorial) ───────────────────
 
 
 def _tutorial_network(net: Network):
@@ -320,7 +320,7 @@ def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_ss
     return replace(net, weights=weights, biases=biases)
 
 
-# ── Convention 3: error first, derivative at the update (the agh.edu.pl article, seed 001) ──
+# ── Convention 3: error first, derivative at the update (the agh.edu.pl article) ────────────
 
 
 def _error_first_columns(net: Network, a0, t, loss):
@@ -357,15 +357,16 @@ def sgd_step_error_first(net: Network, x, target, lr: float, loss: str = "half_s
     return replace(net, weights=weights, biases=biases)
 
 
-# ── Convention 4: the recursion on dˡ = ∂E/∂aˡ (the second form of seed 002) ───────────────
+# ── Convention 4: the recursion on dˡ = ∂E/∂aˡ ("is δ ∂E/∂a or ∂E/∂z?") ─────────────────────
 
 
 def backprop_activation_grads(net: Network, x, target, loss: str = "half_sse") -> list[np.ndarray]:
     """dᴸ = ∇ₐE, dˡ = (Wˡ⁺¹)ᵀ (dˡ⁺¹ ⊙ φ′(zˡ⁺¹)); and then δˡ = dˡ ⊙ φ′(zˡ).
 
-    Seed 002 writes ``d⁽ˡ⁾ = W⁽ˡ⁾ᵀ d⁽ˡ⁺¹⁾ ⊙ φ′(z⁽ˡ⁾)``. With its own z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾
-    the shapes do not even fit unless the widths are equal. It is right when W⁽ˡ⁾ and z⁽ˡ⁾ are
-    indexed by the layer l they start from (W⁽ˡ⁾ = our Wˡ⁺¹, z⁽ˡ⁾ = our zˡ⁺¹) and ⊙ comes first."""
+    An answer to "is δ ∂E/∂a or ∂E/∂z?" writes ``d⁽ˡ⁾ = W⁽ˡ⁾ᵀ d⁽ˡ⁺¹⁾ ⊙ φ′(z⁽ˡ⁾)``. With its own
+    z⁽ˡ⁾ = W⁽ˡ⁾ a⁽ˡ⁻¹⁾ + b⁽ˡ⁾ the shapes do not even fit unless the widths are equal. It is right
+    when W⁽ˡ⁾ and z⁽ˡ⁾ are indexed by the layer l they start from (W⁽ˡ⁾ = our Wˡ⁺¹, z⁽ˡ⁾ = our
+    zˡ⁺¹) and ⊙ comes first."""
     a0, t, single = _prepare(net, x, target, loss)
     zs, a = _forward_columns(net, a0)
     ds = [None] * net.depth
@@ -376,7 +377,7 @@ def backprop_activation_grads(net: Network, x, target, loss: str = "half_sse") -
     return [_in_layout(d, single) for d in ds]
 
 
-# ── Convention 5: finite differences (seed 003, question 2) ──────────────────────────────────
+# ── Convention 5: finite differences ("is this very slow/inaccurate?") ──────────────────────
 
 
 def _central_differences(f, array: np.ndarray, eps: float) -> np.ndarray:
@@ -424,20 +425,21 @@ def finite_differences(
     return FiniteDifferences(deltas, weight_grads, bias_grads, passes)
 
 
-# ── Seed 003: the chain rule written out, and the error of a series ────────────────────────
+# ── The chain rule written out for one weight, and the error of a series ────────────────────
 
 
-def chain_rule_seed003(net: Network, x, target) -> float:
-    """∂E/∂w₂,₁,₁ as seed 003 writes it, for one sample through a sigmoid net with two hidden
-    layers and one output, E = ½ (T − Out)²: (Out − T)·Out(1 − Out)·w₃,₁,₁·n₂,₁(1 − n₂,₁)·n₁,₁.
+def chain_rule_product(net: Network, x, target) -> float:
+    """∂E/∂w₂,₁,₁ as a learner writes it out ("If I want to find ∂E/∂w₂,₁,₁, is it expanded
+    as ...? Is this correct?"), for one sample through a sigmoid net with two hidden layers and
+    one output, E = ½ (T − Out)²: (Out − T)·Out(1 − Out)·w₃,₁,₁·n₂,₁(1 − n₂,₁)·n₁,₁.
 
     w₂,₁,₁ goes into node 1 of hidden layer 2 from node 1 of hidden layer 1: ``weights[1][0, 0]``;
     w₃,₁,₁ is ``weights[2][0, 0]``. The learner's product is right (for this weight)."""
     shape = (net.depth, net.sizes[-1], net.activation, net.output_activation, np.ndim(x))
     if shape != (3, 1, "sigmoid", "sigmoid", 1):
         raise ValueError(
-            "seed 003's product needs one sample (a 1-D x) and a sigmoid net with 2 "
-            f"hidden layers and 1 output, e.g. sizes [3, 3, 3, 1]; got sizes "
+            "the chain-rule product for w₂,₁,₁ needs one sample (a 1-D x) and a sigmoid net "
+            f"with 2 hidden layers and 1 output, e.g. sizes [3, 3, 3, 1]; got sizes "
             f"{net.sizes}, {net.activation}/{net.output_activation}, x of shape "
             f"{np.shape(x)}"
         )

@@ -1,5 +1,5 @@
 """Time series: predict the next value of a noisy sine from the k values before it. This answers
-question 3 of seed 003 ("is the total error the sum of the output errors of all the
+a learner's question ("is the total error the sum of the output errors of all the
 observations? is the delta the change in the total error? what is the most efficient way?").
 
 1. The total error is the sum over observations, E = Σᵢ Eᵢ with Eᵢ = ½ (Tᵢ − Outᵢ)².

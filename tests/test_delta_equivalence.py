@@ -142,10 +142,10 @@ def test_error_first_scheme_differs_from_gradient_descent_below_the_output_layer
         assert np.abs(article.weights[layer] - true_step[layer]).max() > 0.01 * change
 
 
-def test_seed003_chain_rule_product_is_autodiffs_gradient_of_that_weight():
+def test_chain_rule_product_for_w_2_1_1_is_autodiffs_gradient_of_that_weight():
     net, x, target = setup([3, 3, 3, 1], "sigmoid", "half_sse", 0, seed=11)
     model, _, _ = autodiff(net, x, target, "half_sse")
-    product = manual.chain_rule_seed003(net, x, target[0])
+    product = manual.chain_rule_product(net, x, target[0])
     assert product == pytest.approx(model.layers[1].weight.grad.data[0, 0], rel=1e-12)
 
 

@@ -49,7 +49,7 @@ def relative_difference(a, b):
 
 # (sizes, hidden φ, output φ, loss, batch): depths 1–5, widths 1–32, every φ, both losses.
 CASES = [
-    ([3, 3, 3, 1], "sigmoid", "sigmoid", "half_sse", None),  # seed 003's network
+    ([3, 3, 3, 1], "sigmoid", "sigmoid", "half_sse", None),  # the chain-rule question's net
     ([4, 1], "tanh", "identity", "half_sse", 1),
     ([1, 1], "relu", "relu", "half_sse", None),
     ([2, 32, 5], "relu", "identity", "softmax_cross_entropy", 16),
@@ -324,13 +324,13 @@ def test_finite_differences_take_two_forward_passes_per_nudged_quantity(sizes, b
     assert passes == 2 * (pre_activations + parameters)
 
 
-# ── Seed 003: the chain rule written out, and the error of a series ──────────────────────────
+# ── The chain rule written out for one weight, and the error of a series ────────────────────
 
 
 @pytest.mark.parametrize("seed", range(5))
-def test_chain_rule_product_of_seed_003_equals_the_gradient_of_w_2_1_1(seed):
+def test_chain_rule_product_equals_the_gradient_of_w_2_1_1(seed):
     net, x, t = make_case([3, 3, 3, 1], "sigmoid", "sigmoid", seed=seed)
-    product = manual.chain_rule_seed003(net, x, t)
+    product = manual.chain_rule_product(net, x, t)
     assert product == pytest.approx(manual.backprop_matrix(net, x, t).weight_grads[1][0, 0])
     numeric = manual.finite_differences(net, x, t).weight_grads[1][0, 0]
     assert product == pytest.approx(numeric, rel=1e-6)
@@ -339,7 +339,7 @@ def test_chain_rule_product_of_seed_003_equals_the_gradient_of_w_2_1_1(seed):
 def test_chain_rule_product_rejects_other_networks():
     net, x, t = make_case([3, 3, 1], "sigmoid", "sigmoid")
     with pytest.raises(ValueError, match="sizes \\[3, 3, 1\\]"):
-        manual.chain_rule_seed003(net, x, t)
+        manual.chain_rule_product(net, x, t)
 
 
 @pytest.mark.parametrize("loss", ["half_sse", "softmax_cross_entropy"])

@@ -351,7 +351,7 @@ def test_sequential_applies_modules_in_order_and_names_them_by_position():
 # --- MLP -----------------------------------------------------------------------------------------
 
 
-def test_mlp_of_seed_003_has_the_3_3_3_1_sigmoid_layout():
+def test_mlp_of_the_chain_rule_question_has_the_3_3_3_1_sigmoid_layout():
     model = nn.MLP([3, 3, 3, 1], activation="sigmoid", output_activation="sigmoid", rng=rng())
     assert [layer.weight.shape for layer in model.layers] == [(3, 3), (3, 3), (1, 3)]
     assert model.depth == 3

@@ -34,8 +34,9 @@ class MLP(Module):
     `output_activation` (None: identity) after the last.
 
     `MLP([3, 3, 3, 1], activation="sigmoid", output_activation="sigmoid")` is the 3-3-3-1
-    sigmoid network of seed 003. Activations are names (identity, sigmoid, tanh, relu,
-    leaky_relu, softmax) or modules. `rng` and `init` are passed to every Linear, in order.
+    sigmoid network of the chain-rule question (∂E/∂w₂,₁,₁ written out by hand). Activations
+    are names (identity, sigmoid, tanh, relu, leaky_relu, softmax) or modules. `rng` and `init`
+    are passed to every Linear, in order.
     """
 
     def __init__(
