@@ -527,9 +527,9 @@ class HookHandle:
         owner = self._owner()
         if owner is None:
             return
-        name = "hooks" if type(owner) is Node else "_hooks"
-        hooks = [h for h in getattr(owner, name) or () if h is not self._entry]
-        setattr(owner, name, hooks or None)  # a new list: a pass running the old is undisturbed
+        hooks = [h for h in getattr(owner, _hooks_field(owner)) or () if h is not self._entry]
+        # a new list: a pass running the old is undisturbed
+        setattr(owner, _hooks_field(owner), hooks or None)
 
     def __enter__(self) -> HookHandle:
         return self
@@ -547,11 +547,15 @@ def add_hook(tensor: Value, hook: Callable[..., Any]) -> HookHandle:
             f"register_hook: expected a function of the adjoint, got {type(hook).__name__}"
         )
     owner: Node | Value = tensor._node if tensor._node is not None else tensor
-    name = "hooks" if type(owner) is Node else "_hooks"
     entry = _Registered(hook)
     # a new list, not append: a backward pass running the old list is not disturbed
-    setattr(owner, name, [*(getattr(owner, name) or ()), entry])
+    setattr(owner, _hooks_field(owner), [*(getattr(owner, _hooks_field(owner)) or ()), entry])
     return HookHandle(owner, entry)
+
+
+def _hooks_field(owner: Node | Value) -> str:
+    """Where hooks are kept: a node's `hooks`, a leaf's `_hooks`."""
+    return "hooks" if type(owner) is Node else "_hooks"
 
 
 def retain(tensor: Value) -> None:

@@ -38,16 +38,16 @@ def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
         _write(t, symbol, lambda data, v: primitive.forward(data, v, out=data), other)
 
 
-def setitem(t: Value, index: Any, value: Any) -> None:
-    """`t[index] = value`, broadcasting value as NumPy does."""
+def setitem(t: Value, index: Any, value: Any, symbol: str = "[...] =") -> None:
+    """`t[index] = value`, broadcasting value as NumPy does (`symbol` names it in errors)."""
     if _is_region(value, t, index):
         return  # `t[i] op= v` ends by writing t[i] into itself: its values are there already
-    if _records(t, "[...] =", value):
+    if _records(t, symbol, value):
         if isinstance(value, Value) and value._requires_grad:
             _refuse_repeated_positions(t.data.shape, index)
-        _assign(t, "[...] =", ops.setitem(_source(t), value, index=index))
+        _assign(t, symbol, ops.setitem(_source(t), value, index=index))
     else:
-        _write(t, "[...] =", lambda data, v: data.__setitem__(index, v), value)
+        _write(t, symbol, lambda data, v: data.__setitem__(index, v), value)
 
 
 def fill(t: Value, value: Any, symbol: str) -> None:
@@ -58,10 +58,7 @@ def fill(t: Value, value: Any, symbol: str) -> None:
             f"{symbol}: the value must be a number or a 0-d tensor, got {_describe(value)}; "
             "to write an array, use t[...] = values"
         )
-    if _records(t, symbol, value):
-        _assign(t, symbol, ops.setitem(_source(t), value, index=...))
-    else:
-        _write(t, symbol, lambda data, v: data.__setitem__(..., v), value)
+    setitem(t, ..., value, symbol)
 
 
 def _records(t: Value, symbol: str, other: Any) -> bool:

@@ -1216,8 +1216,7 @@ def isclose(
     x: ArrayLike, y: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
 ) -> Tensor:
     """|x − y| ≤ atol + rtol·|y|, elementwise, as np.isclose (a boolean constant)."""
-    x, y = (a if isinstance(a, (Value, int, float)) else np.asarray(a) for a in (x, y))
-    return as_tensor(ops.isclose(x, y, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    return _tensor_of(ops.isclose, x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)
 
 
 def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
@@ -1226,13 +1225,13 @@ def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
     return _tensor_of(ops.where, condition.astype(bool, copy=False), x, y)
 
 
-def _tensor_of(primitive: ops.Primitive, *args: Any) -> Tensor:
-    """primitive(*args) as a Tensor. Python numbers stay numbers, so that NumPy's rules treat
-    them as weak (0.5 with a float32 tensor stays float32); lists become arrays."""
+def _tensor_of(primitive: ops.Primitive, *args: Any, **params: Any) -> Tensor:
+    """primitive(*args, **params) as a Tensor. Python numbers stay numbers, so that NumPy's
+    rules treat them as weak (0.5 with a float32 tensor stays float32); lists become arrays."""
     args = tuple(
         a if isinstance(a, (Value, int, float)) or a is None else np.asarray(a) for a in args
     )
-    out = primitive(*args)
+    out = primitive(*args, **params)
     return out if isinstance(out, Tensor) else as_tensor(out)
 
 
