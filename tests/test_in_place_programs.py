@@ -23,7 +23,7 @@ def programs(draw):
     steps = []
     for _ in range(draw(st.integers(1, 4))):
         view = draw(st.sampled_from([("slice", s) for s in SLICES] + [("row", r) for r in ROWS]))
-        op = draw(st.sampled_from(["+=", "-=", "*=", "/=", "set", "use"]))
+        op = draw(st.sampled_from(["+=", "-=", "*=", "/=", "%=", "fill", "set", "use"]))
         operand = draw(st.sampled_from(["w", "constant"]))
         steps.append((view, op, operand))
     return {
@@ -59,6 +59,10 @@ def run(m, program, x, w):
             v -= other
         elif op == "*=":
             v *= other
+        elif op == "%=":
+            v %= other
+        elif op == "fill":
+            v.fill_(other[0] if operand == "w" else other)
         else:
             v /= other
     weights = m.arange(1.0, N + 1, dtype=m.float64) if m is torch else np.arange(1.0, N + 1)
