@@ -296,16 +296,16 @@ def backpropagate(
                 node.check_saved()  # raises if a value its rules read has changed
             primitive, params = node.primitive, node.params
             ans, inputs = _on_tensors(node, type(g)) if create_graph else (node.ans, node.values)
-            if primitive.vjp_all is not None:  # a rule that gives every input's adjoint at once
-                together = primitive.vjp_all(g, ans, *inputs, **params)
-            # the chain rule: each input's adjoint from the output's, sent where it goes
+            # the chain rule: each input's adjoint from the output's, sent where it goes (an op
+            # of any number of inputs has one rule that gives them all at once)
+            every = primitive.vjp_all(g, ans, *inputs, **params) if primitive.vjp_all else None
             for i, parent in enumerate(parents):
                 if parent is None:
-                    continue
-                if primitive.vjp_all is None:
+                    continue  # a constant, or a leaf that needs no gradient
+                if every is None:
                     gi = primitive.vjps[i](g, ans, *inputs, **params)
                 else:
-                    gi = together[i]
+                    gi = every[i]
                 x = inputs[i]
                 if gi.shape != x.shape or gi.dtype is not x.dtype:
                     gi = primitive.fit(i, gi, x)  # sum what broadcasting stretched
