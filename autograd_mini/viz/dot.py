@@ -21,7 +21,7 @@ from ..engine import Value
 from . import backend
 from .size import MAX_NODES, LayoutSize, check, layout_size, limit
 from .summary import layer_of, shape_text, summarize, superscript
-from .walk import OpView, TensorView, walk
+from .walk import GraphView, OpView, TensorView, walk
 
 RANKDIRS = ("LR", "TB", "RL", "BT")  # Graphviz's: left to right, top to bottom, and reversed
 COLLAPSES = (None, "modules")
@@ -89,7 +89,9 @@ class Drawing(graphviz.Digraph):
 
 
 @dataclass
-class _Options:
+class Options:
+    """What the boxes show (draw()'s arguments of the same names)."""
+
     values: bool
     adjoints: bool
     shapes: bool
@@ -144,13 +146,39 @@ def draw(
         cluster=cluster, collapse=collapse, rankdir=rankdir, precision=precision,
     )  # fmt: skip
     max_nodes = limit(max_nodes)
-    view = walk(root, gradient)
-    options = _Options(values, adjoints, shapes, rules, order, precision)
+    options = Options(values, adjoints, shapes, rules, order, precision)
+    return build(walk(root, gradient), options, collapse, cluster, rankdir, max_nodes).drawing
+
+
+@dataclass
+class Built:
+    """A drawing and where each part of the graph is in it: `names` maps the id() of each
+    TensorView to its DOT name (also its SVG title), `edges` maps (id(OpView), input number)
+    to the id of the arrow that carries that input (for ops drawn as ops, not collapsed)."""
+
+    drawing: Drawing
+    names: dict[int, str]
+    edges: dict[tuple[int, int], str]
+
+
+def build(
+    view: GraphView,
+    options: Options,
+    collapse: str | None = None,
+    cluster: bool = True,
+    rankdir: str = "LR",
+    max_nodes: int | None = MAX_NODES,
+    ids: bool = False,
+) -> Built:
+    """Draw a walked graph. `ids`: give every node and arrow an SVG id (its DOT name, `e<n>`),
+    and write on each arrow into an op what the op sends back along it (the walk's partials),
+    in the adjoint's colour, so that the layout makes room for it."""
     units = _units(view.ops, collapse == "modules", cluster)
 
-    names: dict[int, str] = {}  # id(view object) -> DOT name, while building only
+    names: dict[int, str] = {}  # id(tensor view or unit) -> DOT name
     nodes: list[tuple[str, dict[str, str], tuple | None]] = []  # (name, attributes, clusters)
     edges: list[tuple[str, str, str | None]] = []
+    carries: dict[tuple[int, int], str] = {}  # (id(op), input number) -> the arrow's id
     users: dict[str, tuple[TensorView, list[_Unit]]] = {}  # tensors placed by their users
 
     def name(obj: object, prefix: str, attributes: dict[str, str], path: tuple | None) -> str:
@@ -171,7 +199,11 @@ def draw(
     for unit in units:
         tails = [(tensor(t), t, label) for t, label in unit.inputs]
         head = name(unit, "o" if unit.kind == "op" else "m", _unit_node(unit, options), unit.path)
-        for tail, t, label in tails:
+        for i, (tail, t, label) in enumerate(tails):
+            if unit.kind == "op":
+                carries[id(unit.ops[0]), i] = f"e{len(edges)}"
+                if ids:
+                    label = _partial_label(label, unit.ops[0], i, options.precision)
             edges.append((tail, head, label))
             users.setdefault(tail, (t, []))[1].append(unit)
         for out in unit.outputs:
@@ -187,12 +219,15 @@ def draw(
     if caption:
         graph.attr(label=caption)
     placed = [(n, a, path if path is not None else _home(*users[n])) for n, a, path in nodes]
+    if ids:
+        placed = [(n, {**a, "id": n}, path) for n, a, path in placed]
     _emit(graph, placed, _scopes(units))
-    for tail, head, label in edges:
-        graph.edge(tail, head, **({"label": label} if label else {}))
+    for k, (tail, head, label) in enumerate(edges):
+        attributes = {"label": label} if label else {}  # plain text, or <HTML> (page)
+        graph.edge(tail, head, **attributes, **({"id": f"e{k}"} if ids else {}))
     graph.layout = layout_size([n for n, _, _ in nodes], [(t, h) for t, h, _ in edges])
     graph.max_nodes = max_nodes
-    return graph
+    return Built(graph, names, carries)
 
 
 def _check_options(**options: Any) -> None:
@@ -335,7 +370,7 @@ def module_label(module: Any) -> str:
 # --- what a box says -------------------------------------------------------------------------
 
 
-def _tensor_node(t: TensorView, is_root: bool, o: _Options) -> dict[str, str]:
+def _tensor_node(t: TensorView, is_root: bool, o: Options) -> dict[str, str]:
     if t.kind == "released":
         return {"shape": "plaintext", "fontcolor": COLORS["muted"], "label": "constant (released)"}
     if t.kind == "constant":
@@ -382,7 +417,7 @@ def _cell(label: str, lines: list[str], color: str | None = None) -> str:
     return f'<td align="left" balign="left">{text}</td>'
 
 
-def _unit_node(unit: _Unit, o: _Options) -> dict[str, str]:
+def _unit_node(unit: _Unit, o: Options) -> dict[str, str]:
     if unit.kind == "module":
         module = unit.ops[0].scope[-1]
         kind, path = type(module).__name__, getattr(module, "_name", None)
@@ -413,6 +448,17 @@ def _argument(op: OpView, i: int) -> str | None:
     return str(i) if op.name in ("concatenate", "stack") else None
 
 
+def _partial_label(label: str | None, op: OpView, i: int, precision: int) -> str | None:
+    """An arrow's label with, under it, what `op` sends back along input `i` (if anything)."""
+    partial = None if op.partials is None else op.partials[i]
+    if partial is None:
+        return label
+    lines = [html.escape(label)] if label else []
+    lines += [f'<font color="{COLORS["adjoint"]}">{html.escape(line)}</font>'
+              for line in summarize(partial, precision)]  # fmt: skip
+    return "<" + "<br/>".join(lines) + ">"
+
+
 def _params(params: dict[str, Any]) -> str:
     """The op's keyword parameters worth reading (axis=1), not arrays or indices."""
     shown = []
@@ -425,7 +471,7 @@ def _params(params: dict[str, Any]) -> str:
     return ", ".join(shown)
 
 
-def _caption(notes: list[str], o: _Options, has_delta: bool) -> str | None:
+def _caption(notes: list[str], o: Options, has_delta: bool) -> str | None:
     lines = list(notes)
     if o.order:
         lines.append(ORDER_NOTE)

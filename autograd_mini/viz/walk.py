@@ -4,7 +4,8 @@ This is the only part of viz that knows the engine. It walks from the root throu
 inputs (the nodes and leaves they came from, and its constants while the graph is live),
 numbers everything in one forward topological order (so that drawings are deterministic), and
 computes every adjoint with a private backward pass that changes no `.grad` and keeps the
-user's graph alive.
+user's graph alive. On request it also keeps what each op sent back along each input (the
+partial adjoints that the backward page shows on the edges).
 """
 
 from __future__ import annotations
@@ -52,6 +53,9 @@ class OpView:
     output: TensorView
     scope: tuple  # the module objects (outermost first) whose forward recorded the op
     step: int
+    # what the op's rule sent back to each input at its step (None: no gradient goes there);
+    # only when walk() is asked for them
+    partials: list[np.ndarray | None] | None = None
 
 
 @dataclass
@@ -62,7 +66,9 @@ class GraphView:
     notes: list[str]
 
 
-def walk(root: Value, gradient: Any = None) -> GraphView:
+def walk(root: Value, gradient: Any = None, partials: bool = False) -> GraphView:
+    """The graph behind `root`, with every adjoint of a backward pass seeded with `gradient`
+    (ones if None); `partials`: also each op's contribution to each input's adjoint."""
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Tensor, got {type(root).__name__}")
     if root._node is None:
@@ -115,6 +121,8 @@ def walk(root: Value, gradient: Any = None) -> GraphView:
             view.consumers.append(op)
             if view.requires_grad and view.producer is None:
                 view.step = max(view.step or 0, op.step)  # final once its last consumer ran
+        if partials and node in adjoints:
+            op.partials = _partials(node, adjoints[node])
         ops.append(op)
         tensors.append(out)
         outputs[node] = out
@@ -171,6 +179,13 @@ def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -
         notes.append(f"Adjoints not shown: {error}")
         return None
     return kept, leaves
+
+
+def _partials(node: Node, g: Any) -> list[np.ndarray | None]:
+    """What `node` sends to each input given its output's adjoint `g`: the call that
+    engine.backpropagate makes at this node, made again (the engine keeps only the sums)."""
+    sent = node.primitive.adjoints(g, node.ans, node.values, node.params, node.parents)
+    return [None if a is None else np.asarray(a) for a in sent]
 
 
 def _seed(root: Value, gradient: Any, notes: list[str]) -> np.ndarray:
