@@ -7,48 +7,20 @@ Where no Chromium can be installed the browser tests are skipped, saying why (`m
 it up: Debian's chromium, Playwright from the `test` extra); on CI they fail instead.
 """
 
-import os
 import re
-import shutil
 from pathlib import Path
 
+import chromium
 import numpy as np
 import pytest
 
 import autograd_mini as am
 from autograd_mini import engine, nn, viz
 
+browser = chromium.browser  # the fixture
 ADJOINT = "#b03a2e"  # the colour the drawings write adjoints in
 NUMBER = re.compile(r"-?\d+(?:\.\d+)?(?:e[-+]?\d+)?")
 PRECISION = 6
-
-
-def chromium_path():
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    return None
-
-
-@pytest.fixture(scope="module")
-def browser():
-    reason = None
-    try:
-        from playwright.sync_api import sync_playwright
-    except ImportError:
-        reason = "Playwright is not installed (pip install -e '.[test]')"
-    executable = chromium_path()
-    if reason is None and executable is None:
-        reason = "no Chromium found (apt-get install chromium; `make test` does it as root)"
-    if reason:
-        if os.environ.get("CI"):
-            pytest.fail(f"the browser test cannot run on CI: {reason}")
-        pytest.skip(f"BROWSER TEST NOT RUN: {reason}")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path=executable)
-        yield chromium
-        chromium.close()
 
 
 class Page:

@@ -274,7 +274,9 @@ def test_backward_order_numbers_each_adjoint_after_all_its_consumers():
     a = x * x
     E = a.tanh() * a.exp()  # a is used twice: final only after both uses
     graph = viz.draw(E, order=True)
-    step = {m[0]: int(m[1]) for m in re.findall(r"\t(t\d+) \[label=<.*?⟨(\d+)⟩", graph.source)}
+    step = {
+        m[0]: int(m[1]) for m in re.findall(r"\t(t\d+) \[label=<.*?>#(\d+)</font>", graph.source)
+    }
     edges = re.findall(r"\t(\w+) -> (\w+)", graph.source)
     made_by = {head: tail for tail, head in edges if head.startswith("t")}
     assert min(step.values()) == 1 and len(step) == 5  # x, a, tanh, exp, E
@@ -458,7 +460,7 @@ def no_layout(monkeypatch):
     """Rendering records the DOT it would lay out instead of running a renderer."""
     sources = []
 
-    def pipe(source, format="svg", renderer=None):
+    def pipe(source, format="svg", renderer=None, dpi=None):
         sources.append(source)
         return b"<svg/>"
 

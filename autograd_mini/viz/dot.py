@@ -9,9 +9,12 @@ same graph always gives the same DOT, byte for byte.
 from __future__ import annotations
 
 import html
+import inspect
+import os
 import textwrap
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import graphviz
@@ -25,10 +28,10 @@ from .walk import GraphView, OpView, TensorView, walk
 
 RANKDIRS = ("LR", "TB", "RL", "BT")  # Graphviz's: left to right, top to bottom, and reversed
 COLLAPSES = (None, "modules")
-GRAPH = {"rankdir": "LR", "fontname": "Helvetica", "fontsize": "10", "nodesep": "0.25",
+GRAPH = {"rankdir": "LR", "fontname": backend.FONT, "fontsize": "10", "nodesep": "0.25",
          "ranksep": "0.35", "labelloc": "b", "labeljust": "l"}  # fmt: skip
-NODE = {"fontname": "Helvetica", "fontsize": "10"}
-EDGE = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7", "color": "#555555"}
+NODE = {"fontname": backend.FONT, "fontsize": "10"}
+EDGE = {"fontname": backend.FONT, "fontsize": "9", "arrowsize": "0.7", "color": "#555555"}
 COLORS = {
     "leaf": "#d6e4f0",  # a tensor the user made: inputs, parameters
     "output": "#eeeeee",  # an op's result
@@ -40,13 +43,15 @@ COLORS = {
     "module": "#e3efe3",
     "muted": "#777777",
 }
-ORDER_NOTE = "Numbers: the step of the backward pass at which each adjoint became final."
+ORDER_MARK = "#"  # ASCII: every font has it (⟨n⟩ drew as missing glyphs in PNG)
+ORDER_NOTE = f"{ORDER_MARK}n: the step of the backward pass at which each adjoint became final."
 DELTA_NOTE = "δˡ = ∂E/∂zˡ is the adjoint of the pre-activation zˡ; E is the output drawn."
 
 
 class Drawing(graphviz.Digraph):
-    """What draw() returns: a graphviz.Digraph that shows itself in Jupyter with whichever
-    renderer is installed (the system `dot` or graphviz-pure), not only the system `dot`.
+    """What draw() returns: a graphviz.Digraph that shows itself in Jupyter, and whose `pipe`
+    and `render` work, with whichever renderer is installed (the system `dot` or graphviz-pure),
+    not only the system `dot`.
 
     Every way of laying it out (Jupyter's display, `pipe`, `render`, `view`, viz.render) first
     checks its estimated layout size against `max_nodes` and raises GraphTooLarge past it;
@@ -64,13 +69,37 @@ class Drawing(graphviz.Digraph):
         result.layout, result.max_nodes = self.layout, self.max_nodes
         return result
 
+    # Graphviz's own pipe()/render() run the system `dot` only; without it they lay out with
+    # graphviz-pure instead (for the arguments both understand).
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         self.check_size()
-        return super().pipe(*args, **kwargs)
+        if backend.choose() == "dot":
+            return super().pipe(*args, **kwargs)
+        call = _graphviz_call(graphviz.Digraph.pipe, self, args, kwargs)
+        picture = backend.pipe(self.source, call.pop("format") or self.format)
+        encoding = call.pop("encoding")
+        return picture.decode(encoding) if encoding else picture
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         self.check_size()
-        return super().render(*args, **kwargs)
+        if backend.choose() == "dot":
+            return super().render(*args, **kwargs)
+        call = _graphviz_call(graphviz.Digraph.render, self, args, kwargs)
+        outfile = call.pop("outfile")
+        format = call.pop("format") or (Path(outfile).suffix[1:] if outfile else self.format)
+        picture = backend.pipe(self.source, format)  # before writing anything: it may fail
+        if outfile:
+            output = Path(outfile)
+            source = self.save(output.with_suffix(".gv").name, directory=output.parent)
+        else:
+            source = self.save(call.pop("filename"), directory=call.pop("directory"))
+            output = Path(f"{source}.{format}")
+        output.write_bytes(picture)
+        if call.pop("cleanup"):
+            os.remove(source)
+        if call.pop("view"):
+            graphviz.view(output, quiet=call.pop("quiet_view"))
+        return str(output)
 
     def _repr_image_svg_xml(self) -> str:
         self.check_size()
@@ -86,6 +115,25 @@ class Drawing(graphviz.Digraph):
 
     def _repr_svg_(self) -> str:
         return self._repr_image_svg_xml()
+
+
+def _graphviz_call(method: Any, drawing: Drawing, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """The arguments of a call to graphviz's `method`, by name; those that only Graphviz's own
+    `dot` can honour (another engine, renderer or formatter) are refused, saying so."""
+    call = inspect.signature(method).bind(drawing, *args, **kwargs)
+    call.apply_defaults()
+    arguments = dict(call.arguments)
+    del arguments["self"]
+    wanted = [
+        key for key in ("renderer", "formatter", "neato_no_op")
+        if arguments.pop(key, None) is not None
+    ] + (["engine"] if arguments.pop("engine", None) not in (None, "dot") else [])  # fmt: skip
+    if wanted:
+        raise ValueError(
+            f"{method.__name__}: {', '.join(wanted)} need Graphviz's dot, which is not "
+            f"installed ({backend.INSTALL.split(' or ')[0]}); graphviz-pure lays out without them"
+        )
+    return arguments
 
 
 @dataclass
@@ -221,7 +269,7 @@ def build(
     placed = [(n, a, path if path is not None else _home(*users[n])) for n, a, path in nodes]
     if ids:
         placed = [(n, {**a, "id": n}, path) for n, a, path in placed]
-    _emit(graph, placed, _scopes(units))
+    _emit(graph, placed, _calls(view.ops)[1])
     for k, (tail, head, label) in enumerate(edges):
         attributes = {"label": label} if label else {}  # plain text, or <HTML> (page)
         graph.edge(tail, head, **attributes, **({"id": f"e{k}"} if ids else {}))
@@ -250,30 +298,62 @@ def _check_options(**options: Any) -> None:
 
 
 def _units(ops: list[OpView], collapse: bool, cluster: bool) -> list[_Unit]:
-    calls = _innermost_calls(ops) if collapse else {}
+    paths, _ = _calls(ops)
+    innermost = _innermost_calls(ops, paths) if collapse else {}
     units: list[_Unit] = []
-    by_call: dict[int, _Unit] = {}
+    by_call: dict[tuple, _Unit] = {}
     for op in ops:
-        call = calls.get(id(op))
+        call = innermost.get(id(op))
+        path = paths[id(op)] if cluster else ()
         if call is None:
-            path = _path(op.scope) if cluster else ()
             inputs = [(t, _argument(op, i)) for i, t in enumerate(op.inputs)]
             units.append(_Unit("op", [op], path, inputs, [op.output]))
         elif call in by_call:
             by_call[call].ops.append(op)
         else:
-            by_call[call] = _Unit("module", [op], _path(op.scope[:-1]) if cluster else ())
+            by_call[call] = _Unit("module", [op], path[:-1])
             units.append(by_call[call])
     for unit in by_call.values():
         _connect(unit)
     return units
 
 
-def _innermost_calls(ops: list[OpView]) -> dict[int, int]:
-    """{id(op): its module call} for ops recorded by a module that called no other module.
-    A call is told apart by its scope tuple: the engine makes a new one on each call."""
+def _calls(ops: list[OpView]) -> tuple[dict[int, tuple], dict[tuple, Any]]:
+    """({id(op): the module calls it was recorded in, outermost first}, {call: its module}).
+
+    A call is a key (the numbers of the calls it is nested in, then its own), one per call and
+    not per module: a module called twice (an MLP's one activation module, used after every
+    layer) is two clusters, each where its call happened. The ops come in the order they were
+    recorded, so a call is a run of consecutive ops under the same module; two calls of a
+    module one right after the other are told apart by their scope tuple (modes.enter_scope
+    makes a new one per call), which the ops recorded directly in the call share.
+    """
+    paths: dict[int, tuple] = {}
+    modules: dict[tuple, Any] = {}
+    open_calls: list[list] = []  # per depth: [module, its call's key, scope of its own ops]
+    for op in ops:
+        scope = op.scope
+        kept = 0
+        while kept < min(len(open_calls), len(scope)) and open_calls[kept][0] is scope[kept]:
+            kept += 1
+        if kept == len(scope) and kept and open_calls[kept - 1][2] not in (None, scope):
+            kept -= 1  # the same module, called again
+        del open_calls[kept:]
+        for depth in range(kept, len(scope)):
+            outer = open_calls[-1][1] if open_calls else ()
+            key = (*outer, len(modules))
+            modules[key] = scope[depth]
+            open_calls.append([scope[depth], key, None])
+        if open_calls and len(open_calls) == len(scope) and open_calls[-1][2] is None:
+            open_calls[-1][2] = scope
+        paths[id(op)] = tuple(call[1] for call in open_calls)
+    return paths, modules
+
+
+def _innermost_calls(ops: list[OpView], paths: dict[int, tuple]) -> dict[int, tuple]:
+    """{id(op): its module call} for ops recorded by a module that called no other module."""
     outer = {_ids(op.scope[:k]) for op in ops for k in range(1, len(op.scope))}
-    return {id(op): id(op.scope) for op in ops if op.scope and _ids(op.scope) not in outer}
+    return {id(op): paths[id(op)][-1] for op in ops if op.scope and _ids(op.scope) not in outer}
 
 
 def _connect(unit: _Unit) -> None:
@@ -294,22 +374,6 @@ def _connect(unit: _Unit) -> None:
 
 def _ids(scope: tuple) -> tuple[int, ...]:
     return tuple(id(m) for m in scope)
-
-
-def _path(scope: tuple) -> tuple:
-    """The clusters of a scope, outermost first: one per module (several calls of one module
-    share its cluster)."""
-    return tuple(_ids(scope[: k + 1]) for k in range(len(scope)))
-
-
-def _scopes(units: list[_Unit]) -> dict[tuple, Any]:
-    """{cluster key: its module}."""
-    modules = {}
-    for unit in units:
-        for op in unit.ops:
-            for k in range(len(op.scope)):
-                modules.setdefault(_ids(op.scope[: k + 1]), op.scope[k])
-    return modules
 
 
 def _home(t: TensorView, units: list[_Unit]) -> tuple:
@@ -384,7 +448,7 @@ def _tensor_node(t: TensorView, is_root: bool, o: Options) -> dict[str, str]:
     if o.shapes and t.shape:
         header.append(f'<font color="#555555">{shape_text(t.shape)}</font>')
     if o.order and t.step is not None:
-        header.append(f'<font color="{COLORS["adjoint"]}">⟨{t.step}⟩</font>')
+        header.append(f'<font color="{COLORS["adjoint"]}">{ORDER_MARK}{t.step}</font>')
     rows = []
     if header:
         fill = COLORS["leaf" if t.requires_grad and t.producer is None else "output"]

@@ -1,0 +1,205 @@
+"""Drawings fit for a slide: what a person sees when the picture is rendered and looked at.
+
+Each test here was written from a picture that was wrong: boxes too small for their text in
+the font the viewer has, an MLP drawn with layers out of order and arrows running backwards,
+markers drawn as missing glyphs, pictures too small or too wide, summaries that hide the numbers.
+"""
+
+import re
+import shutil
+import xml.etree.ElementTree as ET
+
+import chromium
+import numpy as np
+import pytest
+
+import autograd_mini as am
+from autograd_mini import nn, viz
+from autograd_mini.viz import backend
+
+browser = chromium.browser  # the fixture
+SVG = "{http://www.w3.org/2000/svg}"
+NO_DOT = "the system Graphviz `dot` is not installed (CI installs it: apt-get install graphviz)"
+RENDERERS = [
+    "graphviz-pure",
+    pytest.param("dot", marks=pytest.mark.skipif(shutil.which("dot") is None, reason=NO_DOT)),
+]
+
+
+def neuron():
+    x = am.tensor(2.0, name="x")
+    w = am.tensor(-3.0, requires_grad=True, name="w")
+    b = am.tensor(6.8813735870195432, requires_grad=True, name="b")
+    o = (x * w + b).tanh()
+    o.name = "o"
+    return o
+
+
+def mlp_loss(sizes=(2, 3, 3, 1), batch=4, activation="relu", seed=0):
+    rng = np.random.default_rng(seed)
+    model = nn.MLP(list(sizes), activation=activation, output_activation="sigmoid", rng=rng)
+    x = rng.standard_normal((batch, sizes[0]))
+    y = (rng.random((batch, 1)) > 0.5) * 1.0
+    return nn.binary_cross_entropy(model(x), y)
+
+
+# --- text fits its box in the fonts viewers have ------------------------------------------------
+
+# For every text of every box: the smallest shape of the box (a table cell, an ellipse) that
+# holds the text's anchor, and whether the text as drawn runs past that shape's sides.
+OVERFLOWS = """(svg) => {
+  const found = [];
+  for (const g of svg.querySelectorAll("g.node")) {
+    const shapes = [...g.querySelectorAll("polygon, ellipse, path")].map((s) => s.getBBox());
+    for (const t of g.querySelectorAll("text")) {
+      if (!t.textContent.trim()) continue;
+      const box = t.getBBox();
+      const x = Number(t.getAttribute("x")), y = Number(t.getAttribute("y"));
+      const holding = shapes.filter((s) => s.x - 1 <= x && x <= s.x + s.width + 1
+                                          && s.y - 1 <= y && y <= s.y + s.height + 1);
+      if (!holding.length) continue;
+      const s = holding.reduce((a, b) => (a.width * a.height <= b.width * b.height ? a : b));
+      const past = Math.max(s.x - box.x, box.x + box.width - (s.x + s.width));
+      if (past > 1) found.push(t.textContent + " runs " + past.toFixed(1) + " px past its box");
+    }
+  }
+  return found;
+}"""
+
+
+def overflows(page, svg, font):
+    style = f'<style>text {{ font-family: "{font}" !important; }}</style>' if font else ""
+    page.set_content(f"<html><body>{style}{svg}</body></html>")
+    return page.evaluate(OVERFLOWS, page.query_selector("svg"))
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_text_fits_its_box_in_dejavu_in_a_helvetica_like_font_and_in_the_viewers_choice(
+    browser, renderer
+):
+    page = browser.new_page()
+    drawings = [
+        viz.draw(neuron(), rules=True, order=True),
+        viz.draw(mlp_loss()),
+        viz.draw(mlp_loss(), collapse="modules"),
+    ]
+    # DejaVu Sans: most Linux; Liberation Sans: Helvetica's and Arial's widths; None: the fonts
+    # the SVG names, as this machine's browser picks them. Graphviz 2.43's dot measures DejaVu
+    # through Pango with hinting, up to 3 % narrower than a browser draws it: only the narrower
+    # faces fit its boxes.
+    fonts = ("DejaVu Sans", "Liberation Sans", None) if renderer != "dot" else ("Liberation Sans",)
+    for drawing in drawings:
+        svg = backend.pipe(drawing.source, "svg", renderer).decode()
+        assert "DejaVu Sans" in svg
+        for font in fonts:
+            assert overflows(page, svg, font) == [], (renderer, font)
+    page.close()
+
+
+# --- an MLP flows one way, one cluster per call in the order of the calls -----------------------
+
+
+def edge_ends(svg):
+    """[(title, first point, last point)] of every arrow's path."""
+    ends = []
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "edge":
+            d = g.find(f"{SVG}path").get("d")
+            points = [tuple(map(float, p)) for p in re.findall(r"(-?[\d.]+),(-?[\d.]+)", d)]
+            ends.append((g.find(f"{SVG}title").text, points[0], points[-1]))
+    return ends
+
+
+def clusters(svg):
+    """{cluster label: its left x}, in the order the SVG lists them."""
+    found = {}
+    for g in ET.fromstring(svg).iter(f"{SVG}g"):
+        if g.get("class") == "cluster":
+            label = " ".join(t.text or "" for t in g.iter(f"{SVG}text"))
+            outline = next(e for e in g if e.get("points") or e.get("d"))
+            xs = re.findall(r"(-?[\d.]+),", outline.get("points") or outline.get("d"))
+            found.setdefault(label, []).append(min(map(float, xs)))
+    return found
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+@pytest.mark.parametrize("collapse", [None, "modules"])
+def test_an_mlp_is_drawn_left_to_right_with_no_arrow_running_backwards(renderer, collapse):
+    svg = backend.pipe(viz.draw(mlp_loss(), collapse=collapse).source, "svg", renderer).decode()
+    for title, start, end in edge_ends(svg):
+        assert end[0] > start[0], f"{title} runs backwards"
+    if collapse is None:
+        found = clusters(svg)
+        # the one activation module of the MLP is called twice: a cluster per call
+        assert len(found["activation · ReLU"]) == 2
+        order = [found[f"layers.{i} · Linear"][0] for i in range(3)]
+        relus = found["activation · ReLU"]
+        assert order[0] < relus[0] < order[1] < relus[1] < order[2]
+
+
+# --- pictures for slides ------------------------------------------------------------------------
+
+
+def png_size(data):
+    assert data.startswith(b"\x89PNG")
+    return int.from_bytes(data[16:20], "big"), int.from_bytes(data[20:24], "big")
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_png_is_200_dpi_by_default_and_dpi_sets_it(tmp_path, renderer):
+    o = neuron()
+    default = png_size(viz.render(o, tmp_path / "a.png", renderer=renderer).read_bytes())
+    at_96 = png_size(viz.render(o, tmp_path / "b.png", renderer=renderer, dpi=96).read_bytes())
+    at_300 = png_size(viz.render(o, tmp_path / "c.png", renderer=renderer, dpi=300).read_bytes())
+    for size in (default, at_300):
+        scale = size[0] / at_96[0]
+        assert scale == pytest.approx((300 if size is at_300 else 200) / 96, rel=0.03)
+    svg = viz.render(o, tmp_path / "d.svg", renderer=renderer, dpi=300).read_text()
+    assert svg == viz.render(o, tmp_path / "e.svg", renderer=renderer).read_text()
+    with pytest.raises(ValueError, match="dpi must be a number"):
+        viz.render(o, tmp_path / "f.png", dpi=0)
+
+
+def test_order_markers_are_characters_every_font_has():
+    source = viz.draw(neuron(), order=True).source
+    marks = re.findall(r'<font color="#b03a2e">([^<]*?\d+)</font>', source)
+    assert marks and all(m.isascii() for m in marks)
+    assert "⟨" not in source
+
+
+# --- a Drawing's own render() and pipe() work without the system Graphviz -----------------------
+
+
+@pytest.fixture
+def no_system_dot(monkeypatch, tmp_path):
+    """PATH without Graphviz's `dot` (graphviz-pure is still found beside the Python)."""
+    empty = tmp_path / "bin"
+    empty.mkdir()
+    monkeypatch.setenv("PATH", str(empty))
+    monkeypatch.delenv(backend.ENVIRONMENT, raising=False)
+    assert shutil.which("dot") is None and backend.choose() == "graphviz-pure"
+
+
+def test_a_drawings_render_and_pipe_use_graphviz_pure_without_dot(tmp_path, no_system_dot):
+    drawing = viz.draw(neuron())
+    svg = drawing.pipe(format="svg", encoding="utf-8")
+    assert "<svg" in svg and ET.fromstring(svg.encode())
+    assert png_size(drawing.pipe(format="png"))[0] > 0
+    out = tmp_path / "out"
+    out.mkdir()
+    written = drawing.render("neuron", directory=out, format="svg", cleanup=True)
+    assert written == str(out / "neuron.svg") and ET.parse(written)
+    assert sorted(p.name for p in out.iterdir()) == ["neuron.svg"]  # no stray DOT file
+    written = drawing.render(outfile=out / "n.png")
+    assert png_size((out / "n.png").read_bytes())[0] > 0 and written == str(out / "n.png")
+    with pytest.raises(ValueError, match="engine need Graphviz's dot"):
+        drawing.pipe(format="svg", engine="neato")
+
+
+def test_without_any_renderer_a_drawings_render_writes_nothing(
+    tmp_path, no_system_dot, monkeypatch
+):
+    monkeypatch.setattr(backend, "graphviz_pure", lambda: None)
+    with pytest.raises(viz.RendererNotFound):
+        viz.draw(neuron()).render("n", directory=tmp_path, format="svg")
+    assert [p.name for p in tmp_path.iterdir()] == ["bin"]
