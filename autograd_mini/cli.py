@@ -34,6 +34,7 @@ VALUED = (
     "--max-nodes",
 )  # fmt: skip
 FLAGS = ("--rules", "--order", "-h", "--help")
+SUM_NAME = "sum of the result (for the gradients)"  # the box of the Σ draw adds
 MAX_ELEMENTS = 1_000_000  # draw: elements of any value the expression makes, unless raised
 MAX_PRECISION = 17  # significant digits that a float64 holds
 # explain: finite differences run two forward passes per weight and bias, so keep it small
@@ -294,6 +295,8 @@ def _draw(args: argparse.Namespace) -> int:
         if not isinstance(result, Tensor) or not result.requires_grad:
             raise expression.ExpressionError("the expression does not depend on its variables")
         root = result if result.size == 1 else result.sum()
+        if root is not result:
+            root.name = SUM_NAME  # the drawing says where this box came from
         root.backward(retain_graph=True)  # keep the graph: the drawing shows its values
     except expression.TooLargeError as error:
         print(

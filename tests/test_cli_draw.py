@@ -250,3 +250,10 @@ def test_html_writes_a_self_contained_page_of_the_backward_pass(tmp_path, capsys
     assert (tmp_path / "g.svg").exists()
     assert cli.main(["draw", *NEURON, "--html", str(tmp_path)]) == 2
     assert "argument --html" in capsys.readouterr().err
+
+
+def test_the_sum_draw_adds_for_a_non_scalar_result_is_named_in_the_drawing(tmp_path, capsys):
+    assert draw(tmp_path, "x * 2", "--x", "[1, 2]", output="g.dot") == 0
+    assert f"<b>{cli.SUM_NAME}</b>" in (tmp_path / "g.dot").read_text(encoding="utf-8")
+    assert draw(tmp_path, "x * 2", "--x", "3", output="h.dot") == 0
+    assert cli.SUM_NAME not in (tmp_path / "h.dot").read_text(encoding="utf-8")

@@ -203,3 +203,37 @@ def test_without_any_renderer_a_drawings_render_writes_nothing(
     with pytest.raises(viz.RendererNotFound):
         viz.draw(neuron()).render("n", directory=tmp_path, format="svg")
     assert [p.name for p in tmp_path.iterdir()] == ["bin"]
+
+
+# --- what a box says ----------------------------------------------------------------------------
+
+
+def box_of(source, name):
+    (line,) = [line for line in source.splitlines() if f"<b>{name}</b>" in line]
+    return line
+
+
+def test_small_arrays_are_shown_whole_in_their_shape_and_large_ones_by_range_norm_and_zeros():
+    W = am.tensor(np.arange(8.0).reshape(2, 4) - 3, requires_grad=True, name="W")
+    source = viz.draw((W * W).sum()).source
+    assert "value [[-3, -2, -1, 0],<br/>[1, 2, 3, 4]]" in box_of(source, "W")  # 2 rows of 4
+    relu = am.tensor(np.r_[np.ones(12), -np.ones(20)], requires_grad=True, name="h").relu()
+    relu.name = "r"
+    line = box_of(viz.draw(relu.sum()).source, "r")
+    assert "32 values in [0, 1]" in line and "‖·‖ = 3.464, 20 zeros" in line
+    assert "… " not in line  # no first entries that are all zeros
+
+
+def test_rounding_noise_and_negative_zero_are_written_as_zero():
+    x = am.tensor([0.5, 0.1 + 0.2 - 0.3, -0.0], requires_grad=True, name="x")  # 5.55e-17
+    source = viz.draw((x * 1.0).sum()).source
+    assert "value [0.5, 0, 0]" in box_of(source, "x")
+    tiny = am.tensor([1e-20, 2e-20], requires_grad=True, name="tiny")  # small, but not noise
+    assert "value [1e-20, 2e-20]" in box_of(viz.draw(tiny.sum()).source, "tiny")
+
+
+def test_the_dtype_is_shown_when_it_is_not_float64():
+    x32 = am.tensor(np.ones(3, dtype=np.float32), requires_grad=True, name="x32")
+    assert "float32" in box_of(viz.draw((x32 * 2).sum()).source, "x32")
+    x64 = am.tensor(np.ones(3), requires_grad=True, name="x64")
+    assert "float64" not in viz.draw((x64 * 2).sum()).source

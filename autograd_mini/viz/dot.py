@@ -447,6 +447,9 @@ def _tensor_node(t: TensorView, is_root: bool, o: Options) -> dict[str, str]:
         header.append(f"<b>{html.escape(t.name)}</b>")
     if o.shapes and t.shape:
         header.append(f'<font color="#555555">{shape_text(t.shape)}</font>')
+    dtype = None if t.value is None else t.value.dtype
+    if dtype is not None and dtype != np.float64:  # float64 is the default: only others shown
+        header.append(f'<font color="#555555">{dtype}</font>')
     if o.order and t.step is not None:
         header.append(f'<font color="{COLORS["adjoint"]}">{ORDER_MARK}{t.step}</font>')
     rows = []
