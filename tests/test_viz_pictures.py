@@ -237,3 +237,48 @@ def test_the_dtype_is_shown_when_it_is_not_float64():
     assert "float32" in box_of(viz.draw((x32 * 2).sum()).source, "x32")
     x64 = am.tensor(np.ones(3), requires_grad=True, name="x64")
     assert "float64" not in viz.draw((x64 * 2).sum()).source
+
+
+# --- operands are named by position, clear of the boxes' text -----------------------------------
+
+# every arrow's text (an operand's name) against every tensor box it might cover
+CROSSINGS = """(svg) => {
+  const boxes = [...svg.querySelectorAll("g.node")].map((g) => [g.querySelector("title")
+    .textContent, g.getBBox()]).filter(([name]) => name.startsWith("t"));
+  const found = [];
+  for (const t of svg.querySelectorAll("g.edge text")) {
+    const a = t.getBBox();
+    for (const [name, b] of boxes) {
+      if (a.x < b.x + b.width && b.x < a.x + a.width && a.y < b.y + b.height
+          && b.y < a.y + a.height) found.push(t.textContent + " covers " + name);
+    }
+  }
+  return found;
+}"""
+
+
+def division():
+    a = am.tensor(3.0, requires_grad=True, name="a")
+    b = am.tensor(2.0, requires_grad=True, name="b")
+    W = am.tensor(np.ones((2, 2)), requires_grad=True, name="W")
+    return (((a / b - am.tensor([1.0, 2.0], name="c")) @ W).sum() + a).sum()
+
+
+def test_non_commuting_ops_name_their_operands_and_each_arrow_says_which_it_is():
+    source = viz.draw(division()).source
+    assert "label=<x ÷ y>" in source and "label=<x − y>" in source and "label=<X @ Y>" in source
+    names = {re.search(r"<b>(\w+)</b>", line).group(1): line.split()[0]
+             for line in source.splitlines() if re.search(r"<b>\w+</b>", line)}  # fmt: skip
+    division_op = re.search(r"\t(o\d+) \[label=<x ÷ y>", source).group(1)
+    assert f"{names['a']} -> {division_op} [headlabel=x" in source
+    assert f"{names['b']} -> {division_op} [headlabel=y" in source
+
+
+@pytest.mark.parametrize("renderer", RENDERERS)
+def test_operand_names_cover_no_box(browser, renderer):
+    page = browser.new_page()
+    for drawing in (viz.draw(division()), viz.draw(mlp_loss())):
+        svg = backend.pipe(drawing.source, "svg", renderer).decode()
+        page.set_content(f"<html><body>{svg}</body></html>")
+        assert page.evaluate(CROSSINGS, page.query_selector("svg")) == []
+    page.close()

@@ -31,6 +31,8 @@ COLLAPSES = (None, "modules")
 GRAPH = {"rankdir": "LR", "fontname": backend.FONT, "fontsize": "10", "nodesep": "0.25",
          "ranksep": "0.35", "labelloc": "b", "labeljust": "l"}  # fmt: skip
 NODE = {"fontname": backend.FONT, "fontsize": "10"}
+ARGUMENT = {"labelfontsize": "8", "labelfontcolor": "#444444", "labeldistance": "1.4",
+            "labelangle": "-35"}  # an operand's name, beside the arrowhead  # fmt: skip
 EDGE = {"fontname": backend.FONT, "fontsize": "9", "arrowsize": "0.7", "color": "#555555"}
 COLORS = {
     "leaf": "#d6e4f0",  # a tensor the user made: inputs, parameters
@@ -250,8 +252,6 @@ def build(
         for i, (tail, t, label) in enumerate(tails):
             if unit.kind == "op":
                 carries[id(unit.ops[0]), i] = f"e{len(edges)}"
-                if ids:
-                    label = _partial_label(label, unit.ops[0], i, options.precision)
             edges.append((tail, head, label))
             users.setdefault(tail, (t, []))[1].append(unit)
         for out in unit.outputs:
@@ -270,8 +270,15 @@ def build(
     if ids:
         placed = [(n, {**a, "id": n}, path) for n, a, path in placed]
     _emit(graph, placed, _calls(view.ops)[1])
-    for k, (tail, head, label) in enumerate(edges):
-        attributes = {"label": label} if label else {}  # plain text, or <HTML> (page)
+    partials = {edge: (op, i) for (op, i), edge in carries.items()} if ids else {}
+    ops_by_id = {id(op): op for op in view.ops}
+    for k, (tail, head, name) in enumerate(edges):
+        # an operand's name at the op's end of its arrow, clear of the boxes' text
+        attributes = {**ARGUMENT, "headlabel": name} if name else {}
+        if f"e{k}" in partials:
+            op, i = partials[f"e{k}"]
+            label = _partial_label(ops_by_id[op], i, options.precision)
+            attributes.update({"label": label} if label else {})
         graph.edge(tail, head, **attributes, **({"id": f"e{k}"} if ids else {}))
     graph.layout = layout_size([n for n, _, _ in nodes], [(t, h) for t, h, _ in edges])
     graph.max_nodes = max_nodes
@@ -494,7 +501,7 @@ def _unit_node(unit: _Unit, o: Options) -> dict[str, str]:
         return {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["module"],
                 "label": f'<<b>{title}</b><br/><font point-size="9">{detail}</font>>'}  # fmt: skip
     op = unit.ops[0]
-    text = html.escape(op.symbol)
+    text = html.escape(_formula(op))
     params = _params(op.params)
     if params:
         text += f'<br/><font point-size="8">{html.escape(params)}</font>'
@@ -503,6 +510,19 @@ def _unit_node(unit: _Unit, o: Options) -> dict[str, str]:
         text += f'<br/><font point-size="8" color="#444444">{html.escape(rule)}</font>'
     shape = {"shape": "box", "style": "rounded,filled"} if rule else {"style": "filled"}
     return {**shape, "fillcolor": COLORS["op"], "margin": "0.04", "label": f"<{text}>"}
+
+
+def _formula(op: OpView) -> str:
+    """What an op's oval says: its symbol, with its operands named when their order matters
+    (x ÷ y, atan2(y, x)), so that the names on its arrows say which operand each is."""
+    names = op.arguments
+    if not names or len(op.inputs) < 2:
+        return op.symbol
+    if len(names) == 2 and len(op.symbol) <= 2 and not op.symbol.isalnum():
+        return f"{names[0]} {op.symbol} {names[1]}"
+    if op.symbol.isalnum():
+        return f"{op.symbol}({', '.join(names[: len(op.inputs)])})"
+    return op.symbol  # the symbol names them already (xWᵀ+b)
 
 
 def _argument(op: OpView, i: int) -> str | None:
@@ -515,15 +535,13 @@ def _argument(op: OpView, i: int) -> str | None:
     return str(i) if op.name in ("concatenate", "stack") else None
 
 
-def _partial_label(label: str | None, op: OpView, i: int, precision: int) -> str | None:
-    """An arrow's label with, under it, what `op` sends back along input `i` (if anything)."""
+def _partial_label(op: OpView, i: int, precision: int) -> str | None:
+    """What `op` sends back along input `i`, in the adjoint's colour (None if nothing)."""
     partial = None if op.partials is None else op.partials[i]
     if partial is None:
-        return label
-    lines = [html.escape(label)] if label else []
-    lines += [f'<font color="{COLORS["adjoint"]}">{html.escape(line)}</font>'
-              for line in summarize(partial, precision)]  # fmt: skip
-    return "<" + "<br/>".join(lines) + ">"
+        return None
+    lines = [html.escape(line) for line in summarize(partial, precision)]
+    return f'<<font color="{COLORS["adjoint"]}">{"<br/>".join(lines)}</font>>'
 
 
 def _params(params: dict[str, Any]) -> str:
