@@ -282,3 +282,32 @@ def test_operand_names_cover_no_box(browser, renderer):
         page.set_content(f"<html><body>{svg}</body></html>")
         assert page.evaluate(CROSSINGS, page.query_selector("svg")) == []
     page.close()
+
+
+# --- collapsed, a network is a handful of boxes -------------------------------------------------
+
+
+def test_a_collapsed_mlp_is_one_box_per_layer_call_showing_its_shapes_and_its_delta():
+    rng = np.random.default_rng(0)
+    model = nn.MLP([2, 3, 3, 1], activation="relu", output_activation="sigmoid", rng=rng)
+    out, trace = model.forward_trace(rng.standard_normal((4, 2)))
+    loss = nn.binary_cross_entropy(out, np.array([[1.0], [0.0], [1.0], [0.0]]))
+    source = viz.draw(loss, collapse="modules").source
+    boxes = re.findall(r"\t(m\d+) \[label=<(.*)> shape=plain\]", source)
+    assert len(boxes) == 6  # 3 Linear calls, 2 calls of the activation, the output activation
+    assert "layers.0.weight" not in source and "<b>z1</b>" not in source  # all inside
+    deltas = engine_deltas(loss, trace.z)
+    for layer, (_, label) in zip((1, 2, 3), [b for b in boxes if "Linear" in b[1]], strict=True):
+        weight = model.layers[layer - 1].weight
+        assert f'weight <font color="#555555">{weight.shape}' in label
+        sup = "¹²³"[layer - 1]
+        shown = re.search(rf"δ{sup} = ∂E/∂z{sup} (.*?)</font>", label).group(1)
+        values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", shown)]
+        assert values == pytest.approx(deltas[layer - 1].ravel(), rel=1e-3, abs=1e-6)
+    edges = re.findall(r"\t(\w+) -> (\w+)", source)
+    # a0 → 6 boxes → BCE; BCE's target, Σ, ÷ by the count 4 and their results
+    assert len(edges) == 6 + 8
+
+
+def engine_deltas(loss, zs):
+    return [np.asarray(g.data) for g in am.engine.gradients(loss, zs, retain_graph=True)]

@@ -159,6 +159,7 @@ class _Unit:
     path: tuple  # the clusters it is drawn in, outermost first
     inputs: list[tuple[TensorView, str | None]] = field(default_factory=list)  # (tensor, label)
     outputs: list[TensorView] = field(default_factory=list)
+    parameters: list[TensorView] = field(default_factory=list)  # shown inside a module's box
 
 
 def draw(
@@ -248,14 +249,22 @@ def build(
         tensor(view.root)
     for unit in units:
         tails = [(tensor(t), t, label) for t, label in unit.inputs]
-        head = name(unit, "o" if unit.kind == "op" else "m", _unit_node(unit, options), unit.path)
+        # a module's one result is shown inside its box: its users' arrows leave the box
+        inside = (
+            unit.kind == "module" and len(unit.outputs) == 1 and unit.outputs[0] is not view.root
+        )
+        attributes = _unit_node(unit, options, inside)
+        head = name(unit, "o" if unit.kind == "op" else "m", attributes, unit.path)
         for i, (tail, t, label) in enumerate(tails):
             if unit.kind == "op":
                 carries[id(unit.ops[0]), i] = f"e{len(edges)}"
             edges.append((tail, head, label))
             users.setdefault(tail, (t, []))[1].append(unit)
         for out in unit.outputs:
-            edges.append((head, tensor(out), None))
+            if inside:
+                names[id(out)] = head
+            else:
+                edges.append((head, tensor(out), None))
 
     graph = Drawing(
         "autograd",
@@ -373,10 +382,21 @@ def _connect(unit: _Unit) -> None:
             outside = t.producer is None or id(t.producer) not in inside
             if outside and t.kind not in ("constant", "released") and id(t) not in seen:
                 seen.add(id(t))
-                unit.inputs.append((t, None))
+                if _own_parameter(t, unit, inside):
+                    unit.parameters.append(t)
+                else:
+                    unit.inputs.append((t, None))
         out = op.output
         if not out.consumers or any(id(c) not in inside for c in out.consumers):
             unit.outputs.append(out)
+
+
+def _own_parameter(t: TensorView, unit: _Unit, inside: set[int]) -> bool:
+    """A leaf that the unit's module holds (a layer's weight) and that only this call uses: it is
+    shown inside the module's box (a weight shared by several calls keeps a box of its own)."""
+    module = unit.ops[0].scope[-1]
+    held = t.tensor is not None and _holds(module, t.tensor)
+    return held and all(id(op) in inside for op in t.consumers)
 
 
 def _ids(scope: tuple) -> tuple[int, ...]:
@@ -470,8 +490,7 @@ def _tensor_node(t: TensorView, is_root: bool, o: Options) -> dict[str, str]:
         else:
             rows.append(f'<td><font color="{COLORS["muted"]}"><i>value released</i></font></td>')
     if o.adjoints and t.adjoint is not None:
-        label = f"δ{superscript(layer)} = ∂E/∂z{superscript(layer)}" if layer else "grad"
-        rows.append(_cell(label, summarize(t.adjoint, o.precision), COLORS["adjoint"]))
+        rows.append(_cell(_adjoint_label(t), summarize(t.adjoint, o.precision), COLORS["adjoint"]))
     if not rows:
         rows.append("<td> </td>")
     frame = 'border="0" cellborder="1" cellspacing="0" cellpadding="3"'
@@ -491,15 +510,9 @@ def _cell(label: str, lines: list[str], color: str | None = None) -> str:
     return f'<td align="left" balign="left">{text}</td>'
 
 
-def _unit_node(unit: _Unit, o: Options) -> dict[str, str]:
+def _unit_node(unit: _Unit, o: Options, with_output: bool = False) -> dict[str, str]:
     if unit.kind == "module":
-        module = unit.ops[0].scope[-1]
-        kind, path = type(module).__name__, getattr(module, "_name", None)
-        title = html.escape(path or kind)
-        detail = f"{kind} · " if path else ""
-        detail += f"{len(unit.ops)} op{'s' if len(unit.ops) > 1 else ''}"
-        return {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["module"],
-                "label": f'<<b>{title}</b><br/><font point-size="9">{detail}</font>>'}  # fmt: skip
+        return _module_node(unit, o, with_output)
     op = unit.ops[0]
     text = html.escape(_formula(op))
     params = _params(op.params)
@@ -510,6 +523,34 @@ def _unit_node(unit: _Unit, o: Options) -> dict[str, str]:
         text += f'<br/><font point-size="8" color="#444444">{html.escape(rule)}</font>'
     shape = {"shape": "box", "style": "rounded,filled"} if rule else {"style": "filled"}
     return {**shape, "fillcolor": COLORS["op"], "margin": "0.04", "label": f"<{text}>"}
+
+
+def _module_node(unit: _Unit, o: Options, with_output: bool) -> dict[str, str]:
+    """One module call as one box: its name and kind, the shape and adjoint of each parameter
+    it holds, and (`with_output`) its result with its adjoint (δˡ for a pre-activation zˡ)."""
+    module = unit.ops[0].scope[-1]
+    kind, path = type(module).__name__, getattr(module, "_name", None)
+    title = f"<b>{html.escape(path or kind)}</b>" + (f" · {html.escape(kind)}" if path else "")
+    rows = [f'<td bgcolor="{COLORS["module"]}">{title}</td>']
+    tensors = [*unit.parameters, *(unit.outputs if with_output else [])]
+    for t in tensors:
+        label = (t.name or "output").removeprefix(f"{path}.") if path else (t.name or "output")
+        line = html.escape(label)
+        if o.shapes and t.shape is not None:
+            line += f' <font color="#555555">{shape_text(t.shape)}</font>'
+        rows.append(f'<td align="left" balign="left">{line}</td>')
+        if o.adjoints and t.adjoint is not None:
+            rows.append(
+                _cell(_adjoint_label(t), summarize(t.adjoint, o.precision), COLORS["adjoint"])
+            )
+    frame = 'border="0" cellborder="1" cellspacing="0" cellpadding="3" style="rounded"'
+    body = "".join(f"<tr>{row}</tr>" for row in rows)
+    return {"shape": "plain", "label": f"<<table {frame}>{body}</table>>"}
+
+
+def _adjoint_label(t: TensorView) -> str:
+    layer = layer_of(t.name)
+    return f"δ{superscript(layer)} = ∂E/∂z{superscript(layer)}" if layer else "grad"
 
 
 def _formula(op: OpView) -> str:
