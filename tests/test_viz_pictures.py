@@ -311,3 +311,23 @@ def test_a_collapsed_mlp_is_one_box_per_layer_call_showing_its_shapes_and_its_de
 
 def engine_deltas(loss, zs):
     return [np.asarray(g.data) for g in am.engine.gradients(loss, zs, retain_graph=True)]
+
+
+# --- a layout that fits a 16:9 slide ------------------------------------------------------------
+
+
+def aspect_of(svg):
+    width, height = re.search(r'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg).groups()
+    return float(width) / float(height)
+
+
+@pytest.mark.parametrize("collapse", [None, "modules"])
+def test_slide_lays_an_mlp_out_near_16_9_where_one_row_is_far_wider(collapse):
+    loss = mlp_loss()
+    wide = aspect_of(backend.pipe(viz.draw(loss, collapse=collapse).source).decode())
+    fitted = viz.slide(loss, collapse=collapse)
+    fits = aspect_of(backend.pipe(fitted.source).decode())
+    assert wide > 3  # 3.9:1 and 5.9:1 in one row
+    assert 16 / 9 / 1.3 < fits < 16 / 9 * 1.3
+    with pytest.raises(ValueError, match="rows must be a positive integer"):
+        viz.draw(loss, rows=0)

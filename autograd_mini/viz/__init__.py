@@ -4,6 +4,7 @@
     am.viz.render(loss, "loss.svg", collapse="modules")
     am.viz.draw(y)                             # a Drawing displays itself in a notebook
     am.viz.backward_page(loss, "backward.html")  # step through the backward pass in a browser
+    am.viz.render(am.viz.slide(loss, collapse="modules"), "slide.png")  # fits 16:9
 
 walk.py reads the engine's graph, dot.py draws it, backend.py picks the program that lays it out,
 page.py writes the step-through page (page.html is its template),
@@ -18,11 +19,11 @@ from .size import MAX_NODES, GraphTooLarge
 
 # dot.py subclasses graphviz.Digraph, so it is imported on first use: `import autograd_mini`
 # must not load graphviz.
-_LAZY = ("Drawing", "backward_page", "draw", "module_label", "render", "dot")
+_LAZY = ("Drawing", "backward_page", "draw", "module_label", "render", "slide", "dot")
 if TYPE_CHECKING:
     from .dot import Drawing, draw, module_label
     from .page import backward_page
-    from .render import render
+    from .render import render, slide
 
 
 def __getattr__(name: str) -> Any:
@@ -30,11 +31,11 @@ def __getattr__(name: str) -> Any:
         raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
     from .dot import Drawing, draw, module_label
     from .page import backward_page
-    from .render import render
+    from .render import render, slide
 
     # importing .render binds the submodule to the name `render`; the function replaces it
     globals().update(Drawing=Drawing, backward_page=backward_page, draw=draw,
-                     module_label=module_label, render=render)  # fmt: skip
+                     module_label=module_label, render=render, slide=slide)  # fmt: skip
     return globals()[name]
 
 
@@ -51,4 +52,5 @@ __all__ = [
     "draw",
     "module_label",
     "render",
+    "slide",
 ]

@@ -175,6 +175,7 @@ def draw(
     gradient: Any = None,
     precision: int = 4,
     rankdir: str = "LR",
+    rows: int | None = None,
     max_nodes: int | None = MAX_NODES,
 ) -> Drawing:
     """The computation graph behind `root` as a graphviz.Digraph (no renderer needed).
@@ -187,7 +188,9 @@ def draw(
     cluster: one cluster per module (from `node.scope`). collapse="modules": one box per call of
     a module that calls no other module, e.g. each Linear of an MLP.
     precision: significant digits of the numbers shown. rankdir: "LR" (left to right), "TB"
-    (top to bottom), "RL" or "BT".
+    (top to bottom), "RL" or "BT". rows: lay the boxes out in rows of `rows` boxes, one under
+    the other (and no clusters), for a picture less wide than one long row: viz.slide() picks
+    the number that fits a slide.
     max_nodes: the most nodes the layout may place (2000): the boxes, and a hidden node for each
     rank an arrow skips (viz/size.py). Displaying or rendering a larger drawing raises
     GraphTooLarge, saying how large it is; None: no limit. The DOT source is never limited.
@@ -196,9 +199,12 @@ def draw(
         values=values, adjoints=adjoints, shapes=shapes, rules=rules, order=order,
         cluster=cluster, collapse=collapse, rankdir=rankdir, precision=precision,
     )  # fmt: skip
+    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 1):
+        raise ValueError(f"draw: rows must be a positive integer or None, got {rows!r}")
     max_nodes = limit(max_nodes)
     options = Options(values, adjoints, shapes, rules, order, precision)
-    return build(walk(root, gradient), options, collapse, cluster, rankdir, max_nodes).drawing
+    view = walk(root, gradient)
+    return build(view, options, collapse, cluster, rankdir, max_nodes, rows=rows).drawing
 
 
 @dataclass
@@ -220,10 +226,13 @@ def build(
     rankdir: str = "LR",
     max_nodes: int | None = MAX_NODES,
     ids: bool = False,
+    rows: int | None = None,
 ) -> Built:
     """Draw a walked graph. `ids`: give every node and arrow an SVG id (its DOT name, `e<n>`),
     and write on each arrow into an op what the op sends back along it (the walk's partials),
     in the adjoint's colour, so that the layout makes room for it."""
+    if rows is not None:  # rows run left to right, one under the other; clusters would mix them
+        cluster, rankdir = False, "TB"
     units = _units(view.ops, collapse == "modules", cluster)
 
     names: dict[int, str] = {}  # id(tensor view or unit) -> DOT name
@@ -279,6 +288,11 @@ def build(
     if ids:
         placed = [(n, {**a, "id": n}, path) for n, a, path in placed]
     _emit(graph, placed, _calls(view.ops)[1])
+    for start in range(0, len(nodes), rows) if rows else ():
+        with graph.subgraph() as row:
+            row.attr(rank="same")
+            for n, _, _ in nodes[start : start + rows]:
+                row.node(n)
     partials = {edge: (op, i) for (op, i), edge in carries.items()} if ids else {}
     ops_by_id = {id(op): op for op in view.ops}
     for k, (tail, head, name) in enumerate(edges):

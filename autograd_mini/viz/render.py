@@ -1,8 +1,9 @@
-"""Pictures of a graph: render() writes a file, show() gives an object that Jupyter displays."""
+"""Pictures of a graph: render() writes a file; slide() picks the layout that fits a slide."""
 
 from __future__ import annotations
 
 import os
+import re
 from pathlib import Path
 from typing import Any
 
@@ -65,3 +66,36 @@ def render(
         check(getattr(graph, "layout", None), max_nodes)
         path.write_bytes(backend.pipe(graph.source, format, renderer, dpi))
     return path
+
+
+SLIDE = 16 / 9
+
+
+def slide(
+    root: Value, aspect: float = SLIDE, renderer: str | None = None, **options: Any
+) -> graphviz.Digraph:
+    """Draw `root` (with draw()'s `options`) in the layout whose picture is nearest `aspect`
+    (width / height, 16:9 by default): one row left to right, one column top to bottom, or
+    rows of boxes one under the other, whichever comes nearest. The candidates are laid out
+    to measure them, so a renderer is needed; the drawing returned is rendered as any other."""
+    if not (isinstance(aspect, int | float) and 0 < aspect < 100):
+        raise ValueError(f"slide: aspect must be a width/height ratio such as 16/9, got {aspect!r}")
+    first = draw(root, **options)
+    check(first.layout, first.max_nodes)
+    boxes = first.layout.boxes
+    candidates = [first, draw(root, **{**options, "rankdir": "TB"})]
+    tried = sorted({max(2, round(boxes / k)) for k in range(2, 9)} - {boxes})
+    candidates += [draw(root, **{**options, "rows": n}) for n in tried if n < boxes]
+    return min(candidates, key=lambda g: abs(_log_ratio(_aspect(g, renderer), aspect)))
+
+
+def _aspect(graph: graphviz.Digraph, renderer: str | None) -> float:
+    svg = backend.pipe(graph.source, "svg", renderer)
+    width, height = re.search(rb'viewBox="[-\d.]+ [-\d.]+ ([\d.]+) ([\d.]+)"', svg).groups()
+    return float(width) / float(height)
+
+
+def _log_ratio(a: float, b: float) -> float:
+    import math
+
+    return math.log(a / b)
