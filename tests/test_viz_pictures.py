@@ -331,3 +331,13 @@ def test_slide_lays_an_mlp_out_near_16_9_where_one_row_is_far_wider(collapse):
     assert 16 / 9 / 1.3 < fits < 16 / 9 * 1.3
     with pytest.raises(ValueError, match="rows must be a positive integer"):
         viz.draw(loss, rows=0)
+
+
+def test_cross_entropy_shows_its_labels_and_how_many_of_each_class():
+    rng = np.random.default_rng(0)
+    logits = am.tensor(rng.standard_normal((4, 3)), requires_grad=True, name="logits")
+    source = viz.draw(nn.cross_entropy(logits, np.array([0, 2, 2, 1]))).source
+    assert "labels=[0 2 2 1]" in source
+    batch = am.tensor(rng.standard_normal((32, 2)), requires_grad=True, name="logits")
+    one_class = viz.draw(nn.cross_entropy(batch, np.ones(32, dtype=int))).source
+    assert "labels: 32, {1: 32}" in one_class  # the batch is all one class: it shows

@@ -600,13 +600,21 @@ def _partial_label(op: OpView, i: int, precision: int) -> str | None:
 
 
 def _params(params: dict[str, Any]) -> str:
-    """The op's keyword parameters worth reading (axis=1), not arrays or indices."""
+    """The op's keyword parameters worth reading (axis=1), not indices; class labels (of
+    cross-entropy) as the count of each class, which shows a batch of one class at a glance."""
     shown = []
     for key, value in params.items():
         if key == "index" or value is None or value is False:
             continue
-        text = f"{key}={value}"
-        if len(text) <= 24:
+        if isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size > 8:
+            classes, counts = np.unique(value, return_counts=True)
+            each = ", ".join(f"{c}: {n}" for c, n in zip(classes, counts, strict=True))
+            text = f"{key}: {value.size}, " + (
+                f"{{{each}}}" if len(classes) <= 6 else f"{len(classes)} classes"
+            )
+        else:
+            text = f"{key}={value}"
+        if len(text) <= 40:
             shown.append(text)
     return ", ".join(shown)
 
