@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 ORACLE := $(VENV)/.oracle
 BROWSER := $(VENV)/.browser
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test lint bench clean docs-drawings
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -42,6 +42,10 @@ test: $(STAMP) $(ORACLE) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# The drawings docs/drawing-graphs.md and the README show, made by code (docs/figures/drawings.py)
+docs-drawings: $(STAMP) $(BROWSER)
+	$(BIN)/python docs/figures/drawings.py
 
 bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks

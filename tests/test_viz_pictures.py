@@ -341,3 +341,24 @@ def test_cross_entropy_shows_its_labels_and_how_many_of_each_class():
     batch = am.tensor(rng.standard_normal((32, 2)), requires_grad=True, name="logits")
     one_class = viz.draw(nn.cross_entropy(batch, np.ones(32, dtype=int))).source
     assert "labels: 32, {1: 32}" in one_class  # the batch is all one class: it shows
+
+
+def test_the_docs_drawings_are_made_by_their_script(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    script = Path(__file__).parents[1] / "docs" / "figures" / "drawings.py"
+    done = subprocess.run([sys.executable, str(script), str(tmp_path)], capture_output=True,
+                          text=True, check=True)  # fmt: skip
+    made = {p.name for p in tmp_path.iterdir()}
+    assert {
+        "neuron.svg",
+        "mlp.svg",
+        "mlp-modules.svg",
+        "mlp-slide.svg",
+        "backward-page.html",
+    } <= made
+    docs = (script.parents[1] / "drawing-graphs.md").read_text(encoding="utf-8")
+    assert all(f"figures/{name}" in docs for name in made - {"backward-page.html"})
+    assert "wrote" in done.stdout
