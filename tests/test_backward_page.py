@@ -174,3 +174,16 @@ def test_a_2_2_1_network_steps_op_by_op_and_layer_by_layer(browser, tmp_path):
     assert page.step() == (3, 3) and page.current()[0] == steps[-1][0]
     page.shot("net-layers-3")
     assert len(list((tmp_path / "net").glob("*.png"))) == len(steps) + 1 + 3
+
+
+def test_the_page_refuses_what_it_cannot_show(tmp_path):
+    x = am.tensor([1.0, 2.0], requires_grad=True, name="x")
+    y = (x * x).sum()
+    with pytest.raises(ValueError, match="rankdir must be one of"):
+        viz.backward_page(y, tmp_path / "p.html", rankdir="XX")
+    with pytest.raises(ValueError, match="precision must be a positive integer"):
+        viz.backward_page(y, tmp_path / "p.html", precision=0)
+    y.backward()
+    with pytest.raises(ValueError, match="released by backward.*retain_graph=True"):
+        viz.backward_page(y, tmp_path / "p.html")
+    assert not list(tmp_path.iterdir())

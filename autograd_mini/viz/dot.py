@@ -195,7 +195,7 @@ def draw(
     rank an arrow skips (viz/size.py). Displaying or rendering a larger drawing raises
     GraphTooLarge, saying how large it is; None: no limit. The DOT source is never limited.
     """
-    _check_options(
+    check_options(
         values=values, adjoints=adjoints, shapes=shapes, rules=rules, order=order,
         cluster=cluster, collapse=collapse, rankdir=rankdir, precision=precision,
     )  # fmt: skip
@@ -308,7 +308,7 @@ def build(
     return Built(graph, names, carries)
 
 
-def _check_options(**options: Any) -> None:
+def check_options(**options: Any) -> None:
     """Refuse an option outside its fixed set of values, listing the valid ones (an unknown
     value would otherwise be ignored, or passed on to Graphviz, which ignores it too)."""
     choices = {"collapse": COLLAPSES, "rankdir": RANKDIRS}

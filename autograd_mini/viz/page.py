@@ -21,7 +21,7 @@ from typing import Any
 
 from ..engine import Value
 from . import backend
-from .dot import COLORS, Options, build
+from .dot import COLORS, Options, build, check_options
 from .size import MAX_NODES, check, limit
 from .summary import layer_of, summarize, superscript
 from .walk import RELEASED, GraphView, OpView, TensorView, walk
@@ -47,8 +47,7 @@ def backward_page(
     draw(): no `.grad` changes and the graph stays usable. `gradient`, `precision`, `rankdir`,
     `cluster` and `max_nodes` are draw()'s; `renderer` is render()'s (the page needs one to lay
     out its drawing)."""
-    if isinstance(precision, bool) or not isinstance(precision, int) or precision < 1:
-        raise ValueError(f"backward_page: precision must be a positive integer, got {precision!r}")
+    check_options(precision=precision, rankdir=rankdir, cluster=cluster)
     view = walk(root, gradient, partials=True)
     if RELEASED in view.notes:
         raise ValueError(
