@@ -31,7 +31,7 @@ from .tensor import Tensor
 # draw's own options; any other --name is a variable
 VALUED = (
     "-o", "--output", "--html", "--format", "--renderer", "--precision", "--max-elements",
-    "--max-nodes",
+    "--max-nodes", "--dpi",
 )  # fmt: skip
 FLAGS = ("--rules", "--order", "-h", "--help")
 SUM_NAME = "sum of the result (for the gradients)"  # the box of the Σ draw adds
@@ -150,6 +150,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=("auto", "dot", "graphviz-pure"),
         help="the program that lays the graph out (default: $AUTOGRAD_MINI_DOT, else dot if "
         "installed, else graphviz-pure)",
+    )
+    draw.add_argument(
+        "--dpi",
+        type=_int_between(1, 2400),
+        default=200,
+        help="pixels per inch of a PNG or JPEG (200)",
     )
     draw.add_argument("--rules", action="store_true", help="show each op's derivative rule")
     draw.add_argument("--order", action="store_true", help="number the backward steps")
@@ -318,7 +324,7 @@ def _draw(args: argparse.Namespace) -> int:
     try:
         if args.output is not None:
             written.append(viz.render(
-                root, args.output, format=args.format, renderer=args.renderer,
+                root, args.output, format=args.format, renderer=args.renderer, dpi=args.dpi,
                 rules=args.rules, order=args.order, precision=args.precision, **limit,
             ))  # fmt: skip
         if args.html is not None:

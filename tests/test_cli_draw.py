@@ -257,3 +257,18 @@ def test_the_sum_draw_adds_for_a_non_scalar_result_is_named_in_the_drawing(tmp_p
     assert f"<b>{cli.SUM_NAME}</b>" in (tmp_path / "g.dot").read_text(encoding="utf-8")
     assert draw(tmp_path, "x * 2", "--x", "3", output="h.dot") == 0
     assert cli.SUM_NAME not in (tmp_path / "h.dot").read_text(encoding="utf-8")
+
+
+def test_dpi_sets_the_size_of_a_png(tmp_path, capsys):
+    sizes = []
+    for dpi in ("96", "192"):
+        assert draw(tmp_path, *NEURON, "--dpi", dpi, "--renderer", "graphviz-pure",
+                    output=f"n{dpi}.png") == 0  # fmt: skip
+        data = (tmp_path / f"n{dpi}.png").read_bytes()
+        sizes.append(int.from_bytes(data[16:20], "big"))
+    assert sizes[1] == pytest.approx(2 * sizes[0], rel=0.02)
+    with pytest.raises(SystemExit) as refused:
+        draw(tmp_path, *NEURON, "--dpi", "0")
+    assert refused.value.code == 2 and "argument --dpi: must be from 1 to 2400" in (
+        capsys.readouterr().err
+    )

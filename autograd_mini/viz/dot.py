@@ -295,9 +295,9 @@ def build(
                 row.node(n)
     partials = {edge: (op, i) for (op, i), edge in carries.items()} if ids else {}
     ops_by_id = {id(op): op for op in view.ops}
-    for k, (tail, head, name) in enumerate(edges):
+    for k, (tail, head, operand) in enumerate(edges):
         # an operand's name at the op's end of its arrow, clear of the boxes' text
-        attributes = {**ARGUMENT, "headlabel": name} if name else {}
+        attributes = {**ARGUMENT, "headlabel": operand} if operand else {}
         if f"e{k}" in partials:
             op, i = partials[f"e{k}"]
             label = _partial_label(ops_by_id[op], i, options.precision)
