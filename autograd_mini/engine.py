@@ -262,6 +262,7 @@ def backpropagate(
     keep: dict | None = None,
     run_hooks: bool = True,
     inputs: Sequence[Value] | None = None,
+    sent: dict | None = None,
 ) -> dict[int, LeafAdjoint]:
     """Propagate adjoints from `root` to every leaf behind it, or only along the paths to
     `inputs` if given; return {id(leaf): LeafAdjoint}.
@@ -269,8 +270,9 @@ def backpropagate(
     Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
     its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
     goes. Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
-    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too.
-    Nothing is written to `.grad`.
+    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too;
+    if `sent` is, what each node sent to each input, at (node, input number): the terms of the
+    sums (a drawing shows them). Nothing is written to `.grad`.
     """
     seed = _seed_gradient(root, gradient, create_graph)
     leaves: dict[int, LeafAdjoint] = {}
@@ -311,6 +313,8 @@ def backpropagate(
                     gi = primitive.fit(i, gi, x)  # sum what broadcasting stretched
                 if anomaly:
                     _check_finite(node, i, gi)
+                if sent is not None:
+                    sent[node, i] = gi
                 if type(parent) is Node:
                     pending[parent] = pending[parent] + gi if parent in pending else gi
                 else:
