@@ -1136,16 +1136,17 @@ def _roll(x: Tensor, shift: Any, axis: Any) -> Tensor:
     for s, a in zip(shifts.reshape(-1), axes.reshape(-1), strict=True):
         a = _axis("roll", int(a), builtins.max(x.ndim, 1))
         total[a] = total.get(a, 0) + int(s)
-    if x.ndim == 0:
-        return x
+    out = x
     for a, s in total.items():
-        n = x.shape[a]
+        n = x.shape[a] if x.ndim else 1
         if n == 0 or s % n == 0:
             continue
         cut = n - s % n
         before = (slice(None),) * a
-        x = concatenate([x[before + (slice(cut, None),)], x[before + (slice(None, cut),)]], axis=a)
-    return x
+        out = concatenate(
+            [out[before + (slice(cut, None),)], out[before + (slice(None, cut),)]], axis=a
+        )
+    return out if out is not x else x.clone()  # a new tensor, as np.roll's, even unmoved
 
 
 def _diagonal_positions(rows: int, cols: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
@@ -1783,7 +1784,7 @@ def pad(x: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: f
     """x padded along each axis as np.pad: pad_width is an int, a (before, after) pair, or one
     pair per axis. mode "constant" (with constant_values), "reflect" (mirrored without the
     edge, PyTorch's "reflect"), "symmetric" (with it), "edge" or "wrap"."""
-    x = as_tensor(x)
+    x = original = as_tensor(x)
     try:
         widths = np.broadcast_to(np.asarray(pad_width), (x.ndim, 2))
     except ValueError:
@@ -1814,7 +1815,7 @@ def pad(x: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: f
             raise ValueError(f"pad: mode {mode!r} cannot pad an empty axis ({axis} of {x.shape})")
         positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
         x = x[(slice(None),) * axis + (positions,)]
-    return x
+    return x if x is not original else x.clone()  # a new tensor, as np.pad's, even unpadded
 
 
 def sort(x: ArrayLike, axis: int | None = -1, descending: bool = False) -> Tensor:

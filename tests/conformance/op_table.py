@@ -1133,6 +1133,7 @@ def topk_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
         )
     yield Sample("(5,)-k=3", (real(rng, (5,), dtype), 3))
     yield Sample("0-d-k=1", (real(rng, (), dtype), 1))
+    yield Sample("empty-k=0", (real(rng, (3, 0), dtype), 0))
     t = np.array([[3.0, 1.0, 3.0, 2.0, 3.0], [1.0, 1.0, 1.0, 0.5, 2.0]], dtype)
     yield Sample("ties-k=2", (t, 2), smooth=False)
     yield Sample("ties-k=2-smallest", (t, 2), {"largest": False}, smooth=False)
@@ -1167,7 +1168,9 @@ def index_along_samples(own: bool) -> Callable:
         e = edge_values(dtype)
         index = np.array([4, 4, 6, 6, 7, 0, 1])
         yield Sample("edge-values-repeats", (e, 0, index) if own else (e, index, 0), smooth=False)
-        if not own:
+        if own:
+            yield Sample("0-d", (real(rng, (), dtype), 0, np.array(0)))
+        else:
             yield Sample("axis=None", (x, np.array([11, 0, -1, 5, 5]), None))
 
     return samples
