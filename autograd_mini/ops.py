@@ -580,6 +580,7 @@ var       = Primitive("var",       lambda x, axis=None, ddof=0, keepdims=False: 
 cumsum    = Primitive("cumsum",    lambda x, axis=0: np.cumsum(x, axis=axis),
                                    lambda g, ans, x, axis=0: _reverse(cumsum(_reverse(g, axis), axis=axis), axis),
                                    symbol="cumsum", rule="∂E/∂xᵢ = Σ_{j ≥ i} gⱼ: g summed from the end")
+# cumprod: a primitive, as exp(cumsum(log x)) is wrong at zeros and negative values
 cumprod   = Primitive("cumprod",   lambda x, axis=0: np.cumprod(x, axis=axis),
                                    _cumprod_vjp,
                                    symbol="cumprod", rule="∂E/∂xᵢ = Σ_{k ≥ i} g_k Π_{j ≤ k, j ≠ i} x_j")
