@@ -184,15 +184,15 @@ def _cumprod_vjp(g, ans, x, axis=0):
     """∂E/∂xᵢ = Σ_{k ≥ i} g_k Π_{j ≤ k, j ≠ i} x_j, as PyTorch computes it: without a zero,
     (g·y summed from the end) / x. With zeros, slice by slice: before the first zero the same sum
     stops there; at the first zero z it is Π_{j < z} x_j · Σ_{k ≥ z} g_k Π_{z < j ≤ k} x_j; after
-    it 0. That form is exact, but its own derivative is not the second derivative, and it says 0
-    where the products meet 0·inf (NaN): while a graph is recorded (create_graph), or where a
-    value or a product is not finite, the products are formed in full, O(n²), as PyTorch does."""
+    it 0. That form's own derivative is not the second derivative: while a graph is recorded
+    (create_graph) the products are formed in full, O(n²), as PyTorch does. (Where a zero
+    meets inf in a slice the two forms differ as PyTorch's do: 0 here, NaN = 0·inf in full.)"""
     zero = _values(x) == 0
     if x.shape[axis] <= 1:
         return g
     if not zero.any():
         return _reversed_cumsum(g * ans, axis) / x
-    if not isinstance(g, np.ndarray) or not _finite_products(g, x, axis):
+    if not isinstance(g, np.ndarray):
         return _cumprod_vjp_in_full(g, x, axis)
     seen = np.cumsum(zero, axis=axis)
     before, first = seen == 0, zero & (seen == 1)
@@ -201,13 +201,6 @@ def _cumprod_vjp(g, ans, x, axis=0):
     lead = cumprod(where(before, x, 1.0), axis=axis)  # at z: Π_{j < z} x_j
     tail = cumprod(where(before | first, 1.0, x), axis=axis)  # Π_{z < j ≤ k} x_j for k ≥ z
     return head + where(first, lead * _reversed_cumsum(where(before, 0.0, g * tail), axis), 0.0)
-
-
-def _finite_products(g, x, axis):
-    """Whether g is finite and no product of x's values along `axis` can overflow."""
-    with np.errstate(over="ignore", invalid="ignore"):
-        largest = np.prod(np.maximum(np.abs(x), 1.0), axis=axis)
-    return bool(np.isfinite(g).all() and np.isfinite(largest).all())
 
 
 def _cumprod_vjp_in_full(g, x, axis):
