@@ -851,6 +851,10 @@ class Tensor(Value):
         )
         return copies.reshape(tuple(r * s for r, s in zip(reps, shape, strict=True)))
 
+    def diag(self, k: int = 0) -> Tensor:
+        """The k-th diagonal of a matrix, or a matrix with this vector on its k-th diagonal."""
+        return diag(self, k)
+
     def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
         """The diagonal `offset` above the main one (below, if negative) of the matrices in
         axes axis1 and axis2, as the last axis of the result (np.diagonal, torch.diagonal)."""

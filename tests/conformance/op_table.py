@@ -2681,7 +2681,7 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "diag",
-        {"am.diag": am.diag},
+        {"am.diag": am.diag, "Tensor.diag": method("diag")},
         lambda x, k=0: torch.diag(x, k),
         np.diag,
         diag_samples,
