@@ -170,6 +170,111 @@ def _reverse(a, axis):
     return a[(slice(None),) * axis + (slice(None, None, -1),)]
 
 
+def _values(a):
+    """The numbers of an array or a tensor, for masks and counts (constants to the graph)."""
+    return a if isinstance(a, np.ndarray) else a.data
+
+
+def _reversed_cumsum(a, axis):
+    """Σ_{j ≥ i} a_j along `axis`: a summed from the end."""
+    return _reverse(cumsum(_reverse(a, axis), axis=axis), axis)
+
+
+def _cumprod_vjp(g, ans, x, axis=0):
+    """∂E/∂xᵢ = Σ_{k ≥ i} g_k Π_{j ≤ k, j ≠ i} x_j, as PyTorch computes it: without a zero,
+    (g·y summed from the end) / x. With zeros, slice by slice: before the first zero the same sum
+    stops there; at the first zero z it is Π_{j < z} x_j · Σ_{k ≥ z} g_k Π_{z < j ≤ k} x_j; after
+    it 0. That form's own derivative is not the second derivative: while a graph is recorded
+    (create_graph) the products are formed in full, O(n²), as PyTorch does. (Where a zero
+    meets inf in a slice the two forms differ as PyTorch's do: 0 here, NaN = 0·inf in full.)"""
+    zero = _values(x) == 0
+    if x.shape[axis] <= 1:
+        return g
+    if not zero.any():
+        return _reversed_cumsum(g * ans, axis) / x
+    if not isinstance(g, np.ndarray):
+        return _cumprod_vjp_in_full(g, x, axis)
+    seen = np.cumsum(zero, axis=axis)
+    before, first = seen == 0, zero & (seen == 1)
+    w = where(before, g * ans, 0.0)
+    head = where(before, _reversed_cumsum(w, axis) / where(before, x, 1.0), 0.0)
+    lead = cumprod(where(before, x, 1.0), axis=axis)  # at z: Π_{j < z} x_j
+    tail = cumprod(where(before | first, 1.0, x), axis=axis)  # Π_{z < j ≤ k} x_j for k ≥ z
+    return head + where(first, lead * _reversed_cumsum(where(before, 0.0, g * tail), axis), 0.0)
+
+
+def _cumprod_vjp_in_full(g, x, axis):
+    """The O(n²) form: for each i, the products Π_{j < i} x_j · Π_{i < j ≤ k} x_j written out
+    (an axis of length n for k), weighted by g_k and summed over k ≥ i."""
+    x, g = x.swapaxes(axis, -1), g.swapaxes(axis, -1)
+    n, last = x.shape[-1], x.ndim  # the products' k axis is the last of ndim + 1
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    prefix = cumprod(concatenate(ones, x[..., :-1], axis=last - 1), axis=last - 1)
+    later = np.arange(n) > np.arange(n).reshape(-1, 1)  # [i, k]: k > i
+    suffix = cumprod(where(later, x[..., None, :], 1.0), axis=last)  # [i, k]: Π_{i < j ≤ k} x_j
+    terms = g[..., None, :] * (prefix[..., :, None] * suffix)
+    return where(later | np.eye(n, dtype=bool), terms, 0.0).sum(axis=last).swapaxes(axis, -1)
+
+
+def _exclusive_products(x):
+    """Π_{j ≠ i} x_j along the last axis, as products before i times products after i (exact at
+    zeros; PyTorch's form)."""
+    last = x.ndim - 1
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    before = cumprod(concatenate(ones, x[..., :-1], axis=last), axis=last)
+    after = cumprod(concatenate(ones, _reverse(x[..., 1:], last), axis=last), axis=last)
+    return before * _reverse(after, last)
+
+
+def _prod_vjp(g, ans, x, axis=None, keepdims=False):
+    """g · Π_{j ≠ i} x_j over the reduced axes: g · (prod / x) when x holds no zero, else the
+    products of the others, exact at zeros (PyTorch's rule, which also decides by any zero)."""
+    if x.ndim == 0 or axis == ():
+        return g
+    g = _unreduce(g, x.shape, axis)
+    if not (_values(x) == 0).any():
+        return g * (_unreduce(ans, x.shape, axis) / x)
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    kept = tuple(a for a in range(x.ndim) if a not in axes)
+    order = kept + axes
+    moved = x.transpose(order)
+    rows = moved.reshape(tuple(x.shape[a] for a in kept) + (_count(x.shape, axes),))
+    others = _exclusive_products(rows).reshape(moved.shape).transpose(tuple(np.argsort(order)))
+    return g * others
+
+
+def _median(x, axis=None, keepdims=False):
+    with np.errstate(invalid="ignore"):
+        return np.median(x, axis=axis, keepdims=keepdims)
+
+
+def _middles(x, axis):
+    """The lower and upper middle values of each slice, in the shape of a kept reduction (NaN
+    for a slice holding NaN, as np.median)."""
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    kept = tuple(a for a in range(x.ndim) if a not in axes)
+    rows = np.sort(x.transpose(kept + axes).reshape(tuple(x.shape[a] for a in kept) + (-1,)))
+    n = rows.shape[-1]
+    nan = np.isnan(rows[..., -1])  # NaN sorts last
+    shape = _kept_shape(x.shape, axis)
+    lower, upper = (
+        np.where(nan, np.nan, rows[..., i]).reshape(shape) for i in ((n - 1) // 2, n // 2)
+    )
+    return lower, upper
+
+
+def _median_vjp(g, ans, x, axis=None, keepdims=False):
+    """Half of g to the lower middle value and half to the upper (all of it to the middle one of
+    an odd count), each half split evenly among the elements equal to that value (ties), or among
+    the NaNs of a slice that holds any; the others get 0."""
+    v = _values(x)
+    weights = 0.0
+    for middle in _middles(v, axis):
+        hits = (v == middle) | (np.isnan(v) & np.isnan(middle))
+        weights = weights + np.where(hits, 0.5 / hits.sum(axis=axis, keepdims=True), 0.0)
+    return where(weights > 0, _unreduce(g, x.shape, axis) * weights.astype(v.dtype), 0.0)
+
+
 def _setitem(x, v, index=None):
     out = x.copy()
     out[index] = v
@@ -468,6 +573,19 @@ var       = Primitive("var",       lambda x, axis=None, ddof=0, keepdims=False: 
 cumsum    = Primitive("cumsum",    lambda x, axis=0: np.cumsum(x, axis=axis),
                                    lambda g, ans, x, axis=0: _reverse(cumsum(_reverse(g, axis), axis=axis), axis),
                                    symbol="cumsum", rule="∂E/∂xᵢ = Σ_{j ≥ i} gⱼ: g summed from the end")
+# cumprod: a primitive, as exp(cumsum(log x)) is wrong at zeros and negative values
+cumprod   = Primitive("cumprod",   lambda x, axis=0: np.cumprod(x, axis=axis),
+                                   _cumprod_vjp,
+                                   symbol="cumprod", rule="∂E/∂xᵢ = Σ_{k ≥ i} g_k Π_{j ≤ k, j ≠ i} x_j")
+# prod: a primitive, for PyTorch's rule g·prod/x (a composite through cumprod would give NaN for
+# a whole slice past an inf: 0·inf) and the exact products of the others where x holds a zero
+prod      = Primitive("prod",      lambda x, axis=None, keepdims=False: np.prod(x, axis=axis, keepdims=keepdims),
+                                   _prod_vjp,
+                                   symbol="Π", rule="∂/∂xᵢ Π x = Π_{j ≠ i} x_j")
+# median: a primitive, so that ties split the adjoint evenly (as max's and torch.median's); a
+# composite through sort would send it to one tied element, chosen by position
+median    = Primitive("median",    _median, _median_vjp,
+                                   symbol="median", rule="∂/∂xᵢ median = ½ to each middle value, ties split")
 softmax   = Primitive("softmax",   _softmax,
                                    lambda g, ans, x, axis=-1: ans * (g - (g * ans).sum(axis=axis, keepdims=True)),
                       symbol="softmax", rule="∂E/∂x = s ⊙ (g − Σ g⊙s),  s = softmax(x)")

@@ -256,6 +256,20 @@ def _zero_where_std_overflows(entry: OpEntry, sample: Sample, grads: list, v: An
     return [np.where(inf, 0, grads[0]).astype(grads[0].dtype)]
 
 
+def _topk_first_of_ties(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
+    """The cotangent put at the first k positions of a stable sort (ties in order), for samples
+    with ties (without NaN); torch's adjoint as it is for the others."""
+    if not sample.desc.startswith("ties"):
+        return grads
+    x, k = sample.args[0], sample.args[1]
+    axis, largest = sample.kwargs.get("axis", -1), sample.kwargs.get("largest", True)
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    top = np.take(order, np.arange(k), axis=axis)
+    expected = np.zeros_like(x)
+    np.put_along_axis(expected, top, np.asarray(cotangent, x.dtype), axis=axis)
+    return [expected]
+
+
 @dataclass(frozen=True)
 class Difference:
     reason: str
@@ -338,6 +352,17 @@ DELIBERATE_DIFFERENCES = {
     "numpy-remainder": Difference(
         "fmod and % are NumPy's exact remainders where x / y overflows (torch gives NaN there)",
         forward=_numpy_where_torch_is_nan,
+    ),
+    "median-average": Difference(
+        "median is np.median's: the mean of the two middle values of an even count (torch.median "
+        "returns the lower one); the oracle is torch.median of the lower and upper halves, "
+        "whose adjoints split evenly among tied values, as autograd_mini's"
+    ),
+    "topk-ties": Difference(
+        "of tied values topk takes the first ones in order (a stable sort), so their adjoints go "
+        "there; torch.topk's choice among ties is its kernel's",
+        grads=_topk_first_of_ties,
+        finite_too=True,
     ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
@@ -555,15 +580,19 @@ def linear_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
 REDUCE_AXES_3D = [None, 0, 1, -1, -3, (0, 2), (-1, 0), (0, 1, 2), ()]
 
 
-def reduction_samples(empty_axes: bool = True, ties: bool = False) -> Callable:
-    """Every axis form on a 3-d input (negative, tuple, None, ()), keepdims both ways, 1-d and
-    0-d inputs (0-d with axis 0 and -1, as NumPy accepts), rows of edge values, ties, and (for
-    the reductions that take them: max and min refuse) empty inputs."""
+def reduction_samples(
+    empty_axes: bool = True, ties: bool = False, no_axes: bool | None = None
+) -> Callable:
+    """Every axis form on a 3-d input (negative, NumPy integers, tuple, None, () unless
+    `no_axes` is False), keepdims both ways, 1-d and 0-d inputs (0-d with axis 0 and -1, as NumPy
+    accepts), rows of edge values, ties, and (for the reductions that take them: max and min
+    refuse) empty inputs."""
+    no_axes = empty_axes if no_axes is None else no_axes
 
     def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
         x3 = real(rng, (2, 3, 2), dtype)
         for axis in REDUCE_AXES_3D:
-            if axis == () and not empty_axes:
+            if axis == () and not no_axes:
                 continue
             for keep in (False, True):
                 kw = {"axis": axis, "keepdims": keep}
@@ -571,8 +600,10 @@ def reduction_samples(empty_axes: bool = True, ties: bool = False) -> Callable:
         x1 = real(rng, (4,), dtype)
         for axis in (None, 0, -1):
             yield Sample(f"(4,)-axis={axis}", (x1,), {"axis": axis})
+        yield Sample("(2,3,2)-axis=np.int64(-2)", (x3,), {"axis": np.int64(-2)})
+        yield Sample("(2,3,2)-axis=0-d-array", (x3,), {"axis": np.array(1)})
         x0 = real(rng, (), dtype)
-        for axis in (None, 0, -1) + (((),) if empty_axes else ()):
+        for axis in (None, 0, -1) + (((),) if no_axes else ()):
             for keep in (False, True):
                 yield Sample(
                     f"0-d-axis={axis}-keepdims={keep}", (x0,), {"axis": axis, "keepdims": keep}
@@ -950,6 +981,351 @@ def nll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample("edge-values", (x, np.array([0, 1])), {"reduction": "sum"}, smooth=False)
 
 
+def prod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """The reduction samples, and zeros: one in a slice, several in a slice, in every slice,
+    at the ends, with inf beside them (PyTorch's rule changes with any zero in the input)."""
+    yield from reduction_samples()(dtype, rng)
+    z = np.array([[0.0, 2.0, -3.0], [0.0, 0.0, 1.5], [1.2, -0.5, 2.0], [2.0, -0.7, 0.0]], dtype)
+    for axis in (1, 0, -1, None):
+        yield Sample(f"zeros-axis={axis}", (z,), {"axis": axis})
+    yield Sample("zeros-axis=1-keepdims", (z,), {"axis": 1, "keepdims": True})
+    yield Sample("one-zero-axis=None", (np.array([1.5, 0.0, -2.0, 0.7], dtype),), {})
+    yield Sample(
+        "zeros-3d-axis=(0,2)",
+        (np.where(np.eye(2, 3)[:, :, None] > 0, 0.0, z[:2, :3, None] + 0.5).astype(dtype),),
+        {"axis": (0, 2)},
+    )
+    yield Sample("zeros-length-1-axis", (np.array([[0.0], [2.0]], dtype),), {"axis": 1})
+    inf_zero = np.array([[inf, 2.0, 0.0], [inf, 2.0, 1.0], [nan, 0.0, 1.0]], dtype)
+    yield Sample("zero-and-inf-axis=1", (inf_zero,), {"axis": 1}, smooth=False)
+    yield Sample("zero-and-inf-axis=0", (inf_zero,), {"axis": 0}, smooth=False)
+
+
+def cumprod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """cumsum's samples, and zeros: one, first, last, several, all. Zeros and non-finite values
+    sit in separate inputs: where they meet, torch's plain and create_graph backward passes give
+    two answers (0 and 0·inf = NaN), each checked in tests/test_against_torch.py."""
+    for sample in cumsum_samples(dtype, rng):
+        if sample.desc != "edge-values":
+            yield sample
+    h, t = HUGE[dtype], TINY[dtype]
+    zeros = np.array([0.0, -0.0, 1.0, -1.0, t, -t, 0.5, -2.5, 0.0], dtype)
+    yield Sample("edge-values-zeros", (zeros,), {"axis": 0}, smooth=False)
+    nonfinite = np.array([[inf, 2.0, -1.0, 0.5], [1.0, -inf, 2.0, h], [nan, 1.0, h, -h]], dtype)
+    yield Sample("edge-values-nonfinite-axis=1", (nonfinite,), {"axis": 1}, smooth=False)
+    yield Sample("edge-values-nonfinite-axis=0", (nonfinite,), {"axis": 0}, smooth=False)
+    for desc, values in [
+        ("one-zero", [1.5, -0.5, 0.0, 2.0, 1.2]),
+        ("zero-first", [0.0, 1.5, -2.0, 0.7]),
+        ("zero-last", [1.5, -2.0, 0.7, 0.0]),
+        ("two-zeros", [1.5, 0.0, -2.0, 0.0, 0.7]),
+        ("all-zeros", [0.0, 0.0, 0.0]),
+    ]:
+        yield Sample(desc, (np.array(values, dtype),), {"axis": 0})
+    z = np.array([[1.5, 0.0, 2.0, -0.5], [0.7, 1.2, -1.1, 0.0], [0.0, 0.0, 1.3, 0.8]], dtype)
+    yield Sample("zeros-2d-axis=1", (z,), {"axis": 1})
+    yield Sample("zeros-2d-axis=0", (z,), {"axis": 0})
+    yield Sample("zeros-2d-axis=None", (z,), {})
+
+
+def median_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """The reduction samples (odd and even counts, tuple axes), ties at and across the middle,
+    NaN and inf."""
+    yield from reduction_samples(empty_axes=False)(dtype, rng)
+    t = np.array([[1.0, 2.0, 2.0, 3.0], [2.0, 2.0, 2.0, 0.5], [1.0, 1.0, 3.0, 3.0]], dtype)
+    yield Sample("ties-even", (t,), {"axis": 1}, smooth=False)
+    yield Sample("ties-odd", (t[:, :3],), {"axis": 1}, smooth=False)
+    yield Sample("ties-axis=None", (t,), {}, smooth=False)
+    yield Sample("ties-axis=0-keepdims", (t,), {"axis": 0, "keepdims": True}, smooth=False)
+    e = np.array([[nan, 1.0, nan], [inf, inf, 1.0], [-inf, 2.0, -inf], [inf, -inf, 0.5]], dtype)
+    yield Sample("nan-inf-rows", (e,), {"axis": 1}, smooth=False)
+    g = np.array([inf, -inf, nan], dtype)
+    yield Sample("ties-inf-adjoint", (t[:, :3].copy(),), {"axis": 1}, smooth=False, cotangent=g)
+
+
+def sort_samples(nan: bool = True) -> Callable:
+    """Every axis (None: flattened) both ways, 1-d, 0-d, empty, ties (a stable sort: each tied
+    value's adjoint goes back where it came from) and edge values (0 and -0 tie)."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        x = real(rng, (2, 3, 4), dtype)
+        for axis in (-1, 0, 1, -3, None):
+            for descending in (False, True):
+                kw = {"axis": axis, "descending": descending}
+                yield Sample(f"(2,3,4)-axis={axis}-descending={descending}", (x,), kw)
+        yield Sample("(5,)-default", (real(rng, (5,), dtype),))
+        yield Sample("0-d", (real(rng, (), dtype),))
+        yield Sample("empty-axis=0", (real(rng, (0, 3), dtype),), {"axis": 0})
+        yield Sample("empty-axis=-1", (real(rng, (0, 3), dtype),), {"axis": -1})
+        ties = np.array([[2.0, 1.0, 2.0, 2.0, -1.0], [0.5, 0.5, 0.5, 0.5, 0.5]], dtype)
+        for descending in (False, True):
+            kw = {"descending": descending}
+            yield Sample(f"ties-descending={descending}", (ties,), kw, smooth=False)
+        e = edge_values(dtype) if nan else edge_values(dtype)[~np.isnan(edge_values(dtype))]
+        for descending in (False, True):
+            kw = {"descending": descending}
+            yield Sample(f"edge-values-descending={descending}", (e,), kw, smooth=False)
+
+    return samples
+
+
+def topk_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3, 4), dtype)
+    for k, axis, largest in [
+        (2, -1, True),
+        (2, -1, False),
+        (1, 0, True),
+        (3, 1, False),
+        (4, 2, True),
+        (0, -1, True),
+    ]:
+        yield Sample(
+            f"(2,3,4)-k={k}-axis={axis}-largest={largest}",
+            (x, k),
+            {"axis": axis, "largest": largest},
+        )
+    yield Sample("(5,)-k=3", (real(rng, (5,), dtype), 3))
+    yield Sample("0-d-k=1", (real(rng, (), dtype), 1))
+    yield Sample("empty-k=0", (real(rng, (3, 0), dtype), 0))
+    t = np.array([[3.0, 1.0, 3.0, 2.0, 3.0], [1.0, 1.0, 1.0, 0.5, 2.0]], dtype)
+    yield Sample("ties-k=2", (t, 2), smooth=False)
+    yield Sample("ties-k=2-smallest", (t, 2), {"largest": False}, smooth=False)
+    e = np.array([1.0, nan, inf, -inf, 0.0, -0.5], dtype)
+    yield Sample("edge-k=3", (e, 3), smooth=False)
+    yield Sample("edge-k=3-smallest", (e, 3), {"largest": False}, smooth=False)
+
+
+def index_along_samples(own: bool) -> Callable:
+    """gather (own=True: the index no longer than x) and take_along_axis (the index broadcast
+    against x): every axis, negative and repeated indices, an empty index, 3-d, edge values."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        x = real(rng, (3, 4), dtype)
+        cases = [
+            (0, np.array([[0, 2, 1, 0], [2, 2, 2, 1]])),
+            (1, np.array([[3, 0], [1, 1], [0, 0]])),
+            (-1, np.array([[-1, 0, -4], [2, 2, 2], [1, -2, 3]])),
+            (0, np.zeros((0, 4), dtype=np.int64)),
+        ]
+        if own:
+            cases.append((1, np.array([[1, 1], [3, 0]])))  # shorter than x along axis 0
+        else:
+            cases.append((1, np.array([[2, 0, 0]])))  # broadcast along axis 0
+        for axis, index in cases:
+            desc = f"(3,4)-axis={axis}-index{shape_id(index.shape)}"
+            args = (x, axis, index) if own else (x, index, axis)
+            yield Sample(desc, args)
+        x3 = real(rng, (2, 3, 2), dtype)
+        index3 = rng.integers(0, 3, (2, 4, 2))
+        yield Sample("(2,3,2)-axis=1-repeats", (x3, 1, index3) if own else (x3, index3, 1))
+        e = edge_values(dtype)
+        index = np.array([4, 4, 6, 6, 7, 0, 1])
+        yield Sample("edge-values-repeats", (e, 0, index) if own else (e, index, 0), smooth=False)
+        if own:
+            yield Sample("0-d", (real(rng, (), dtype), 0, np.array(0)))
+        else:
+            yield Sample("axis=None", (x, np.array([11, 0, -1, 5, 5]), None))
+
+    return samples
+
+
+def scatter_add_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    cases = [
+        ("axis=0-repeats", 0, np.array([[0, 1, 2, 0], [0, 0, 2, 2]]), (2, 4)),
+        ("axis=1-src-longer", 1, np.array([[3, 3], [0, 1], [2, 2]]), (3, 3)),
+        ("axis=-1-negative-index", -1, np.array([[-1, 0], [-4, -4]]), (2, 2)),
+        ("empty-index", 0, np.zeros((0, 4), dtype=np.int64), (1, 4)),
+    ]
+    for desc, axis, index, src_shape in cases:
+        yield Sample(desc, (x, axis, index, real(rng, src_shape, dtype)))
+    index = np.array([[0, 1, 2, 0]])
+    yield Sample("src-ndarray", (x, 0, index, real(rng, (1, 4), dtype)), grad=(0,))
+    yield Sample("src-only", (x, 0, index, real(rng, (1, 4), dtype)), grad=(3,), tensors=(0,))
+    x3, index3 = real(rng, (2, 3, 2), dtype), rng.integers(0, 3, (2, 3, 2))
+    yield Sample("(2,3,2)-axis=1", (x3, 1, index3, real(rng, (2, 3, 2), dtype)))
+    e = edge_values(dtype)
+    yield Sample("edge-values", (e, 0, np.array([0, 0, 4, 6]), e[::-1].copy()), smooth=False)
+
+
+def index_add_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    for desc, axis, index in [
+        ("axis=0-repeats", 0, np.array([0, 2, 0, 0])),
+        ("axis=1", 1, np.array([3, 1])),
+        ("axis=-1-negative", -1, np.array([-1, -4, -1])),
+        ("empty-index", 0, np.zeros(0, dtype=np.int64)),
+    ]:
+        shape = list(x.shape)
+        shape[axis] = len(index)
+        yield Sample(desc, (x, axis, index, real(rng, tuple(shape), dtype)))
+    yield Sample("source-ndarray", (x, 0, np.array([1, 1]), real(rng, (2, 4), dtype)), grad=(0,))
+    e = edge_values(dtype)
+    yield Sample("edge-values", (e, 0, np.array([0, 0, 6]), e[4:7].copy()), smooth=False)
+
+
+def masked_fill_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3), dtype)
+    mask = np.array([[True, False, True], [False, False, True]])
+    yield Sample("float-value", (x, mask, 2.5))
+    yield Sample("0-d-tensor-value", (x, mask, real(rng, (), dtype)))
+    yield Sample("mask-broadcast", (x, np.array([False, True, True]), real(rng, (), dtype)))
+    yield Sample("all-false", (x, np.zeros((2, 3), bool), real(rng, (), dtype)))
+    yield Sample("0-d", (real(rng, (), dtype), np.array(True), real(rng, (), dtype)))
+    yield Sample("empty", (real(rng, (0, 3), dtype), np.zeros((0, 3), bool), real(rng, (), dtype)))
+    e = edge_values(dtype)
+    yield Sample("edge-values-nan-value", (e, np.isnan(e) | (e > 1), nan), smooth=False)
+    yield Sample("edge-values-inf-value", (e, np.isnan(e), np.array(inf, dtype)), smooth=False)
+
+
+def split_samples(kind: str) -> Callable:
+    """Pieces along every axis form, as counts and as cut points (past the end, repeated)."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        x = real(rng, (6, 4), dtype)
+        if kind == "split":
+            cases = [(3, 0), (2, -1), (1, 0), ([1, 4], 0), ([0, 2, 2, 9], 1), ([], 0)]
+        elif kind == "array_split":
+            cases = [(4, 0), (3, -1), (7, 0), ([2, 5], 0), ([3, 1], 1)]
+        else:
+            cases = [(4, 0), (3, 1), (2, -1), (6, 0), (9, 0)]
+        for sections, axis in cases:
+            yield Sample(f"(6,4)-{sections}-axis={axis}", (x, sections), {"axis": axis})
+        yield Sample("(0,3)-2", (real(rng, (0, 3), dtype), 2), {"axis": 0})
+        yield Sample(
+            "edge-values", (edge_values(dtype), 13 if kind != "array_split" else 5), smooth=False
+        )
+
+    return samples
+
+
+def join_samples(kind: str) -> Callable:
+    """vstack, hstack, dstack: 0-d, 1-d, 2-d and 3-d pieces, a NumPy array among them."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        cases = {
+            "vstack": [[(3,), (3,)], [(2, 3), (1, 3)], [(), ()], [(2, 3, 2), (1, 3, 2)]],
+            "hstack": [[(3,), (2,)], [(2, 3), (2, 1)], [(), ()], [(2, 3, 2), (2, 1, 2)]],
+            "dstack": [[(3,), (3,)], [(2, 3), (2, 3)], [(), ()], [(2, 3, 2), (2, 3, 1)]],
+        }[kind]
+        for shapes in cases:
+            desc = "+".join(map(shape_id, shapes))
+            yield Sample(desc, tuple(real(rng, sh, dtype) for sh in shapes))
+        pieces = (real(rng, cases[1][0], dtype), real(rng, cases[1][1], dtype))
+        yield Sample("ndarray-piece", pieces, grad=(1,))
+        e = edge_values(dtype)
+        yield Sample("edge-values", (e, e[::-1].copy()), smooth=False)
+
+    return samples
+
+
+def pad_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    widths = [1, (1, 2), ((0, 1), (2, 0)), ((2, 2), (0, 0))]
+    for mode in ("constant", "reflect", "symmetric", "edge", "wrap"):
+        for width in widths:
+            yield Sample(f"(3,4)-{width}-{mode}", (x, width), {"mode": mode})
+    yield Sample("(3,4)-constant-2.5", (x, 1), {"mode": "constant", "constant_values": 2.5})
+    yield Sample("(3,)-reflect-past-the-edge", (real(rng, (3,), dtype), 4), {"mode": "reflect"})
+    yield Sample("(1,)-reflect", (real(rng, (1,), dtype), 2), {"mode": "reflect"})
+    yield Sample("(2,3,2)-reflect", (real(rng, (2, 3, 2), dtype), 1), {"mode": "reflect"})
+    yield Sample("0-d-constant", (real(rng, (), dtype), 2), {"mode": "constant"})
+    yield Sample("(0,3)-constant", (real(rng, (0, 3), dtype), 1), {"mode": "constant"})
+    e = edge_values(dtype)
+    yield Sample("edge-values-reflect", (e, 3), {"mode": "reflect"}, smooth=False)
+    yield Sample("edge-values-nan-constant", (e, 2), {"constant_values": nan}, smooth=False)
+
+
+def diagonal_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x, x3 = real(rng, (3, 4), dtype), real(rng, (2, 3, 4), dtype)
+    for offset in (0, 1, -1, 3, -2, 5):
+        yield Sample(f"(3,4)-offset={offset}", (x,), {"offset": offset})
+    for axis1, axis2 in [(0, 1), (1, 2), (-1, 0), (2, -3)]:
+        yield Sample(f"(2,3,4)-axes={axis1},{axis2}", (x3,), {"axis1": axis1, "axis2": axis2})
+    yield Sample("(2,3,4)-offset=1-axes=2,1", (x3,), {"offset": 1, "axis1": 2, "axis2": 1})
+    yield Sample("(0,3)", (real(rng, (0, 3), dtype),))
+    e = edge_values(dtype)[:12].reshape(3, 4)
+    yield Sample("edge-values", (e,), {"offset": 1}, smooth=False)
+
+
+def diag_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for k in (0, 1, -2):
+        yield Sample(f"(3,)-k={k}", (real(rng, (3,), dtype),), {"k": k})
+        yield Sample(f"(3,4)-k={k}", (real(rng, (3, 4), dtype),), {"k": k})
+    yield Sample("(0,)", (real(rng, (0,), dtype),))
+    yield Sample("edge-values", (edge_values(dtype),), smooth=False)
+
+
+def triangle_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape in ((3, 4), (4, 3), (2, 3, 3), (0, 3)):
+        for k in (0, 1, -1, 5):
+            yield Sample(f"{shape_id(shape)}-k={k}", (real(rng, shape, dtype),), {"k": k})
+    e = edge_values(dtype)[:12].reshape(3, 4)
+    yield Sample("edge-values", (e,), smooth=False)
+    g = np.full((3, 4), inf, dtype)
+    yield Sample("inf-adjoint", (real(rng, (3, 4), dtype),), smooth=False, cotangent=g)
+
+
+def repeat_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3), dtype)
+    for repeats, axis in [
+        (2, None),
+        (3, 0),
+        (2, 1),
+        (2, -1),
+        (0, 1),
+        (np.array([1, 0, 3]), 1),
+        (np.array([2]), 0),
+    ]:
+        r = repeats if isinstance(repeats, int) else repeats.tolist()
+        yield Sample(f"(2,3)-repeats={r}-axis={axis}", (x, repeats), {"axis": axis})
+    yield Sample("0-d", (real(rng, (), dtype), 3))
+    yield Sample("empty", (real(rng, (0, 3), dtype), 2), {"axis": 1})
+    yield Sample("edge-values", (edge_values(dtype), 2), smooth=False)
+
+
+def tile_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape, reps in [
+        ((2, 3), 2),
+        ((2, 3), (2, 1)),
+        ((2, 3), (2, 1, 2)),
+        ((), (3,)),
+        ((3,), (2, 2)),
+        ((2, 3), (0, 2)),
+        ((2, 1, 3), (1, 2)),
+    ]:
+        yield Sample(f"{shape_id(shape)}-reps={reps}", (real(rng, shape, dtype), reps))
+    yield Sample("edge-values", (edge_values(dtype), 2), smooth=False)
+
+
+def flip_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3, 4), dtype)
+    for axis in (None, 0, -1, (0, 2), (-1, 1)):
+        yield Sample(f"(2,3,4)-axis={axis}", (x,), {"axis": axis})
+    yield Sample("0-d", (real(rng, (), dtype),))
+    yield Sample("empty", (real(rng, (0, 3), dtype),), {"axis": 0})
+    yield Sample("edge-values", (edge_values(dtype),), smooth=False)
+
+
+def roll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    for shift, axis in [
+        (1, None),
+        (-2, None),
+        (1, 0),
+        (-1, 1),
+        (9, -1),
+        (0, 0),
+        ((1, 2), (0, 1)),
+        ((1, 2), (1, 1)),
+        (3, (0, 1)),
+    ]:
+        yield Sample(f"(3,4)-shift={shift}-axis={axis}", (x, shift), {"axis": axis})
+    yield Sample("0-d", (real(rng, (), dtype), 1))
+    yield Sample("empty", (real(rng, (0, 3), dtype), 1), {"axis": 0})
+    yield Sample("edge-values", (edge_values(dtype), 5), smooth=False)
+
+
 # ---------------------------------------------------------------------------------------------
 # NumPy references (written from the definitions, never from autograd_mini)
 # ---------------------------------------------------------------------------------------------
@@ -1017,6 +1393,68 @@ def np_setitem(x: np.ndarray, v: Any, index: Any) -> np.ndarray:
     return out
 
 
+def np_sort(x: np.ndarray, axis: Any = -1, descending: bool = False) -> np.ndarray:
+    if x.ndim == 0:
+        return x.copy()
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    out = np.sort(x, axis=axis)
+    return np.flip(out, axis) if descending else out
+
+
+def np_argsort(x: np.ndarray, axis: Any = -1, descending: bool = False) -> np.ndarray:
+    """A stable argsort; descending as the ascending one of −x (the samples hold no NaN)."""
+    if x.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    return np.argsort(-x if descending else x, axis=axis, kind="stable")
+
+
+def np_topk(x: np.ndarray, k: int, axis: int = -1, largest: bool = True) -> np.ndarray:
+    if x.ndim == 0:
+        return x.copy() if k else x.reshape(1)[:0]
+    ordered = np.sort(x, axis=axis)
+    return np.take(np.flip(ordered, axis) if largest else ordered, np.arange(k), axis=axis)
+
+
+def np_gather(x: np.ndarray, axis: int, index: np.ndarray) -> np.ndarray:
+    """torch.gather from np.take_along_axis: x cut to the index's extent off the axis."""
+    if x.ndim == 0:
+        return x.reshape(1)[index]
+    axis = axis % x.ndim
+    part = x[tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(index.shape))]
+    return np.take_along_axis(part, index, axis=axis)
+
+
+def np_scatter_add(x: np.ndarray, axis: int, index: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """out[position with its axis coordinate replaced by index[position]] += src[position]."""
+    out = x.astype(np.result_type(x, src))
+    axis = axis % x.ndim
+    for position in np.ndindex(index.shape):
+        target = list(position)
+        target[axis] = index[position]
+        out[tuple(target)] += src[position]
+    return out
+
+
+def np_index_add(x: np.ndarray, axis: int, index: np.ndarray, source: np.ndarray) -> np.ndarray:
+    out = x.astype(np.result_type(x, source))
+    np.add.at(out, (slice(None),) * (axis % x.ndim) + (index,), source)
+    return out
+
+
+def np_split(kind: str) -> Callable:
+    def run(x: np.ndarray, sections: Any, axis: int = 0) -> np.ndarray:
+        if kind == "chunk":
+            n = x.shape[axis]
+            size = -(-n // sections)
+            pieces = np.split(x, list(range(size, n, size)), axis=axis) if n else [x] * sections
+        else:
+            pieces = getattr(np, kind)(x, sections, axis=axis)
+        return _weighted_pieces(pieces, np.concatenate, lambda n: np.array([n], dtype=x.dtype))
+
+    return run
+
+
 # ---------------------------------------------------------------------------------------------
 # torch versions (NumPy's conventions translated: axis=None, axis=(), flat positions)
 # ---------------------------------------------------------------------------------------------
@@ -1025,7 +1463,7 @@ def np_setitem(x: np.ndarray, v: Any, index: Any) -> np.ndarray:
 def _dims(x: torch.Tensor, axis: Any) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(x.ndim))
-    return axis if isinstance(axis, tuple) else (axis,)
+    return tuple(map(operator.index, axis if isinstance(axis, tuple) else (axis,)))
 
 
 def with_ddof(samples: Callable) -> Callable:
@@ -1150,7 +1588,7 @@ def _all_dims(fn: Callable, x: torch.Tensor, dims: tuple, keepdim: bool) -> torc
 
 def torch_reduction(fn: Callable) -> Callable:
     def reduce(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
-        if axis == ():  # NumPy reduces over no axis; torch would take () as every axis
+        if isinstance(axis, tuple) and not axis:  # NumPy reduces over no axis; torch: every one
             return x.clone()
         if x.ndim == 0:
             return fn(x, dim=0)
@@ -1225,6 +1663,104 @@ def torch_stack(*xs: Any, axis: int = 0) -> torch.Tensor:
     return torch.stack(xs, dim=axis)
 
 
+def torch_prod(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+    """torch.prod, which takes one dim: several are reduced one after another."""
+    if isinstance(axis, tuple) and not axis:
+        return x.clone()
+    if x.ndim == 0 or axis is None:
+        out = torch.prod(x)
+        return out.reshape((1,) * x.ndim) if keepdims else out
+    for d in sorted((d % x.ndim for d in _dims(x, axis)), reverse=True):
+        x = torch.prod(x, dim=d, keepdim=keepdims)
+    return x
+
+
+def torch_median(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+    """np.median from torch.median (which returns the lower middle value and splits its
+    adjoint among ties): the middle value of an odd count, the mean of the lower and upper
+    middles (−median(−x)) of an even one, slice by slice."""
+    if x.ndim == 0 or (isinstance(axis, tuple) and not axis):
+        return x.clone()
+    dims = sorted({d % x.ndim for d in _dims(x, axis)})
+    kept = [d for d in range(x.ndim) if d not in dims]
+    rows = x.permute(kept + dims).reshape(-1, math.prod(x.shape[d] for d in dims))
+    if rows.shape[1] % 2:
+        values = torch.stack([torch.median(r) for r in rows])
+    else:
+        values = torch.stack([(torch.median(r) - torch.median(-r)) / 2 for r in rows])
+    shape = [1 if d in dims else n for d, n in enumerate(x.shape)]
+    return values.reshape(shape if keepdims else [x.shape[d] for d in kept])
+
+
+def torch_sort(x: torch.Tensor, axis: Any = -1, descending: bool = False) -> torch.Tensor:
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    return torch.sort(x, dim=axis, descending=descending, stable=True).values
+
+
+def torch_argsort(x: torch.Tensor, axis: Any = -1, descending: bool = False) -> torch.Tensor:
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    return torch.argsort(x, dim=axis, descending=descending, stable=True)
+
+
+def torch_gather(x: torch.Tensor, axis: int, index: torch.Tensor) -> torch.Tensor:
+    return torch.gather(x, axis, index % max(x.shape[axis] if x.ndim else 1, 1))
+
+
+def torch_take_along_axis(x: torch.Tensor, index: torch.Tensor, axis: Any) -> torch.Tensor:
+    n = x.numel() if axis is None else x.shape[axis]
+    return torch.take_along_dim(x, index % max(n, 1), dim=axis)
+
+
+def torch_split(kind: str) -> Callable:
+    def run(x: torch.Tensor, sections: Any, axis: int = 0) -> torch.Tensor:
+        if kind == "chunk":
+            pieces = torch.chunk(x, sections, dim=axis)
+        else:  # NumPy's split and array_split are torch's tensor_split
+            pieces = torch.tensor_split(x, sections, dim=axis)
+        return _weighted_pieces(pieces, torch.cat, lambda n: torch.tensor([n], dtype=x.dtype))
+
+    return run
+
+
+def _weighted_pieces(pieces: Any, cat: Callable, marker: Callable) -> Any:
+    """The pieces of a split flattened, each scaled by its position (a piece cut elsewhere
+    changes values), after their count: one tensor to compare."""
+    return cat(
+        [marker(float(len(pieces)))] + [p.reshape(-1) * (i + 1) for i, p in enumerate(pieces)]
+    )
+
+
+def torch_pad(
+    x: torch.Tensor, width: Any, mode: str = "constant", constant_values: float = 0
+) -> Any:
+    """torch's constant pad (widths given from the last axis); the other modes as the positions
+    np.pad would read, taken with index_select (torch's reflect pad takes 2-d to 4-d only)."""
+    widths = np.broadcast_to(np.asarray(width), (x.ndim, 2))
+    if mode == "constant":
+        flat = [int(w) for pair in widths[::-1] for w in pair]
+        return TF.pad(x, flat, value=constant_values) if x.ndim else x.clone()
+    for axis, (before, after) in enumerate(widths.tolist()):
+        positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
+        x = x.index_select(axis, torch.as_tensor(positions))
+    return x
+
+
+def torch_roll(x: torch.Tensor, shift: Any, axis: Any = None) -> torch.Tensor:
+    if isinstance(axis, tuple) and not isinstance(shift, tuple):
+        shift = (shift,) * len(axis)
+    return torch.roll(x, shift, axis)
+
+
+def torch_expand_dims(x: torch.Tensor, axis: Any) -> torch.Tensor:
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    ndim = x.ndim + len(axes)
+    for a in sorted(a % ndim for a in axes):
+        x = torch.unsqueeze(x, a)
+    return x
+
+
 TORCH_DTYPES = {
     np.float32: torch.float32,
     np.float64: torch.float64,
@@ -1275,6 +1811,26 @@ def tensor_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(am.Tensor(i) if isinstance(i, np.ndarray) else i for i in index)
     return index
+
+
+def split_spelling(fn: Callable) -> Callable[..., Any]:
+    def run(x: Any, sections: Any, axis: int = 0) -> Any:
+        pieces = fn(x, sections, axis=axis)
+        return _weighted_pieces(pieces, am.concatenate, lambda n: am.tensor([n], dtype=x.dtype))
+
+    return run
+
+
+def joined(fn: Callable) -> Callable[..., Any]:
+    return lambda *xs: fn(list(xs))
+
+
+def of_sequence(fn: Callable) -> Callable[..., Any]:
+    return lambda *xs: fn(xs)
+
+
+def with_k(fn: Callable) -> Callable[..., Any]:
+    return lambda x, k=0: fn(x, k)
 
 
 def transpose_varargs(x: Any, axes: Any = None) -> Any:
@@ -1733,6 +2289,7 @@ OPS: list[OpEntry] = [
         torch.amax,
         np.max,
         empty_axes=False,
+        no_axes=True,
         ties=True,
         differences=("extremum-ties", "select-adjoint"),
     ),
@@ -1741,6 +2298,7 @@ OPS: list[OpEntry] = [
         torch.amin,
         np.min,
         empty_axes=False,
+        no_axes=True,
         ties=True,
         differences=("extremum-ties", "select-adjoint"),
     ),
@@ -1766,6 +2324,71 @@ OPS: list[OpEntry] = [
         lambda x, axis=None: torch.cumsum(x.reshape(-1) if axis is None else x, dim=axis or 0),
         lambda x, axis=None: np.cumsum(x, axis=axis),
         cumsum_samples,
+    ),
+    OpEntry(
+        "cumprod",
+        {"Tensor.cumprod": method("cumprod"), "am.cumprod": am.cumprod},
+        lambda x, axis=None: torch.cumprod(x.reshape(-1) if axis is None else x, dim=axis or 0),
+        lambda x, axis=None: np.cumprod(x, axis=axis),
+        cumprod_samples,
+    ),
+    OpEntry(
+        "prod",
+        {"Tensor.prod": method("prod"), "am.prod": am.prod},
+        torch_prod,
+        np.prod,
+        prod_samples,
+    ),
+    OpEntry(
+        "median",
+        {"Tensor.median": method("median"), "am.median": am.median},
+        torch_median,
+        lambda x, axis=None, keepdims=False: np.median(
+            x, axis=axis if x.ndim else None, keepdims=keepdims
+        ),
+        median_samples,
+        differences=("median-average",),
+    ),
+    # --- sorting
+    OpEntry(
+        "sort",
+        {"Tensor.sort": method("sort"), "am.sort": am.sort},
+        torch_sort,
+        np_sort,
+        sort_samples(),
+    ),
+    OpEntry(
+        "argsort",
+        {"Tensor.argsort": method("argsort"), "am.argsort": am.argsort},
+        torch_argsort,
+        np_argsort,
+        sort_samples(nan=False),
+        differentiable=False,
+    ),
+    OpEntry(
+        "topk",
+        {
+            "Tensor.topk": lambda x, k, **kw: x.topk(k, **kw)[0],
+            "am.topk": lambda x, k, **kw: am.topk(x, k, **kw)[0],
+        },
+        lambda x, k, axis=-1, largest=True: torch.topk(x, k, dim=axis, largest=largest).values,
+        np_topk,
+        topk_samples,
+        differences=("topk-ties",),
+    ),
+    OpEntry(
+        "topk-indices",
+        {"am.topk/indices": lambda x, k, **kw: am.topk(x, k, **kw)[1]},
+        lambda x, k, axis=-1, largest=True: torch.topk(x, k, dim=axis, largest=largest).indices,
+        lambda x, k, axis=-1, largest=True: np.take(
+            np.argsort(-x if largest else x, axis=axis, kind="stable"), np.arange(k), axis=axis
+        ),
+        lambda dtype, rng: (
+            s
+            for s in topk_samples(dtype, rng)
+            if s.args[0].ndim and not s.desc.startswith(("ties", "edge"))
+        ),
+        differentiable=False,
     ),
     *(
         OpEntry(
@@ -1846,9 +2469,28 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "flatten",
-        {"Tensor.flatten": method("flatten")},
+        {"Tensor.flatten": method("flatten"), "am.flatten": am.flatten},
         torch.flatten,
-        lambda x: np.reshape(x, -1),
+        lambda x, start_dim=0, end_dim=-1: np.reshape(
+            x,
+            x.shape[: start_dim % max(x.ndim, 1)] + (-1,) + x.shape[end_dim % max(x.ndim, 1) + 1 :],
+        ),
+        shape_samples(
+            [(shape_id(s), s, {}) for s in UNARY_SHAPES]
+            + [
+                ("(2,3,4,2)-1,2", (2, 3, 4, 2), {"start_dim": 1, "end_dim": 2}),
+                ("(2,3,4,2)--3,-1", (2, 3, 4, 2), {"start_dim": -3, "end_dim": -1}),
+                ("(2,3,4)-1,1", (2, 3, 4), {"start_dim": 1, "end_dim": 1}),
+                ("(2,0,3)-0,1", (2, 0, 3), {"start_dim": 0, "end_dim": 1}),
+            ],
+            edge={},
+        ),
+    ),
+    OpEntry(
+        "ravel",
+        {"Tensor.ravel": method("ravel"), "am.ravel": am.ravel},
+        torch.ravel,
+        np.ravel,
         shape_samples([(shape_id(s), s, {}) for s in UNARY_SHAPES], edge={}),
     ),
     OpEntry(
@@ -1915,18 +2557,30 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "expand_dims",
-        {"Tensor.expand_dims": method("expand_dims")},
-        lambda x, axis: torch.unsqueeze(x, axis),
+        {"Tensor.expand_dims": method("expand_dims"), "am.expand_dims": am.expand_dims},
+        torch_expand_dims,
         lambda x, axis: np.expand_dims(x, axis),
         shape_samples(
             [(f"(2,3)-axis={a}", (2, 3), {"axis": a}) for a in (0, 1, 2, -1, -2, -3)]
-            + [(f"0-d-axis={a}", (), {"axis": a}) for a in (0, -1)],
+            + [(f"0-d-axis={a}", (), {"axis": a}) for a in (0, -1)]
+            + [(f"(2,3)-axis={a}", (2, 3), {"axis": a}) for a in ((0, 2), (-1, 0), (1, 2, -1))],
             edge={"axis": -1},
         ),
     ),
     OpEntry(
+        "unsqueeze",
+        {"Tensor.unsqueeze": method("unsqueeze"), "am.unsqueeze": am.unsqueeze},
+        lambda x, axis: torch.unsqueeze(x, axis),
+        lambda x, axis: np.expand_dims(x, axis),
+        shape_samples(
+            [(f"(2,3)-axis={a}", (2, 3), {"axis": a}) for a in (0, 2, -1, -3)]
+            + [("0-d-axis=0", (), {"axis": 0})],
+            edge={"axis": 1},
+        ),
+    ),
+    OpEntry(
         "squeeze",
-        {"Tensor.squeeze": method("squeeze")},
+        {"Tensor.squeeze": method("squeeze"), "am.squeeze": am.squeeze},
         torch_squeeze,
         lambda x, axis=None: np.squeeze(x, axis),
         shape_samples(
@@ -1942,6 +2596,191 @@ OPS: list[OpEntry] = [
             ],
             edge={"axis": 1},
         ),
+    ),
+    OpEntry(
+        "moveaxis",
+        {"Tensor.moveaxis": method("moveaxis"), "am.moveaxis": am.moveaxis},
+        torch.movedim,
+        np.moveaxis,
+        shape_samples(
+            [
+                ("(2,3,4)-0,-1", (2, 3, 4), {"source": 0, "destination": -1}),
+                ("(2,3,4)--1,0", (2, 3, 4), {"source": -1, "destination": 0}),
+                ("(2,3,4)-(0,1),(2,0)", (2, 3, 4), {"source": (0, 1), "destination": (2, 0)}),
+                ("(2,3,4)-1,1", (2, 3, 4), {"source": 1, "destination": 1}),
+                ("(3,)-0,0", (3,), {"source": 0, "destination": -1}),
+            ],
+            edge={"source": 0, "destination": 1},
+        ),
+    ),
+    OpEntry(
+        "permute",
+        {
+            "Tensor.permute": lambda x, axes: x.permute(*axes),
+            "Tensor.permute/tuple": lambda x, axes: x.permute(axes),
+            "am.permute": am.permute,
+        },
+        lambda x, axes: x.permute(axes),
+        lambda x, axes: np.transpose(x, axes),
+        shape_samples(
+            [
+                ("(2,3,4)-(2,0,1)", (2, 3, 4), {"axes": (2, 0, 1)}),
+                ("(2,3,4)-(-1,-3,1)", (2, 3, 4), {"axes": (-1, -3, 1)}),
+                ("(2,3)-(1,0)", (2, 3), {"axes": (1, 0)}),
+                ("0-d-()", (), {"axes": ()}),
+            ],
+            edge={"axes": (1, 0)},
+        ),
+    ),
+    OpEntry(
+        "flip",
+        {"Tensor.flip": method("flip"), "am.flip": am.flip},
+        lambda x, axis=None: torch.flip(
+            x, tuple(range(x.ndim)) if axis is None else np.atleast_1d(axis).tolist()
+        ),
+        lambda x, axis=None: np.flip(x, axis),
+        flip_samples,
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)},
+            getattr(torch, name),
+            getattr(np, name),
+            shape_samples([(shape_id(sh), sh, {}) for sh in [(2, 3), (3, 1, 2), (0, 3)]], edge={}),
+        )
+        for name in ("fliplr", "flipud")
+    ),
+    OpEntry(
+        "roll",
+        {"Tensor.roll": method("roll"), "am.roll": am.roll},
+        torch_roll,
+        np.roll,
+        roll_samples,
+    ),
+    OpEntry(
+        "repeat",
+        {"Tensor.repeat": method("repeat"), "am.repeat": am.repeat},
+        lambda x, repeats, axis=None: torch.repeat_interleave(x, repeats, dim=axis),
+        np.repeat,
+        repeat_samples,
+    ),
+    OpEntry(
+        "tile",
+        {"Tensor.tile": method("tile"), "am.tile": am.tile},
+        lambda x, reps: torch.tile(x, np.atleast_1d(reps).tolist()),
+        np.tile,
+        tile_samples,
+    ),
+    OpEntry(
+        "pad",
+        {"am.pad": am.pad},
+        torch_pad,
+        np.pad,
+        pad_samples,
+    ),
+    OpEntry(
+        "diag",
+        {"am.diag": am.diag, "Tensor.diag": method("diag")},
+        lambda x, k=0: torch.diag(x, k),
+        np.diag,
+        diag_samples,
+    ),
+    OpEntry(
+        "diagonal",
+        {"Tensor.diagonal": method("diagonal"), "am.diagonal": am.diagonal},
+        lambda x, offset=0, axis1=0, axis2=1: torch.diagonal(x, offset, axis1, axis2),
+        np.diagonal,
+        diagonal_samples,
+    ),
+    OpEntry(
+        "trace",
+        {"Tensor.trace": method("trace"), "am.trace": am.trace},
+        lambda x, offset=0, axis1=0, axis2=1: torch.diagonal(x, offset, axis1, axis2).sum(-1),
+        np.trace,
+        diagonal_samples,
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)},
+            with_k(getattr(torch, name)),
+            getattr(np, name),
+            triangle_samples,
+        )
+        for name in ("tril", "triu")
+    ),
+    OpEntry(
+        "gather",
+        {"Tensor.gather": method("gather"), "am.gather": am.gather},
+        torch_gather,
+        np_gather,
+        index_along_samples(own=True),
+    ),
+    OpEntry(
+        "take_along_axis",
+        {"am.take_along_axis": am.take_along_axis},
+        torch_take_along_axis,
+        np.take_along_axis,
+        index_along_samples(own=False),
+    ),
+    OpEntry(
+        "scatter_add",
+        {"Tensor.scatter_add": method("scatter_add"), "am.scatter_add": am.scatter_add},
+        # src cut to the index's extent: torch's own backward fails for a longer src
+        lambda x, axis, index, src: x.scatter_add(
+            axis, index % x.shape[axis], src[tuple(slice(0, n) for n in index.shape)]
+        ),
+        np_scatter_add,
+        scatter_add_samples,
+    ),
+    OpEntry(
+        "index_add",
+        {"Tensor.index_add": method("index_add"), "am.index_add": am.index_add},
+        lambda x, axis, index, source: x.index_add(axis, index % x.shape[axis], source),
+        np_index_add,
+        index_add_samples,
+    ),
+    OpEntry(
+        "masked_fill",
+        {"Tensor.masked_fill": method("masked_fill"), "am.masked_fill": am.masked_fill},
+        lambda x, mask, value: x.masked_fill(mask, value),
+        lambda x, mask, value: np.where(mask, value, x).astype(x.dtype),
+        masked_fill_samples,
+    ),
+    OpEntry(
+        "split",
+        {"am.split": split_spelling(am.split)},
+        torch_split("split"),
+        np_split("split"),
+        split_samples("split"),
+    ),
+    OpEntry(
+        "array_split",
+        {"am.array_split": split_spelling(am.array_split)},
+        torch_split("array_split"),
+        np_split("array_split"),
+        split_samples("array_split"),
+    ),
+    OpEntry(
+        "chunk",
+        {
+            "Tensor.chunk": split_spelling(lambda x, n, axis: x.chunk(n, axis)),
+            "am.chunk": split_spelling(am.chunk),
+        },
+        torch_split("chunk"),
+        np_split("chunk"),
+        split_samples("chunk"),
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"am.{name}": joined(getattr(am, name))},
+            of_sequence(getattr(torch, name)),
+            of_sequence(getattr(np, name)),
+            join_samples(name),
+        )
+        for name in ("vstack", "hstack", "dstack")
     ),
     OpEntry(
         "concatenate",
