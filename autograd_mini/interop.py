@@ -125,6 +125,12 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.clip: lambda a, a_min=None, a_max=None: am.clip(a, a_min, a_max),
     np.copy: am.clone,
     np.isclose: am.isclose,
+    np.einsum: am.einsum,
+    np.tensordot: am.tensordot,
+    np.dot: am.dot,
+    np.inner: am.inner,
+    np.outer: am.outer,
+    np.kron: am.kron,
 }
 # NumPy ≥ 2 has amax/amin as other objects than max/min
 FUNCTIONS.setdefault(np.amax, FUNCTIONS[np.max])

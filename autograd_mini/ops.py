@@ -291,6 +291,58 @@ def _explain_matmul(x, y):
     return f"batch axes of shapes {np.shape(x)} and {np.shape(y)} do not broadcast"
 
 
+def _einsum(*xs, subscripts=""):
+    # NumPy's own loop for one or two operands (cheap to start, sums in a fixed order); for
+    # more, a contraction order, without which the loop runs over every index at once
+    return np.einsum(subscripts, *xs, optimize=len(xs) > 2 and "greedy")
+
+
+class _EachAdjoint:
+    """The adjoints of an op's inputs, each worked out when backward() asks for it: it asks
+    only for those of inputs that need one (the data in an einsum with weights costs nothing)."""
+
+    __slots__ = ("_adjoint",)
+
+    def __init__(self, adjoint):
+        self._adjoint = adjoint
+
+    def __getitem__(self, k):
+        return self._adjoint(k)
+
+
+def _einsum_adjoint(k, g, xs, subscripts):
+    """Operand k's adjoint is itself an einsum: of g with the other operands, out to k's
+    indices. An index that only k has (summed by the forward), or that the others have only
+    as a broadcast length 1, comes from a ones vector: g is spread along it; an index k repeats
+    (a diagonal) from the identity: g lands on the diagonal, 0 off it. What broadcasting
+    stretched in k, the engine sums back (unbroadcast)."""
+    inputs, out = subscripts.split("->")
+    terms = inputs.split(",")
+    own, shape = terms[k], xs[k].shape
+    others = [j for j in range(len(xs)) if j != k]
+    operands, spec = [g] + [xs[j] for j in others], [out] + [terms[j] for j in others]
+    length = {}  # each index's length among g and the other operands
+    for term, x in zip(spec, operands, strict=True):
+        for index, n in zip(term, x.shape, strict=True):
+            length[index] = builtins.max(n, length.get(index, 1))
+    spare = iter(c for c in _LETTERS if c not in subscripts)
+    target = []
+    for axis, index in enumerate(own):
+        if index in target:  # a repeat: a fresh index, tied to the first by the identity
+            fresh = next(spare)
+            operands.append(np.eye(shape[axis], dtype=g.dtype))
+            spec.append(index + fresh)
+            index = fresh
+        elif own.count(index) == 1 and length.get(index, -1) < shape[axis]:
+            operands.append(np.ones(shape[axis], dtype=g.dtype))
+            spec.append(index)
+        target.append(index)
+    return einsum(*operands, subscripts=",".join(spec) + "->" + "".join(target))
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
 # ---------------------------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------------------------
@@ -353,6 +405,12 @@ linear   = Primitive("linear",   _linear,     lambda g, ans, x, w, b=None: g @ w
                                               lambda g, ans, x, w, b=None: g,          broadcasts=True,
                                               explain=_explain_linear,
                      symbol="xWᵀ+b", rule="∂E/∂x = G·W,  ∂E/∂W = Gᵀ·x,  ∂E/∂b = Σ G", arguments=("x", "W", "b"))
+# Every product of tensors (tensordot, dot, inner) as one einsum; each operand's adjoint is
+# the einsum of g with the others (_einsum_adjoint)
+einsum   = Primitive("einsum",   _einsum,     vjp_all=lambda g, ans, *xs, subscripts="":
+                                                  _EachAdjoint(lambda k: _einsum_adjoint(k, g, xs, subscripts)),
+                                              broadcasts=True,
+                     symbol="einsum", rule="∂E/∂Xₖ = einsum(G, the other operands) → Xₖ's indices")
 
 # Elementwise functions
 copy       = Primitive("copy",       np.copy,     lambda g, ans, x: g,

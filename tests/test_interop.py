@@ -38,6 +38,12 @@ CASES = {
     "clip": lambda m, x: m.clip(x, 0.3, 0.6),
     "reshape": lambda m, x: m.reshape(x, (3, 2)),
     "transpose": lambda m, x: m.transpose(x) if m is np else x.T,
+    "einsum": lambda m, x: m.einsum("ij,kj->ik", x, x),
+    "tensordot": lambda m, x: m.tensordot(x, x, ([1], [1])),
+    "dot": lambda m, x: np.dot(x, x.T) if m is np else x @ x.T,
+    "inner": lambda m, x: m.inner(x, x),
+    "outer": lambda m, x: m.outer(x, x) if m is np else torch.outer(x.flatten(), x.flatten()),
+    "kron": lambda m, x: m.kron(x, x),
 }
 
 

@@ -552,6 +552,153 @@ def linear_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample("edge-values", (x, real(rng, (2, 3), dtype), real(rng, (2,), dtype)), smooth=False)
 
 
+EINSUM_CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),  # implicit output
+    ("ji", [(2, 3)]),  # implicit: a transpose
+    ("Ab,bC->CA", [(2, 3), (3, 4)]),  # upper case sorts first
+    ("ii", [(3, 3)]),  # the trace
+    ("ii->i", [(3, 3)]),  # the diagonal
+    ("iij->ji", [(2, 2, 3)]),
+    ("iii->i", [(2, 2, 2)]),
+    ("ij->", [(2, 3)]),
+    ("ij->j", [(2, 3)]),
+    ("ij,j->j", [(2, 3), (3,)]),  # i is summed in one operand only
+    ("i,j->ij", [(3,), (2,)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+    ("...ij,...jk->...ik", [(2, 1, 2, 3), (3, 3, 2)]),  # the ellipsis broadcast
+    ("...i,i", [(2, 4, 3), (3,)]),
+    ("i...->...", [(3, 2, 2)]),
+    ("...ii->...i", [(2, 3, 3)]),
+    ("...", [(2, 3)]),
+    ("ij,ij->ij", [(1, 3), (2, 3)]),  # a length-1 axis broadcast
+    ("ii,i", [(1, 1), (3,)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+    ("a,b,c,d,ab->dcb", [(2,), (1,), (3,), (2,), (2, 1)]),
+    ("ij,jk,ki->", [(2, 3), (3, 2), (2, 2)]),
+    (",->", [(), ()]),
+    ("i,->i", [(3,), ()]),
+    ("", [()]),
+    ("ij,jk->ik", [(0, 3), (3, 4)]),  # empty axes: an empty result
+    ("ij,jk->ik", [(2, 0), (0, 4)]),  # an empty sum: zeros
+    ("ij->j", [(0, 3)]),
+    ("ij,jk->ij", [(2, 3), (3, 0)]),
+    ("i j , j k -> k i", [(2, 3), (3, 4)]),  # spaces
+]
+
+
+def einsum_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for spec, shapes in EINSUM_CASES:
+        desc = f"{spec.replace(' ', '_') or 'empty-subscripts'}-" + "&".join(map(shape_id, shapes))
+        operands = tuple(real(rng, shape, dtype) for shape in shapes)
+        yield Sample(desc, operands, {"subscripts": spec})
+    x = real(rng, (3, 3), dtype)
+    yield Sample(
+        "same-tensor-twice-ij,ji->", (x, x.copy()), {"subscripts": "ij,ji->"}, alias={1: 0}
+    )
+    yield Sample(
+        "same-tensor-twice-ij,ij->i", (x, x.copy()), {"subscripts": "ij,ij->i"}, alias={1: 0}
+    )
+    args = (real(rng, (2, 3), dtype), real(rng, (3, 4), dtype))
+    yield Sample("ndarray-operand", args, {"subscripts": "ij,jk->ik"}, grad=(1,))
+    yield Sample("tensor-without-grad", args, {"subscripts": "ij,jk->ik"}, grad=(0,), tensors=(1,))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample(
+        "edge-values", (x, real(rng, (3, 2), dtype)), {"subscripts": "ij,jk"}, smooth=False
+    )
+
+
+def tensordot_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    cases = [
+        ((2, 3, 4), (3, 4, 2), {}),  # axes=2, the default
+        ((2, 3), (3, 4), {"axes": 1}),
+        ((2, 3), (4,), {"axes": 0}),  # the outer product
+        ((), (2, 3), {"axes": 0}),
+        ((2, 3), (2, 3), {"axes": 2}),
+        ((2, 3, 4), (4, 3, 2), {"axes": ([1, 2], [1, 0])}),
+        ((2, 3, 4), (4, 3), {"axes": ((-1, -2), (0, 1))}),
+        ((2, 3), (3, 2), {"axes": (1, 0)}),  # a pair of ints
+        ((3, 2), (3, 4), {"axes": [[0], [0]]}),
+        ((2, 0), (0, 3), {"axes": 1}),
+        ((0, 3), (3, 2), {"axes": 1}),
+    ]
+    for sa, sb, kw in cases:
+        desc = f"{shape_id(sa)}&{shape_id(sb)}-axes={kw.get('axes', 'default')}"
+        yield Sample(desc.replace(" ", ""), (real(rng, sa, dtype), real(rng, sb, dtype)), kw)
+    x = real(rng, (3, 3), dtype)
+    yield Sample("same-tensor-twice", (x, x.copy()), {"axes": 1}, alias={1: 0})
+    args = (real(rng, (2, 3), dtype), real(rng, (3,), dtype))
+    yield Sample("ndarray-operand", args, {"axes": 1}, grad=(0,))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample("edge-values", (x, real(rng, (3, 2), dtype)), {"axes": 1}, smooth=False)
+
+
+PRODUCT_PAIRS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((2, 2, 3), (3,)),
+    ((2, 2, 3), (4, 3, 2)),  # N-d: NumPy's dot sums a's last axis with b's second-to-last
+    ((3,), (2, 3, 4)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((), ()),
+    ((0, 3), (3, 2)),
+    ((2, 0), (0, 3)),
+]
+
+
+def product_samples(pairs: list[tuple[tuple, tuple]]) -> Callable:
+    """Pairs of operands by shape (0-d, empty, n-d), a number, an array constant, the same
+    tensor on both sides and edge values."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for sa, sb in pairs:
+            yield Sample(
+                f"{shape_id(sa)}&{shape_id(sb)}", (real(rng, sa, dtype), real(rng, sb, dtype))
+            )
+        sa, sb = pairs[1]
+        yield Sample("ndarray-operand", (real(rng, sa, dtype), real(rng, sb, dtype)), grad=(1,))
+        yield Sample(
+            "tensor-without-grad",
+            (real(rng, sa, dtype), real(rng, sb, dtype)),
+            grad=(0,),
+            tensors=(1,),
+        )
+        x = real(rng, (3, 3), dtype)
+        yield Sample("same-tensor-twice", (x, x.copy()), alias={1: 0})
+        x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0], [0.5, -0.0, 2.0]], dtype)
+        yield Sample("edge-values", (x, real(rng, (3, 3), dtype)), smooth=False)
+
+    return samples
+
+
+INNER_PAIRS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (4, 3)),
+    ((2, 3), (4, 3)),
+    ((2, 2, 3), (2, 3)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((0, 3), (2, 3)),
+    ((2, 0), (3, 0)),
+]
+OUTER_PAIRS = [((3,), (4,)), ((2, 3), (2,)), ((), (3,)), ((), ()), ((0,), (3,)), ((2, 2), (3, 1))]
+KRON_PAIRS = [
+    ((2, 2), (2, 3)),
+    ((3,), (2, 2)),  # the operand with fewer axes gets leading ones
+    ((2, 1, 3), (2, 2, 1)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((), ()),
+    ((1,), (1,)),
+    ((0, 2), (2, 2)),
+    ((3,), (2,)),
+]
+
+
 REDUCE_AXES_3D = [None, 0, 1, -1, -3, (0, 2), (-1, 0), (0, 1, 2), ()]
 
 
@@ -1225,6 +1372,37 @@ def torch_stack(*xs: Any, axis: int = 0) -> torch.Tensor:
     return torch.stack(xs, dim=axis)
 
 
+def torch_tensordot(a: torch.Tensor, b: torch.Tensor, axes: Any = 2) -> torch.Tensor:
+    if not isinstance(axes, int):  # torch takes two lists: ([1], [0]) for NumPy's (1, 0)
+        axes = [list(p) if isinstance(p, (list, tuple)) else [p] for p in axes]
+    return torch.tensordot(a, b, dims=axes)
+
+
+def torch_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """NumPy's dot: a product with a 0-d operand, else Σ over a's last and b's second-to-last
+    axis (its only one, if b is 1-d); torch.dot takes vectors only."""
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return torch.tensordot(a, b, dims=([a.ndim - 1], [max(b.ndim - 2, 0)]))
+
+
+def sublists(subscripts: str) -> list:
+    """NumPy's sublist form of subscripts: a list of integer indices per operand (and output)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    spec = subscripts.replace(" ", "")
+    terms = spec.replace("->", ",").split(",") if "->" in spec else spec.split(",")
+    return [
+        [Ellipsis if c == "." else letters.index(c) for c in term.replace("...", ".")]
+        for term in terms
+    ]
+
+
+def einsum_sublists(*xs: Any, subscripts: str) -> Any:
+    lists = sublists(subscripts)
+    args = [a for pair in zip(xs, lists, strict=False) for a in pair] + lists[len(xs) :]
+    return am.einsum(*args)
+
+
 TORCH_DTYPES = {
     np.float32: torch.float32,
     np.float64: torch.float64,
@@ -1416,6 +1594,51 @@ OPS: list[OpEntry] = [
         np.matmul,
         matmul_samples,
         implicit=("Tensor.__rmatmul__",),
+    ),
+    OpEntry(
+        "einsum",
+        {
+            "am.einsum": lambda *xs, subscripts: am.einsum(subscripts, *xs),
+            "am.einsum/sublists": einsum_sublists,
+        },
+        lambda *xs, subscripts: torch.einsum(subscripts, *xs),
+        lambda *xs, subscripts: np.einsum(subscripts, *xs),
+        einsum_samples,
+    ),
+    OpEntry(
+        "tensordot",
+        {"am.tensordot": am.tensordot},
+        torch_tensordot,
+        np.tensordot,
+        tensordot_samples,
+    ),
+    OpEntry(
+        "dot",
+        {"am.dot": am.dot, "Tensor.dot": binary_method("dot")},
+        torch_dot,
+        np.dot,
+        product_samples(PRODUCT_PAIRS),
+    ),
+    OpEntry(
+        "inner",
+        {"am.inner": am.inner, "Tensor.inner": binary_method("inner")},
+        torch.inner,
+        np.inner,
+        product_samples(INNER_PAIRS),
+    ),
+    OpEntry(
+        "outer",
+        {"am.outer": am.outer, "Tensor.outer": binary_method("outer")},
+        lambda a, b: torch.outer(a.flatten(), b.flatten()),
+        np.outer,
+        product_samples(OUTER_PAIRS),
+    ),
+    OpEntry(
+        "kron",
+        {"am.kron": am.kron, "Tensor.kron": binary_method("kron")},
+        torch.kron,
+        np.kron,
+        product_samples(KRON_PAIRS),
     ),
     OpEntry("neg", {"Tensor.__neg__": operator.neg}, operator.neg, np.negative, unary_samples()),
     OpEntry("pos", {"Tensor.__pos__": operator.pos}, operator.pos, np.positive, unary_samples()),
