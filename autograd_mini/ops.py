@@ -222,6 +222,23 @@ def _binary_cross_entropy_vjp_t(g, ans, p, t):
         return g * (maximum(log(1 - p), -100.0) - maximum(log(p), -100.0))
 
 
+def _xlogy(x, y):
+    """x log y, and 0 where x = 0 (unless y is NaN), as torch.xlogy: the entropy terms t log t
+    of a distribution with zeros in it, without log 0 (whose −inf times 0 would be NaN)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log(y)).astype(np.result_type(x, y))
+
+
+def _xlogy_vjp_x(g, ans, x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = −inf where x ≠ 0
+        return g * where(x == 0, 0.0, log(y))
+
+
+def _xlogy_vjp_y(g, ans, x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 = NaN at x = y = 0, as torch
+        return g * x / y
+
+
 def _one_hot(labels, like):
     """Rows of zeros of `like`'s shape and dtype, with a 1 at each row's label."""
     out = np.zeros(like.shape, dtype=like.dtype)
@@ -542,6 +559,10 @@ binary_cross_entropy = Primitive("binary_cross_entropy", _binary_cross_entropy,
                                  broadcasts=True,
                                  symbol="BCE", rule="∂/∂p = (p − t) / (p (1 − p)),  ∂/∂t = log((1 − p)/p)",
                                  arguments=("p", "t"))
+
+# x log y with 0 for x = 0 (the entropy terms of kl_div): composed, log 0 would make 0 · −inf = NaN
+xlogy = Primitive("xlogy", _xlogy, _xlogy_vjp_x, _xlogy_vjp_y, broadcasts=True,
+                  symbol="xlogy", rule="∂/∂x x ln y = ln y (0 where x = 0),  ∂/∂y = x/y", arguments=("x", "y"))
 
 # Shapes and indexing
 reshape      = Primitive("reshape",      lambda x, shape=(): x.reshape(shape),

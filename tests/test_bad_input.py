@@ -175,6 +175,65 @@ CASES = [
     ("list-pow", backward_of(lambda: x3 ** [2.0, 3.0, 1.0]), None, None),
     ("list-rpow", backward_of(lambda: [2.0, 3.0, 1.0] ** x3), None, None),
     ("list-linear", backward_of(lambda: am.linear(x23, [[1, 2, 3]])), None, None),
+    # loss options
+    (
+        "ce-weight-shape",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3))), [0, 1], weight=np.ones(2)),
+        ValueError,
+        r"cross_entropy: weight must have one entry per class, shape \(3,\), got shape \(2,\)",
+    ),
+    (
+        "ce-weight-grad",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3))), [0, 1], weight=leaf(np.ones(3))),
+        TypeError,
+        r"cross_entropy: the class weights are constants .*weight.detach\(\)",
+    ),
+    (
+        "ce-smoothing",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3))), [0, 1], label_smoothing=1.5),
+        ValueError,
+        r"cross_entropy: label_smoothing must lie in \[0, 1\], got 1.5",
+    ),
+    (
+        "ce-extra-axes-labels",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3, 4))), np.zeros((2, 3), np.int64)),
+        ValueError,
+        r"cross_entropy: scores of shape \(2, 3, 4\) .* labels of shape \(2, 4\)",
+    ),
+    (
+        "ce-probabilities-ignore",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3))), np.ones((2, 3)) / 3, ignore_index=1),
+        ValueError,
+        r"cross_entropy: ignore_index=1 names a class",
+    ),
+    (
+        "ce-integer-probabilities",
+        lambda: F.cross_entropy(leaf(np.ones((2, 3))), np.ones((2, 3), np.int64)),
+        TypeError,
+        r"cross_entropy: a target of the logits' shape \(2, 3\) is class probabilities",
+    ),
+    (
+        "nll-label-range",
+        lambda: F.nll_loss(leaf(np.ones((2, 3))), [0, -1]),
+        ValueError,
+        r"nll_loss: labels must lie in \[0, 2\] for 3 classes \(or be ignore_index=-100\)",
+    ),
+    (
+        "bce-logits-pos-weight",
+        lambda: F.binary_cross_entropy_with_logits(leaf(np.ones(3)), np.ones(3), pos_weight=[1, 2]),
+        ValueError,
+        r"binary_cross_entropy_with_logits: pos_weight of shape \(2,\) does not broadcast",
+    ),
+    ("huber-delta", lambda: F.huber_loss(x3, x3, delta=0.0), ValueError, r"huber_loss: delta must"),
+    ("smooth-l1-beta", lambda: F.smooth_l1_loss(x3, x3, beta=-1), ValueError, r"beta must be"),
+    (
+        "kl-div-reduction",
+        lambda: F.kl_div(x3, x3, reduction="avg"),
+        ValueError,
+        r"kl_div: reduction must be 'batchmean', 'mean', 'sum' or 'none'",
+    ),
+    ("l1-shapes", lambda: F.l1_loss(x3, np.ones((2, 3))), ValueError, r"l1_loss: prediction of"),
+    ("huber-module-delta", lambda: nn.HuberLoss(delta=-1), ValueError, r"HuberLoss: delta must"),
     # products: the subscripts or axes and the shapes they do not fit
     ("einsum-count", lambda: am.einsum("ij,jk", x23), ValueError, r"einsum: 'ij,jk' names 2 op"),
     (

@@ -39,8 +39,12 @@ from .losses import (
     binary_cross_entropy_with_logits,
     cross_entropy,
     half_sum_squared_error,
+    huber_loss,
+    kl_div,
+    l1_loss,
     mse_loss,
     nll_loss,
+    smooth_l1_loss,
 )
 
 __all__ = [
@@ -55,6 +59,9 @@ __all__ = [
     "half_sum_squared_error",
     "hardsigmoid",
     "hardtanh",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
     "layer_norm",
     "leaky_relu",
     "log_softmax",
@@ -70,6 +77,7 @@ __all__ = [
     "silu",
     "softmax",
     "softplus",
+    "smooth_l1_loss",
     "softsign",
     "tanh",
 ]
