@@ -18,6 +18,7 @@ import numpy as np
 from . import engine, inplace, ops, subscripts
 from .engine import Value
 from .primitive import holds_graph
+from .randomness import Rng, generator
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | tuple[int, ...] | None
@@ -878,21 +879,91 @@ def eye(
 
 
 def rand(
-    *shape: Any, rng: np.random.Generator | None = None, requires_grad: bool = False
+    *shape: Any, rng: Rng = None, dtype: Any = np.float64, requires_grad: bool = False
 ) -> Tensor:
-    """Uniform samples in [0, 1), from `rng` (a NumPy Generator) or NumPy's global seed."""
-    size = _shape(shape)
-    data = rng.random(size) if rng is not None else np.random.random_sample(size)
+    """Uniform samples in [0, 1) of `shape` (`rand(2, 3)` or `rand((2, 3))`), drawn as
+    Generator.random does; `rng` is a Generator, an int seed or None (randomness.py)."""
+    size, dtype = _random_shape("rand", shape), _float_dtype("rand", dtype)
+    source = generator(rng, "rand")
+    if source is np.random:  # the global state draws float64 only: below 1 in float32 too
+        data = np.minimum(np.random.random_sample(size).astype(dtype), _BELOW_ONE[dtype])
+    else:
+        data = source.random(size, dtype=dtype)
     return Tensor(data, requires_grad=requires_grad)
 
 
 def randn(
-    *shape: Any, rng: np.random.Generator | None = None, requires_grad: bool = False
+    *shape: Any, rng: Rng = None, dtype: Any = np.float64, requires_grad: bool = False
 ) -> Tensor:
-    """Standard normal samples, from `rng` (a NumPy Generator) or NumPy's global seed."""
-    size = _shape(shape)
-    data = rng.standard_normal(size) if rng is not None else np.random.standard_normal(size)
+    """Standard normal samples of `shape`, drawn as Generator.standard_normal does; `rng` is a
+    Generator, an int seed or None (randomness.py)."""
+    size, dtype = _random_shape("randn", shape), _float_dtype("randn", dtype)
+    source = generator(rng, "randn")
+    if source is np.random:
+        data = np.random.standard_normal(size).astype(dtype)
+    else:
+        data = source.standard_normal(size, dtype=dtype)
     return Tensor(data, requires_grad=requires_grad)
+
+
+def uniform(
+    low: ArrayLike = 0.0,
+    high: ArrayLike = 1.0,
+    size: int | Sequence[int] | None = None,
+    *,
+    rng: Rng = None,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Samples uniform in [low, high), as NumPy's Generator.uniform (low and high may be
+    arrays; size=None draws their broadcast shape, one number for numbers); drawn in float64,
+    then cast to `dtype`. `rng` is a Generator, an int seed or None (randomness.py)."""
+    size = None if size is None else _random_shape("uniform", (size,))
+    dtype = _float_dtype("uniform", dtype)
+    data = generator(rng, "uniform").uniform(_values_of(low), _values_of(high), size)
+    return Tensor(np.asarray(data, dtype=dtype), requires_grad=requires_grad)
+
+
+def normal(
+    loc: ArrayLike = 0.0,
+    scale: ArrayLike = 1.0,
+    size: int | Sequence[int] | None = None,
+    *,
+    rng: Rng = None,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Normal samples of mean `loc` and standard deviation `scale`, as NumPy's
+    Generator.normal (arrays broadcast; size=None draws their broadcast shape); drawn in
+    float64, then cast to `dtype`. `rng` is a Generator, an int seed or None (randomness.py)."""
+    size = None if size is None else _random_shape("normal", (size,))
+    dtype = _float_dtype("normal", dtype)
+    if np.any(_values_of(scale) < 0):
+        raise ValueError(f"normal: scale is a standard deviation and must be >= 0, got {scale!r}")
+    data = generator(rng, "normal").normal(_values_of(loc), _values_of(scale), size)
+    return Tensor(np.asarray(data, dtype=dtype), requires_grad=requires_grad)
+
+
+_BELOW_ONE = {np.dtype(t): np.nextafter(t(1), t(0)) for t in (np.float16, np.float32, np.float64)}
+
+
+def _random_shape(op: str, shape: tuple) -> tuple[int, ...]:
+    """A shape given as ints, or as one int or sequence of them: non-negative integers."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    if not builtins.all(
+        isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) and n >= 0
+        for n in shape
+    ):
+        raise ValueError(f"{op}: a shape is non-negative integers, got {shape!r}")
+    return tuple(int(n) for n in shape)
+
+
+def _float_dtype(op: str, dtype: Any) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{op}: draws floating-point numbers; dtype must be a float, got {dtype}")
+    return dtype
 
 
 def _values_of(x: ArrayLike) -> np.ndarray:

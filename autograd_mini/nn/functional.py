@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import increment_version
+from ..randomness import Rng, generator
 from ..tensor import (
     Tensor,
     as_tensor,
@@ -81,20 +82,6 @@ __all__ = [
     "softsign",
     "tanh",
 ]
-
-Rng = np.random.Generator | int | None
-
-
-def generator(rng: Rng) -> Any:
-    """A source of random numbers: a Generator as given, an int seeds a new one, None is
-    NumPy's global state (np.random.seed)."""
-    if rng is None:
-        return np.random
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
 def check_probability(where: str, p: Any) -> float:

@@ -2544,7 +2544,8 @@ assert len({entry.name for entry in OPS}) == len(OPS), "two entries share a name
 # differentiating, grad modes, files.
 NOT_OPS = {
     "am.Tensor", "am.tensor", "am.as_tensor", "am.zeros", "am.ones", "am.zeros_like",
-    "am.ones_like", "am.randn", "am.rand", "am.full", "am.full_like", "am.arange", "am.linspace",
+    "am.ones_like", "am.randn", "am.rand", "am.uniform", "am.normal", "am.full", "am.full_like",
+    "am.arange", "am.linspace",
     "am.eye", "F.one_hot", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
     "am.jacrev", "am.vjp",
     "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
