@@ -1278,7 +1278,9 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Tensor:
         pairs = (range(a.ndim - axes, a.ndim), range(axes))
     else:
         try:
-            pairs = tuple(tuple(p) if isinstance(p, (list, tuple, range)) else (p,) for p in axes)
+            pairs = tuple(
+                tuple(p) if isinstance(p, (list, tuple, range, np.ndarray)) else (p,) for p in axes
+            )
             if len(pairs) != 2 or isinstance(axes, str):
                 raise ValueError
         except (TypeError, ValueError):

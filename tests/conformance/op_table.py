@@ -620,11 +620,14 @@ def tensordot_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
         ((2, 3, 4), (4, 3), {"axes": ((-1, -2), (0, 1))}),
         ((2, 3), (3, 2), {"axes": (1, 0)}),  # a pair of ints
         ((3, 2), (3, 4), {"axes": [[0], [0]]}),
+        ((2, 3), (3, 2), {"axes": np.array([[1], [0]])}),
         ((2, 0), (0, 3), {"axes": 1}),
         ((0, 3), (3, 2), {"axes": 1}),
     ]
     for sa, sb, kw in cases:
-        desc = f"{shape_id(sa)}&{shape_id(sb)}-axes={kw.get('axes', 'default')}"
+        axes = kw.get("axes", "default")
+        axes = f"array{axes.tolist()}" if isinstance(axes, np.ndarray) else axes
+        desc = f"{shape_id(sa)}&{shape_id(sb)}-axes={axes}"
         yield Sample(desc.replace(" ", ""), (real(rng, sa, dtype), real(rng, sb, dtype)), kw)
     x = real(rng, (3, 3), dtype)
     yield Sample("same-tensor-twice", (x, x.copy()), {"axes": 1}, alias={1: 0})
@@ -1632,7 +1635,7 @@ def torch_stack(*xs: Any, axis: int = 0) -> torch.Tensor:
 
 def torch_tensordot(a: torch.Tensor, b: torch.Tensor, axes: Any = 2) -> torch.Tensor:
     if not isinstance(axes, int):  # torch takes two lists: ([1], [0]) for NumPy's (1, 0)
-        axes = [list(p) if isinstance(p, (list, tuple)) else [p] for p in axes]
+        axes = [[int(i) for i in p] if np.ndim(p) else [int(p)] for p in axes]
     return torch.tensordot(a, b, dims=axes)
 
 
