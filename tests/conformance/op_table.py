@@ -607,6 +607,22 @@ def einsum_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample(
         "edge-values", (x, real(rng, (3, 2), dtype)), {"subscripts": "ij,jk"}, smooth=False
     )
+    # past 4096 elements NumPy plans a contraction order (its other code path); too many
+    # elements for finite differences, which the small cases above cover
+    for spec, shapes in EINSUM_LARGE_CASES:
+        operands = tuple(real(rng, shape, dtype) for shape in shapes)
+        desc = f"large-{spec}-" + "&".join(map(shape_id, shapes))
+        yield Sample(desc, operands, {"subscripts": spec}, smooth=False)
+
+
+EINSUM_LARGE_CASES = [
+    ("bij,bjk->bik", [(4, 40, 30), (4, 30, 40)]),
+    ("...ij,...jk->...ik", [(3, 1, 30, 40), (2, 40, 30)]),
+    ("ij,ij->ij", [(1, 2500), (2, 2500)]),
+    ("ii->i", [(70, 70)]),
+    ("ij->j", [(80, 60)]),
+    ("ij,j->i", [(80, 60), (60,)]),
+]
 
 
 def tensordot_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
