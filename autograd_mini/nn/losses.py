@@ -3,7 +3,9 @@ needs no derivative rule of its own, and each refuses a target whose shape diffe
 prediction's: broadcasting (4, 1) against (4,) would silently compare every prediction with
 every target.
 
-`reduction` is "mean" (PyTorch's default), "sum" or "none" (one loss per element or sample).
+`reduction` is "mean" (PyTorch's default), "sum" or "none" (one loss per element or sample),
+and for kl_div also "batchmean". A mean over nothing (an empty batch, every label ignored) is
+NaN, as in PyTorch.
 """
 
 from __future__ import annotations

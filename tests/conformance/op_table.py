@@ -1262,6 +1262,7 @@ def class_option_samples(dtype: Any, rng: np.random.Generator, smoothing: bool) 
         ("ignored-(2,3,4)", (2, 3, 4), np.array([[0, -100, 1, 2], [-100, -100, 2, 0]]), {}),
         ("all-ignored", (3, 3), np.full(3, -100), {}),
         ("all-ignored-weight", (3, 3), np.full(3, 7), {"ignore_index": 7, "weight": w}),
+        ("zero-weights", (3, 3), np.array([0, 1, 0]), {"weight": np.array([0, 0, 1], dtype)}),
         ("empty-batch", (0, 3), np.zeros(0, np.int64), {}),
     ]
     if smoothing:
@@ -1278,7 +1279,9 @@ def class_option_samples(dtype: Any, rng: np.random.Generator, smoothing: bool) 
     for desc, shape, labels, kw in cases:
         for reduction in ("mean", "sum", "none"):
             # 0 / 0 for "mean" when nothing counts: NaN, which finite differences cannot check
-            nothing = reduction == "mean" and not np.any(labels != kw.get("ignore_index", -100))
+            kept = labels != kw.get("ignore_index", -100)
+            w_kept = kw.get("weight", np.ones(3))[np.where(kept, labels, 0)] * kept
+            nothing = reduction == "mean" and not np.any(w_kept)
             args, kwargs = (real(rng, shape, dtype), labels), {**kw, "reduction": reduction}
             yield Sample(f"{desc}-{reduction}", args, kwargs, smooth=not nothing)
     x = np.array([[nan, 1.0, 2.0], [1.0, 2.0, 3.0]], dtype)
