@@ -153,6 +153,12 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.vstack: lambda tup: am.vstack(tup),
     np.hstack: lambda tup: am.hstack(tup),
     np.dstack: lambda tup: am.dstack(tup),
+    np.einsum: am.einsum,
+    np.tensordot: am.tensordot,
+    np.dot: am.dot,
+    np.inner: am.inner,
+    np.outer: am.outer,
+    np.kron: am.kron,
 }
 # NumPy ≥ 2 has amax/amin as other objects than max/min
 FUNCTIONS.setdefault(np.amax, FUNCTIONS[np.max])

@@ -16,9 +16,10 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import engine, inplace, ops
+from . import engine, inplace, ops, subscripts
 from .engine import Value
 from .primitive import holds_graph
+from .randomness import Rng, generator
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
 Axis = int | tuple[int, ...] | None
@@ -569,6 +570,20 @@ class Tensor(Value):
     def astype(self, dtype: Any) -> Tensor:
         """A copy in another dtype; the adjoint is cast back to this tensor's dtype."""
         return ops.astype(self, dtype=np.dtype(dtype))
+
+    # --- products (beyond @: NumPy's functions, also methods as in PyTorch) -----------------
+
+    def dot(self, other: ArrayLike) -> Tensor:
+        return dot(self, other)
+
+    def inner(self, other: ArrayLike) -> Tensor:
+        return inner(self, other)
+
+    def outer(self, other: ArrayLike) -> Tensor:
+        return outer(self, other)
+
+    def kron(self, other: ArrayLike) -> Tensor:
+        return kron(self, other)
 
     # --- reductions --------------------------------------------------------------------------
 
@@ -1289,21 +1304,91 @@ def eye(
 
 
 def rand(
-    *shape: Any, rng: np.random.Generator | None = None, requires_grad: bool = False
+    *shape: Any, rng: Rng = None, dtype: Any = np.float64, requires_grad: bool = False
 ) -> Tensor:
-    """Uniform samples in [0, 1), from `rng` (a NumPy Generator) or NumPy's global seed."""
-    size = _shape(shape)
-    data = rng.random(size) if rng is not None else np.random.random_sample(size)
+    """Uniform samples in [0, 1) of `shape` (`rand(2, 3)` or `rand((2, 3))`), drawn as
+    Generator.random does; `rng` is a Generator, an int seed or None (randomness.py)."""
+    size, dtype = _random_shape("rand", shape), _float_dtype("rand", dtype)
+    source = generator(rng, "rand")
+    if source is np.random:  # the global state draws float64 only: below 1 in float32 too
+        data = np.minimum(np.random.random_sample(size).astype(dtype), _BELOW_ONE[dtype])
+    else:
+        data = source.random(size, dtype=dtype)
     return Tensor(data, requires_grad=requires_grad)
 
 
 def randn(
-    *shape: Any, rng: np.random.Generator | None = None, requires_grad: bool = False
+    *shape: Any, rng: Rng = None, dtype: Any = np.float64, requires_grad: bool = False
 ) -> Tensor:
-    """Standard normal samples, from `rng` (a NumPy Generator) or NumPy's global seed."""
-    size = _shape(shape)
-    data = rng.standard_normal(size) if rng is not None else np.random.standard_normal(size)
+    """Standard normal samples of `shape`, drawn as Generator.standard_normal does; `rng` is a
+    Generator, an int seed or None (randomness.py)."""
+    size, dtype = _random_shape("randn", shape), _float_dtype("randn", dtype)
+    source = generator(rng, "randn")
+    if source is np.random:
+        data = np.random.standard_normal(size).astype(dtype)
+    else:
+        data = source.standard_normal(size, dtype=dtype)
     return Tensor(data, requires_grad=requires_grad)
+
+
+def uniform(
+    low: ArrayLike = 0.0,
+    high: ArrayLike = 1.0,
+    size: int | Sequence[int] | None = None,
+    *,
+    rng: Rng = None,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Samples uniform in [low, high), as NumPy's Generator.uniform (low and high may be
+    arrays; size=None draws their broadcast shape, one number for numbers); drawn in float64,
+    then cast to `dtype`. `rng` is a Generator, an int seed or None (randomness.py)."""
+    size = None if size is None else _random_shape("uniform", (size,))
+    dtype = _float_dtype("uniform", dtype)
+    data = generator(rng, "uniform").uniform(_values_of(low), _values_of(high), size)
+    return Tensor(np.asarray(data, dtype=dtype), requires_grad=requires_grad)
+
+
+def normal(
+    loc: ArrayLike = 0.0,
+    scale: ArrayLike = 1.0,
+    size: int | Sequence[int] | None = None,
+    *,
+    rng: Rng = None,
+    dtype: Any = np.float64,
+    requires_grad: bool = False,
+) -> Tensor:
+    """Normal samples of mean `loc` and standard deviation `scale`, as NumPy's
+    Generator.normal (arrays broadcast; size=None draws their broadcast shape); drawn in
+    float64, then cast to `dtype`. `rng` is a Generator, an int seed or None (randomness.py)."""
+    size = None if size is None else _random_shape("normal", (size,))
+    dtype = _float_dtype("normal", dtype)
+    if np.any(_values_of(scale) < 0):
+        raise ValueError(f"normal: scale is a standard deviation and must be >= 0, got {scale!r}")
+    data = generator(rng, "normal").normal(_values_of(loc), _values_of(scale), size)
+    return Tensor(np.asarray(data, dtype=dtype), requires_grad=requires_grad)
+
+
+_BELOW_ONE = {np.dtype(t): np.nextafter(t(1), t(0)) for t in (np.float16, np.float32, np.float64)}
+
+
+def _random_shape(op: str, shape: tuple) -> tuple[int, ...]:
+    """A shape given as ints, or as one int or sequence of them: non-negative integers."""
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        shape = tuple(shape[0])
+    if not builtins.all(
+        isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) and n >= 0
+        for n in shape
+    ):
+        raise ValueError(f"{op}: a shape is non-negative integers, got {shape!r}")
+    return tuple(int(n) for n in shape)
+
+
+def _float_dtype(op: str, dtype: Any) -> np.dtype:
+    dtype = np.dtype(dtype)
+    if dtype.kind != "f":
+        raise TypeError(f"{op}: draws floating-point numbers; dtype must be a float, got {dtype}")
+    return dtype
 
 
 def _values_of(x: ArrayLike) -> np.ndarray:
@@ -1860,6 +1945,129 @@ def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Te
             f"{_values_of(weight).shape}; reshape it, e.g. weight.reshape(1, -1)"
         )
     return ops.linear(as_tensor(x), weight, bias)
+
+
+def einsum(*operands: Any) -> Tensor:
+    """Einstein summation, as np.einsum: `einsum("ij,jk->ik", a, b)` (a matrix product),
+    `einsum("ii", a)` (the trace), `einsum("ii->i", a)` (the diagonal), `einsum("...ij->...ji",
+    a)`, `einsum("bi,bj->bij", x, y)`, any number of operands, and the sublist form
+    `einsum(a, [0, 1], b, [1, 2])`. NumPy's rules for the subscripts (subscripts.py), one node
+    whatever the number of operands; each operand's adjoint is an einsum too."""
+    if not operands:
+        raise TypeError("einsum: give the subscripts and the operands, e.g. einsum('ij,j', a, b)")
+    if isinstance(operands[0], str):
+        spec, xs = operands[0], list(operands[1:])
+    else:
+        spec, xs = subscripts.from_sublists(operands)
+    xs = [_operand("einsum", x) for x in xs]
+    spec = subscripts.explicit(spec, [x.shape for x in xs])
+    return _tensor_of(ops.einsum, *xs, subscripts=spec)
+
+
+def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Tensor:
+    """Σ of a's and b's products over paired axes, as np.tensordot: axes=N pairs the last N
+    axes of a with the first N of b (0: the outer product), axes=(a_axes, b_axes) pairs them
+    one by one. The result has a's other axes, then b's."""
+    a, b = _operand("tensordot", a), _operand("tensordot", b)
+    if isinstance(axes, (int, np.integer)) and not isinstance(axes, (bool, np.bool_)):
+        most = builtins.min(a.ndim, b.ndim)
+        if not 0 <= axes <= most:
+            raise ValueError(
+                f"tensordot: axes={axes} pairs the last {axes} axes of a (shape {a.shape}) with "
+                f"the first {axes} of b (shape {b.shape}); it must lie in 0..{most}"
+            )
+        pairs = (range(a.ndim - axes, a.ndim), range(axes))
+    else:
+        try:
+            pairs = tuple(
+                tuple(p) if isinstance(p, (list, tuple, range, np.ndarray)) else (p,) for p in axes
+            )
+            if len(pairs) != 2 or isinstance(axes, str):
+                raise ValueError
+        except (TypeError, ValueError):
+            raise TypeError(
+                f"tensordot: axes must be an integer or a pair of axis sequences, as "
+                f"([1, 0], [0, 2]), got {axes!r}"
+            ) from None
+    return _contract("tensordot", a, b, *pairs)
+
+
+def dot(a: ArrayLike, b: ArrayLike) -> Tensor:
+    """As np.dot: a product with a 0-d operand; the inner product of two vectors; otherwise the
+    sum over a's last axis and b's second-to-last (its only, if b is 1-d): the matrix product
+    for 2-d operands, and dot(a, b)[i, j, k, m] = Σ a[i, j, :] b[k, :, m] beyond."""
+    a, b = _operand("dot", a), _operand("dot", b)
+    if a.ndim == 0 or b.ndim == 0:
+        return _tensor_of(ops.multiply, a, b)
+    return _contract("dot", a, b, (a.ndim - 1,), (builtins.max(b.ndim - 2, 0),))
+
+
+def inner(a: ArrayLike, b: ArrayLike) -> Tensor:
+    """Σ over the last axes of a and b, as np.inner (a product if either is 0-d); the result
+    has a's other axes, then b's."""
+    a, b = _operand("inner", a), _operand("inner", b)
+    if a.ndim == 0 or b.ndim == 0:
+        return _tensor_of(ops.multiply, a, b)
+    return _contract("inner", a, b, (a.ndim - 1,), (b.ndim - 1,))
+
+
+def outer(a: ArrayLike, b: ArrayLike) -> Tensor:
+    """a[i] · b[j] for every pair, as np.outer: both are flattened first."""
+    a, b = _operand("outer", a), _operand("outer", b)
+    return _tensor_of(ops.multiply, a.reshape((-1, 1)), b.reshape((1, -1)))
+
+
+def kron(a: ArrayLike, b: ArrayLike) -> Tensor:
+    """The Kronecker product, as np.kron: a's grid of blocks a[i, j] · b (the operand with fewer
+    axes gets leading axes of length 1)."""
+    a, b = _operand("kron", a), _operand("kron", b)
+    n = builtins.max(a.ndim, b.ndim)
+    sa, sb = (1,) * (n - a.ndim) + a.shape, (1,) * (n - b.ndim) + b.shape
+    # a[i, j] b[k, l] at [i, k, j, l], whose axes then merge pairwise: (i, k) -> i·len(b) + k
+    spread_a = a.reshape(tuple(x for m in sa for x in (m, 1)))
+    spread_b = b.reshape(tuple(x for m in sb for x in (1, m)))
+    product = _tensor_of(ops.multiply, spread_a, spread_b)
+    return product.reshape(tuple(m * k for m, k in zip(sa, sb, strict=True)))
+
+
+def _operand(op: str, x: ArrayLike) -> Any:
+    """A product's operand: a tensor as it is, anything else as an array (not a list of tensors
+    that require grad: their array would be a constant cut from their graph)."""
+    if isinstance(x, Value):
+        return x
+    if isinstance(x, (list, tuple)) and holds_graph(x):
+        raise TypeError(
+            f"{op}: a list operand holds tensors that require grad; it would be a constant cut "
+            "from their graph. Use am.stack([...])"
+        )
+    return np.asarray(x)
+
+
+def _contract(op: str, a: Any, b: Any, axes_a: Sequence[int], axes_b: Sequence[int]) -> Tensor:
+    """Σ over the paired axes of a and b (one einsum), the result holding a's other axes, then
+    b's; the paired axes must have equal lengths (no broadcasting, as NumPy's tensordot)."""
+    axes_a = [_axis(op, x, a.ndim) for x in axes_a]
+    axes_b = [_axis(op, x, b.ndim) for x in axes_b]
+    if len(axes_a) != len(axes_b):
+        raise ValueError(
+            f"{op}: pairs {len(axes_a)} axes of a with {len(axes_b)} of b; give as many of each"
+        )
+    if len(set(axes_a)) != len(axes_a) or len(set(axes_b)) != len(axes_b):
+        raise ValueError(f"{op}: axes {axes_a} of a and {axes_b} of b name an axis twice")
+    for i, j in zip(axes_a, axes_b, strict=True):
+        if a.shape[i] != b.shape[j]:
+            raise ValueError(
+                f"{op}: axis {i} of a (shape {a.shape}) is {a.shape[i]} long, axis {j} of b "
+                f"(shape {b.shape}) {b.shape[j]}; summed axes need equal lengths"
+            )
+    letters = subscripts.LETTERS
+    of_a = letters[: a.ndim]
+    of_b = [letters[a.ndim + j] for j in range(b.ndim)]
+    for i, j in zip(axes_a, axes_b, strict=True):
+        of_b[j] = of_a[i]
+    free_a = "".join(c for i, c in enumerate(of_a) if i not in axes_a)
+    free_b = "".join(c for j, c in enumerate(of_b) if j not in axes_b)
+    return _tensor_of(ops.einsum, a, b, subscripts=f"{of_a},{''.join(of_b)}->{free_a}{free_b}")
 
 
 def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:

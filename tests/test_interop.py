@@ -44,6 +44,12 @@ CASES = {
     "roll": lambda m, x: m.roll(x, 1, axis=1) if m is np else x.roll(1, 1),
     "tril": lambda m, x: m.tril(x),
     "hstack": lambda m, x: m.hstack([x, x * 2] if m is np else (x, x * 2)),
+    "einsum": lambda m, x: m.einsum("ij,kj->ik", x, x),
+    "tensordot": lambda m, x: m.tensordot(x, x, ([1], [1])),
+    "dot": lambda m, x: np.dot(x, x.T) if m is np else x @ x.T,
+    "inner": lambda m, x: m.inner(x, x),
+    "outer": lambda m, x: m.outer(x, x) if m is np else torch.outer(x.flatten(), x.flatten()),
+    "kron": lambda m, x: m.kron(x, x),
 }
 
 

@@ -209,7 +209,10 @@ class Torch:
 
     @staticmethod
     def call(entry: OpEntry, step: Step, sample: Sample, args: list) -> Any:
-        return entry.torch(*args, **sample.kwargs)
+        out = entry.torch(*args, **sample.kwargs)
+        # an op without a derivative (x // y) gives a constant, as in autograd_mini: torch
+        # marks its output as requiring grad and raises when a backward pass reaches it
+        return out if entry.differentiable else out.detach()
 
     @staticmethod
     def mix(earlier: Any, dtype: Any) -> Any:

@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import warnings
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -577,6 +578,172 @@ def linear_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample("edge-values", (x, real(rng, (2, 3), dtype), real(rng, (2,), dtype)), smooth=False)
 
 
+EINSUM_CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),  # implicit output
+    ("ji", [(2, 3)]),  # implicit: a transpose
+    ("Ab,bC->CA", [(2, 3), (3, 4)]),  # upper case sorts first
+    ("ii", [(3, 3)]),  # the trace
+    ("ii->i", [(3, 3)]),  # the diagonal
+    ("iij->ji", [(2, 2, 3)]),
+    ("iii->i", [(2, 2, 2)]),
+    ("ij->", [(2, 3)]),
+    ("ij->j", [(2, 3)]),
+    ("ij,j->j", [(2, 3), (3,)]),  # i is summed in one operand only
+    ("i,j->ij", [(3,), (2,)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+    ("...ij,...jk->...ik", [(2, 1, 2, 3), (3, 3, 2)]),  # the ellipsis broadcast
+    ("...i,i", [(2, 4, 3), (3,)]),
+    ("i...->...", [(3, 2, 2)]),
+    ("...ii->...i", [(2, 3, 3)]),
+    ("...", [(2, 3)]),
+    ("ij,ij->ij", [(1, 3), (2, 3)]),  # a length-1 axis broadcast
+    ("ii,i", [(1, 1), (3,)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+    ("a,b,c,d,ab->dcb", [(2,), (1,), (3,), (2,), (2, 1)]),
+    ("ij,jk,ki->", [(2, 3), (3, 2), (2, 2)]),
+    (",->", [(), ()]),
+    ("i,->i", [(3,), ()]),
+    ("", [()]),
+    ("ij,jk->ik", [(0, 3), (3, 4)]),  # empty axes: an empty result
+    ("ij,jk->ik", [(2, 0), (0, 4)]),  # an empty sum: zeros
+    ("ij->j", [(0, 3)]),
+    ("ij,jk->ij", [(2, 3), (3, 0)]),
+    ("i j , j k -> k i", [(2, 3), (3, 4)]),  # spaces
+]
+
+
+def einsum_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for spec, shapes in EINSUM_CASES:
+        desc = f"{spec.replace(' ', '_') or 'empty-subscripts'}-" + "&".join(map(shape_id, shapes))
+        operands = tuple(real(rng, shape, dtype) for shape in shapes)
+        yield Sample(desc, operands, {"subscripts": spec})
+    x = real(rng, (3, 3), dtype)
+    yield Sample(
+        "same-tensor-twice-ij,ji->", (x, x.copy()), {"subscripts": "ij,ji->"}, alias={1: 0}
+    )
+    yield Sample(
+        "same-tensor-twice-ij,ij->i", (x, x.copy()), {"subscripts": "ij,ij->i"}, alias={1: 0}
+    )
+    args = (real(rng, (2, 3), dtype), real(rng, (3, 4), dtype))
+    yield Sample("ndarray-operand", args, {"subscripts": "ij,jk->ik"}, grad=(1,))
+    yield Sample("tensor-without-grad", args, {"subscripts": "ij,jk->ik"}, grad=(0,), tensors=(1,))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample(
+        "edge-values", (x, real(rng, (3, 2), dtype)), {"subscripts": "ij,jk"}, smooth=False
+    )
+    # past 4096 elements NumPy plans a contraction order (its other code path); too many
+    # elements for finite differences, which the small cases above cover
+    for spec, shapes in EINSUM_LARGE_CASES:
+        operands = tuple(real(rng, shape, dtype) for shape in shapes)
+        desc = f"large-{spec}-" + "&".join(map(shape_id, shapes))
+        yield Sample(desc, operands, {"subscripts": spec}, smooth=False)
+
+
+EINSUM_LARGE_CASES = [
+    ("bij,bjk->bik", [(4, 40, 30), (4, 30, 40)]),
+    ("...ij,...jk->...ik", [(3, 1, 30, 40), (2, 40, 30)]),
+    ("ij,ij->ij", [(1, 2500), (2, 2500)]),
+    ("ii->i", [(70, 70)]),
+    ("ij->j", [(80, 60)]),
+    ("ij,j->i", [(80, 60), (60,)]),
+]
+
+
+def tensordot_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    cases = [
+        ((2, 3, 4), (3, 4, 2), {}),  # axes=2, the default
+        ((2, 3), (3, 4), {"axes": 1}),
+        ((2, 3), (4,), {"axes": 0}),  # the outer product
+        ((), (2, 3), {"axes": 0}),
+        ((2, 3), (2, 3), {"axes": 2}),
+        ((2, 3, 4), (4, 3, 2), {"axes": ([1, 2], [1, 0])}),
+        ((2, 3, 4), (4, 3), {"axes": ((-1, -2), (0, 1))}),
+        ((2, 3), (3, 2), {"axes": (1, 0)}),  # a pair of ints
+        ((3, 2), (3, 4), {"axes": [[0], [0]]}),
+        ((2, 3), (3, 2), {"axes": np.array([[1], [0]])}),
+        ((2, 0), (0, 3), {"axes": 1}),
+        ((0, 3), (3, 2), {"axes": 1}),
+    ]
+    for sa, sb, kw in cases:
+        axes = kw.get("axes", "default")
+        axes = f"array{axes.tolist()}" if isinstance(axes, np.ndarray) else axes
+        desc = f"{shape_id(sa)}&{shape_id(sb)}-axes={axes}"
+        yield Sample(desc.replace(" ", ""), (real(rng, sa, dtype), real(rng, sb, dtype)), kw)
+    x = real(rng, (3, 3), dtype)
+    yield Sample("same-tensor-twice", (x, x.copy()), {"axes": 1}, alias={1: 0})
+    args = (real(rng, (2, 3), dtype), real(rng, (3,), dtype))
+    yield Sample("ndarray-operand", args, {"axes": 1}, grad=(0,))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample("edge-values", (x, real(rng, (3, 2), dtype)), {"axes": 1}, smooth=False)
+
+
+PRODUCT_PAIRS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((2, 2, 3), (3,)),
+    ((2, 2, 3), (4, 3, 2)),  # N-d: NumPy's dot sums a's last axis with b's second-to-last
+    ((3,), (2, 3, 4)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((), ()),
+    ((0, 3), (3, 2)),
+    ((2, 0), (0, 3)),
+]
+
+
+def product_samples(pairs: list[tuple[tuple, tuple]]) -> Callable:
+    """Pairs of operands by shape (0-d, empty, n-d), a number, an array constant, the same
+    tensor on both sides and edge values."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for sa, sb in pairs:
+            yield Sample(
+                f"{shape_id(sa)}&{shape_id(sb)}", (real(rng, sa, dtype), real(rng, sb, dtype))
+            )
+        sa, sb = pairs[1]
+        yield Sample("ndarray-operand", (real(rng, sa, dtype), real(rng, sb, dtype)), grad=(1,))
+        yield Sample(
+            "tensor-without-grad",
+            (real(rng, sa, dtype), real(rng, sb, dtype)),
+            grad=(0,),
+            tensors=(1,),
+        )
+        x = real(rng, (3, 3), dtype)
+        yield Sample("same-tensor-twice", (x, x.copy()), alias={1: 0})
+        x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0], [0.5, -0.0, 2.0]], dtype)
+        yield Sample("edge-values", (x, real(rng, (3, 3), dtype)), smooth=False)
+
+    return samples
+
+
+INNER_PAIRS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (4, 3)),
+    ((2, 3), (4, 3)),
+    ((2, 2, 3), (2, 3)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((0, 3), (2, 3)),
+    ((2, 0), (3, 0)),
+]
+OUTER_PAIRS = [((3,), (4,)), ((2, 3), (2,)), ((), (3,)), ((), ()), ((0,), (3,)), ((2, 2), (3, 1))]
+KRON_PAIRS = [
+    ((2, 2), (2, 3)),
+    ((3,), (2, 2)),  # the operand with fewer axes gets leading ones
+    ((2, 1, 3), (2, 2, 1)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((), ()),
+    ((1,), (1,)),
+    ((0, 2), (2, 2)),
+    ((3,), (2,)),
+]
+
+
 REDUCE_AXES_3D = [None, 0, 1, -1, -3, (0, 2), (-1, 0), (0, 1, 2), ()]
 
 
@@ -942,6 +1109,117 @@ def bce_logits_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]
     yield Sample("large-logits", (x, y), {"reduction": "none"}, smooth=False)
 
 
+def bce_weight_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """Element weights broadcast to the input (one per class, or per element)."""
+    for wshape in [(3,), (2, 3), (2, 1)]:
+        for reduction in ("mean", "sum", "none"):
+            kw = {"weight": positive(rng, wshape, dtype), "reduction": reduction}
+            yield Sample(
+                f"weight{shape_id(wshape)}-{reduction}",
+                (unit(rng, (2, 3), dtype), unit(rng, (2, 3), dtype)),
+                kw,
+            )
+
+
+def bce_logits_weight_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    yield from bce_weight_samples(dtype, rng)
+    for reduction in ("mean", "sum", "none"):
+        kw = {"pos_weight": positive(rng, (3,), dtype) * 2, "reduction": reduction}
+        yield Sample(
+            f"pos_weight-{reduction}", (real(rng, (2, 3), dtype), unit(rng, (2, 3), dtype)), kw
+        )
+    kw = {"pos_weight": positive(rng, (3,), dtype), "weight": positive(rng, (2, 3), dtype)}
+    yield Sample("pos_weight-and-weight", (real(rng, (2, 3), dtype), unit(rng, (2, 3), dtype)), kw)
+    yield Sample(
+        "pos_weight-(4,2,3)",
+        (real(rng, (4, 2, 3), dtype), unit(rng, (4, 2, 3), dtype)),
+        {"pos_weight": positive(rng, (3,), dtype)},
+    )
+    yield Sample(
+        "pos_weight-0-d",
+        (real(rng, (), dtype), unit(rng, (), dtype)),
+        {"pos_weight": positive(rng, (), dtype)},
+    )
+    h = HUGE[dtype]
+    x = np.array([1000.0, -1000.0, h, -h, 0.0, 30.0, -30.0], dtype)
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.5, 0.0, 1.0], dtype)
+    kw = {"pos_weight": np.full(7, 3.0, dtype), "reduction": "none"}
+    yield Sample("pos_weight-large-logits", (x, y), kw, smooth=False)
+
+
+def robust_loss_samples(option: str | None, values: tuple = ()) -> Callable:
+    """l1, huber and smooth l1: pairs of equal shapes, each option value, ties where the loss
+    changes form (|d| = 0 and |d| = delta), and edge values."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        yield from loss_pair_samples()(dtype, rng)
+        for value in values:
+            kw = {option: value}
+            for reduction in ("mean", "none"):
+                yield Sample(
+                    f"{option}={value}-{reduction}",
+                    (real(rng, (2, 3), dtype), real(rng, (2, 3), dtype)),
+                    {**kw, "reduction": reduction},
+                )
+            x = np.array([0.0, value, -value, 2 * value, 0.5 * value, 1.0], dtype)
+            yield Sample(
+                f"{option}={value}-ties",
+                (x, np.zeros(6, dtype)),
+                {**kw, "reduction": "none"},
+                smooth=False,
+            )
+        e = edge_values(dtype)
+        yield Sample("edge-values", (e, np.zeros_like(e)), {"reduction": "none"}, smooth=False)
+        yield Sample(
+            "zero-difference",
+            (np.ones(3, dtype), np.ones(3, dtype)),
+            {"reduction": "sum"},
+            smooth=False,
+        )
+        yield Sample(
+            "empty", (real(rng, (0, 3), dtype), real(rng, (0, 3), dtype)), {"reduction": "sum"}
+        )
+
+    return samples
+
+
+def kl_div_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """Log-probabilities against probabilities (or log-probabilities, log_target=True), every
+    reduction with "batchmean", a 0-d pair, an empty batch, and targets with zeros."""
+    for reduction in ("mean", "batchmean", "sum", "none"):
+        for log_target in (False, True):
+            x = np.log(probabilities(rng, (4, 3), dtype))
+            t = probabilities(rng, (4, 3), dtype)
+            args = (x, np.log(t) if log_target else t)
+            kw = {"reduction": reduction, "log_target": log_target}
+            yield Sample(f"(4,3)-{reduction}-log_target={log_target}", args, kw)
+    yield Sample(
+        "(2,2,3)",
+        (real(rng, (2, 2, 3), dtype), probabilities(rng, (2, 2, 3), dtype)),
+        {"reduction": "batchmean"},
+    )
+    yield Sample("0-d", (real(rng, (), dtype), unit(rng, (), dtype)), {"reduction": "batchmean"})
+    yield Sample(
+        "empty-batchmean",
+        (real(rng, (0, 3), dtype), unit(rng, (0, 3), dtype)),
+        {"reduction": "batchmean"},
+    )
+    t = np.array([[0.0, 0.4, 0.6], [1.0, 0.0, 0.0]], dtype)
+    x = np.log(probabilities(rng, (2, 3), dtype))
+    yield Sample("target-zeros", (x, t), {"reduction": "sum"}, grad=(0,))
+    yield Sample("target-zeros-differentiated", (x, t), {"reduction": "none"}, smooth=False)
+    lt = np.array([[-inf, -1.0, 0.0], [0.5, nan, -2.0]], dtype)
+    yield Sample(
+        "log-target-edge", (x, lt), {"reduction": "none", "log_target": True}, smooth=False
+    )
+    yield Sample(
+        "negative-target",
+        (x, np.array([[-0.1, 0.5, 0.6], [0.2, 0.3, 0.5]], dtype)),
+        {"reduction": "none"},
+        smooth=False,
+    )
+
+
 def probabilities(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
     p = rng.uniform(0.1, 1.0, shape)
     return np.asarray(p / p.sum(axis=-1, keepdims=True), dtype=dtype)
@@ -967,6 +1245,22 @@ def cross_entropy_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Samp
     yield Sample(
         "masked-and-huge-logits", (x, np.array([0, 1, 0])), {"reduction": "none"}, smooth=False
     )
+    yield from class_option_samples(dtype, rng, smoothing=True)
+    w = positive(rng, (3,), dtype)
+    for reduction in ("mean", "sum", "none"):
+        kw = {"reduction": reduction, "weight": w}
+        yield Sample(
+            f"probabilities-weight-{reduction}",
+            (real(rng, (4, 3), dtype), probabilities(rng, (4, 3), dtype)),
+            kw,
+        )
+    x, p = real(rng, (2, 3, 4), dtype), probabilities(rng, (2, 4, 3), dtype).transpose(0, 2, 1)
+    yield Sample("probabilities-(2,3,4)", (x, np.ascontiguousarray(p)), {"weight": w})
+    p = probabilities(rng, (4, 3), dtype)
+    for kw in ({"label_smoothing": 0.2}, {"label_smoothing": 0.2, "weight": w, "reduction": "sum"}):
+        tag = "-".join(f"{k}" for k in kw)
+        yield Sample(f"probabilities-{tag}", (real(rng, (4, 3), dtype), p), kw)
+    yield Sample("probabilities-empty-batch", (real(rng, (0, 3), dtype), p[:0]))
 
 
 def nll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
@@ -979,6 +1273,50 @@ def nll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample("labels-tensor", (real(rng, (4, 3), dtype), labels), tensors=(1,))
     x = np.array([[-inf, 0.0], [nan, 1.0]], dtype)
     yield Sample("edge-values", (x, np.array([0, 1])), {"reduction": "sum"}, smooth=False)
+    yield from class_option_samples(dtype, rng, smoothing=False)
+
+
+def class_option_samples(dtype: Any, rng: np.random.Generator, smoothing: bool) -> Iterable[Sample]:
+    """Scores with classes on axis 1 and their options: extra axes (N, C, d1, ...), one sample
+    (C,) with a 0-d label, class weights, ignored labels (the default -100 and another index,
+    every label ignored: NaN for "mean", as torch), an empty batch, and label smoothing."""
+    w = positive(rng, (3,), dtype)
+    cases = [
+        ("(2,3,4)", (2, 3, 4), rng.integers(0, 3, (2, 4)), {}),
+        ("(2,3,2,2)", (2, 3, 2, 2), rng.integers(0, 3, (2, 2, 2)), {}),
+        ("(3,)-0-d-label", (3,), np.array(2), {"weight": w}),
+        ("weight", (4, 3), np.array([0, 2, 1, 2]), {"weight": w}),
+        ("weight-(2,3,4)", (2, 3, 4), rng.integers(0, 3, (2, 4)), {"weight": w}),
+        ("ignored", (4, 3), np.array([0, -100, 1, -100]), {}),
+        ("ignore_index=1", (4, 3), np.array([0, 1, 2, 1]), {"ignore_index": 1}),
+        ("ignored-weight", (4, 3), np.array([0, -100, 2, 2]), {"weight": w}),
+        ("ignored-(2,3,4)", (2, 3, 4), np.array([[0, -100, 1, 2], [-100, -100, 2, 0]]), {}),
+        ("all-ignored", (3, 3), np.full(3, -100), {}),
+        ("all-ignored-weight", (3, 3), np.full(3, 7), {"ignore_index": 7, "weight": w}),
+        ("zero-weights", (3, 3), np.array([0, 1, 0]), {"weight": np.array([0, 0, 1], dtype)}),
+        ("empty-batch", (0, 3), np.zeros(0, np.int64), {}),
+    ]
+    if smoothing:
+        cases += [
+            ("smoothing", (4, 3), np.array([0, 2, 1, 2]), {"label_smoothing": 0.1}),
+            (
+                "smoothing-weight-ignored",
+                (4, 3),
+                np.array([0, -100, 1, 2]),
+                {"label_smoothing": 0.3, "weight": w},
+            ),
+            ("smoothing-(2,3,4)", (2, 3, 4), rng.integers(0, 3, (2, 4)), {"label_smoothing": 1.0}),
+        ]
+    for desc, shape, labels, kw in cases:
+        for reduction in ("mean", "sum", "none"):
+            # 0 / 0 for "mean" when nothing counts: NaN, which finite differences cannot check
+            kept = labels != kw.get("ignore_index", -100)
+            w_kept = kw.get("weight", np.ones(3))[np.where(kept, labels, 0)] * kept
+            nothing = reduction == "mean" and not np.any(w_kept)
+            args, kwargs = (real(rng, shape, dtype), labels), {**kw, "reduction": reduction}
+            yield Sample(f"{desc}-{reduction}", args, kwargs, smooth=not nothing)
+    x = np.array([[nan, 1.0, 2.0], [1.0, 2.0, 3.0]], dtype)
+    yield Sample("nan-row-ignored", (x, np.array([-100, 1])), {}, smooth=False)
 
 
 def prod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
@@ -1360,27 +1698,102 @@ def np_mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarr
     return np.mean(x, axis=axis if x.ndim else None, keepdims=keepdims)
 
 
-def np_cross_entropy(x: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    logp = np_log_softmax(x, axis=-1)
-    if np.ndim(target) == x.ndim - 1:  # class labels
-        picked = np.take_along_axis(logp, np.asarray(target, np.int64)[..., None], axis=-1)
-        loss = -picked[..., 0]
-    else:
-        loss = -np.sum(target * logp, axis=-1)
+def np_cross_entropy(
+    x: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> np.ndarray:
+    """PyTorch's definition: classes on axis 1 (axis 0 of a single sample)."""
+    axis = 1 if x.ndim > 1 else 0
+    logp = np_log_softmax(x, axis=axis)
+    return _np_class_loss(logp, target, weight, ignore_index, reduction, label_smoothing)
+
+
+def np_nll(
+    logp: np.ndarray,
+    labels: np.ndarray,
+    weight: np.ndarray | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> np.ndarray:
+    return _np_class_loss(logp, labels, weight, ignore_index, reduction, 0.0)
+
+
+def _np_class_loss(logp, target, weight, ignore_index, reduction, smoothing):
+    axis = 1 if logp.ndim > 1 else 0
+    classes = logp.shape[axis]
+    shape = [1] * logp.ndim
+    shape[axis] = classes
+    w = np.ones(classes) if weight is None else np.asarray(weight, np.float64)
+    wc = w.reshape(shape)
+    if np.shape(target) == logp.shape:  # class probabilities
+        t = target * (1 - smoothing) + smoothing / classes
+        loss = -np.sum(t * wc * logp, axis=axis)
+        if reduction == "mean":
+            return np.divide(np.sum(loss), loss.size)
+        return _np_reduce(loss, reduction)
+    labels = np.asarray(target, np.int64)
+    valid = labels != ignore_index
+    safe = np.where(valid, labels, 0)
+    picked = np.take_along_axis(logp, np.expand_dims(safe, axis), axis=axis)
+    picked = np.squeeze(picked, axis)
+    w_label = w[safe]
+    nll = np.where(valid, -picked * w_label, 0.0)
+    loss = nll
+    if smoothing:
+        uniform = np.where(valid, -np.sum(logp * wc, axis=axis), 0.0)
+        loss = (1 - smoothing) * nll + smoothing / classes * uniform
+    if reduction == "mean":
+        return np.divide(np.sum(loss), np.sum(np.where(valid, w_label, 0.0)))
     return _np_reduce(loss, reduction)
 
 
-def np_nll(logp: np.ndarray, labels: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    return _np_reduce(-logp[np.arange(len(labels)), labels], reduction)
-
-
-def np_bce(p: np.ndarray, t: np.ndarray, reduction: str = "mean") -> np.ndarray:
+def np_bce(p: np.ndarray, t: np.ndarray, weight: Any = None, reduction: str = "mean") -> np.ndarray:
     log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log(1 - p), -100)
-    return _np_reduce(-(t * log_p + (1 - t) * log_q), reduction)
+    w = 1.0 if weight is None else weight
+    return _np_reduce(-w * (t * log_p + (1 - t) * log_q), reduction)
 
 
-def np_bce_logits(x: np.ndarray, t: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    return _np_reduce(np.logaddexp(0, x) - t * x, reduction)
+def np_bce_logits(
+    x: np.ndarray,
+    t: np.ndarray,
+    weight: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> np.ndarray:
+    """−w [pw t log σ(x) + (1 − t) log(1 − σ(x))], with log σ(x) = −log(1 + e^−x)."""
+    pw = 1.0 if pos_weight is None else pos_weight
+    w = 1.0 if weight is None else weight
+    return _np_reduce(w * (pw * t * np.logaddexp(0, -x) + (1 - t) * np.logaddexp(0, x)), reduction)
+
+
+def np_huber(
+    p: np.ndarray, t: np.ndarray, reduction: str = "mean", delta: float = 1.0
+) -> np.ndarray:
+    d = np.abs(p - t)
+    return _np_reduce(np.where(d < delta, 0.5 * d**2, delta * (d - 0.5 * delta)), reduction)
+
+
+def np_smooth_l1(
+    p: np.ndarray, t: np.ndarray, reduction: str = "mean", beta: float = 1.0
+) -> np.ndarray:
+    d = np.abs(p - t)
+    return _np_reduce(np.where(d < beta, 0.5 * d**2 / beta, d - 0.5 * beta), reduction)
+
+
+def np_kl_div(
+    x: np.ndarray, t: np.ndarray, reduction: str = "mean", log_target: bool = False
+) -> np.ndarray:
+    if log_target:
+        loss = np.exp(t) * (t - x)
+    else:
+        loss = np.where(t == 0, 0.0, t * np.log(t)) - t * x
+    if reduction == "batchmean":
+        return np.divide(np.sum(loss), x.shape[0] if x.ndim else 1)
+    return _np_reduce(loss, reduction)
 
 
 def np_getitem(x: np.ndarray, index: Any) -> np.ndarray:
@@ -1637,10 +2050,24 @@ def torch_elementwise(fn: Callable) -> Callable:
     return run
 
 
-def torch_cross_entropy(x: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> Any:
-    if target.ndim == x.ndim - 1:
-        target = target.long()
-    return TF.cross_entropy(x, target, reduction=reduction)
+def torch_weights(fn: Callable, labels: bool = False) -> Callable:
+    """fn with NumPy weights among its keyword arguments given as tensors (the samples keep
+    every keyword as it is), and labels as int64."""
+
+    def run(x: torch.Tensor, target: Any, **kwargs: Any) -> Any:
+        for key in ("weight", "pos_weight"):
+            if isinstance(kwargs.get(key), np.ndarray):
+                kwargs[key] = torch.as_tensor(kwargs[key])
+        if labels and target.shape != x.shape:
+            target = target.long()
+        with warnings.catch_warnings():  # kl_div's "mean" warns that it is not "batchmean"
+            warnings.simplefilter("ignore", UserWarning)
+            return fn(x, target, **kwargs)
+
+    return run
+
+
+torch_cross_entropy = torch_weights(TF.cross_entropy, labels=True)
 
 
 def torch_where(c: Any, x: Any, y: Any) -> torch.Tensor:
@@ -1759,6 +2186,37 @@ def torch_expand_dims(x: torch.Tensor, axis: Any) -> torch.Tensor:
     for a in sorted(a % ndim for a in axes):
         x = torch.unsqueeze(x, a)
     return x
+
+
+def torch_tensordot(a: torch.Tensor, b: torch.Tensor, axes: Any = 2) -> torch.Tensor:
+    if not isinstance(axes, int):  # torch takes two lists: ([1], [0]) for NumPy's (1, 0)
+        axes = [[int(i) for i in p] if np.ndim(p) else [int(p)] for p in axes]
+    return torch.tensordot(a, b, dims=axes)
+
+
+def torch_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """NumPy's dot: a product with a 0-d operand, else Σ over a's last and b's second-to-last
+    axis (its only one, if b is 1-d); torch.dot takes vectors only."""
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return torch.tensordot(a, b, dims=([a.ndim - 1], [max(b.ndim - 2, 0)]))
+
+
+def sublists(subscripts: str) -> list:
+    """NumPy's sublist form of subscripts: a list of integer indices per operand (and output)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    spec = subscripts.replace(" ", "")
+    terms = spec.replace("->", ",").split(",") if "->" in spec else spec.split(",")
+    return [
+        [Ellipsis if c == "." else letters.index(c) for c in term.replace("...", ".")]
+        for term in terms
+    ]
+
+
+def einsum_sublists(*xs: Any, subscripts: str) -> Any:
+    lists = sublists(subscripts)
+    args = [a for pair in zip(xs, lists, strict=False) for a in pair] + lists[len(xs) :]
+    return am.einsum(*args)
 
 
 TORCH_DTYPES = {
@@ -1972,6 +2430,51 @@ OPS: list[OpEntry] = [
         np.matmul,
         matmul_samples,
         implicit=("Tensor.__rmatmul__",),
+    ),
+    OpEntry(
+        "einsum",
+        {
+            "am.einsum": lambda *xs, subscripts: am.einsum(subscripts, *xs),
+            "am.einsum/sublists": einsum_sublists,
+        },
+        lambda *xs, subscripts: torch.einsum(subscripts, *xs),
+        lambda *xs, subscripts: np.einsum(subscripts, *xs),
+        einsum_samples,
+    ),
+    OpEntry(
+        "tensordot",
+        {"am.tensordot": am.tensordot},
+        torch_tensordot,
+        np.tensordot,
+        tensordot_samples,
+    ),
+    OpEntry(
+        "dot",
+        {"am.dot": am.dot, "Tensor.dot": binary_method("dot")},
+        torch_dot,
+        np.dot,
+        product_samples(PRODUCT_PAIRS),
+    ),
+    OpEntry(
+        "inner",
+        {"am.inner": am.inner, "Tensor.inner": binary_method("inner")},
+        torch.inner,
+        np.inner,
+        product_samples(INNER_PAIRS),
+    ),
+    OpEntry(
+        "outer",
+        {"am.outer": am.outer, "Tensor.outer": binary_method("outer")},
+        lambda a, b: torch.outer(a.flatten(), b.flatten()),
+        np.outer,
+        product_samples(OUTER_PAIRS),
+    ),
+    OpEntry(
+        "kron",
+        {"am.kron": am.kron, "Tensor.kron": binary_method("kron")},
+        torch.kron,
+        np.kron,
+        product_samples(KRON_PAIRS),
     ),
     OpEntry("neg", {"Tensor.__neg__": operator.neg}, operator.neg, np.negative, unary_samples()),
     OpEntry("pos", {"Tensor.__pos__": operator.pos}, operator.pos, np.positive, unary_samples()),
@@ -2838,18 +3341,43 @@ OPS: list[OpEntry] = [
     OpEntry(
         "binary_cross_entropy",
         {"F.binary_cross_entropy": F.binary_cross_entropy},
-        TF.binary_cross_entropy,
+        torch_weights(TF.binary_cross_entropy),
         np_bce,
-        bce_samples,
+        lambda dtype, rng: [*bce_samples(dtype, rng), *bce_weight_samples(dtype, rng)],
         differences=("bce-second-derivative",),
     ),
     OpEntry(
         "binary_cross_entropy_with_logits",
         {"F.binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits},
-        TF.binary_cross_entropy_with_logits,
+        torch_weights(TF.binary_cross_entropy_with_logits),
         np_bce_logits,
-        bce_logits_samples,
+        lambda dtype, rng: [
+            *bce_logits_samples(dtype, rng),
+            *bce_logits_weight_samples(dtype, rng),
+        ],
     ),
+    OpEntry(
+        "l1_loss",
+        {"F.l1_loss": F.l1_loss},
+        TF.l1_loss,
+        lambda p, t, reduction="mean": _np_reduce(np.abs(p - t), reduction),
+        robust_loss_samples(None),
+    ),
+    OpEntry(
+        "huber_loss",
+        {"F.huber_loss": F.huber_loss},
+        TF.huber_loss,
+        np_huber,
+        robust_loss_samples("delta", (0.5, 2.0)),
+    ),
+    OpEntry(
+        "smooth_l1_loss",
+        {"F.smooth_l1_loss": F.smooth_l1_loss},
+        TF.smooth_l1_loss,
+        np_smooth_l1,
+        robust_loss_samples("beta", (0.5, 2.0, 0.0)),
+    ),
+    OpEntry("kl_div", {"F.kl_div": F.kl_div}, torch_weights(TF.kl_div), np_kl_div, kl_div_samples),
     OpEntry(
         "cross_entropy",
         {"F.cross_entropy": F.cross_entropy},
@@ -2860,9 +3388,7 @@ OPS: list[OpEntry] = [
     OpEntry(
         "nll_loss",
         {"F.nll_loss": F.nll_loss},
-        lambda logp, labels, reduction="mean": TF.nll_loss(
-            logp, labels.long(), reduction=reduction
-        ),
+        torch_weights(TF.nll_loss, labels=True),
         np_nll,
         nll_samples,
     ),
@@ -2879,7 +3405,8 @@ assert len({entry.name for entry in OPS}) == len(OPS), "two entries share a name
 # differentiating, grad modes, files.
 NOT_OPS = {
     "am.Tensor", "am.tensor", "am.as_tensor", "am.zeros", "am.ones", "am.zeros_like",
-    "am.ones_like", "am.randn", "am.rand", "am.full", "am.full_like", "am.arange", "am.linspace",
+    "am.ones_like", "am.randn", "am.rand", "am.uniform", "am.normal", "am.full", "am.full_like",
+    "am.arange", "am.linspace",
     "am.eye", "F.one_hot", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
     "am.jacrev", "am.vjp",
     "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
