@@ -20,13 +20,15 @@ from typing import Any
 
 import numpy as np
 
-from . import engine, modes, ops
+from . import engine, forward, modes, ops
 from .engine import Value
 from .primitive import Primitive, refresh_view
 
 
 def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
     """`t <symbol> other`: t ← primitive(t, other), in place."""
+    if modes.state.forward is not None:
+        _refuse_tangents(t, other, symbol)
     if _records(t, symbol, other):
         if not primitive.differentiable:
             raise TypeError(
@@ -42,6 +44,8 @@ def setitem(t: Value, index: Any, value: Any, symbol: str = "[...] =") -> None:
     """`t[index] = value`, broadcasting value as NumPy does (`symbol` names it in errors)."""
     if _is_region(value, t, index):
         return  # `t[i] op= v` ends by writing t[i] into itself: its values are there already
+    if modes.state.forward is not None:
+        _refuse_tangents(t, value, symbol)
     if _records(t, symbol, value):
         if isinstance(value, Value) and value._requires_grad:
             _refuse_repeated_positions(t.data.shape, index)
@@ -59,6 +63,18 @@ def fill(t: Value, value: Any, symbol: str) -> None:
             "to write an array, use t[...] = values"
         )
     setitem(t, ..., value, symbol)
+
+
+def _refuse_tangents(t: Value, other: Any, symbol: str) -> None:
+    """Inside a forward-mode transform, a write in place to a tensor with a tangent (or of a
+    value with one) is refused: the tangents of the tensor and of the views sharing its
+    memory would not follow the new values."""
+    if any(forward.carries_tangent(v) for v in (*_view_chain(t), t._base, other)):
+        raise RuntimeError(
+            f"{symbol}: an in-place write to a tensor that carries a forward-mode tangent (or "
+            "of a value that does) inside jvp, jacfwd, hessian or hvp is not supported: the "
+            "tangents would not follow the new values. Write t = t + y (a new tensor) instead"
+        )
 
 
 def _records(t: Value, symbol: str, other: Any) -> bool:

@@ -46,6 +46,10 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return g
 
 
+# Set by forward.py while a forward-mode transform is open (in any thread) to the function that
+# gives an op's output its tangents; None otherwise, when this one check is all it costs.
+forward_hook: Callable[..., None] | None = None
+
 # NumPy 2.3 taught ufuncs `out=...`: return an array even for 0-d inputs, not a NumPy scalar.
 _UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
 
@@ -84,6 +88,7 @@ class Primitive:
         "arguments",
         "differentiable",
         "returns_array",
+        "jvp",
     )
 
     def __init__(
@@ -98,8 +103,10 @@ class Primitive:
         symbol: str | None = None,
         rule: str | None = None,
         arguments: tuple[str, ...] | None = None,
+        jvp: Any = None,
     ) -> None:
         self.name = name
+        self.jvp = jvp  # the forward-mode rule: "linear", "elementwise" or rules (forward.py)
         self.forward = forward
         self.vjps = vjps
         self.vjp_all = vjp_all
@@ -186,6 +193,8 @@ class Primitive:
             result._view = (first, self, params, latest_write())
             if result._node is not None:
                 result._node.log = shared_log(result._base)
+        if forward_hook is not None:  # a forward-mode transform is open: tangents too
+            forward_hook(self, args, params, result)
         return result
 
     def reads(self, wanted: Sequence[Any]) -> set[str]:
