@@ -48,10 +48,11 @@ class Level:
     value's node, or the value itself if it has none) is held, so that its id is not reused
     while the level is open."""
 
-    __slots__ = ("tangents", "_outer")
+    __slots__ = ("tangents", "viewed", "_outer")
 
     def __init__(self) -> None:
         self.tangents: dict[int, tuple[Any, Any]] = {}
+        self.viewed: dict[int, Value] = {}  # the tensors a view was made of (kept, as keys)
         self._outer: tuple | None = None
 
     def tangent(self, value: Any) -> Any:
@@ -79,6 +80,7 @@ class Level:
         global _open
         _mode.forward = self._outer
         self.tangents.clear()  # frees what the level kept alive
+        self.viewed.clear()
         with _lock:
             _open -= 1
             if not _open:
@@ -96,17 +98,49 @@ def is_active() -> bool:
     return _mode.forward is not None
 
 
-def carries_tangent(value: Any) -> bool:
-    """Whether `value` has a tangent at one of the open levels."""
+def carries_tangent(*values: Any) -> bool:
+    """Whether one of `values` has a tangent at one of the open levels."""
     levels = _mode.forward
-    return levels is not None and any(level.tangent(value) is not None for level in levels)
+    return levels is not None and any(
+        level.tangent(v) is not None for level in levels for v in values
+    )
+
+
+def has_views(value: Value) -> bool:
+    """Whether a view of `value` was made inside an open level."""
+    levels = _mode.forward
+    return levels is not None and any(id(value) in level.viewed for level in levels)
+
+
+def copy_tangents(source: Value, target: Value) -> None:
+    """Give `target` the tangents `source` has (a copy of its values made outside the ops)."""
+    for level in _mode.forward or ():
+        tangent = level.tangent(source)
+        if tangent is not None:
+            level.set(target, tangent)
+
+
+def move_tangents(result: Value, t: Value) -> None:
+    """t, which an in-place write gave result's values, takes result's tangents too (none
+    where result has none), in t's dtype."""
+    for level in _mode.forward or ():
+        tangent = level.tangent(result)
+        if tangent is None:
+            level.tangents.pop(id(t), None)
+        else:
+            level.set(
+                t,
+                tangent
+                if tangent.dtype == t.data.dtype
+                else ops.astype(tangent, dtype=t.data.dtype),
+            )
 
 
 def propagate(op: Primitive, args: Sequence[Any], params: dict, result: Value) -> None:
     """Give `result` (= op(*args, **params)) its tangent at each open level where one of
     its inputs has one. Called by Primitive.__call__ while a level is open."""
     levels = _mode.forward
-    if levels is None:  # a level is open in another thread only
+    if levels is None or result.data.dtype.kind != "f":  # another thread's level; a constant
         return
     for k, level in enumerate(levels):
         tangents = [level.tangent(a) for a in args]
@@ -127,6 +161,8 @@ def propagate(op: Primitive, args: Sequence[Any], params: dict, result: Value) -
             _mode.forward = levels
         if tangent is not None:
             level.set(result, tangent)
+            if result._base is not None:  # a view: an in-place write to its base is refused
+                level.viewed[id(result._base)] = result._base
 
 
 def _tangent_of(

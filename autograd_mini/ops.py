@@ -182,6 +182,13 @@ def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
         return _unreduce(g, x.shape, axis) * (x - x.sum(axis=axis, keepdims=True) / n) * scale
 
 
+def _logsumexp_jvp(t, ans, x, axis=None, keepdims=False):
+    """Σ t · softmax(x), the weights normalised by their sum: exact where ans lost the digits
+    of its log (two huge equal terms), and NaN for an empty slice, as PyTorch's."""
+    e = exp(x - _unreduce(ans, x.shape, axis))
+    return (t * e).sum(axis=axis, keepdims=keepdims) / e.sum(axis=axis, keepdims=keepdims)
+
+
 def _var_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
     n = _count(x.shape, axis)
     with np.errstate(divide="ignore", invalid="ignore"):
@@ -506,8 +513,7 @@ logsumexp = Primitive("logsumexp", _logsumexp,
                                    lambda g, ans, x, axis=None, keepdims=False:
                                        _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)),
                       symbol="logΣexp", rule="∂/∂x logΣexp(x) = softmax(x)",
-                      jvp=lambda t, ans, x, axis=None, keepdims=False:
-                          (t * exp(x - _unreduce(ans, x.shape, axis))).sum(axis=axis, keepdims=keepdims))
+                      jvp=_logsumexp_jvp)
 # var: a primitive (not a composite of means) for PyTorch's rule 2 (x − mean) / (n − ddof), which
 # leaves out the mean's path: it adds 0, but NaN where x holds ±inf
 var       = Primitive("var",       lambda x, axis=None, ddof=0, keepdims=False: _var(x, axis, ddof, keepdims),
