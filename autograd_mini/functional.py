@@ -1,10 +1,17 @@
 """Derivatives as functions, in the style of torch.func, JAX and HIPS autograd: grad(f)(x),
-vjp(f, x), jacobian(f)(x), hessian(f)(x).
+vjp(f, x), jacobian(f)(x) (also called jacrev), and in forward mode jvp(f, primals, tangents)
+and jacfwd(f)(x); hessian(f)(x) and hvp(f)(x, v) combine the two.
 
-Each transform calls `f` on variables of its own and asks the engine for d(output)/d(input)
-along the paths to them only, without touching any `.grad`. Called inside another transform
-(when x is already on a graph), it records its own backward pass with `create_graph=True`, so
-transforms compose: hessian = jacobian(grad).
+The reverse-mode transforms call `f` on variables of their own and ask the engine for
+d(output)/d(input) along the paths to them only, without touching any `.grad`. Called inside
+another transform (when x is already on a graph), one records its own backward pass with
+`create_graph=True`, so transforms compose. The forward-mode ones open a level of tangents
+(forward.py) and call `f` once per direction; inside one, the reverse-mode transforms also
+record their backward pass, so that the tangents flow through its rules: hessian = jacfwd(grad)
+and hvp = jvp of grad (forward-over-reverse, as torch.func and JAX do it).
+
+Which to use: jacrev costs one backward pass per output element, jacfwd one forward pass per
+input element; for f: Rⁿ → Rᵐ, jacfwd wins when n < m (benchmarks/jacobians.py measures it).
 
 `argnums` says which positional arguments to differentiate with respect to: an int gives one
 result, a tuple of ints a tuple of results, as in torch.func and JAX.
