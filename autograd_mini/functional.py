@@ -168,7 +168,7 @@ def value_and_grad(
             value, aux = _scalar_output(f(*args), has_aux, "grad")
             if not value.requires_grad:  # f does not depend on its variables
                 grads = [Tensor(np.zeros_like(x.data)) for x in xs]
-                nested = False
+                nested = forward.is_active()  # its value may still carry a tangent
             else:
                 nested = _is_nested(value, xs, outer)
                 grads = gradients(value, xs, create_graph=nested)
@@ -208,7 +208,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
         out = f(*xs)
     if not isinstance(out, Tensor):
         raise TypeError(f"vjp: f must return a Tensor, got {type(out).__name__}")
-    nested = out.requires_grad and _is_nested(out, xs, outer)
+    nested = (out.requires_grad and _is_nested(out, xs, outer)) or forward.is_active()
 
     def pullback(v: Any) -> tuple:
         cotangent = v.data if isinstance(v, Tensor) and not nested else v

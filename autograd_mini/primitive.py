@@ -64,7 +64,8 @@ class Primitive:
     `view=True` marks an op whose output may share its first input's memory (reshape,
     transpose, basic indexing): an in-place write to one is then counted on both.
     `symbol`, `rule` and `arguments` (the names of inputs that do not commute) are what a
-    drawing of the op says.
+    drawing of the op says. `jvp` is its forward-mode rule ("linear", "elementwise", or rules
+    of the tangents: ops.py says how), which forward.py applies.
 
     A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
     Called on arrays only, a primitive returns an array: that is how the same vjp formulas run on

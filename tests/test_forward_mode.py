@@ -373,3 +373,15 @@ def test_a_transform_in_one_thread_leaves_another_threads_ops_alone():
     worker.join(10)
     np.testing.assert_array_equal(y.grad.data, np.full(3, 3.0))
     np.testing.assert_array_equal(result["jvp"][1].data, v0 * 2.0)
+
+
+def test_values_of_reverse_mode_transforms_keep_their_tangents():
+    # value_and_grad's value and vjp's output, constant in their own variable, still depend on
+    # what f closes over
+    def f(c):
+        value, _ = am.value_and_grad(lambda y: (c * 2.0).sum())(w0)
+        out, _ = am.vjp(lambda y: c.sin(), w0)
+        return value + out.sum()
+
+    tangent = am.jvp(f, (x0,), (v0,))[1]
+    assert np.isclose(tangent.item(), 2 * v0.sum() + (np.cos(x0) * v0).sum())
