@@ -144,7 +144,7 @@ def propagate(op: Primitive, args: Sequence[Any], params: dict, result: Value) -
         return
     for k, level in enumerate(levels):
         tangents = [level.tangent(a) for a in args]
-        if all(t is None for t in tangents):
+        if _none(tangents):
             continue
         if op.jvp is None:
             if not op.differentiable:
@@ -171,14 +171,12 @@ def _tangent_of(
     """The output's tangent by the op's rule. The rule runs on tensors when its result must
     stay differentiable (an outer level's tangents, or a graph being recorded through the
     inputs or the tangents), else on arrays (fast, as a plain backward pass)."""
-    inputs = [np.asarray(a) if a.__class__ in (list, tuple) else a for a in args]
-    on_tensors = outer or (
-        _mode.grad_enabled
-        and any(isinstance(v, Value) and v._requires_grad for v in (*inputs, *tangents))
-    )
-    ans: Any = result
-    if not on_tensors:
-        inputs = [a.data if isinstance(a, Value) else a for a in inputs]
+    on_tensors = outer or (_mode.grad_enabled and _recorded(args, tangents))
+    if on_tensors:
+        inputs = [np.asarray(a) if a.__class__ in (list, tuple) else a for a in args]
+        ans: Any = result
+    else:
+        inputs = [_array(a) for a in args]
         tangents = [t.data if isinstance(t, Value) else t for t in tangents]
         ans = result.data
     rule = op.jvp
@@ -201,6 +199,29 @@ def _tangent_of(
         if total is None:
             return None
     return _fit(op, total, result.data)
+
+
+def _none(tangents: list) -> bool:
+    """Whether no input has a tangent (a loop: `==` on arrays is elementwise)."""
+    for t in tangents:
+        if t is not None:
+            return False
+    return True
+
+
+def _recorded(args: Sequence[Any], tangents: list) -> bool:
+    """Whether a graph is being recorded through an input or a tangent."""
+    for v in (*args, *tangents):
+        if isinstance(v, Value) and v._requires_grad:
+            return True
+    return False
+
+
+def _array(a: Any) -> Any:
+    """An input as the rules get it on arrays: a tensor's data, a list as an array."""
+    if isinstance(a, Value):
+        return a.data
+    return np.asarray(a) if a.__class__ in (list, tuple) else a
 
 
 def _differentiable_inputs(op: Primitive, n: int) -> list[bool]:
