@@ -288,7 +288,8 @@ def _tangent_for(primal: Tensor, tangent: Any, i: int) -> Any:
     if isinstance(tangent, Tensor) and (tangent.requires_grad or forward.carries_tangent(tangent)):
         value = tangent
     else:
-        value = np.asarray(tangent.data if isinstance(tangent, Tensor) else tangent)
+        # a copy: the tangent that f's output may come back with must not alias the caller's
+        value = np.array(tangent.data if isinstance(tangent, Tensor) else tangent)
     if np.shape(value) != primal.shape:
         raise ValueError(
             f"jvp: tangent {i} has shape {np.shape(value)} but primal {i} has shape "

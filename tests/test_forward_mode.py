@@ -385,3 +385,10 @@ def test_values_of_reverse_mode_transforms_keep_their_tangents():
 
     tangent = am.jvp(f, (x0,), (v0,))[1]
     assert np.isclose(tangent.item(), 2 * v0.sum() + (np.cos(x0) * v0).sum())
+
+
+def test_the_tangent_returned_does_not_alias_the_one_given():
+    v = v0.copy()
+    _, tangent = am.jvp(lambda x: x, (x0,), (v,))
+    v[0] = 100.0
+    np.testing.assert_array_equal(tangent.data, v0)
