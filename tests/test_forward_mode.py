@@ -392,3 +392,22 @@ def test_the_tangent_returned_does_not_alias_the_one_given():
     _, tangent = am.jvp(lambda x: x, (x0,), (v,))
     v[0] = 100.0
     np.testing.assert_array_equal(tangent.data, v0)
+
+
+def test_nn_modules_run_in_forward_mode():
+    # every layer is made of primitives with JVP rules: the two modes give the same Jacobian
+    rng = np.random.default_rng(3)
+    model = am.nn.Sequential(
+        am.nn.Linear(3, 4), am.nn.LayerNorm(4), am.nn.GELU(), am.nn.Linear(4, 2), am.nn.Softplus()
+    )
+    x = rng.standard_normal((5, 3))
+    np.testing.assert_allclose(
+        am.jacfwd(model)(x).data, am.jacrev(model)(x).data, rtol=1e-10, atol=1e-12
+    )
+
+    def loss(x):
+        return am.nn.functional.cross_entropy(model(x), np.array([0, 1, 1, 0, 1]))
+
+    np.testing.assert_allclose(
+        am.hessian(loss)(x).data, am.jacrev(am.grad(loss))(x).data, rtol=1e-9, atol=1e-11
+    )
