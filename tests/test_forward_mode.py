@@ -411,3 +411,20 @@ def test_nn_modules_run_in_forward_mode():
     np.testing.assert_allclose(
         am.hessian(loss)(x).data, am.jacrev(am.grad(loss))(x).data, rtol=1e-9, atol=1e-11
     )
+
+
+def test_writes_through_views_while_a_graph_is_recorded_carry_tangents():
+    # inside hessian the graph is recorded, and a write through a view is recorded as in
+    # reverse mode: tangents follow it through the base
+    def f(m):
+        def g(x):
+            z = x * 1.0
+            z[:2] *= x[1:]
+            z.reshape(3, 1)[2] = x[0] ** 2
+            return (z**3).sum()
+
+        return g
+
+    h = tf.hessian(f(torch))(T(x0))
+    close(am.hessian(f(am))(x0), h)
+    close(am.hvp(f(am))(x0, v0), h @ T(v0), rtol=1e-9, atol=1e-12)
