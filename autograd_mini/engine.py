@@ -262,6 +262,7 @@ def backpropagate(
     keep: dict | None = None,
     run_hooks: bool = True,
     inputs: Sequence[Value] | None = None,
+    sent: dict | None = None,
 ) -> dict[int, LeafAdjoint]:
     """Propagate adjoints from `root` to every leaf behind it, or only along the paths to
     `inputs` if given; return {id(leaf): LeafAdjoint}.
@@ -269,8 +270,9 @@ def backpropagate(
     Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
     its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
     goes. Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
-    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too.
-    Nothing is written to `.grad`.
+    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too;
+    if `sent` is, what each node sent to each input, at (node, input number): the terms of the
+    sums (a drawing shows them). Nothing is written to `.grad`.
     """
     seed = _seed_gradient(root, gradient, create_graph)
     leaves: dict[int, LeafAdjoint] = {}
@@ -294,17 +296,28 @@ def backpropagate(
                 continue  # one of `inputs`, with no other behind it: its adjoint is all we need
             if node.released or node.sequence < _last_write:
                 node.check_saved()  # raises if a value its rules read has changed
-            # the chain rule: the primitive turns the output's adjoint into its inputs'
-            if create_graph:
-                adjoints = _adjoints_on_tensors(node, g, parents)
-            else:
-                adjoints = node.primitive.adjoints(g, node.ans, node.values, node.params, parents)
-            if anomaly:
-                _check_finite(node, parents, adjoints)
-            for parent, gi in zip(parents, adjoints, strict=False):  # one per input
+            primitive, params = node.primitive, node.params
+            ans, inputs = _on_tensors(node, type(g)) if create_graph else (node.ans, node.values)
+            # the chain rule: each input's adjoint from the output's, sent where it goes (an op
+            # of any number of inputs has one rule that gives them all at once)
+            every = primitive.vjp_all(g, ans, *inputs, **params) if primitive.vjp_all else None
+            for i, parent in enumerate(parents):
+                if parent is None:
+                    continue  # a constant, or a leaf that needs no gradient
+                if every is None:
+                    gi = primitive.vjps[i](g, ans, *inputs, **params)
+                else:
+                    gi = every[i]
+                x = inputs[i]
+                if gi.shape != x.shape or gi.dtype is not x.dtype:
+                    gi = primitive.fit(i, gi, x)  # sum what broadcasting stretched
+                if anomaly:
+                    _check_finite(node, i, gi)
+                if sent is not None:
+                    sent[node, i] = gi
                 if type(parent) is Node:
                     pending[parent] = pending[parent] + gi if parent in pending else gi
-                elif parent is not None:
+                else:
                     _send_to_leaf(leaves, parent, gi, g)
             if not retain_graph:
                 node.release(parents)
@@ -313,14 +326,13 @@ def backpropagate(
     return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
 
 
-def _adjoints_on_tensors(node: Node, g: Value, parents: tuple) -> list:
-    """The chain rule for create_graph=True: the rules run on tensors, with ans recomputed
+def _on_tensors(node: Node, cls: type) -> tuple[Any, tuple]:
+    """ans and the inputs for create_graph=True: the rules run on tensors, with ans recomputed
     from them, so that the adjoints (and ans) depend on the inputs in the graph they record,
     and second derivatives see it."""
-    primitive, params = node.primitive, node.params
-    inputs = node.input_tensors(type(g))
-    ans = primitive(*inputs, **params) if primitive.saves_output else node.ans
-    return primitive.adjoints(g, ans, inputs, params, parents)
+    inputs = node.input_tensors(cls)
+    ans = node.primitive(*inputs, **node.params) if node.primitive.saves_output else node.ans
+    return ans, inputs
 
 
 def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
@@ -442,13 +454,12 @@ def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
     return seed
 
 
-def _check_finite(node: Node, parents: tuple, adjoints: list) -> None:
-    for i, (parent, g) in enumerate(zip(parents, adjoints, strict=True)):
-        if parent is not None and not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
-            raise RuntimeError(
-                f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
-                f"non-finite values (NaN or inf) for input {i}"
-            )
+def _check_finite(node: Node, i: int, g: Any) -> None:
+    if not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
+        raise RuntimeError(
+            f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
+            f"non-finite values (NaN or inf) for input {i}"
+        )
 
 
 def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:

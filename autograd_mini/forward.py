@@ -5,7 +5,7 @@ their tangents at that level (∂value/∂ε along the direction the transform w
 a level is open, every primitive call asks `propagate` for its output's tangent, computed from
 its inputs' tangents by the rule its entry in ops.py declares (`jvp=`):
 
-- `"linear"`: the op is linear in its differentiable inputs (reshape, sum, getitem, add,
+- `"linear"`: the op is linear in all its inputs (reshape, sum, getitem, add,
   concatenate, ...), so the output's tangent is the op itself applied to the tangents (zeros
   for the inputs that have none): one source of truth, no second formula.
 - `"elementwise"`: the op acts element by element (after broadcasting), so its Jacobian is
@@ -181,10 +181,9 @@ def _tangent_of(
         ans = result.data
     rule = op.jvp
     if rule == "linear":
-        wanted = _differentiable_inputs(op, len(inputs))
         filled = [
-            (t if t is not None else np.zeros(np.shape(a), dtype=result.data.dtype)) if w else a
-            for a, t, w in zip(inputs, tangents, wanted, strict=True)
+            t if t is not None else np.zeros(np.shape(a), dtype=result.data.dtype)
+            for a, t in zip(inputs, tangents, strict=True)
         ]
         total = op(*filled, **params)
     else:
@@ -193,7 +192,7 @@ def _tangent_of(
         total = None
         for i, t in enumerate(tangents):
             if t is None or i >= len(rules) or rules[i] is None:
-                continue  # no tangent, or an input the op is not differentiable in (a mask)
+                continue  # no tangent (a constant, a mask), or an explicit None rule
             term = rules[i](t, ans, *inputs, **params)
             total = term if total is None else total + term
         if total is None:
@@ -222,14 +221,6 @@ def _array(a: Any) -> Any:
     if isinstance(a, Value):
         return a.data
     return np.asarray(a) if a.__class__ in (list, tuple) else a
-
-
-def _differentiable_inputs(op: Primitive, n: int) -> list[bool]:
-    """Which inputs a linear op is linear in: those with a vjp (all, for a vjp_all op)."""
-    if op.vjp_all is not None:
-        return [True] * n
-    vjps = op.vjps
-    return [i < len(vjps) and vjps[i] is not None for i in range(n)]
 
 
 def _fit(op: Primitive, tangent: Any, ans: np.ndarray) -> Any:

@@ -13,13 +13,13 @@ and one helper, `unbroadcast` (primitive.py), sums it back to the input's shape.
 Each differentiable entry also declares its forward-mode rule (the Jacobian-vector product,
 pushed by forward.py for jvp, jacfwd, hessian and hvp), in one of three forms:
 
-- `jvp="linear"`: the op is linear in its differentiable inputs (reshape, sum, getitem, add,
-  concatenate, where in x and y, ...), so the tangent is the op itself applied to the inputs'
-  tangents (zeros for those without one).
+- `jvp="linear"`: the op is linear in all its inputs (reshape, sum, getitem, add, concatenate,
+  ...), so the tangent is the op itself applied to the inputs' tangents (zeros for those
+  without one).
 - `jvp="elementwise"`: the op acts element by element (broadcasting allowed), so each vjp rule
   above, given the input's tangent for `g`, is also its jvp (the Jacobian is diagonal).
 - `jvp=rule` (one input) or `jvp=(rule_x, rule_y, ...)` (one per input, None for an input
-  with no derivative): `rule(t, ans, *inputs, **params)` returns the output's tangent due to
+  with no derivative, as where's condition): `rule(t, ans, *inputs, **params)` returns the output's tangent due to
   that input's tangent `t` (any shape that broadcasts to the output's); the engine sums them.
   Written, as the vjps, with operators that work on arrays and Tensors alike. Example:
   matmul's `jvp=(lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t)`.
@@ -453,7 +453,7 @@ where      = Primitive("where",      np.where,    None,
                                                   lambda g, ans, c, x, y: where(c, g, 0.0),
                                                   lambda g, ans, c, x, y: where(c, 0.0, g),
                                                   broadcasts=True,
-                       symbol="where", rule="∂/∂x = [c],  ∂/∂y = [not c]", arguments=("c", "x", "y"), jvp="linear")
+                       symbol="where", rule="∂/∂x = [c],  ∂/∂y = [not c]", arguments=("c", "x", "y"), jvp="elementwise")
 
 # More elementwise maths, as NumPy names them (rules as PyTorch writes them)
 log1p      = Primitive("log1p",      np.log1p,    lambda g, ans, x: g / (1 + x),

@@ -124,6 +124,13 @@ class Primitive:
         self._reads = [_names_read(r) if r is not None else set() for r in (vjp_all, *vjps)]
         self._input_names, self._more_inputs = _input_names(rules[0]) if rules else ((), None)
         self.saves_output = any("ans" in names for names in self._reads)
+        # one rule per input the rules name, so that the engine can call vjps[i] for any of
+        # them: an input with no derivative gets a rule that says so
+        missing = len(self._input_names) - len(vjps)
+        self.vjps = tuple(
+            _no_rule(name, i) if rule is None else rule
+            for i, rule in enumerate(vjps + (None,) * missing)
+        )
         # A ufunc returns a NumPy scalar for 0-d inputs unless told out=... (NumPy ≥ 2.3): asking
         # for the array directly is cheaper than wrapping the scalar into one afterwards.
         self.returns_array = (
@@ -210,35 +217,7 @@ class Primitive:
         names = self._input_names
         return names[i] if i < len(names) else self._more_inputs
 
-    def adjoints(
-        self, g: Any, ans: Any, inputs: Sequence[Any], params: dict, wanted: Sequence[Any]
-    ) -> list:
-        """The adjoint of every input whose entry in `wanted` is not None (None for the rest),
-        in that input's shape and dtype: one call of `vjp_all`, or one rule per wanted input."""
-        if self.vjp_all is not None:
-            result = self.vjp_all(g, ans, *inputs, **params)
-            return [
-                None if w is None else self._fit(i, result[i], inputs[i], w)
-                for i, w in enumerate(wanted)
-            ]
-        result = []
-        vjps = self.vjps
-        for i, want in enumerate(wanted):
-            if want is None:
-                result.append(None)
-                continue
-            rule = vjps[i] if i < len(vjps) else None
-            if rule is None:
-                raise TypeError(
-                    f"{self.name}: no derivative rule for input {i}; it is not differentiable"
-                )
-            gi, x = rule(g, ans, *inputs, **params), inputs[i]
-            if gi.shape != x.shape or gi.dtype is not x.dtype:
-                gi = self._fit(i, gi, x)
-            result.append(gi)
-        return result
-
-    def _fit(self, i: int, gi: Any, x: Any, want: Any = True) -> Any:
+    def fit(self, i: int, gi: Any, x: Any) -> Any:
         """Input i's adjoint in its shape (summing what broadcasting stretched) and dtype."""
         if gi.shape != x.shape:
             if not self.broadcasts:
@@ -250,6 +229,13 @@ class Primitive:
         if gi.dtype != x.dtype:
             gi = gi.astype(x.dtype)
         return gi
+
+
+def _no_rule(name: str, i: int) -> Callable[..., Any]:
+    def no_rule(*args: Any, **params: Any) -> Any:
+        raise TypeError(f"{name}: no derivative rule for input {i}; it is not differentiable")
+
+    return no_rule
 
 
 def holds_graph(items: list | tuple) -> bool:

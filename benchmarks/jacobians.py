@@ -6,12 +6,16 @@ f is a small two-layer map, f(x) = W₂ tanh(W₁ x) with a hidden width of HIDD
 cost of one pass is the same in every case and only the number of passes changes.
 
 `python -m benchmarks.jacobians [--quick] [--out DIR]` runs this section alone; `python -m
-benchmarks` runs it with the rest. Writes jacobians.md and jacobians.png.
+benchmarks` runs it with the rest. Writes jacobians.md and jacobians.json (the measurements)
+into the output folder, and the plot: the figure that docs/higher-order-and-forward-mode.md
+shows for a run into benchmarks/ (the default), jacobians.png beside the rest otherwise.
 """
 
 from __future__ import annotations
 
 import argparse
+import json
+import os
 import statistics
 import sys
 import time
@@ -22,6 +26,8 @@ import numpy as np
 
 import autograd_mini as am
 
+HERE = Path(__file__).resolve().parent
+DOCS_FIGURE = HERE.parent / "docs" / "figures" / "forward-vs-reverse.png"
 HIDDEN = 16
 FIXED = 16  # m when n grows, n when m grows
 SIZES = [1, 2, 4, 8, 16, 32, 64, 128]
@@ -125,19 +131,22 @@ def plot(results: list[dict], path: Path) -> None:
 
 
 def run(quick: bool, out: Path) -> str:
-    """Measure, write jacobians.md and jacobians.png into `out`, return the Markdown."""
+    """Measure, write the report, the measurements and the plot; return the report."""
     results = rows(quick)
     out.mkdir(parents=True, exist_ok=True)
-    plot(results, out / "jacobians.png")
-    text = "\n".join(markdown(results) + ["", "![jacfwd vs jacrev](jacobians.png)", ""])
+    figure = DOCS_FIGURE if out.resolve() == HERE else out / "jacobians.png"
+    plot(results, figure)
+    link = Path(os.path.relpath(figure, out)).as_posix()
+    text = "\n".join(markdown(results) + ["", f"![jacfwd vs jacrev]({link})", ""])
     (out / "jacobians.md").write_text(text, encoding="utf-8")
+    (out / "jacobians.json").write_text(json.dumps(results, indent=1), encoding="utf-8")
     return text
 
 
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks.jacobians", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="tiny sizes: checks the script runs")
-    parser.add_argument("--out", type=Path, default=Path(__file__).parent, help="output folder")
+    parser.add_argument("--out", type=Path, default=HERE, help="output folder")
     args = parser.parse_args(argv)
     print(run(args.quick, args.out))
     return 0
