@@ -372,6 +372,11 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
                     return f(*args[:i], x, *args[i + 1 :])
 
                 y, column = jvp(f_of_x, (x,), (basis,))
+                if not isinstance(y, Tensor):
+                    raise TypeError(
+                        f"jacfwd: f must return a Tensor, got {type(y).__name__}; for several "
+                        "outputs, take the Jacobian of each"
+                    )
                 columns.append(column)
             if not columns:  # an empty input: ask f for its output's shape
                 y = f(*args)
