@@ -240,6 +240,11 @@ def jacobian(
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer) as xs:
             y = f(*args)
+            if isinstance(y, (tuple, list)):
+                raise TypeError(
+                    f"jacobian: f must return a Tensor, got {type(y).__name__}; for several "
+                    "outputs, take the Jacobian of each"
+                )
             y = y if isinstance(y, Tensor) else Tensor(y)
             if not y.requires_grad or y.size == 0:
                 jacobians = [Tensor(np.zeros(y.shape + x.shape, dtype=x.dtype)) for x in xs]

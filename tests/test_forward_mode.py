@@ -306,6 +306,7 @@ def test_the_hot_path_hook_is_cleared_after_a_transform_and_an_error():
         (lambda: am.jvp(lambda x: x, (x0,), (v0,), has_aux=True), TypeError, r"pair \(out, aux\)"),
         (lambda: am.jacfwd(lambda x: x, argnums=2)(x0), TypeError, r"jacfwd: argnums=2"),
         (lambda: am.jacfwd(lambda x: (x, x))(x0), TypeError, r"jacfwd: f must return a Tensor"),
+        (lambda: am.jacrev(lambda x: (x, x))(x0), TypeError, r"jacobian: f must return a Tensor"),
         (lambda: am.hvp(lambda x: x.sum(), argnums=(0,))(x0, v0), TypeError, r"hvp: argnums"),
     ],
 )
