@@ -107,7 +107,7 @@ def carries_tangent(*values: Any) -> bool:
 
 
 def has_views(value: Value) -> bool:
-    """Whether a view of `value` was made inside an open level."""
+    """Whether a view of `value` was made inside an open level (kept by the outermost)."""
     levels = _mode.forward
     return levels is not None and any(id(value) in level.viewed for level in levels)
 
@@ -142,6 +142,8 @@ def propagate(op: Primitive, args: Sequence[Any], params: dict, result: Value) -
     levels = _mode.forward
     if levels is None or result.data.dtype.kind != "f":  # another thread's level; a constant
         return
+    if result._base is not None:  # a view, with or without a tangent: writes to its base
+        levels[0].viewed[id(result._base)] = result._base  # are refused (see inplace.py)
     for k, level in enumerate(levels):
         tangents = [level.tangent(a) for a in args]
         if _none(tangents):
@@ -161,8 +163,6 @@ def propagate(op: Primitive, args: Sequence[Any], params: dict, result: Value) -
             _mode.forward = levels
         if tangent is not None:
             level.set(result, tangent)
-            if result._base is not None:  # a view: an in-place write to its base is refused
-                level.viewed[id(result._base)] = result._base
 
 
 def _tangent_of(

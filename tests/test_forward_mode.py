@@ -351,7 +351,13 @@ def test_a_write_through_a_view_or_into_a_viewed_tensor_is_refused():
         z += 1.0
         return head
 
-    for f in (through_view, into_viewed):
+    def into_viewed_constant(x):
+        z = am.zeros(3)  # no tangent yet, nor has its view; the write gives z one
+        head = z[:2]
+        z += x
+        return head
+
+    for f in (through_view, into_viewed, into_viewed_constant):
         with pytest.raises(RuntimeError, match="shares its memory with a view"):
             am.jvp(f, (x0,), (v0,))
 
