@@ -1153,10 +1153,10 @@ def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
 
 def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
     """The affine map `x @ weight.T + bias` of a layer, as one node (weight: (out, in))."""
-    if np.ndim(weight) != 2:  # NumPy would take a vector, and the rules would not
+    if _values_of(weight).ndim != 2:  # NumPy would take a vector, and the rules would not
         raise ValueError(
             f"linear: weight must be 2-D (out_features, in_features), got shape "
-            f"{np.shape(weight)}; reshape it, e.g. weight.reshape(1, -1)"
+            f"{_values_of(weight).shape}; reshape it, e.g. weight.reshape(1, -1)"
         )
     return ops.linear(as_tensor(x), weight, bias)
 
@@ -1242,7 +1242,7 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int | None = 0) -> Tensor:
     if axis is None:
         pieces = [p.reshape(-1) if isinstance(p, Value) else np.ravel(p) for p in pieces]
         axis = 0
-    ndim = np.ndim(pieces[0])
+    ndim = _values_of(pieces[0]).ndim
     if ndim == 0:
         raise ValueError("concatenate: 0-d tensors cannot be joined along an axis; use stack")
     return ops.concatenate(*pieces, axis=_axis("concatenate", axis, ndim))
@@ -1251,10 +1251,10 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int | None = 0) -> Tensor:
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     """Join tensors of one shape along a new axis, as np.stack (one op, whatever their number)."""
     pieces = _pieces("stack", tensors)
-    shapes = {np.shape(t) for t in pieces}
+    shapes = {_values_of(t).shape for t in pieces}
     if len(shapes) > 1:
         raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
-    return ops.stack(*pieces, axis=_axis("stack", axis, np.ndim(pieces[0]) + 1))
+    return ops.stack(*pieces, axis=_axis("stack", axis, _values_of(pieces[0]).ndim + 1))
 
 
 def _pieces(op: str, tensors: Sequence[ArrayLike]) -> list:
