@@ -2,7 +2,17 @@
 
 from . import engine, manual, modes, nn, ops, optim, training, viz
 from .explain import explain
-from .functional import grad, hessian, hvp, jacobian, jacrev, value_and_grad, vjp
+from .functional import (
+    grad,
+    hessian,
+    hvp,
+    jacfwd,
+    jacobian,
+    jacrev,
+    jvp,
+    value_and_grad,
+    vjp,
+)
 from .gradcheck import gradcheck, gradgradcheck
 from .modes import (
     detect_anomaly,

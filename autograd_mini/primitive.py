@@ -46,6 +46,10 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return g
 
 
+# Set by forward.py while a forward-mode transform is open (in any thread) to the function that
+# gives an op's output its tangents; None otherwise, when this one check is all it costs.
+forward_hook: Callable[..., None] | None = None
+
 # NumPy 2.3 taught ufuncs `out=...`: return an array even for 0-d inputs, not a NumPy scalar.
 _UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
 
@@ -60,7 +64,8 @@ class Primitive:
     `view=True` marks an op whose output may share its first input's memory (reshape,
     transpose, basic indexing): an in-place write to one is then counted on both.
     `symbol`, `rule` and `arguments` (the names of inputs that do not commute) are what a
-    drawing of the op says.
+    drawing of the op says. `jvp` is its forward-mode rule ("linear", "elementwise", or rules
+    of the tangents: ops.py says how), which forward.py applies.
 
     A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
     Called on arrays only, a primitive returns an array: that is how the same vjp formulas run on
@@ -84,6 +89,7 @@ class Primitive:
         "arguments",
         "differentiable",
         "returns_array",
+        "jvp",
     )
 
     def __init__(
@@ -98,8 +104,10 @@ class Primitive:
         symbol: str | None = None,
         rule: str | None = None,
         arguments: tuple[str, ...] | None = None,
+        jvp: Any = None,
     ) -> None:
         self.name = name
+        self.jvp = jvp  # the forward-mode rule: "linear", "elementwise" or rules (forward.py)
         self.forward = forward
         self.vjps = vjps
         self.vjp_all = vjp_all
@@ -193,6 +201,8 @@ class Primitive:
             result._view = (first, self, params, latest_write())
             if result._node is not None:
                 result._node.log = shared_log(result._base)
+        if forward_hook is not None:  # a forward-mode transform is open: tangents too
+            forward_hook(self, args, params, result)
         return result
 
     def reads(self, wanted: Sequence[Any]) -> set[str]:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import finite_differences, graphs, steps, worker
+from . import finite_differences, graphs, jacobians, steps, worker
 
 MLP_CASES = [  # sizes, batch
     ([2, 16, 16, 1], 32),
@@ -261,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     results["mlp_keep_freed"] = mlp_with_allocator(args.quick)
     args.out.mkdir(parents=True, exist_ok=True)
     text = write_report(results, args.out)
+    text += "\n" + jacobians.run(args.quick, args.out)  # its own page: jacobians.md
     print(text)
     return 0
 

@@ -1,9 +1,11 @@
 """The benchmark script cannot rot: every case runs once at tiny sizes. (Never a timed test:
 speed is judged only by ratios in `make bench`.)"""
 
+import json
 import subprocess
 import sys
 
+from benchmarks import jacobians
 from benchmarks.report import target_lines
 
 # the run, then whether its process imported torch (which must run in a process of its own)
@@ -53,3 +55,14 @@ def test_a_step_target_is_judged_on_the_worse_allocator():
     results["mlp_keep_freed"] = [row(1.05)]
     (line,) = [s for s in target_lines(results) if s.startswith("- `784-256-256-10` step (nn")]
     assert "met (1.05" in line and "NOT" not in line
+
+
+def test_the_jacobian_section_runs_at_tiny_sizes_and_both_modes_agree(tmp_path):
+    text = jacobians.run(quick=True, out=tmp_path)
+    assert (tmp_path / "jacobians.png").stat().st_size > 0
+    assert (tmp_path / "jacobians.md").read_text(encoding="utf-8") == text
+    measured = json.loads((tmp_path / "jacobians.json").read_text(encoding="utf-8"))
+    assert [(r["n"], r["m"]) for r in measured] == [(1, 2), (3, 2), (2, 1), (2, 3)]
+    rows = [line for line in text.splitlines() if line.startswith("| ") and "ms |" in line]
+    assert len(rows) == 2 * len(jacobians.QUICK_SIZES)  # n growing, then m growing
+    assert all(float(row.rstrip(" |").split("|")[-1]) < 1e-12 for row in rows)

@@ -271,12 +271,80 @@ def _topk_first_of_ties(entry: OpEntry, sample: Sample, grads: list, cotangent: 
     return [expected]
 
 
+def _tangents_of(sample: Sample, tangents: list) -> list:
+    """The tangent of every argument of the sample: zeros where it has none."""
+    full = [np.zeros(np.shape(a)) for a in sample.args]
+    for i, t in zip(sample.grad, tangents, strict=True):
+        full[i] = t
+    return sample.bind(full)
+
+
+def _extremum_tangent(entry: OpEntry, sample: Sample, tangents: list, out: np.ndarray) -> Any:
+    """Where the extremum is NaN, the mean of the tangent over the NaNs (the transpose of the
+    adjoint's even share among them); torch's forward gives NaN there."""
+    x, axis = sample.args[0], sample.kwargs.get("axis")
+    extremum = entry.ref(x, axis=axis, keepdims=True)
+    hits = np.isnan(x) & np.isnan(extremum)
+    with np.errstate(all="ignore"):
+        mean = np.where(hits, tangents[0], 0).sum(axis=axis, keepdims=True) / hits.sum(
+            axis=axis, keepdims=True
+        )
+    intended = np.where(np.isnan(extremum), mean, np.reshape(out, extremum.shape))
+    return intended.reshape(out.shape).astype(out.dtype)
+
+
+def _pow_tangent_at_signed_zero(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """t · (+inf) at x = −0.0 for x ** 0.5, as the adjoint (see _pow_first_at_signed_zero)."""
+    base, exponent = np.asarray(sample.args[0]), sample.args[1]
+    if not sample.grad or sample.grad[0] != 0 or np.ndim(exponent) or exponent != 0.5:
+        return out
+    at = np.broadcast_to((base == 0) & np.signbit(base), out.shape) & np.isinf(out)
+    return np.where(at, -out, out).astype(out.dtype)
+
+
+def _hardsigmoid_tangent(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    x = sample.args[0]
+    return np.where((x > -3) & (x < 3), tangents[0] / 6, 0).astype(out.dtype)
+
+
+def _zero_tangent_where_std_overflows(
+    entry: OpEntry, sample: Sample, tangents: list, out: Any
+) -> Any:
+    x, kw = sample.args[0], sample.kwargs
+    axis = None if np.ndim(x) == 0 else kw.get("axis")
+    with np.errstate(all="ignore"):
+        std = np.std(x, axis=axis, ddof=kw.get("ddof", 0), keepdims=kw.get("keepdims", False))
+    return np.where(np.isinf(std), 0, out).astype(out.dtype)
+
+
+def _atan2_tangent_at_origin(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    y, x = (np.asarray(a) for a in sample.args[:2])
+    with np.errstate(all="ignore"):
+        origin = np.broadcast_to(x * x + y * y == 0, out.shape)
+    return np.where(origin, 0, out).astype(out.dtype)
+
+
+def _transposed_rule_tangent(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """The sum of one term per input (the transpose of the adjoints) where torch's forward
+    formula departs from its backward: x / y at y = 0, and maximum/minimum at a NaN, where
+    both inputs get the adjoint (as in torch's backward) and so both tangents count."""
+    x, y = (np.asarray(a, dtype=np.float64) for a in sample.args[:2])
+    tx, ty = (np.asarray(t, dtype=np.float64) for t in _tangents_of(sample, tangents)[:2])
+    with np.errstate(all="ignore"):
+        if entry.name in ("div", "itruediv"):
+            at, terms = y == 0, tx / y + (-ty * (x / y) / y)
+        else:
+            at, terms = np.isnan(x) | np.isnan(y), tx + ty
+    return np.where(np.broadcast_to(at, out.shape), terms, out).astype(out.dtype)
+
+
 @dataclass(frozen=True)
 class Difference:
     reason: str
     grads: Callable[..., list] | None = None  # torch's gradients -> the intended ones
     forward: Callable[..., np.ndarray] | None = None  # torch's output -> the intended one
     second: Callable[..., list] | None = None  # torch's second derivatives -> intended ones
+    jvp: Callable[..., np.ndarray] | None = None  # torch.func.jvp's tangent -> the intended one
     finite_too: bool = False  # the difference shows on finite inputs too, not only at NaN/inf
 
 
@@ -290,6 +358,7 @@ DELIBERATE_DIFFERENCES = {
         "max/min select the adjoint with where: 0 off the extremum even for an inf adjoint "
         "(torch's amax multiplies: inf·0 = NaN), and a NaN extremum's adjoint goes to the NaNs",
         grads=_extremum_adjoint,
+        jvp=_extremum_tangent,
     ),
     "numpy-indexing": Difference(
         "t[...] and t[...] = v follow NumPy's indexing rules (tuples as lists, where advanced "
@@ -320,6 +389,7 @@ DELIBERATE_DIFFERENCES = {
     "hardsigmoid-sixth": Difference(
         "hardsigmoid's adjoint is v/6 (torch multiplies by a float32 1/6, also in float64)",
         grads=_hardsigmoid_exact,
+        jvp=_hardsigmoid_tangent,
         finite_too=True,
     ),
     "elu-kink": Difference(
@@ -333,12 +403,14 @@ DELIBERATE_DIFFERENCES = {
         "1e30 overflow to inf, where torch's running algorithm stays finite",
         forward=_numpy_where_torch_is_finite,
         grads=_zero_where_std_overflows,
+        jvp=_zero_tangent_where_std_overflows,
         finite_too=True,
     ),
     "atan2-origin": Difference(
         "where x² + y² is 0, arctan2's first derivatives are 0 (as torch's) and so are their "
         "derivatives (torch: NaN, from 0·inf in its double backward)",
         second=_atan2_second_at_origin,
+        jvp=_atan2_tangent_at_origin,
     ),
     "hypot-underflow": Difference(
         "where a finite input's square underflows, hypot's second derivatives are the exact "
@@ -369,7 +441,15 @@ DELIBERATE_DIFFERENCES = {
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
         "from an rsqrt of −0.0)",
         grads=_pow_first_at_signed_zero,
+        jvp=_pow_tangent_at_signed_zero,
         finite_too=True,
+    ),
+    "jvp-transpose": Difference(
+        "forward mode's tangent is the transpose of the reverse-mode rule also where the "
+        "derivative is not defined: x / y at y = 0 (the sum of the two infinite terms), and "
+        "maximum/minimum at a NaN (both tangents, as both inputs get the adjoint in torch's "
+        "backward); torch's forward formulas give other infinities there",
+        jvp=_transposed_rule_tangent,
     ),
 }
 
@@ -2413,7 +2493,7 @@ OPS: list[OpEntry] = [
     _binary("add", operator.add, np.add, "add"),
     _binary("sub", operator.sub, np.subtract, "sub"),
     _binary("mul", operator.mul, np.multiply, "mul"),
-    _binary("div", operator.truediv, np.divide, "truediv"),
+    replace(_binary("div", operator.truediv, np.divide, "truediv"), differences=("jvp-transpose",)),
     OpEntry(
         "pow",
         {"Tensor.__pow__": operator.pow},
@@ -2482,7 +2562,7 @@ OPS: list[OpEntry] = [
     _in_place("iadd", operator.iadd, np.add, "iadd"),
     _in_place("isub", operator.isub, np.subtract, "isub"),
     _in_place("imul", operator.imul, np.multiply, "imul"),
-    _in_place("itruediv", operator.itruediv, np.divide, "itruediv"),
+    _in_place("itruediv", operator.itruediv, np.divide, "itruediv", ("jvp-transpose",)),
     _in_place("ipow", operator.ipow, np.power, "ipow", ("pow-signed-zero",), a=positive),
     _in_place("imod", operator.imod, np.remainder, "imod", ("numpy-remainder",)),
     OpEntry(
@@ -2775,6 +2855,7 @@ OPS: list[OpEntry] = [
         torch_elementwise(torch.maximum),
         np.maximum,
         binary_samples(ties=True),
+        differences=("jvp-transpose",),
     ),
     OpEntry(
         "minimum",
@@ -2782,6 +2863,7 @@ OPS: list[OpEntry] = [
         torch_elementwise(torch.minimum),
         np.minimum,
         binary_samples(ties=True),
+        differences=("jvp-transpose",),
     ),
     OpEntry("where", {"am.where": am.where}, torch_where, np.where, where_samples),
     # --- reductions
@@ -3408,7 +3490,7 @@ NOT_OPS = {
     "am.ones_like", "am.randn", "am.rand", "am.uniform", "am.normal", "am.full", "am.full_like",
     "am.arange", "am.linspace",
     "am.eye", "F.one_hot", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
-    "am.jacrev", "am.vjp",
+    "am.jacrev", "am.vjp", "am.jvp", "am.jacfwd",
     "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
     "am.set_grad_enabled", "am.is_grad_enabled", "am.detect_anomaly", "am.explain", "am.save",
     "am.load",
