@@ -142,7 +142,8 @@ def test_every_differentiable_primitive_has_a_jvp_rule() -> None:
         and not callable(p.jvp)
         and not (isinstance(p.jvp, tuple) and all(r is None or callable(r) for r in p.jvp))
     )
-    assert not malformed, f"jvp= must be 'linear', 'elementwise', 'multilinear', a rule or a tuple: {malformed}"
+    forms = "'linear', 'elementwise', 'multilinear', a rule or a tuple"
+    assert not malformed, f"jvp= must be {forms}: {malformed}"
 
 
 def test_a_primitive_without_a_jvp_rule_is_refused_by_name() -> None:
