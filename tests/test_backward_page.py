@@ -184,6 +184,14 @@ def test_the_page_refuses_what_it_cannot_show(tmp_path):
     with pytest.raises(ValueError, match="precision must be a positive integer"):
         viz.backward_page(y, tmp_path / "p.html", precision=0)
     y.backward()
-    with pytest.raises(ValueError, match="released by backward.*retain_graph=True"):
+    viz.backward_page(y, tmp_path / "after.html")  # a small graph keeps its values: it can
+    with am.no_grad():
+        x -= 1.0  # ...until its inputs change
+    with pytest.raises(ValueError, match="changed in place since it was recorded"):
         viz.backward_page(y, tmp_path / "p.html")
-    assert not list(tmp_path.iterdir())
+    big = am.tensor(np.ones(am.engine.KEPT_AFTER_BACKWARD + 1), requires_grad=True)
+    z = (big * big).sum()
+    z.backward()
+    with pytest.raises(ValueError, match="released by backward.*retain_graph=True"):
+        viz.backward_page(z, tmp_path / "p.html")
+    assert [p.name for p in tmp_path.iterdir()] == ["after.html"]

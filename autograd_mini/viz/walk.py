@@ -22,6 +22,11 @@ RELEASED = (
     "Intermediate values and adjoints were released by backward(). Draw before backward(), or "
     "call backward(retain_graph=True), to keep them."
 )
+CHANGED = (
+    "The graph's inputs were changed in place since it was recorded (an optimiser step?): the "
+    "values shown are the forward pass's, the leaves' are their new ones, and adjoints are not "
+    "shown. Draw before the change to see both."
+)
 
 
 @dataclass(eq=False)
@@ -83,7 +88,9 @@ def walk(root: Value, gradient: Any = None, partials: bool = False) -> GraphView
     step = {node: i for i, node in enumerate(order, start=1)}
     known = _known_tensors(root, order)
     notes = []
-    released = any(node.released for node in order)
+    # a small graph keeps its values through backward() (engine.KEPT_AFTER_BACKWARD): its
+    # adjoints are worked out again from them, as before backward()
+    released = any(node.released and node.ans is None for node in order)
     adjoints, leaf_adjoints, sent = _adjoints(root, order, gradient, notes) or ({}, {}, {})
     if released:
         notes.append(RELEASED)
@@ -169,15 +176,19 @@ def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -
     """{node: adjoint of its output}, backpropagate's {id(leaf): LeafAdjoint} and what each
     node sent to each input {(node, i): adjoint}, from a backward pass that keeps the graph and
     writes no .grad; None if they cannot be had."""
-    if any(node.released for node in order):
+    if any(node.released and node.ans is None for node in order):
+        return None
+    if any(engine.changed_since_recorded(node) for node in order):
+        notes.append(CHANGED)
         return None
     seed = _seed(root, gradient, notes)
     kept: dict[Node, Any] = {}
     sent: dict[tuple, Any] = {}
+    replay = any(node.released for node in order)
     try:
         # without hooks: retain_grad() would write .grad, user hooks print or record
         leaves = engine.backpropagate(
-            root, seed, retain_graph=True, keep=kept, run_hooks=False, sent=sent
+            root, seed, retain_graph=True, keep=kept, run_hooks=False, sent=sent, replay=replay
         )
     except (RuntimeError, FloatingPointError) as error:
         notes.append(f"Adjoints not shown: {error}")
