@@ -313,7 +313,8 @@ def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_ss
     (as first published; today's version writes ``-=`` with delta = +δ, the same step).
 
     As delta = −δ, this is gradient descent. For a batch, every sample's deltas are computed with
-    the same (old) weights and the updates are summed: one step on the summed E."""
+    the same (old) weights and the updates are summed: one step on the summed E. (The tutorial
+    itself updates after every row, which is stochastic gradient descent: a different step.)"""
     new = _tutorial_network(net)
     for row, network in _per_neuron_samples(net, x, target, loss):
         for i, layer in enumerate(network):
