@@ -1,7 +1,8 @@
 """Every ```python block in README.md and docs/*.md runs: the blocks of one page, in order, in
 one namespace, from a scratch directory. A page's claims are the asserts in its code, and the
 output it shows: a ```text block right after a python block is what that block prints, and the
-test compares the two. Every picture a page shows exists (`make docs-figures` draws them)."""
+test compares the two. Every picture a page shows exists (`make docs-figures` draws them), and
+the worked example's drawings show the numbers its text reads off them."""
 
 import contextlib
 import html
