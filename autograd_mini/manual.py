@@ -442,8 +442,8 @@ def finite_differences(
 
 
 def chain_rule_product(net: Network, x, target) -> float:
-    """∂E/∂w₂,₁,₁ as a learner writes it out ("If I want to find ∂E/∂w₂,₁,₁, is it expanded
-    as ...? Is this correct?"), for one sample through a sigmoid net with two hidden layers and
+    """∂E/∂w₂,₁,₁ as a learner writes it out ("if I want to find ∂E/∂w₂,₁,₁, is it expanded
+    as: [...] Is this correct?"), for one sample through a sigmoid net with two hidden layers and
     one output, E = ½ (T − Out)²: (Out − T)·Out(1 − Out)·w₃,₁,₁·n₂,₁(1 − n₂,₁)·n₁,₁.
 
     w₂,₁,₁ goes into node 1 of hidden layer 2 from node 1 of hidden layer 1: ``weights[1][0, 0]``;
