@@ -107,7 +107,7 @@ def test_the_worked_example_figures_show_the_numbers_the_page_quotes():
     # worked-example.md reads these numbers off its two drawings; a figure drawn from other
     # weights, or not drawn again after a change, fails here (`make docs-figures` redraws them)
     neuron = _figure_text("neuron_by_hand.svg")
-    for shown in ("grad -0.1774", "grad 0.08872", "grad -0.3775", "value 0.07127", "⟨8⟩"):
+    for shown in ("grad -0.1774", "grad 0.08872", "grad -0.3775", "value 0.07127", "#8"):
         assert shown in neuron, shown
     network = _figure_text("worked_network.svg")
     for shown in ("value [1.1, -0.55, -0.3]", "δ³ = ∂E/∂z³ [0.1016]", "[0.001323, -0.001188"):
