@@ -148,7 +148,8 @@ def explain(
 
 
 def _first_entries(a: np.ndarray, n: int = 3) -> str:
-    """The first entries of a δ (the first sample's, for a batch), short enough for a column."""
+    """The first n entries of a δ, short enough for a column. A batch is read row by row: the
+    first sample's δ, then the next sample's where the layer has fewer than n neurons."""
     flat = np.ravel(a)
     shown = " ".join(f"{v:+.3g}" for v in flat[:n])
     return shown + (" …" if flat.size > n else "")

@@ -313,7 +313,8 @@ def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_ss
     (as first published; today's version writes ``-=`` with delta = +δ, the same step).
 
     As delta = −δ, this is gradient descent. For a batch, every sample's deltas are computed with
-    the same (old) weights and the updates are summed: one step on the summed E."""
+    the same (old) weights and the updates are summed: one step on the summed E. (The tutorial
+    itself updates after every row, which is stochastic gradient descent: a different step.)"""
     new = _tutorial_network(net)
     for row, network in _per_neuron_samples(net, x, target, loss):
         for i, layer in enumerate(network):
@@ -441,8 +442,8 @@ def finite_differences(
 
 
 def chain_rule_product(net: Network, x, target) -> float:
-    """∂E/∂w₂,₁,₁ as a learner writes it out ("If I want to find ∂E/∂w₂,₁,₁, is it expanded
-    as ...? Is this correct?"), for one sample through a sigmoid net with two hidden layers and
+    """∂E/∂w₂,₁,₁ as a learner writes it out ("if I want to find ∂E/∂w₂,₁,₁, is it expanded
+    as: [...] Is this correct?"), for one sample through a sigmoid net with two hidden layers and
     one output, E = ½ (T − Out)²: (Out − T)·Out(1 − Out)·w₃,₁,₁·n₂,₁(1 − n₂,₁)·n₁,₁.
 
     w₂,₁,₁ goes into node 1 of hidden layer 2 from node 1 of hidden layer 1: ``weights[1][0, 0]``;

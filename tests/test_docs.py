@@ -1,9 +1,11 @@
 """Every ```python block in README.md and docs/*.md runs: the blocks of one page, in order, in
 one namespace, from a scratch directory. A page's claims are the asserts in its code, and the
 output it shows: a ```text block right after a python block is what that block prints, and the
-test compares the two. Every picture a page shows exists (`make docs-figures` draws them)."""
+test compares the two. Every picture a page shows exists (`make docs-figures` draws them), and
+the worked example's drawings show the numbers its text reads off them."""
 
 import contextlib
+import html
 import io
 import re
 import textwrap
@@ -95,3 +97,18 @@ def test_every_picture_the_docs_show_exists():
     assert len(shown) >= 4  # the pages do show pictures
     missing = [f"{p.name}: {f.relative_to(ROOT)}" for p, f in shown if not f.is_file()]
     assert not missing, f"missing figures (run `make docs-figures`): {missing}"
+
+
+def _figure_text(name: str) -> str:
+    return html.unescape((ROOT / "docs" / "figures" / name).read_text(encoding="utf-8"))
+
+
+def test_the_worked_example_figures_show_the_numbers_the_page_quotes():
+    # worked-example.md reads these numbers off its two drawings; a figure drawn from other
+    # weights, or not drawn again after a change, fails here (`make docs-figures` redraws them)
+    neuron = _figure_text("neuron_by_hand.svg")
+    for shown in ("grad -0.1774", "grad 0.08872", "grad -0.3775", "value 0.07127", "#8"):
+        assert shown in neuron, shown
+    network = _figure_text("worked_network.svg")
+    for shown in ("value [1.1, -0.55, -0.3]", "δ³ = ∂E/∂z³ [0.1016]", "[0.001323, -0.001188"):
+        assert shown in network, shown

@@ -24,7 +24,7 @@ RENDERER = "graphviz-pure"
 
 
 def neuron() -> am.Tensor:
-    """micrograd's neuron: o = tanh(x·w + b), with ∂o/∂x shown although x needs no gradient."""
+    """micrograd's neuron: o = tanh(x·w + b). x needs no gradient, so its box shows no adjoint."""
     x = am.tensor(2.0, name="x")
     w = am.tensor(-3.0, requires_grad=True, name="w")
     b = am.tensor(6.8813735870195432, requires_grad=True, name="b")
