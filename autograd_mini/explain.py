@@ -44,8 +44,8 @@ class Explanation:
                 + "".join(f"{diffs[c]:>14.1e}" for c in CONVENTIONS)
             )
         lines.append(
-            "(per-neuron: the tutorial's delta is −δ, as its output error is T − Out; "
-            "its sign is flipped before comparing)"
+            "(per-neuron: the tutorial's delta, as first published, is −δ: its output error "
+            "is T − Out; its sign is flipped before comparing)"
         )
         lines.append("")
         lines.append(
