@@ -103,8 +103,10 @@ def main(args: argparse.Namespace | None = None) -> int:
     from . import viz
 
     model = result["model"]
+    # a batch of 32 spread over the data set: its first 32 points are all of one moon
+    batch = np.linspace(0, len(result["points"]) - 1, 32).astype(int)
     loss = nn.binary_cross_entropy_with_logits(
-        model(result["points"][:32]), result["labels"][:32, None] * 1.0
+        model(result["points"][batch]), result["labels"][batch, None] * 1.0
     )
     written.append(viz.render(loss, out / "network.svg", collapse="modules"))
     written.append(viz.render(neuron(), out / "neuron.svg", rules=True, order=True))

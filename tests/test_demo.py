@@ -13,6 +13,7 @@ def test_demo_writes_its_plot_and_both_graphs(tmp_path, capsys):
         ET.parse(tmp_path / name)  # well-formed SVG
     network = (tmp_path / "network.svg").read_text(encoding="utf-8")
     assert "layers.0" in network and "δ" in network  # modules collapsed, δ of each layer shown
+    assert "32 values in [0, 1]" in network  # the drawn batch holds both moons' labels
     printed = capsys.readouterr().out
     assert "two moons: accuracy" in printed
 
