@@ -257,17 +257,22 @@ def _zero_where_std_overflows(entry: OpEntry, sample: Sample, grads: list, v: An
     return [np.where(inf, 0, grads[0]).astype(grads[0].dtype)]
 
 
+def _topk_positions(sample: Sample) -> tuple[np.ndarray, int]:
+    """The positions topk takes: the first k of a stable sort (ties in order), and the axis."""
+    x, k = sample.args[0], sample.args[1]
+    axis, largest = sample.kwargs.get("axis", -1), sample.kwargs.get("largest", True)
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    return np.take(order, np.arange(k), axis=axis), axis
+
+
 def _topk_first_of_ties(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
     """The cotangent put at the first k positions of a stable sort (ties in order), for samples
     with ties (without NaN); torch's adjoint as it is for the others."""
     if not sample.desc.startswith("ties"):
         return grads
-    x, k = sample.args[0], sample.args[1]
-    axis, largest = sample.kwargs.get("axis", -1), sample.kwargs.get("largest", True)
-    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
-    top = np.take(order, np.arange(k), axis=axis)
-    expected = np.zeros_like(x)
-    np.put_along_axis(expected, top, np.asarray(cotangent, x.dtype), axis=axis)
+    top, axis = _topk_positions(sample)
+    expected = np.zeros_like(sample.args[0])
+    np.put_along_axis(expected, top, np.asarray(cotangent, expected.dtype), axis=axis)
     return [expected]
 
 
@@ -279,18 +284,28 @@ def _tangents_of(sample: Sample, tangents: list) -> list:
     return sample.bind(full)
 
 
-def _extremum_tangent(entry: OpEntry, sample: Sample, tangents: list, out: np.ndarray) -> Any:
-    """Where the extremum is NaN, the mean of the tangent over the NaNs (the transpose of the
-    adjoint's even share among them); torch's forward gives NaN there."""
+def _nan_slice_tangent(entry: OpEntry, sample: Sample, tangents: list, out: np.ndarray) -> Any:
+    """Where a reduction (max, min, median) is NaN, the mean of the tangent over the slice's
+    NaNs (the transpose of the adjoint's even share among them); torch's forward gives NaN
+    there."""
     x, axis = sample.args[0], sample.kwargs.get("axis")
-    extremum = entry.ref(x, axis=axis, keepdims=True)
-    hits = np.isnan(x) & np.isnan(extremum)
+    reduced = entry.ref(x, axis=axis, keepdims=True)
+    hits = np.isnan(x) & np.isnan(reduced)
     with np.errstate(all="ignore"):
         mean = np.where(hits, tangents[0], 0).sum(axis=axis, keepdims=True) / hits.sum(
             axis=axis, keepdims=True
         )
-    intended = np.where(np.isnan(extremum), mean, np.reshape(out, extremum.shape))
+    intended = np.where(np.isnan(reduced), mean, np.reshape(out, reduced.shape))
     return intended.reshape(out.shape).astype(out.dtype)
+
+
+def _topk_tangent_first_of_ties(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """The tangent read at the first k positions of a stable sort, for samples with ties (the
+    transpose of _topk_first_of_ties); torch's tangent as it is for the others."""
+    if not sample.desc.startswith("ties"):
+        return out
+    top, axis = _topk_positions(sample)
+    return np.take_along_axis(tangents[0], top, axis=axis).astype(out.dtype)
 
 
 def _pow_tangent_at_signed_zero(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
@@ -358,7 +373,7 @@ DELIBERATE_DIFFERENCES = {
         "max/min select the adjoint with where: 0 off the extremum even for an inf adjoint "
         "(torch's amax multiplies: inf·0 = NaN), and a NaN extremum's adjoint goes to the NaNs",
         grads=_extremum_adjoint,
-        jvp=_extremum_tangent,
+        jvp=_nan_slice_tangent,
     ),
     "numpy-indexing": Difference(
         "t[...] and t[...] = v follow NumPy's indexing rules (tuples as lists, where advanced "
@@ -429,12 +444,17 @@ DELIBERATE_DIFFERENCES = {
     "median-average": Difference(
         "median is np.median's: the mean of the two middle values of an even count (torch.median "
         "returns the lower one); the oracle is torch.median of the lower and upper halves, "
-        "whose adjoints split evenly among tied values, as autograd_mini's"
+        "whose adjoints split evenly among tied values (among the NaNs of a slice that holds "
+        "any), as autograd_mini's. The tangent is their transpose: at a NaN median, the mean "
+        "of the NaNs' tangents (torch's forward gives NaN there)",
+        jvp=_nan_slice_tangent,
     ),
     "topk-ties": Difference(
         "of tied values topk takes the first ones in order (a stable sort), so their adjoints go "
-        "there; torch.topk's choice among ties is its kernel's",
+        "there and their tangents come from there; torch.topk's choice among ties is its "
+        "kernel's",
         grads=_topk_first_of_ties,
+        jvp=_topk_tangent_first_of_ties,
         finite_too=True,
     ),
     "pow-signed-zero": Difference(
