@@ -308,6 +308,13 @@ def _topk_tangent_first_of_ties(entry: OpEntry, sample: Sample, tangents: list, 
     return np.take_along_axis(tangents[0], top, axis=axis).astype(out.dtype)
 
 
+def _nan_tangent_of_an_empty_mean(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """NaN for reduction="mean" over an empty batch: the tangent's sum, 0, over 0 samples."""
+    if np.size(sample.args[0]) or sample.kwargs.get("reduction", "mean") != "mean":
+        return out
+    return np.full(np.shape(out), np.nan, dtype=out.dtype)
+
+
 def _pow_tangent_at_signed_zero(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
     """t · (+inf) at x = −0.0 for x ** 0.5, as the adjoint (see _pow_first_at_signed_zero)."""
     base, exponent = np.asarray(sample.args[0]), sample.args[1]
@@ -456,6 +463,13 @@ DELIBERATE_DIFFERENCES = {
         grads=_topk_first_of_ties,
         jvp=_topk_tangent_first_of_ties,
         finite_too=True,
+    ),
+    "empty-mean-tangent": Difference(
+        "cross_entropy's mean over an empty batch is 0/0 = NaN and so is its tangent (the "
+        "tangent's sum, 0, over 0 samples), as for mean and for cross_entropy with labels in "
+        "both libraries; torch's cross_entropy with class probabilities writes NaN into the "
+        "value of its sum (fill_), which leaves that sum's tangent, −0",
+        jvp=_nan_tangent_of_an_empty_mean,
     ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
@@ -3486,6 +3500,7 @@ OPS: list[OpEntry] = [
         torch_cross_entropy,
         np_cross_entropy,
         cross_entropy_samples,
+        differences=("empty-mean-tangent",),
     ),
     OpEntry(
         "nll_loss",
