@@ -266,6 +266,17 @@ def _exclusive_products(x):
     return before * _reverse(after, last)
 
 
+def _products_of_the_others(x, axis):
+    """Π_{j ≠ i} x_j over the reduced axes, in x's shape, without a division: exact at zeros,
+    at ±inf and where the whole product overflows or underflows."""
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    kept = tuple(a for a in range(x.ndim) if a not in axes)
+    order = kept + axes
+    moved = x.transpose(order)
+    rows = moved.reshape(tuple(x.shape[a] for a in kept) + (_count(x.shape, axes),))
+    return _exclusive_products(rows).reshape(moved.shape).transpose(tuple(np.argsort(order)))
+
+
 def _prod_vjp(g, ans, x, axis=None, keepdims=False):
     """g · Π_{j ≠ i} x_j over the reduced axes: g · (prod / x) when x holds no zero, else the
     products of the others, exact at zeros (PyTorch's rule, which also decides by any zero)."""
@@ -274,20 +285,21 @@ def _prod_vjp(g, ans, x, axis=None, keepdims=False):
     g = _unreduce(g, x.shape, axis)
     if not (_values(x) == 0).any():
         return g * (_unreduce(ans, x.shape, axis) / x)
-    axes = tuple(range(x.ndim)) if axis is None else axis
-    kept = tuple(a for a in range(x.ndim) if a not in axes)
-    order = kept + axes
-    moved = x.transpose(order)
-    rows = moved.reshape(tuple(x.shape[a] for a in kept) + (_count(x.shape, axes),))
-    others = _exclusive_products(rows).reshape(moved.shape).transpose(tuple(np.argsort(order)))
-    return g * others
+    return g * _products_of_the_others(x, axis)
 
 
 def _prod_jvp(t, ans, x, axis=None, keepdims=False):
-    """Σᵢ tᵢ Π_{j ≠ i} x_j over the reduced axes: the vjp's factors, weighted by the tangent."""
+    """Σᵢ tᵢ Π_{j ≠ i} x_j over the reduced axes, with Π_{j ≠ i} x_j = prod / x where every
+    product is finite and not 0, else the products of the others, as PyTorch's forward mode:
+    prod / x would be inf / inf = NaN at an inf, and 0 or inf where the product underflows or
+    overflows but the others' product does not."""
     if x.ndim == 0 or axis == ():
         return t
-    others = _prod_vjp(np.ones(ans.shape, ans.dtype), ans, x, axis, keepdims)
+    product = _values(ans)
+    if np.isfinite(product).all() and (product != 0).all():
+        others = _unreduce(ans, x.shape, axis) / x
+    else:
+        others = _products_of_the_others(x, axis)
     return (t * others).sum(axis=axis, keepdims=keepdims)
 
 

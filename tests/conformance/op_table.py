@@ -1435,7 +1435,8 @@ def class_option_samples(dtype: Any, rng: np.random.Generator, smoothing: bool) 
 
 def prod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     """The reduction samples, and zeros: one in a slice, several in a slice, in every slice,
-    at the ends, with inf beside them (PyTorch's rule changes with any zero in the input)."""
+    at the ends, with inf beside them (PyTorch's rule changes with any zero in the input); and
+    inf or an overflowing product without a zero (where prod / x is NaN)."""
     yield from reduction_samples()(dtype, rng)
     z = np.array([[0.0, 2.0, -3.0], [0.0, 0.0, 1.5], [1.2, -0.5, 2.0], [2.0, -0.7, 0.0]], dtype)
     for axis in (1, 0, -1, None):
@@ -1451,6 +1452,12 @@ def prod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     inf_zero = np.array([[inf, 2.0, 0.0], [inf, 2.0, 1.0], [nan, 0.0, 1.0]], dtype)
     yield Sample("zero-and-inf-axis=1", (inf_zero,), {"axis": 1}, smooth=False)
     yield Sample("zero-and-inf-axis=0", (inf_zero,), {"axis": 0}, smooth=False)
+    # no zero, but an inf or a product that overflows: prod / x is inf / inf = NaN there,
+    # where the products of the others are finite or one inf
+    no_zero = np.array([[inf, 2.0], [3.0, -inf], [0.5, 4.0]], dtype)
+    yield Sample("inf-no-zero-axis=1", (no_zero,), {"axis": 1}, smooth=False)
+    h = HUGE[dtype]
+    yield Sample("overflow", (np.array([h, -h, 1 / h], dtype),), {}, smooth=False)
 
 
 def cumprod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
