@@ -349,7 +349,13 @@ def _atan2_tangent_at_origin(entry: OpEntry, sample: Sample, tangents: list, out
 def _transposed_rule_tangent(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
     """The sum of one term per input (the transpose of the adjoints) where torch's forward
     formula departs from its backward: x / y at y = 0, and maximum/minimum at a NaN, where
-    both inputs get the adjoint (as in torch's backward) and so both tangents count."""
+    both inputs get the adjoint (as in torch's backward) and so both tangents count; and
+    cumprod along an axis of length 1, the identity, whose tangent is t (torch's backward
+    gives g; its forward (t / x)·x is NaN at ±inf and NaN)."""
+    if entry.name == "cumprod":
+        x, axis = sample.args[0], sample.kwargs.get("axis")
+        length = x.size if axis is None or x.ndim == 0 else x.shape[axis]
+        return tangents[0].reshape(out.shape).astype(out.dtype) if length == 1 else out
     x, y = (np.asarray(a, dtype=np.float64) for a in sample.args[:2])
     tx, ty = (np.asarray(t, dtype=np.float64) for t in _tangents_of(sample, tangents)[:2])
     with np.errstate(all="ignore"):
@@ -480,9 +486,10 @@ DELIBERATE_DIFFERENCES = {
     ),
     "jvp-transpose": Difference(
         "forward mode's tangent is the transpose of the reverse-mode rule also where the "
-        "derivative is not defined: x / y at y = 0 (the sum of the two infinite terms), and "
+        "derivative is not defined: x / y at y = 0 (the sum of the two infinite terms), "
         "maximum/minimum at a NaN (both tangents, as both inputs get the adjoint in torch's "
-        "backward); torch's forward formulas give other infinities there",
+        "backward), and cumprod along an axis of length 1 at ±inf or NaN (t, as torch's "
+        "backward gives g); torch's forward formulas give other infinities or NaN there",
         jvp=_transposed_rule_tangent,
     ),
 }
@@ -1473,6 +1480,9 @@ def cumprod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     nonfinite = np.array([[inf, 2.0, -1.0, 0.5], [1.0, -inf, 2.0, h], [nan, 1.0, h, -h]], dtype)
     yield Sample("edge-values-nonfinite-axis=1", (nonfinite,), {"axis": 1}, smooth=False)
     yield Sample("edge-values-nonfinite-axis=0", (nonfinite,), {"axis": 0}, smooth=False)
+    # along an axis of length 1 cumprod is the identity, also at ±inf and NaN
+    column = np.array([[inf], [nan], [-inf], [2.0]], dtype)
+    yield Sample("length-1-axis-nonfinite", (column,), {"axis": 1}, smooth=False)
     for desc, values in [
         ("one-zero", [1.5, -0.5, 0.0, 2.0, 1.2]),
         ("zero-first", [0.0, 1.5, -2.0, 0.7]),
@@ -2957,6 +2967,7 @@ OPS: list[OpEntry] = [
         lambda x, axis=None: torch.cumprod(x.reshape(-1) if axis is None else x, dim=axis or 0),
         lambda x, axis=None: np.cumprod(x, axis=axis),
         cumprod_samples,
+        differences=("jvp-transpose",),
     ),
     OpEntry(
         "prod",
