@@ -233,7 +233,7 @@ def _cumprod_vjp(g, ans, x, axis=0):
     if not zero.any():
         return _reversed_cumsum(g * ans, axis) / x
     if not isinstance(g, np.ndarray):
-        return _cumprod_vjp_in_full(g, x, axis)
+        return _cumprod_in_full(g, x, axis, transpose=True)
     seen = np.cumsum(zero, axis=axis)
     before, first = seen == 0, zero & (seen == 1)
     w = where(before, g * ans, 0.0)
@@ -243,17 +243,21 @@ def _cumprod_vjp(g, ans, x, axis=0):
     return head + where(first, lead * _reversed_cumsum(where(before, 0.0, g * tail), axis), 0.0)
 
 
-def _cumprod_vjp_in_full(g, x, axis):
-    """The O(n²) form: for each i, the products Π_{j < i} x_j · Π_{i < j ≤ k} x_j written out
-    (an axis of length n for k), weighted by g_k and summed over k ≥ i."""
-    x, g = x.swapaxes(axis, -1), g.swapaxes(axis, -1)
+def _cumprod_in_full(v, x, axis, transpose):
+    """The O(n²) form: the products ∂y_k/∂xᵢ = Π_{j < i} x_j · Π_{i < j ≤ k} x_j for i ≤ k
+    written out (x's axis moved last as i, a new last axis for k), weighted by v and summed:
+    v_k over k ≥ i (transpose=True: the vjp, v = g), or vᵢ over i ≤ k (the jvp, v = t)."""
+    x, v = x.swapaxes(axis, -1), v.swapaxes(axis, -1)
     n, last = x.shape[-1], x.ndim  # the products' k axis is the last of ndim + 1
     ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
     prefix = cumprod(concatenate(ones, x[..., :-1], axis=last - 1), axis=last - 1)
     later = np.arange(n) > np.arange(n).reshape(-1, 1)  # [i, k]: k > i
     suffix = cumprod(where(later, x[..., None, :], 1.0), axis=last)  # [i, k]: Π_{i < j ≤ k} x_j
-    terms = g[..., None, :] * (prefix[..., :, None] * suffix)
-    return where(later | np.eye(n, dtype=bool), terms, 0.0).sum(axis=last).swapaxes(axis, -1)
+    terms = (v[..., None, :] if transpose else v[..., :, None]) * (prefix[..., :, None] * suffix)
+    summed = where(later | np.eye(n, dtype=bool), terms, 0.0).sum(
+        axis=last if transpose else last - 1
+    )
+    return summed.swapaxes(axis, -1)
 
 
 def _exclusive_products(x):
@@ -266,6 +270,17 @@ def _exclusive_products(x):
     return before * _reverse(after, last)
 
 
+def _products_of_the_others(x, axis):
+    """Π_{j ≠ i} x_j over the reduced axes, in x's shape, without a division: exact at zeros,
+    at ±inf and where the whole product overflows or underflows."""
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    kept = tuple(a for a in range(x.ndim) if a not in axes)
+    order = kept + axes
+    moved = x.transpose(order)
+    rows = moved.reshape(tuple(x.shape[a] for a in kept) + (_count(x.shape, axes),))
+    return _exclusive_products(rows).reshape(moved.shape).transpose(tuple(np.argsort(order)))
+
+
 def _prod_vjp(g, ans, x, axis=None, keepdims=False):
     """g · Π_{j ≠ i} x_j over the reduced axes: g · (prod / x) when x holds no zero, else the
     products of the others, exact at zeros (PyTorch's rule, which also decides by any zero)."""
@@ -274,36 +289,43 @@ def _prod_vjp(g, ans, x, axis=None, keepdims=False):
     g = _unreduce(g, x.shape, axis)
     if not (_values(x) == 0).any():
         return g * (_unreduce(ans, x.shape, axis) / x)
-    axes = tuple(range(x.ndim)) if axis is None else axis
-    kept = tuple(a for a in range(x.ndim) if a not in axes)
-    order = kept + axes
-    moved = x.transpose(order)
-    rows = moved.reshape(tuple(x.shape[a] for a in kept) + (_count(x.shape, axes),))
-    others = _exclusive_products(rows).reshape(moved.shape).transpose(tuple(np.argsort(order)))
-    return g * others
+    return g * _products_of_the_others(x, axis)
 
 
 def _prod_jvp(t, ans, x, axis=None, keepdims=False):
-    """Σᵢ tᵢ Π_{j ≠ i} x_j over the reduced axes: the vjp's factors, weighted by the tangent."""
+    """Σᵢ tᵢ Π_{j ≠ i} x_j over the reduced axes, with Π_{j ≠ i} x_j = prod / x where every
+    product is finite and not 0, else the products of the others, as PyTorch's forward mode:
+    prod / x would be inf / inf = NaN at an inf, and 0 or inf where the product underflows or
+    overflows but the others' product does not."""
     if x.ndim == 0 or axis == ():
         return t
-    others = _prod_vjp(np.ones(ans.shape, ans.dtype), ans, x, axis, keepdims)
+    product = _values(ans)
+    if np.isfinite(product).all() and (product != 0).all():
+        others = _unreduce(ans, x.shape, axis) / x
+    else:
+        others = _products_of_the_others(x, axis)
     return (t * others).sum(axis=axis, keepdims=keepdims)
 
 
 def _cumprod_jvp(t, ans, x, axis=0):
     """Σ_{i ≤ k} tᵢ Π_{j ≤ k, j ≠ i} x_j, as PyTorch computes it: (t / x summed) · y before a
     slice's first zero z; from z on only x_z's tangent counts, Π_{j < z} x_j · t_z · Π_{z < j ≤ k}
-    x_j, which is the cumprod of x with t_z in x_z's place."""
+    x_j, which is the cumprod of x with t_z in x_z's place. That form's own derivative in x is
+    not the second derivative (it leaves x_z out): when the rule runs on tensors (an outer
+    level's tangents, or a graph recorded through it) the products are formed in full, O(n²),
+    as the vjp's are. (PyTorch's jvp has no such case: jacfwd(jacfwd) of its cumprod is wrong
+    at zeros.)"""
     if x.ndim == 0 or x.shape[axis] <= 1:
         return t
     zero = _values(x) == 0
+    if not zero.any():
+        return cumsum(t / x, axis=axis) * ans
+    if not isinstance(ans, np.ndarray):
+        return _cumprod_in_full(t, x, axis, transpose=False)
     first = zero & (np.cumsum(zero, axis=axis) == 1)
     after = np.cumsum(first, axis=axis) > 0
     with np.errstate(divide="ignore", invalid="ignore"):  # t / 0: replaced from z on
         general = cumsum(t / x, axis=axis) * ans
-    if not after.any():
-        return general
     return where(after, cumprod(where(first, t, x), axis=axis), general)
 
 

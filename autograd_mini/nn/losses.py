@@ -125,10 +125,15 @@ def smooth_l1_loss(
 
 
 def _huber(d: Tensor, delta: float) -> Tensor:
-    """c (d − ½c) with c = d where |d| < delta, else ±delta: ½ d² inside, delta (|d| − ½ delta)
-    outside, and the derivative c, NaN at NaN, as PyTorch's (no square to overflow)."""
-    c = where(np.abs(d.data) < delta, d, delta * ops.sign(d))
-    return c * (d - 0.5 * c)
+    """½ d² where |d| < delta, else c (d − ½c) = delta (|d| − ½ delta) with c = ±delta, and the
+    derivative d inside, c outside (NaN at NaN), as PyTorch's. `where` selects each branch's
+    derivative in both modes: the square is of d zeroed outside (no square to overflow, no
+    0 · inf), and c is a constant (sign is flat), so that no zero tangent of c meets an
+    infinite d in a product rule (0 · inf = NaN)."""
+    inside = np.abs(d.data) < delta
+    near = where(inside, d, 0.0)
+    c = delta * np.sign(d.data)
+    return where(inside, 0.5 * (near * near), (d - 0.5 * c) * c)
 
 
 def kl_div(input: Any, target: Any, *, reduction: str = "mean", log_target: bool = False) -> Tensor:

@@ -257,17 +257,22 @@ def _zero_where_std_overflows(entry: OpEntry, sample: Sample, grads: list, v: An
     return [np.where(inf, 0, grads[0]).astype(grads[0].dtype)]
 
 
+def _topk_positions(sample: Sample) -> tuple[np.ndarray, int]:
+    """The positions topk takes: the first k of a stable sort (ties in order), and the axis."""
+    x, k = sample.args[0], sample.args[1]
+    axis, largest = sample.kwargs.get("axis", -1), sample.kwargs.get("largest", True)
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    return np.take(order, np.arange(k), axis=axis), axis
+
+
 def _topk_first_of_ties(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
     """The cotangent put at the first k positions of a stable sort (ties in order), for samples
     with ties (without NaN); torch's adjoint as it is for the others."""
     if not sample.desc.startswith("ties"):
         return grads
-    x, k = sample.args[0], sample.args[1]
-    axis, largest = sample.kwargs.get("axis", -1), sample.kwargs.get("largest", True)
-    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
-    top = np.take(order, np.arange(k), axis=axis)
-    expected = np.zeros_like(x)
-    np.put_along_axis(expected, top, np.asarray(cotangent, x.dtype), axis=axis)
+    top, axis = _topk_positions(sample)
+    expected = np.zeros_like(sample.args[0])
+    np.put_along_axis(expected, top, np.asarray(cotangent, expected.dtype), axis=axis)
     return [expected]
 
 
@@ -279,18 +284,35 @@ def _tangents_of(sample: Sample, tangents: list) -> list:
     return sample.bind(full)
 
 
-def _extremum_tangent(entry: OpEntry, sample: Sample, tangents: list, out: np.ndarray) -> Any:
-    """Where the extremum is NaN, the mean of the tangent over the NaNs (the transpose of the
-    adjoint's even share among them); torch's forward gives NaN there."""
+def _nan_slice_tangent(entry: OpEntry, sample: Sample, tangents: list, out: np.ndarray) -> Any:
+    """Where a reduction (max, min, median) is NaN, the mean of the tangent over the slice's
+    NaNs (the transpose of the adjoint's even share among them); torch's forward gives NaN
+    there."""
     x, axis = sample.args[0], sample.kwargs.get("axis")
-    extremum = entry.ref(x, axis=axis, keepdims=True)
-    hits = np.isnan(x) & np.isnan(extremum)
+    reduced = entry.ref(x, axis=axis, keepdims=True)
+    hits = np.isnan(x) & np.isnan(reduced)
     with np.errstate(all="ignore"):
         mean = np.where(hits, tangents[0], 0).sum(axis=axis, keepdims=True) / hits.sum(
             axis=axis, keepdims=True
         )
-    intended = np.where(np.isnan(extremum), mean, np.reshape(out, extremum.shape))
+    intended = np.where(np.isnan(reduced), mean, np.reshape(out, reduced.shape))
     return intended.reshape(out.shape).astype(out.dtype)
+
+
+def _topk_tangent_first_of_ties(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """The tangent read at the first k positions of a stable sort, for samples with ties (the
+    transpose of _topk_first_of_ties); torch's tangent as it is for the others."""
+    if not sample.desc.startswith("ties"):
+        return out
+    top, axis = _topk_positions(sample)
+    return np.take_along_axis(tangents[0], top, axis=axis).astype(out.dtype)
+
+
+def _nan_tangent_of_an_empty_mean(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """NaN for reduction="mean" over an empty batch: the tangent's sum, 0, over 0 samples."""
+    if np.size(sample.args[0]) or sample.kwargs.get("reduction", "mean") != "mean":
+        return out
+    return np.full(np.shape(out), np.nan, dtype=out.dtype)
 
 
 def _pow_tangent_at_signed_zero(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
@@ -327,7 +349,13 @@ def _atan2_tangent_at_origin(entry: OpEntry, sample: Sample, tangents: list, out
 def _transposed_rule_tangent(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
     """The sum of one term per input (the transpose of the adjoints) where torch's forward
     formula departs from its backward: x / y at y = 0, and maximum/minimum at a NaN, where
-    both inputs get the adjoint (as in torch's backward) and so both tangents count."""
+    both inputs get the adjoint (as in torch's backward) and so both tangents count; and
+    cumprod along an axis of length 1, the identity, whose tangent is t (torch's backward
+    gives g; its forward (t / x)·x is NaN at ±inf and NaN)."""
+    if entry.name == "cumprod":
+        x, axis = sample.args[0], sample.kwargs.get("axis")
+        length = x.size if axis is None or x.ndim == 0 else x.shape[axis]
+        return tangents[0].reshape(out.shape).astype(out.dtype) if length == 1 else out
     x, y = (np.asarray(a, dtype=np.float64) for a in sample.args[:2])
     tx, ty = (np.asarray(t, dtype=np.float64) for t in _tangents_of(sample, tangents)[:2])
     with np.errstate(all="ignore"):
@@ -358,7 +386,7 @@ DELIBERATE_DIFFERENCES = {
         "max/min select the adjoint with where: 0 off the extremum even for an inf adjoint "
         "(torch's amax multiplies: inf·0 = NaN), and a NaN extremum's adjoint goes to the NaNs",
         grads=_extremum_adjoint,
-        jvp=_extremum_tangent,
+        jvp=_nan_slice_tangent,
     ),
     "numpy-indexing": Difference(
         "t[...] and t[...] = v follow NumPy's indexing rules (tuples as lists, where advanced "
@@ -429,13 +457,25 @@ DELIBERATE_DIFFERENCES = {
     "median-average": Difference(
         "median is np.median's: the mean of the two middle values of an even count (torch.median "
         "returns the lower one); the oracle is torch.median of the lower and upper halves, "
-        "whose adjoints split evenly among tied values, as autograd_mini's"
+        "whose adjoints split evenly among tied values (among the NaNs of a slice that holds "
+        "any), as autograd_mini's. The tangent is their transpose: at a NaN median, the mean "
+        "of the NaNs' tangents (torch's forward gives NaN there)",
+        jvp=_nan_slice_tangent,
     ),
     "topk-ties": Difference(
         "of tied values topk takes the first ones in order (a stable sort), so their adjoints go "
-        "there; torch.topk's choice among ties is its kernel's",
+        "there and their tangents come from there; torch.topk's choice among ties is its "
+        "kernel's",
         grads=_topk_first_of_ties,
+        jvp=_topk_tangent_first_of_ties,
         finite_too=True,
+    ),
+    "empty-mean-tangent": Difference(
+        "cross_entropy's mean over an empty batch is 0/0 = NaN and so is its tangent (the "
+        "tangent's sum, 0, over 0 samples), as for mean and for cross_entropy with labels in "
+        "both libraries; torch's cross_entropy with class probabilities writes NaN into the "
+        "value of its sum (fill_), which leaves that sum's tangent, −0",
+        jvp=_nan_tangent_of_an_empty_mean,
     ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
@@ -446,9 +486,10 @@ DELIBERATE_DIFFERENCES = {
     ),
     "jvp-transpose": Difference(
         "forward mode's tangent is the transpose of the reverse-mode rule also where the "
-        "derivative is not defined: x / y at y = 0 (the sum of the two infinite terms), and "
+        "derivative is not defined: x / y at y = 0 (the sum of the two infinite terms), "
         "maximum/minimum at a NaN (both tangents, as both inputs get the adjoint in torch's "
-        "backward); torch's forward formulas give other infinities there",
+        "backward), and cumprod along an axis of length 1 at ±inf or NaN (t, as torch's "
+        "backward gives g); torch's forward formulas give other infinities or NaN there",
         jvp=_transposed_rule_tangent,
     ),
 }
@@ -1401,7 +1442,8 @@ def class_option_samples(dtype: Any, rng: np.random.Generator, smoothing: bool) 
 
 def prod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     """The reduction samples, and zeros: one in a slice, several in a slice, in every slice,
-    at the ends, with inf beside them (PyTorch's rule changes with any zero in the input)."""
+    at the ends, with inf beside them (PyTorch's rule changes with any zero in the input); and
+    inf or an overflowing product without a zero (where prod / x is NaN)."""
     yield from reduction_samples()(dtype, rng)
     z = np.array([[0.0, 2.0, -3.0], [0.0, 0.0, 1.5], [1.2, -0.5, 2.0], [2.0, -0.7, 0.0]], dtype)
     for axis in (1, 0, -1, None):
@@ -1417,6 +1459,12 @@ def prod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     inf_zero = np.array([[inf, 2.0, 0.0], [inf, 2.0, 1.0], [nan, 0.0, 1.0]], dtype)
     yield Sample("zero-and-inf-axis=1", (inf_zero,), {"axis": 1}, smooth=False)
     yield Sample("zero-and-inf-axis=0", (inf_zero,), {"axis": 0}, smooth=False)
+    # no zero, but an inf or a product that overflows: prod / x is inf / inf = NaN there,
+    # where the products of the others are finite or one inf
+    no_zero = np.array([[inf, 2.0], [3.0, -inf], [0.5, 4.0]], dtype)
+    yield Sample("inf-no-zero-axis=1", (no_zero,), {"axis": 1}, smooth=False)
+    h = HUGE[dtype]
+    yield Sample("overflow", (np.array([h, -h, 1 / h], dtype),), {}, smooth=False)
 
 
 def cumprod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
@@ -1432,6 +1480,9 @@ def cumprod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     nonfinite = np.array([[inf, 2.0, -1.0, 0.5], [1.0, -inf, 2.0, h], [nan, 1.0, h, -h]], dtype)
     yield Sample("edge-values-nonfinite-axis=1", (nonfinite,), {"axis": 1}, smooth=False)
     yield Sample("edge-values-nonfinite-axis=0", (nonfinite,), {"axis": 0}, smooth=False)
+    # along an axis of length 1 cumprod is the identity, also at ±inf and NaN
+    column = np.array([[inf], [nan], [-inf], [2.0]], dtype)
+    yield Sample("length-1-axis-nonfinite", (column,), {"axis": 1}, smooth=False)
     for desc, values in [
         ("one-zero", [1.5, -0.5, 0.0, 2.0, 1.2]),
         ("zero-first", [0.0, 1.5, -2.0, 0.7]),
@@ -2916,6 +2967,7 @@ OPS: list[OpEntry] = [
         lambda x, axis=None: torch.cumprod(x.reshape(-1) if axis is None else x, dim=axis or 0),
         lambda x, axis=None: np.cumprod(x, axis=axis),
         cumprod_samples,
+        differences=("jvp-transpose",),
     ),
     OpEntry(
         "prod",
@@ -3466,6 +3518,7 @@ OPS: list[OpEntry] = [
         torch_cross_entropy,
         np_cross_entropy,
         cross_entropy_samples,
+        differences=("empty-mean-tangent",),
     ),
     OpEntry(
         "nll_loss",

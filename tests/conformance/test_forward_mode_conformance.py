@@ -3,7 +3,8 @@ am.jvp with a random tangent for each differentiable input equals torch.func.jvp
 sample, and central differences of the NumPy reference along the tangent where the sample is
 smooth; the tangent has the output's dtype and shape, and is zero for an op whose output is a
 constant (comparisons, rounding, casts to int). A differentiable primitive of ops.py without a
-JVP rule fails the completeness test.
+JVP rule fails the completeness test. For the rules that change form at a zero, second
+derivatives taken through the rule (jacfwd and jacrev over jacfwd) equal torch.func.hessian.
 
 Expected values come from torch and NumPy only.
 """
@@ -126,6 +127,56 @@ def test_jvp_conforms(entry: OpEntry, sample: Sample, dtype: Any) -> None:
     if sample.smooth:
         fd = directional_differences(entry, sample, tangents)
         problems += mismatches(tangent.data, fd, *FD_TOL[dtype], "jvp vs central differences")
+    assert not problems, "\n".join(problems)
+
+
+# Rules that take another form where the input holds a zero (or that are multilinear): their own
+# derivative, taken when a second transform differentiates through the JVP, must still be the
+# second derivative. Small smooth samples (the Hessian has one column per input element).
+SECOND_ORDER = ("cumprod", "prod", "median", "einsum")
+
+SECOND_ORDER_CASES = [
+    pytest.param(entry, sample, id=case_id(entry, sample, np.float64))
+    for entry in OPS
+    if entry.name in SECOND_ORDER
+    for sample in entry.generate(np.float64)
+    if sample.grad and sample.smooth and 0 < sum(sample.args[i].size for i in sample.grad) <= 24
+]
+
+
+def _on_flat_inputs(sample: Sample, fn: Any, args: list, v: Any) -> Any:
+    """Σ v · op as a function of the differentiable inputs laid end to end in one vector."""
+    shapes = [sample.args[i].shape for i in sample.grad]
+    ends = np.cumsum([0] + [int(np.prod(s)) for s in shapes])
+
+    def f(z: Any) -> Any:
+        called = list(args)
+        for i, shape, a, b in zip(sample.grad, shapes, ends[:-1], ends[1:], strict=True):
+            called[i] = z[int(a) : int(b)].reshape(shape)
+        out = fn(*sample.bind(called), **sample.kwargs)
+        return (out * v).sum()
+
+    return f
+
+
+@pytest.mark.parametrize("entry, sample", SECOND_ORDER_CASES)
+def test_second_derivatives_through_the_jvp_rule(entry: OpEntry, sample: Sample) -> None:
+    """jacfwd(jacfwd(f)) and jacrev(jacfwd(f)) of f = Σ v · op equal torch.func.hessian(f)."""
+    rng = np.random.default_rng(
+        zlib.crc32(("hessian-" + case_id(entry, sample, np.float64)).encode())
+    )
+    z = np.concatenate([sample.args[i].reshape(-1) for i in sample.grad])
+    out_shape = np.shape(reference(entry, sample))
+    v = rng.standard_normal(out_shape)
+    ours = _on_flat_inputs(sample, next(iter(entry.spellings.values())), ours_inputs(sample), v)
+    theirs = _on_flat_inputs(sample, entry.torch, torch_inputs(sample), torch.as_tensor(v))
+    expected = torch.func.hessian(theirs)(torch.as_tensor(z)).numpy()
+    problems = []
+    for name, transform in (
+        ("jacfwd(jacfwd)", am.jacfwd(am.jacfwd(ours))),
+        ("jacrev(jacfwd)", am.jacrev(am.jacfwd(ours))),
+    ):
+        problems += mismatches(transform(z).data, expected, *TOL[np.float64], name)
     assert not problems, "\n".join(problems)
 
 
