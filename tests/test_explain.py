@@ -33,4 +33,5 @@ def test_explain_prints_one_row_per_layer(capsys):
     assert len(rows) == 3
     # 3-3-3-1: 28 parameters and 7 pre-activations, two forward passes each
     assert "finite differences 56 forward passes for ∂E/∂W and ∂E/∂b (70 with" in printed
-    assert "as first published, is −δ" in printed and "sign is flipped" in printed  # said, not hidden
+    # said, not hidden:
+    assert "as first published, is −δ" in printed and "sign is flipped" in printed
