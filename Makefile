@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ORACLE := $(VENV)/.oracle
 
-.PHONY: demo test lint bench clean
+.PHONY: demo test test-oldest lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -26,6 +26,37 @@ test: $(STAMP) $(ORACLE)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/python -m pytest -q
+
+# `make test-oldest`: ruff and the suite against the lowest versions that pyproject.toml allows,
+# each Python in its own virtualenv: the oldest and the newest Python it declares, and 3.11, the
+# Python of the oracle's CPU build. uv gives every direct dependency its lowest allowed version
+# that has a wheel for that Python (none is built from source); what they pull in is the newest
+# that fits. Interpreters come from pyenv, else from PATH (python3.10, ...). Where no CPU build of
+# torch 2.13.0 lies on this machine, the run leaves out the tests that need it and lists them.
+OLDEST_PYTHONS := 3.10 3.11 3.13
+UV := $(BIN)/uv
+
+$(UV): $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+
+test-oldest: $(addprefix test-oldest-,$(OLDEST_PYTHONS))
+
+test-oldest-%: $(UV)
+	@python=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$*.*/bin/python 2>/dev/null | sort -V | tail -1); \
+	python=$${python:-$$(command -v python$*)} || { echo "test-oldest: no Python $* (pyenv install $*)"; exit 1; }; \
+	env=$(VENV)/oldest/$*; rm -rf $$env; \
+	$(UV) venv --quiet --seed --python $$python $$env && \
+	VIRTUAL_ENV=$$env $(UV) pip install --quiet --resolution lowest-direct --only-binary :all: \
+	    -e ".[test,examples]" && \
+	if $$env/bin/python -m pip install --quiet --dry-run --no-index --no-deps torch==2.13.0 2>/dev/null; \
+	then $$env/bin/python -m pip install --quiet torch==2.13.0 && oracle=1; \
+	else oracle=0; echo "test-oldest: no CPU build of torch 2.13.0 here for Python $*"; fi && \
+	echo "test-oldest: $$($$env/bin/python -V), $$(VIRTUAL_ENV=$$env $(UV) pip freeze 2>/dev/null | \
+	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|hatchling|hatch-fancy-pypi-readme|torch)==' | \
+	    tr '\n' ' ')" && \
+	$$env/bin/ruff check --quiet . && $$env/bin/ruff format --check --quiet . && \
+	if [ $$oracle = 1 ]; then $$env/bin/python -m pytest -q -p no:cacheprovider; \
+	else AUTOGRAD_MINI_WITHOUT_ORACLE=1 $$env/bin/python -m pytest -q -p no:cacheprovider; fi
 
 bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks
