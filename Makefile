@@ -6,7 +6,7 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 ORACLE := $(VENV)/.oracle
 
-.PHONY: demo test test-oldest lint bench clean
+.PHONY: demo test test-oldest wheel lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -57,6 +57,22 @@ test-oldest-%: $(UV)
 	$$env/bin/ruff check --quiet . && $$env/bin/ruff format --check --quiet . && \
 	if [ $$oracle = 1 ]; then $$env/bin/python -m pytest -q -p no:cacheprovider; \
 	else AUTOGRAD_MINI_WITHOUT_ORACLE=1 $$env/bin/python -m pytest -q -p no:cacheprovider; fi
+
+# `make wheel`: what `pip install` gives a user. A wheel built from a clean clone (the last
+# commit, nothing uncommitted), installed with its dependencies alone into a fresh virtualenv,
+# runs every code block of the README there. pytest imports in importlib mode from outside the
+# clone, so the README's `import autograd_mini` is the installed wheel's (the recipe checks).
+WHEEL_CHECK := $(VENV)/wheel-check
+
+wheel: $(UV)
+	rm -rf $(WHEEL_CHECK) && git clone --quiet . $(WHEEL_CHECK)/clone
+	$(UV) build --quiet --wheel --out-dir $(WHEEL_CHECK)/dist $(WHEEL_CHECK)/clone
+	$(UV) venv --quiet --python $(PYTHON) $(WHEEL_CHECK)/venv
+	VIRTUAL_ENV=$(WHEEL_CHECK)/venv $(UV) pip install --quiet $(WHEEL_CHECK)/dist/*.whl pytest
+	cd $(WHEEL_CHECK) && venv/bin/python -c \
+	    "import autograd_mini as am; assert '/venv/' in am.__file__, am.__file__; print('installed:', am.__file__)"
+	cd $(WHEEL_CHECK) && venv/bin/python -m pytest -q -p no:cacheprovider --import-mode=importlib \
+	    --rootdir clone clone/tests/test_readme.py
 
 bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks
