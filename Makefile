@@ -52,7 +52,7 @@ test-oldest-%: $(UV)
 	then $$env/bin/python -m pip install --quiet torch==2.13.0 && oracle=1; \
 	else oracle=0; echo "test-oldest: no CPU build of torch 2.13.0 here for Python $*"; fi && \
 	echo "test-oldest: $$($$env/bin/python -V), $$(VIRTUAL_ENV=$$env $(UV) pip freeze 2>/dev/null | \
-	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|hatchling|hatch-fancy-pypi-readme|torch)==' | \
+	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|hatchling|hatch-fancy-pypi-readme|packaging|torch)==' | \
 	    tr '\n' ' ')" && \
 	$$env/bin/ruff check --quiet . && $$env/bin/ruff format --check --quiet . && \
 	if [ $$oracle = 1 ]; then $$env/bin/python -m pytest -q -p no:cacheprovider; \
