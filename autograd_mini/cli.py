@@ -1,11 +1,13 @@
 """The `autograd-mini` command: `demo`, `explain`, and `draw` an expression's graph to a file.
 
     autograd-mini draw "tanh(x*w + b)" --x 2 --w -3 --b 6.8813735870195432 -o neuron.svg
+    autograd-mini draw "tanh(x*w + b)" --x 2 --w -3 --b 6.88 --html neuron.html  # step through
 
 Variables are given as `--name VALUE` (a number or a list such as "[1, 2, 3]") and become leaf
 tensors that require grad, named after the variable. The expression is checked and evaluated by
 autograd_mini.expression (never by eval), a backward pass computes the gradients (of the sum, if
-the result is not a scalar), and the graph is written with values and adjoints on every node.
+the result is not a scalar), and the graph is written with values and adjoints on every node;
+`--html PAGE` writes the page that steps through the backward pass instead (or as well, with -o).
 
 Exit status: 0 done; 1 failed (a file that cannot be written, no renderer for the format);
 2 usage error (an unknown option, a wrong value). Every error is one line on stderr that names the
@@ -28,9 +30,11 @@ from .tensor import Tensor
 
 # draw's own options; any other --name is a variable
 VALUED = (
-    "-o", "--output", "--format", "--renderer", "--precision", "--max-elements", "--max-nodes"
+    "-o", "--output", "--html", "--format", "--renderer", "--precision", "--max-elements",
+    "--max-nodes", "--dpi",
 )  # fmt: skip
 FLAGS = ("--rules", "--order", "-h", "--help")
+SUM_NAME = "sum of the result (for the gradients)"  # the box of the Σ draw adds
 MAX_ELEMENTS = 1_000_000  # draw: elements of any value the expression makes, unless raised
 MAX_PRECISION = 17  # significant digits that a float64 holds
 # explain: finite differences run two forward passes per weight and bias, so keep it small
@@ -132,13 +136,26 @@ def _parser() -> argparse.ArgumentParser:
         epilog='example: autograd-mini draw "tanh(x*w + b)" --x 2 --w -3 --b 6.88 -o neuron.svg',
     )
     draw.add_argument("expression", help='e.g. "tanh(x*w + b)"')
-    draw.add_argument("-o", "--output", default="graph.svg", help="file to write (graph.svg)")
+    draw.add_argument(
+        "-o", "--output", help="file to write (graph.svg, unless only --html is given)"
+    )
+    draw.add_argument(
+        "--html",
+        metavar="PAGE",
+        help="also write an HTML page that steps through the backward pass (opens offline)",
+    )
     draw.add_argument("--format", help="svg, png, pdf or dot (default: from the file's suffix)")
     draw.add_argument(
         "--renderer",
         choices=("auto", "dot", "graphviz-pure"),
         help="the program that lays the graph out (default: $AUTOGRAD_MINI_DOT, else dot if "
         "installed, else graphviz-pure)",
+    )
+    draw.add_argument(
+        "--dpi",
+        type=_int_between(1, 2400),
+        default=200,
+        help="pixels per inch of a PNG or JPEG (200)",
     )
     draw.add_argument("--rules", action="store_true", help="show each op's derivative rule")
     draw.add_argument("--order", action="store_true", help="number the backward steps")
@@ -258,10 +275,13 @@ CHECKS: dict[str, Callable[[argparse.Namespace], str | None]] = {
 def _draw(args: argparse.Namespace) -> int:
     from . import viz
 
-    problem = _output_problem(args.output)
-    if problem:
-        print(f"autograd-mini draw: error: argument -o/--output: {problem}", file=sys.stderr)
-        return 2
+    if args.output is None and args.html is None:
+        args.output = "graph.svg"
+    for option, output in (("-o/--output", args.output), ("--html", args.html)):
+        problem = None if output is None else _output_problem(output)
+        if problem:
+            print(f"autograd-mini draw: error: argument {option}: {problem}", file=sys.stderr)
+            return 2
     try:
         tree = expression.parse(args.expression)
         values = _variables(args.rest)
@@ -281,6 +301,8 @@ def _draw(args: argparse.Namespace) -> int:
         if not isinstance(result, Tensor) or not result.requires_grad:
             raise expression.ExpressionError("the expression does not depend on its variables")
         root = result if result.size == 1 else result.sum()
+        if root is not result:
+            root.name = SUM_NAME  # the drawing says where this box came from
         root.backward(retain_graph=True)  # keep the graph: the drawing shows its values
     except expression.TooLargeError as error:
         print(
@@ -297,19 +319,26 @@ def _draw(args: argparse.Namespace) -> int:
             file=sys.stderr,
         )
         return 1
+    limit = {} if args.max_nodes is None else {"max_nodes": args.max_nodes}
+    written = []
     try:
-        path = viz.render(
-            root, args.output, format=args.format, renderer=args.renderer,
-            rules=args.rules, order=args.order, precision=args.precision,
-            **({} if args.max_nodes is None else {"max_nodes": args.max_nodes}),
-        )  # fmt: skip
+        if args.output is not None:
+            written.append(viz.render(
+                root, args.output, format=args.format, renderer=args.renderer, dpi=args.dpi,
+                rules=args.rules, order=args.order, precision=args.precision, **limit,
+            ))  # fmt: skip
+        if args.html is not None:
+            written.append(viz.backward_page(
+                root, args.html, renderer=args.renderer, precision=args.precision,
+                title=f"The backward pass of {args.expression}", **limit,
+            ))  # fmt: skip
     except (RuntimeError, ValueError, OSError) as error:  # no renderer, a format, the disk
-        hint = "; check -o/--output" if isinstance(error, OSError) else ""
+        hint = "; check -o/--output and --html" if isinstance(error, OSError) else ""
         if isinstance(error, viz.GraphTooLarge):
             hint = "; raise the limit with --max-nodes N"
         print(f"autograd-mini draw: error: {_reason(error)}{hint}", file=sys.stderr)
         return 1
-    print(_summary(args.expression, result, root, leaves, path))
+    print(_summary(args.expression, result, root, leaves, " and ".join(map(str, written))))
     return 0
 
 

@@ -101,7 +101,7 @@ class Node:
     @property
     def values(self) -> tuple:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
-        if self.released:
+        if self.released and self.ans is None:  # dropped (a small node keeps its inputs too)
             raise _released_error(self)
         second = self._second
         if second is _ONE_INPUT:
@@ -126,10 +126,11 @@ class Node:
         is rebuilt from its node; leaves and constants are as they were."""
         return tuple(cls._from_op(_value(x), x) if type(x) is Node else x for x in self.inputs)
 
-    def check_saved(self) -> None:
+    def check_saved(self, replay: bool = False) -> None:
         """Raise if backward() cannot trust what this node saved: released by an earlier
-        backward(), or written in place since the op was recorded."""
-        if self.released:
+        backward() (unless `replay`: a drawing's pass over what a small node kept), or written
+        in place since the op was recorded."""
+        if self.released and (not replay or self.ans is None):
             raise _released_error(self)
         if self.sequence > _last_write:
             return
@@ -142,11 +143,20 @@ class Node:
                 raise _modified_error(self, x.name, f"input {i}", log)
 
     def release(self, parents: tuple | None = None) -> None:
-        """Drop what only the vjps needed, so that its arrays can be freed: the output, the
-        constants and the leaves that need no gradient. Keep the structure (`parents`, if
-        already worked out): the nodes and the leaves that the adjoints flow to."""
+        """Mark the node as used by a backward pass (another one through it raises) and drop what
+        only the vjps needed, so that its arrays can be freed: the output, the constants and the
+        leaves that need no gradient. Keep the structure (`parents`, if already worked out): the
+        nodes and the leaves that the adjoints flow to.
+
+        A node whose output is small (`KEPT_AFTER_BACKWARD` elements at most) keeps everything:
+        a drawing made after backward() (the order of micrograd's lecture) can then show its
+        values and work out its adjoints again, and so little memory stays until the graph is
+        dropped. Large outputs, a training step's activations, are dropped as in PyTorch."""
+        self.released = True
+        if self.ans is not None and self.ans.size <= KEPT_AFTER_BACKWARD:
+            return
         parents = self.parents if parents is None else parents
-        self.ans, self.released = None, True
+        self.ans = None
         if self._second is _MORE_INPUTS:
             self._first = parents
         elif self._second is _ONE_INPUT:
@@ -160,6 +170,9 @@ _recorded = itertools.count()
 # seen any of its saved values change, which spares backward() the check of each input.
 _last_write = -1
 _ONE_INPUT, _MORE_INPUTS = object(), object()  # markers in Node._second
+# backward() keeps the values of a node whose output has at most this many elements (2 KiB
+# of float64), for drawings made after it; 0 keeps none
+KEPT_AFTER_BACKWARD = 256
 
 
 def _itself(x: Any) -> Any:
@@ -262,6 +275,8 @@ def backpropagate(
     keep: dict | None = None,
     run_hooks: bool = True,
     inputs: Sequence[Value] | None = None,
+    sent: dict | None = None,
+    replay: bool = False,
 ) -> dict[int, LeafAdjoint]:
     """Propagate adjoints from `root` to every leaf behind it, or only along the paths to
     `inputs` if given; return {id(leaf): LeafAdjoint}.
@@ -269,8 +284,10 @@ def backpropagate(
     Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
     its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
     goes. Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
-    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too.
-    Nothing is written to `.grad`.
+    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too;
+    if `sent` is, what each node sent to each input, at (node, input number): the terms of the
+    sums (a drawing shows them). `replay=True` runs again through nodes an earlier backward()
+    used but kept (small ones): a drawing's pass after backward(). Nothing is written to `.grad`.
     """
     seed = _seed_gradient(root, gradient, create_graph)
     leaves: dict[int, LeafAdjoint] = {}
@@ -293,18 +310,29 @@ def backpropagate(
             if through is not None and node not in through:
                 continue  # one of `inputs`, with no other behind it: its adjoint is all we need
             if node.released or node.sequence < _last_write:
-                node.check_saved()  # raises if a value its rules read has changed
-            # the chain rule: the primitive turns the output's adjoint into its inputs'
-            if create_graph:
-                adjoints = _adjoints_on_tensors(node, g, parents)
-            else:
-                adjoints = node.primitive.adjoints(g, node.ans, node.values, node.params, parents)
-            if anomaly:
-                _check_finite(node, parents, adjoints)
-            for parent, gi in zip(parents, adjoints, strict=False):  # one per input
+                node.check_saved(replay)  # raises if a value its rules read has changed
+            primitive, params = node.primitive, node.params
+            ans, inputs = _on_tensors(node, type(g)) if create_graph else (node.ans, node.values)
+            # the chain rule: each input's adjoint from the output's, sent where it goes (an op
+            # of any number of inputs has one rule that gives them all at once)
+            every = primitive.vjp_all(g, ans, *inputs, **params) if primitive.vjp_all else None
+            for i, parent in enumerate(parents):
+                if parent is None:
+                    continue  # a constant, or a leaf that needs no gradient
+                if every is None:
+                    gi = primitive.vjps[i](g, ans, *inputs, **params)
+                else:
+                    gi = every[i]
+                x = inputs[i]
+                if gi.shape != x.shape or gi.dtype is not x.dtype:
+                    gi = primitive.fit(i, gi, x)  # sum what broadcasting stretched
+                if anomaly:
+                    _check_finite(node, i, gi)
+                if sent is not None:
+                    sent[node, i] = gi
                 if type(parent) is Node:
                     pending[parent] = pending[parent] + gi if parent in pending else gi
-                elif parent is not None:
+                else:
                     _send_to_leaf(leaves, parent, gi, g)
             if not retain_graph:
                 node.release(parents)
@@ -313,14 +341,13 @@ def backpropagate(
     return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
 
 
-def _adjoints_on_tensors(node: Node, g: Value, parents: tuple) -> list:
-    """The chain rule for create_graph=True: the rules run on tensors, with ans recomputed
+def _on_tensors(node: Node, cls: type) -> tuple[Any, tuple]:
+    """ans and the inputs for create_graph=True: the rules run on tensors, with ans recomputed
     from them, so that the adjoints (and ans) depend on the inputs in the graph they record,
     and second derivatives see it."""
-    primitive, params = node.primitive, node.params
-    inputs = node.input_tensors(type(g))
-    ans = primitive(*inputs, **params) if primitive.saves_output else node.ans
-    return primitive.adjoints(g, ans, inputs, params, parents)
+    inputs = node.input_tensors(cls)
+    ans = node.primitive(*inputs, **node.params) if node.primitive.saves_output else node.ans
+    return ans, inputs
 
 
 def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
@@ -442,13 +469,12 @@ def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
     return seed
 
 
-def _check_finite(node: Node, parents: tuple, adjoints: list) -> None:
-    for i, (parent, g) in enumerate(zip(parents, adjoints, strict=True)):
-        if parent is not None and not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
-            raise RuntimeError(
-                f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
-                f"non-finite values (NaN or inf) for input {i}"
-            )
+def _check_finite(node: Node, i: int, g: Any) -> None:
+    if not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
+        raise RuntimeError(
+            f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
+            f"non-finite values (NaN or inf) for input {i}"
+        )
 
 
 def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
@@ -706,6 +732,17 @@ def _log_of(v: Value) -> WriteLog | None:
 
 def _written_since(log: WriteLog | None, sequence: int) -> bool:
     return log is not None and bool(log.stamps) and log.stamps[-1] > sequence
+
+
+def changed_since_recorded(node: Node) -> bool:
+    """Whether the node's output or an input tensor's memory was written in place after the node
+    was recorded (whether or not its rules read it): its saved values are then not those of its
+    inputs any more (a drawing says so rather than mix them)."""
+    if _written_since(node.log, node.sequence):
+        return True
+    return any(
+        isinstance(x, Value) and _written_since(_log_of(x), node.sequence) for x in node.inputs
+    )
 
 
 def keep_values(node: Node) -> None:

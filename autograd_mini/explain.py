@@ -31,6 +31,7 @@ class Explanation:
     weight_differences: dict[str, float]  # convention -> max |∂E/∂W − autodiff's| over layers
     error_first_layers: list[bool] = field(default_factory=list)  # its update equals GD?
     forward_passes: int = 0  # what finite differences needed, against one backward pass
+    gradient_forward_passes: int = 0  # of those, what ∂E/∂W and ∂E/∂b alone need
 
     def __str__(self) -> str:
         lines = [self.description, f"E = {self.loss:.6g}", ""]
@@ -42,6 +43,10 @@ class Explanation:
                 f"z{layer + 1:<5} {_first_entries(delta):<34}"
                 + "".join(f"{diffs[c]:>14.1e}" for c in CONVENTIONS)
             )
+        lines.append(
+            "(per-neuron: the tutorial's delta is −δ, as its output error is T − Out; "
+            "its sign is flipped before comparing)"
+        )
         lines.append("")
         lines.append(
             "∂E/∂W, max |difference| to autodiff: "
@@ -55,7 +60,8 @@ class Explanation:
         )
         lines.append(
             f"cost: autodiff 1 forward + 1 backward pass; finite differences "
-            f"{self.forward_passes} forward passes"
+            f"{self.gradient_forward_passes} forward passes for ∂E/∂W and ∂E/∂b "
+            f"({self.forward_passes} with the pairs for the δ of every zˡ)"
         )
         return "\n".join(lines)
 
@@ -97,7 +103,8 @@ def explain(
     d = manual.backprop_activation_grads(net, x, target, loss)
     candidates = {
         "matrix δ": matrix.deltas,
-        "per-neuron": [-t for t in manual.per_neuron_deltas(net, x, target, loss)],  # sign
+        # the tutorial's delta is −δ (its output error is T − Out): compared with its sign flipped
+        "per-neuron": [-t for t in manual.per_neuron_deltas(net, x, target, loss)],
         "∂E/∂a ⊙ φ′": [
             dl * manual.activation_derivative(name, z)
             for dl, name, z in zip(d, net.names, zs, strict=True)
@@ -133,6 +140,7 @@ def explain(
         weight_differences,
         error_first,
         fd.forward_passes,
+        fd.gradient_passes,
     )
     if not quiet:
         print(result, file=file or sys.stdout)

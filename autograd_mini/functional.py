@@ -1,10 +1,17 @@
 """Derivatives as functions, in the style of torch.func, JAX and HIPS autograd: grad(f)(x),
-vjp(f, x), jacobian(f)(x), hessian(f)(x).
+vjp(f, x), jacobian(f)(x) (also called jacrev), and in forward mode jvp(f, primals, tangents)
+and jacfwd(f)(x); hessian(f)(x) and hvp(f)(x, v) combine the two.
 
-Each transform calls `f` on variables of its own and asks the engine for d(output)/d(input)
-along the paths to them only, without touching any `.grad`. Called inside another transform
-(when x is already on a graph), it records its own backward pass with `create_graph=True`, so
-transforms compose: hessian = jacobian(grad).
+The reverse-mode transforms call `f` on variables of their own and ask the engine for
+d(output)/d(input) along the paths to them only, without touching any `.grad`. Called inside
+another transform (when x is already on a graph), one records its own backward pass with
+`create_graph=True`, so transforms compose. The forward-mode ones open a level of tangents
+(forward.py) and call `f` once per direction; inside one, the reverse-mode transforms also
+record their backward pass, so that the tangents flow through its rules: hessian = jacfwd(grad)
+and hvp = jvp of grad (forward-over-reverse, as torch.func and JAX do it).
+
+Which to use: jacrev costs one backward pass per output element, jacfwd one forward pass per
+input element; for f: Rⁿ → Rᵐ, jacfwd wins when n < m (benchmarks/jacobians.py measures it).
 
 `argnums` says which positional arguments to differentiate with respect to: an int gives one
 result, a tuple of ints a tuple of results, as in torch.func and JAX.
@@ -19,9 +26,10 @@ from typing import Any
 
 import numpy as np
 
+from . import forward
 from .engine import gradients, leaves_behind
 from .modes import enable_grad, is_grad_enabled
-from .tensor import Tensor, stack
+from .tensor import Tensor, clone, stack
 
 Argnums = int | tuple[int, ...]
 
@@ -30,10 +38,17 @@ def _variable(x: Any, outer: bool) -> Tensor:
     """The tensor to differentiate with respect to. A value on an outer graph (an outer
     transform's variable, or any tensor that requires grad) enters as a new node that is x, so
     that this transform counts only the paths through its own variable, while its result stays
-    differentiable by the outer graph; anything else enters as a fresh leaf, keeping a float
-    dtype (an integer or a Python number becomes float64)."""
+    differentiable by the outer graph; a value with a tangent of an open forward-mode
+    transform enters as a copy that keeps the tangent; anything else enters as a fresh leaf,
+    keeping a float dtype (an integer or a Python number becomes float64)."""
     if outer and isinstance(x, Tensor) and x.requires_grad:
         return x.reshape(x.shape)
+    if forward.carries_tangent(x):
+        with enable_grad():
+            copied = clone(x)
+        if copied.grad_fn is None:
+            copied.requires_grad = True
+        return copied
     data = np.asarray(x.data if isinstance(x, Tensor) else x)
     dtype = data.dtype if data.dtype.kind == "f" else np.float64
     return Tensor(np.array(data, dtype=dtype), requires_grad=True)
@@ -60,7 +75,11 @@ def _own_variables(args: list, positions: tuple[int, ...], outer: bool) -> Itera
 
 def _is_nested(y: Tensor, xs: list[Tensor], outer: bool) -> bool:
     """Whether this transform's own backward pass must be recorded: when the outer graph is
-    recording and y depends on anything of it (through an x, or a tensor f closes over)."""
+    recording and y depends on anything of it (through an x, or a tensor f closes over), or
+    when a forward-mode transform is open (its tangents flow through the pass's rules only if
+    these run on tensors)."""
+    if forward.is_active():
+        return True
     if not outer:
         return False
     if any(x.grad_fn is not None for x in xs):
@@ -149,7 +168,7 @@ def value_and_grad(
             value, aux = _scalar_output(f(*args), has_aux, "grad")
             if not value.requires_grad:  # f does not depend on its variables
                 grads = [Tensor(np.zeros_like(x.data)) for x in xs]
-                nested = False
+                nested = forward.is_active()  # its value may still carry a tangent
             else:
                 nested = _is_nested(value, xs, outer)
                 grads = gradients(value, xs, create_graph=nested)
@@ -189,7 +208,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
         out = f(*xs)
     if not isinstance(out, Tensor):
         raise TypeError(f"vjp: f must return a Tensor, got {type(out).__name__}")
-    nested = out.requires_grad and _is_nested(out, xs, outer)
+    nested = (out.requires_grad and _is_nested(out, xs, outer)) or forward.is_active()
 
     def pullback(v: Any) -> tuple:
         cotangent = v.data if isinstance(v, Tensor) and not nested else v
@@ -221,6 +240,11 @@ def jacobian(
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer) as xs:
             y = f(*args)
+            if isinstance(y, (tuple, list)):
+                raise TypeError(
+                    f"jacobian: f must return a Tensor, got {type(y).__name__}; for several "
+                    "outputs, take the Jacobian of each"
+                )
             y = y if isinstance(y, Tensor) else Tensor(y)
             if not y.requires_grad or y.size == 0:
                 jacobians = [Tensor(np.zeros(y.shape + x.shape, dtype=x.dtype)) for x in xs]
@@ -244,27 +268,166 @@ def jacobian(
 jacrev = jacobian
 
 
+# ---------------------------------------------------------------------------------------------
+# Forward mode
+# ---------------------------------------------------------------------------------------------
+
+
+def _primal(x: Any) -> Tensor:
+    """jvp's variable for a primal: a fresh tensor (float dtype kept, a number or an integer
+    becomes float64), or, for a value on an outer graph or with an outer level's tangent, a
+    copy of it that stays connected to them (the new level's tangent is then the copy's own)."""
+    if isinstance(x, Tensor) and (
+        (x.requires_grad and is_grad_enabled()) or forward.carries_tangent(x)
+    ):
+        return clone(x)
+    data = np.asarray(x.data if isinstance(x, Tensor) else x)
+    if data.dtype.kind not in "biuf":
+        raise TypeError(f"jvp: a primal must be numeric, got {data.dtype}")
+    return Tensor(np.array(data, dtype=data.dtype if data.dtype.kind == "f" else np.float64))
+
+
+def _tangent_for(primal: Tensor, tangent: Any, i: int) -> Any:
+    """The tangent given for primal i, as an array (or a tensor, if it is on a graph or has
+    tangents of its own) of the primal's shape and dtype."""
+    if isinstance(tangent, Tensor) and (tangent.requires_grad or forward.carries_tangent(tangent)):
+        value = tangent
+    else:
+        # a copy: the tangent that f's output may come back with must not alias the caller's
+        value = np.array(tangent.data if isinstance(tangent, Tensor) else tangent)
+    if np.shape(value) != primal.shape:
+        raise ValueError(
+            f"jvp: tangent {i} has shape {np.shape(value)} but primal {i} has shape "
+            f"{primal.shape}; each tangent must have its primal's shape"
+        )
+    if value.dtype.kind not in "biuf":
+        raise TypeError(f"jvp: tangent {i} must be numeric, got {value.dtype}")
+    if value.dtype != primal.dtype:
+        value = value.astype(primal.dtype)
+    return value
+
+
+def _as_tuple(values: Any, what: str) -> tuple:
+    if not isinstance(values, tuple):
+        raise TypeError(
+            f"jvp: {what} must be a tuple (one entry per argument of f), got "
+            f"{type(values).__name__}; write ({what[:-1]},) for a single argument"
+        )
+    return values
+
+
+def jvp(f: Callable[..., Any], primals: tuple, tangents: tuple, *, has_aux: bool = False) -> tuple:
+    """`out, tangent_out = jvp(f, primals, tangents)`: f(*primals) and its directional
+    derivative J·tangents, by forward mode (one pass through f, tangents pushed through each
+    op by its JVP rule), as torch.func.jvp. f returns a Tensor or a tuple of them (tangent_out
+    is then a tuple too); with `has_aux=True`, f returns `(out, aux)` and the result is
+    `(out, tangent_out, aux)`."""
+    primals, tangents = _as_tuple(primals, "primals"), _as_tuple(tangents, "tangents")
+    if len(primals) != len(tangents):
+        raise ValueError(
+            f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal"
+        )
+    xs = [_primal(p) for p in primals]  # before the level opens: outer tangents carry over
+    ts = [_tangent_for(x, t, i) for i, (x, t) in enumerate(zip(xs, tangents, strict=True))]
+    with forward.Level() as level:
+        for x, t in zip(xs, ts, strict=True):
+            level.set(x, t)
+        result = f(*xs)
+        aux = None
+        if has_aux:
+            if not isinstance(result, tuple) or len(result) != 2:
+                raise TypeError(
+                    "jvp: with has_aux=True, f must return a pair (out, aux), got "
+                    f"{type(result).__name__}"
+                )
+            result, aux = result
+        outs = result if isinstance(result, tuple) else (result,)
+        for out in outs:
+            if not isinstance(out, Tensor):
+                raise TypeError(
+                    f"jvp: f must return a Tensor or a tuple of Tensors, got {type(out).__name__}"
+                )
+        tangents_out = tuple(_tangent_tensor(level.tangent(out), out) for out in outs)
+    out_tangent = tangents_out if isinstance(result, tuple) else tangents_out[0]
+    return (result, out_tangent, aux) if has_aux else (result, out_tangent)
+
+
+def _tangent_tensor(tangent: Any, out: Tensor) -> Tensor:
+    if tangent is None:  # out does not depend on the primals
+        return Tensor(np.zeros(out.shape, dtype=out.dtype))
+    return tangent if isinstance(tangent, Tensor) else Tensor._from_op(np.asarray(tangent), None)
+
+
+def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
+    """`jacfwd(f)(*args)` → the Jacobian, as `jacobian`, by forward mode: one jvp per element
+    of the input (the columns J·eⱼ), where `jacobian` (jacrev) makes one backward pass per
+    element of the output (the rows eᵢᵀ·J). Cheaper when the input is the smaller."""
+
+    def jacfwd_f(*args: Any) -> Any:
+        positions, single = _positions(argnums, None, args, "jacfwd")
+        xs = [_primal(args[i]) for i in positions]
+        jacobians = []
+        for i, x in zip(positions, xs, strict=True):
+            columns = []
+            for k in range(x.size):
+                basis = np.zeros(x.shape, dtype=x.dtype)
+                basis.flat[k] = 1
+
+                def f_of_x(x: Tensor, i: int = i) -> Any:
+                    return f(*args[:i], x, *args[i + 1 :])
+
+                y, column = jvp(f_of_x, (x,), (basis,))
+                if not isinstance(y, Tensor):
+                    raise TypeError(
+                        f"jacfwd: f must return a Tensor, got {type(y).__name__}; for several "
+                        "outputs, take the Jacobian of each"
+                    )
+                columns.append(column)
+            if not columns:  # an empty input: ask f for its output's shape
+                y = f(*args)
+            y_shape = np.shape(y.data if isinstance(y, Tensor) else y)
+            if columns:
+                jacobian = stack(columns, axis=-1).reshape(y_shape + x.shape)
+            else:
+                jacobian = Tensor(np.zeros(y_shape + x.shape, dtype=x.dtype))
+            jacobians.append(jacobian)
+        return jacobians[0] if single else tuple(jacobians)
+
+    return jacfwd_f
+
+
 def hessian(
     f: Callable[..., Any], argnums: int = 0, *, argnum: int | None = None
 ) -> Callable[..., Tensor]:
-    """`hessian(f)(*args)` → the matrix of second derivatives, shape `x.shape + x.shape`."""
+    """`hessian(f)(*args)` → the matrix of second derivatives, shape `x.shape + x.shape`, by
+    forward-over-reverse: jacfwd of grad, one jvp through f and its backward pass per element
+    of x (as torch.func.hessian)."""
     if argnum is not None:
         warnings.warn("hessian: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
         argnums = argnum
-    return jacobian(grad(f, argnums), argnums)
+    return jacfwd(grad(f, argnums), argnums)
 
 
 def hvp(
     f: Callable[..., Any], argnums: int = 0, *, argnum: int | None = None
 ) -> Callable[..., Tensor]:
-    """`hvp(f)(*args, v)` → H v, the Hessian of `f` times `v`, in two backward passes and
-    without forming H."""
+    """`hvp(f)(*args, v)` → H v, the Hessian of `f` times `v`, without forming H: by
+    forward-over-reverse, the tangent of grad(f) along v, in one forward pass of f (carrying
+    tangents) and one backward pass (its rules carrying them too)."""
     if argnum is not None:
         warnings.warn("hvp: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
         argnums = argnum
 
     def hvp_f(*args: Any) -> Tensor:
         *args, v = args  # v as it is: a tensor that requires grad keeps H v differentiable in v
-        return grad(lambda *a: (grad(f, argnums)(*a) * v).sum(), argnums)(*args)
+        positions, single = _positions(argnums, None, tuple(args), "hvp")
+        if not single:
+            raise TypeError(f"hvp: argnums must be an int, got {argnums!r}")
+        i = positions[0]
+
+        def grad_of_x(x: Tensor) -> Tensor:
+            return grad(f, i)(*args[:i], x, *args[i + 1 :])
+
+        return jvp(grad_of_x, (args[i],), (v,))[1]
 
     return hvp_f

@@ -20,7 +20,7 @@ from typing import Any
 
 import numpy as np
 
-from . import engine, modes, ops
+from . import engine, forward, modes, ops
 from .engine import Value
 from .primitive import Primitive, refresh_view
 
@@ -34,6 +34,8 @@ def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
                 f"place in a graph; write t = t {symbol[:-1]} y for a new (constant) tensor"
             )
         _assign(t, symbol, primitive(_source(t), other))
+    elif modes.state.forward is not None and forward.carries_tangent(t, other):
+        _write_with_tangents(t, symbol, primitive(t, other))
     else:
         _write(t, symbol, lambda data, v: primitive.forward(data, v, out=data), other)
 
@@ -46,6 +48,8 @@ def setitem(t: Value, index: Any, value: Any, symbol: str = "[...] =") -> None:
         if isinstance(value, Value) and value._requires_grad:
             _refuse_repeated_positions(t.data.shape, index)
         _assign(t, symbol, ops.setitem(_source(t), value, index=index))
+    elif modes.state.forward is not None and forward.carries_tangent(t, value):
+        _write_with_tangents(t, symbol, ops.setitem(t, value, index=index))
     else:
         _write(t, symbol, lambda data, v: data.__setitem__(index, v), value)
 
@@ -59,6 +63,21 @@ def fill(t: Value, value: Any, symbol: str) -> None:
             "to write an array, use t[...] = values"
         )
     setitem(t, ..., value, symbol)
+
+
+def _write_with_tangents(t: Value, symbol: str, result: Value) -> None:
+    """Inside a forward-mode transform, with no graph recorded: t takes result's values and,
+    at each open level, its tangent. Refused where other tensors share t's memory (a view, or
+    a tensor with views) or its node: their tangents would not follow."""
+    if t._base is not None or t._node is not None or forward.has_views(t):
+        raise RuntimeError(
+            f"{symbol}: inside jvp, jacfwd, hessian or hvp, an in-place write that changes a "
+            f"tangent is supported on a tensor of its own only; {_called(t)} shares its memory "
+            "with a view (or its values with a graph), whose tangents would not follow. Write "
+            "t = t + y (a new tensor) instead"
+        )
+    _write(t, symbol, np.copyto, result)
+    forward.move_tangents(result, t)
 
 
 def _records(t: Value, symbol: str, other: Any) -> bool:
@@ -85,7 +104,12 @@ def _source(t: Value) -> Value:
     output: it must not be its own input)."""
     if t._view is not None:
         refresh_view(t)
-    return t if t._node is not None else type(t)._from_op(t.data.copy(), None)
+    if t._node is not None:
+        return t
+    old = type(t)._from_op(t.data.copy(), None)
+    if modes.state.forward is not None:
+        forward.copy_tangents(t, old)  # the old values' tangents, which the op reads
+    return old
 
 
 def _is_region(value: Any, t: Value, index: Any) -> bool:

@@ -125,6 +125,40 @@ FUNCTIONS: dict[Callable[..., Any], Callable[..., Any]] = {
     np.clip: lambda a, a_min=None, a_max=None: am.clip(a, a_min, a_max),
     np.copy: am.clone,
     np.isclose: am.isclose,
+    np.prod: _reduction("prod", "keepdims"),
+    np.median: _reduction("median", "keepdims"),
+    np.cumprod: _reduction("cumprod"),
+    np.sort: lambda a, axis=-1: am.sort(a, axis),
+    np.ravel: lambda a: am.ravel(a),
+    np.moveaxis: am.moveaxis,
+    np.flip: lambda m, axis=None: am.flip(m, axis),
+    np.fliplr: am.fliplr,
+    np.flipud: am.flipud,
+    np.roll: lambda a, shift, axis=None: am.roll(a, shift, axis),
+    np.repeat: lambda a, repeats, axis=None: am.repeat(a, repeats, axis),
+    np.tile: lambda A, reps: am.tile(A, reps),  # A: NumPy's name for the argument
+    np.pad: lambda array, pad_width, mode="constant", constant_values=0: am.pad(
+        array, pad_width, mode, constant_values
+    ),
+    np.diag: lambda v, k=0: am.diag(v, k),
+    np.diagonal: lambda a, offset=0, axis1=0, axis2=1: am.diagonal(a, offset, axis1, axis2),
+    np.trace: lambda a, offset=0, axis1=0, axis2=1: am.trace(a, offset, axis1, axis2),
+    np.tril: lambda m, k=0: am.tril(m, k),
+    np.triu: lambda m, k=0: am.triu(m, k),
+    np.take_along_axis: lambda arr, indices, axis=-1: am.take_along_axis(arr, indices, axis),
+    np.split: lambda ary, indices_or_sections, axis=0: am.split(ary, indices_or_sections, axis),
+    np.array_split: lambda ary, indices_or_sections, axis=0: am.array_split(
+        ary, indices_or_sections, axis
+    ),
+    np.vstack: lambda tup: am.vstack(tup),
+    np.hstack: lambda tup: am.hstack(tup),
+    np.dstack: lambda tup: am.dstack(tup),
+    np.einsum: am.einsum,
+    np.tensordot: am.tensordot,
+    np.dot: am.dot,
+    np.inner: am.inner,
+    np.outer: am.outer,
+    np.kron: am.kron,
 }
 # NumPy ≥ 2 has amax/amin as other objects than max/min
 FUNCTIONS.setdefault(np.amax, FUNCTIONS[np.max])

@@ -1,7 +1,9 @@
 """Hand-written backprop in plain NumPy: the δ recursion in each convention learners meet.
 
-Notation of the textbooks (Nielsen, Andrew Ng): zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = φ(zˡ), a⁰ = x, layers
-l = 1..L, δˡ = ∂E/∂zˡ. Python lists start at 0, so list index i holds layer l = i + 1:
+Notation of deeplearning.ai's course: zˡ = Wˡ aˡ⁻¹ + bˡ, aˡ = φ(zˡ), a⁰ = x, layers l = 1..L,
+and δˡ = ∂E/∂zˡ as Nielsen defines it (Nielsen numbers the input as layer 1, so his wˡ is our
+Wˡ⁻¹; Ng's classic course writes Θ⁽ˡ⁾ for the matrix that leaves layer l, our Wˡ). Python lists
+start at 0, so list index i holds layer l = i + 1:
 ``weights[i]`` is Wˡ, and so are ``zs[i]``, ``deltas[i]`` and the gradients; only
 ``activations`` has a⁰ = x in front (``activations[l]`` is aˡ). Inputs are one sample
 ``(n_in,)`` or rows ``(batch, n_in)``; the formulas run on column vectors, as in the books, and
@@ -33,7 +35,7 @@ _PHI = {
     "relu": lambda z: np.maximum(z, 0.0),
     "identity": lambda z: z,
 }
-_PHI_PRIME = {  # φ′(z), as Nielsen and Ng write it
+_PHI_PRIME = {  # φ′(z), from the pre-activation, as the books write it
     "sigmoid": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
     "tanh": lambda z: 1.0 - np.tanh(z) ** 2,
     "relu": lambda z: (z > 0) * 1.0,  # ReLU′(0) = 0
@@ -59,7 +61,7 @@ def activate(name: str, z):
 
 
 def activation_derivative(name: str, z):
-    """φ′(z), from the pre-activation z (Nielsen, Ng). ReLU′(0) = 0."""
+    """φ′(z), from the pre-activation z, as the books write it. ReLU′(0) = 0."""
     return _PHI_PRIME[_checked(name)](z)
 
 
@@ -147,6 +149,7 @@ class FiniteDifferences:
     weight_grads: list[np.ndarray]
     bias_grads: list[np.ndarray]
     forward_passes: int  # evaluations of E; a pass from the nudged layer on counts as one
+    gradient_passes: int  # of those, the ones ∂E/∂W and ∂E/∂b alone need: 2 per parameter
 
 
 # ── Layout, forward pass and loss ───────────────────────────────────────────────────────────
@@ -214,13 +217,14 @@ def loss_value(net: Network, x, target, loss: str = "half_sse") -> float:
     return _loss_and_output_gradient(loss, _forward_columns(net, a0)[1][-1], t)[0]
 
 
-# ── Convention 1: the matrix recursion on δ = ∂E/∂z (Nielsen, Ng) ───────────────────────────
+# ── Convention 1: the matrix recursion on δ = ∂E/∂z (Nielsen, Ng, deeplearning.ai) ─────────
 
 
 def backprop_matrix(net: Network, x, target, loss: str = "half_sse") -> Gradients:
     """δᴸ = ∇ₐE ⊙ φ′(zᴸ), δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ φ′(zˡ), ∂E/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, ∂E/∂bˡ = δˡ.
 
-    Nielsen's BP1–BP4, Ng's ``δ⁽ᵏ⁾ = (W⁽ᵏ⁺¹⁾)ᵀ δ⁽ᵏ⁺¹⁾ .* σ′(z⁽ᵏ⁾)``; for softmax
+    Nielsen's BP1–BP4; Ng's classic ``δ⁽³⁾ = (Θ⁽³⁾)ᵀ δ⁽⁴⁾ .* g′(z⁽³⁾)`` with his layers counted
+    from the input as layer 1 (his Θ⁽³⁾, δ⁽³⁾ are our W³, δ² in a 3-3-3-1 net); for softmax
     cross-entropy δᴸ = softmax(zᴸ) − T. A batch is columns side by side: δˡ (aˡ⁻¹)ᵀ sums it."""
     a0, t, single = _prepare(net, x, target, loss)
     zs, a = _forward_columns(net, a0)
@@ -292,8 +296,10 @@ def per_neuron_deltas(net: Network, x, target, loss: str = "half_sse") -> list[n
     """The tutorial's ``neuron['delta']``: ``error = Σₖ next[k]['weights'][j] × next[k]['delta']``
     (output layer: ``expected − output``), then ``delta = error × transfer_derivative(output)``.
 
-    Sign: its error is T − Out, so its delta is −∂E/∂zˡ = −δˡ. A batch is looped over, sample by
-    sample."""
+    Sign: this is the tutorial as first published, whose output error is T − Out, so its delta
+    is −∂E/∂zˡ = −δˡ and its update adds (``+=``). In October 2021 it reversed the sign: its
+    error is now ``output − expected``, its delta is δˡ itself and its update subtracts
+    (``-=``). Both are the same gradient step. A batch is looped over, sample by sample."""
     samples = [
         [[n["delta"] for n in layer] for layer in network]
         for _, network in _per_neuron_samples(net, x, target, loss)
@@ -303,7 +309,8 @@ def per_neuron_deltas(net: Network, x, target, loss: str = "half_sse") -> list[n
 
 
 def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_sse") -> Network:
-    """The tutorial's update, neuron by neuron: ``w += lr × delta × input``, ``bias += lr × delta``.
+    """The tutorial's update, neuron by neuron: ``w += lr × delta × input``, ``bias += lr × delta``
+    (as first published; today's version writes ``-=`` with delta = +δ, the same step).
 
     As delta = −δ, this is gradient descent. For a batch, every sample's deltas are computed with
     the same (old) weights and the updates are summed: one step on the summed E."""
@@ -326,9 +333,10 @@ def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_ss
 def _error_first_columns(net: Network, a0, t, loss):
     zs, a = _forward_columns(net, a0)
     errors = [None] * net.depth
-    errors[-1] = -_loss_and_output_gradient(loss, a[-1], t)[1]  # δ = z − y: target − output
+    # the article's δ = z − y, its z being the target and y the output: T − Out
+    errors[-1] = -_loss_and_output_gradient(loss, a[-1], t)[1]
     for i in reversed(range(net.depth - 1)):
-        errors[i] = net.weights[i + 1].T @ errors[i + 1]  # δ₄ = w₄₆ δ₆: no φ′ here
+        errors[i] = net.weights[i + 1].T @ errors[i + 1]  # its δ₄ = w₄₆ δ: no φ′ here
     return errors, zs, a
 
 
@@ -345,8 +353,10 @@ def sgd_step_error_first(net: Network, x, target, lr: float, loss: str = "half_s
     """The article's update ``w′ = w + η × error × df(e)/de × input``, with its errors eˡ.
 
     Layer L's update is gradient descent. Layer l < L moves by lr (eˡ ⊙ φ′(zˡ)) (aˡ⁻¹)ᵀ instead
-    of −lr δˡ (aˡ⁻¹)ᵀ: the same only where φ′ = 1 in every layer above l (identity activations,
-    or ReLU units all on); otherwise it is not a gradient step on E."""
+    of −lr δˡ (aˡ⁻¹)ᵀ: the same if (generically only if) φ′ ≡ 1 in every layer above l (identity
+    activations, or ReLU units all on). With one output, layer L − 1's step is the gradient step
+    times 1/φ′(zᴸ), and deeper layers' rows are rescaled by different factors; with several
+    outputs even layer L − 1's direction changes."""
     a0, t, _ = _prepare(net, x, target, loss)
     errors, zs, a = _error_first_columns(net, a0, t, loss)
     weights, biases = [], []
@@ -399,7 +409,8 @@ def finite_differences(
     """∂E/∂zˡ (each pre-activation of each sample nudged, the layers above rerun), ∂E/∂Wˡ and
     ∂E/∂bˡ (each parameter nudged, a whole forward pass rerun), by central differences.
 
-    Correct, but 2 evaluations of E per quantity, against one backward pass for all of them."""
+    Correct, but 2 evaluations of E per quantity, against one backward pass for all of them:
+    ``gradient_passes`` counts those of the parameters, ``forward_passes`` those and the δ's."""
     a0, t, single = _prepare(net, x, target, loss)
     zs, _ = _forward_columns(net, a0)
 
@@ -420,9 +431,10 @@ def finite_differences(
     ]
     weight_grads = [_central_differences(error, w, eps) for w in trial.weights]
     bias_grads = [_central_differences(error, b, eps) for b in trial.biases]
-    passes = 2 * sum(g.size for g in deltas + weight_grads + bias_grads)
+    gradient_passes = 2 * sum(g.size for g in weight_grads + bias_grads)
+    passes = gradient_passes + 2 * sum(d.size for d in deltas)
     deltas = [_in_layout(d, single) for d in deltas]
-    return FiniteDifferences(deltas, weight_grads, bias_grads, passes)
+    return FiniteDifferences(deltas, weight_grads, bias_grads, passes, gradient_passes)
 
 
 # ── The chain rule written out for one weight, and the error of a series ────────────────────
@@ -447,6 +459,19 @@ def chain_rule_product(net: Network, x, target) -> float:
     out, target = out[0], np.asarray(target, dtype=np.float64).reshape(-1)[0]
     w3_11 = net.weights[2][0, 0]
     return float((out - target) * out * (1 - out) * w3_11 * n2[0] * (1 - n2[0]) * n1[0])
+
+
+def worked_example() -> tuple[Network, np.ndarray, np.ndarray]:
+    """``(net, x, target)``: the 3-3-3-1 sigmoid network that the docs work through by hand,
+    with weights round enough to follow with a pencil, an input x and a target T."""
+    weights = [
+        [[0.2, -0.1, 0.4], [-0.3, 0.5, 0.1], [0.6, 0.2, -0.2]],
+        [[0.5, -0.4, 0.3], [0.1, 0.2, -0.6], [-0.2, 0.7, 0.4]],
+        [[0.8, -0.5, 0.3]],
+    ]
+    biases = [[0.1, -0.1, 0.0], [0.0, 0.1, -0.1], [0.2]]
+    net = Network(weights, biases, "sigmoid", "sigmoid")
+    return net, np.array([0.5, -1.0, 2.0]), np.array([0.2])
 
 
 def per_sample_gradients(net: Network, x_batch, t_batch, loss: str = "half_sse") -> list[Gradients]:

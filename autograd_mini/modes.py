@@ -22,6 +22,7 @@ class _State(threading.local):
     grad_enabled = True
     anomaly = False
     scope: tuple = ()  # the modules (outermost first) whose forward is running
+    forward: tuple | None = None  # the open forward-mode levels, outermost first (forward.py)
 
 
 state = _State()  # read by the engine on every op, so an attribute and not a function

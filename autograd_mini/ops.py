@@ -10,6 +10,25 @@ on Tensors alike, so that one rule serves a plain backward pass (on arrays, fast
 Binary ops are marked `broadcasts=True`: their rules may return an adjoint of the broadcast shape,
 and one helper, `unbroadcast` (primitive.py), sums it back to the input's shape.
 
+Each differentiable entry also declares its forward-mode rule (the Jacobian-vector product,
+pushed by forward.py for jvp, jacfwd, hessian and hvp), in one of three forms:
+
+- `jvp="linear"`: the op is linear in all its inputs (reshape, sum, getitem, add, concatenate,
+  ...), so the tangent is the op itself applied to the inputs' tangents (zeros for those
+  without one).
+- `jvp="elementwise"`: the op acts element by element (broadcasting allowed), so each vjp rule
+  above, given the input's tangent for `g`, is also its jvp (the Jacobian is diagonal).
+- `jvp="multilinear"`: the op is linear in each input apart (einsum), so the tangent is the sum
+  over inputs of the op with that input's tangent in its place.
+- `jvp=rule` (one input) or `jvp=(rule_x, rule_y, ...)` (one per input, None for an input
+  with no derivative, as where's condition): `rule(t, ans, *inputs, **params)` returns the output's tangent due to
+  that input's tangent `t` (any shape that broadcasts to the output's); the engine sums them.
+  Written, as the vjps, with operators that work on arrays and Tensors alike. Example:
+  matmul's `jvp=(lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t)`.
+
+tests/conformance checks every entry's jvp against torch.func.jvp and central differences, and
+fails for a differentiable primitive that declares none.
+
 Everything not in this table (mean, log_softmax, expand_dims, log2, silu, elu, ...) is composed
 of these primitives in tensor.py and needs no rule of its own. (This module names its
 primitives as NumPy does: `sum`, `max`, `min` and `round` shadow Python's builtins here, which
@@ -165,9 +184,165 @@ def _var_vjp(g, ans, x, axis=None, ddof=0, keepdims=False):
         return _unreduce(g, x.shape, axis) * (x - x.sum(axis=axis, keepdims=True) / n) * scale
 
 
+def _logsumexp_jvp(t, ans, x, axis=None, keepdims=False):
+    """Σ t · softmax(x), the weights normalised by their sum: exact where ans lost the digits
+    of its log (two huge equal terms), and NaN for an empty slice, as PyTorch's."""
+    e = exp(x - _unreduce(ans, x.shape, axis))
+    return (t * e).sum(axis=axis, keepdims=keepdims) / e.sum(axis=axis, keepdims=keepdims)
+
+
+def _var_jvp(t, ans, x, axis=None, ddof=0, keepdims=False):
+    n = _count(x.shape, axis)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        scale = np.divide(2.0, n - ddof)
+        deviation = x - x.sum(axis=axis, keepdims=True) / n
+        return (deviation * t).sum(axis=axis, keepdims=keepdims) * scale
+
+
+def _softmax_product(v, ans, x, axis=-1):
+    """s ⊙ (v − Σ v⊙s) with s = softmax(x): the Jacobian of softmax times v. The Jacobian,
+    diag(s) − s sᵀ, is symmetric, so this is both the vjp (v = g) and the jvp (v = t)."""
+    return ans * (v - (v * ans).sum(axis=axis, keepdims=True))
+
+
 def _reverse(a, axis):
     """a read backwards along `axis` (a view: works on arrays and tensors alike)."""
     return a[(slice(None),) * axis + (slice(None, None, -1),)]
+
+
+def _values(a):
+    """The numbers of an array or a tensor, for masks and counts (constants to the graph)."""
+    return a if isinstance(a, np.ndarray) else a.data
+
+
+def _reversed_cumsum(a, axis):
+    """Σ_{j ≥ i} a_j along `axis`: a summed from the end."""
+    return _reverse(cumsum(_reverse(a, axis), axis=axis), axis)
+
+
+def _cumprod_vjp(g, ans, x, axis=0):
+    """∂E/∂xᵢ = Σ_{k ≥ i} g_k Π_{j ≤ k, j ≠ i} x_j, as PyTorch computes it: without a zero,
+    (g·y summed from the end) / x. With zeros, slice by slice: before the first zero the same sum
+    stops there; at the first zero z it is Π_{j < z} x_j · Σ_{k ≥ z} g_k Π_{z < j ≤ k} x_j; after
+    it 0. That form's own derivative is not the second derivative: while a graph is recorded
+    (create_graph) the products are formed in full, O(n²), as PyTorch does. (Where a zero
+    meets inf in a slice the two forms differ as PyTorch's do: 0 here, NaN = 0·inf in full.)"""
+    zero = _values(x) == 0
+    if x.shape[axis] <= 1:
+        return g
+    if not zero.any():
+        return _reversed_cumsum(g * ans, axis) / x
+    if not isinstance(g, np.ndarray):
+        return _cumprod_vjp_in_full(g, x, axis)
+    seen = np.cumsum(zero, axis=axis)
+    before, first = seen == 0, zero & (seen == 1)
+    w = where(before, g * ans, 0.0)
+    head = where(before, _reversed_cumsum(w, axis) / where(before, x, 1.0), 0.0)
+    lead = cumprod(where(before, x, 1.0), axis=axis)  # at z: Π_{j < z} x_j
+    tail = cumprod(where(before | first, 1.0, x), axis=axis)  # Π_{z < j ≤ k} x_j for k ≥ z
+    return head + where(first, lead * _reversed_cumsum(where(before, 0.0, g * tail), axis), 0.0)
+
+
+def _cumprod_vjp_in_full(g, x, axis):
+    """The O(n²) form: for each i, the products Π_{j < i} x_j · Π_{i < j ≤ k} x_j written out
+    (an axis of length n for k), weighted by g_k and summed over k ≥ i."""
+    x, g = x.swapaxes(axis, -1), g.swapaxes(axis, -1)
+    n, last = x.shape[-1], x.ndim  # the products' k axis is the last of ndim + 1
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    prefix = cumprod(concatenate(ones, x[..., :-1], axis=last - 1), axis=last - 1)
+    later = np.arange(n) > np.arange(n).reshape(-1, 1)  # [i, k]: k > i
+    suffix = cumprod(where(later, x[..., None, :], 1.0), axis=last)  # [i, k]: Π_{i < j ≤ k} x_j
+    terms = g[..., None, :] * (prefix[..., :, None] * suffix)
+    return where(later | np.eye(n, dtype=bool), terms, 0.0).sum(axis=last).swapaxes(axis, -1)
+
+
+def _exclusive_products(x):
+    """Π_{j ≠ i} x_j along the last axis, as products before i times products after i (exact at
+    zeros; PyTorch's form)."""
+    last = x.ndim - 1
+    ones = np.ones(x.shape[:-1] + (1,), dtype=x.dtype)
+    before = cumprod(concatenate(ones, x[..., :-1], axis=last), axis=last)
+    after = cumprod(concatenate(ones, _reverse(x[..., 1:], last), axis=last), axis=last)
+    return before * _reverse(after, last)
+
+
+def _prod_vjp(g, ans, x, axis=None, keepdims=False):
+    """g · Π_{j ≠ i} x_j over the reduced axes: g · (prod / x) when x holds no zero, else the
+    products of the others, exact at zeros (PyTorch's rule, which also decides by any zero)."""
+    if x.ndim == 0 or axis == ():
+        return g
+    g = _unreduce(g, x.shape, axis)
+    if not (_values(x) == 0).any():
+        return g * (_unreduce(ans, x.shape, axis) / x)
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    kept = tuple(a for a in range(x.ndim) if a not in axes)
+    order = kept + axes
+    moved = x.transpose(order)
+    rows = moved.reshape(tuple(x.shape[a] for a in kept) + (_count(x.shape, axes),))
+    others = _exclusive_products(rows).reshape(moved.shape).transpose(tuple(np.argsort(order)))
+    return g * others
+
+
+def _prod_jvp(t, ans, x, axis=None, keepdims=False):
+    """Σᵢ tᵢ Π_{j ≠ i} x_j over the reduced axes: the vjp's factors, weighted by the tangent."""
+    if x.ndim == 0 or axis == ():
+        return t
+    others = _prod_vjp(np.ones(ans.shape, ans.dtype), ans, x, axis, keepdims)
+    return (t * others).sum(axis=axis, keepdims=keepdims)
+
+
+def _cumprod_jvp(t, ans, x, axis=0):
+    """Σ_{i ≤ k} tᵢ Π_{j ≤ k, j ≠ i} x_j, as PyTorch computes it: (t / x summed) · y before a
+    slice's first zero z; from z on only x_z's tangent counts, Π_{j < z} x_j · t_z · Π_{z < j ≤ k}
+    x_j, which is the cumprod of x with t_z in x_z's place."""
+    if x.ndim == 0 or x.shape[axis] <= 1:
+        return t
+    zero = _values(x) == 0
+    first = zero & (np.cumsum(zero, axis=axis) == 1)
+    after = np.cumsum(first, axis=axis) > 0
+    with np.errstate(divide="ignore", invalid="ignore"):  # t / 0: replaced from z on
+        general = cumsum(t / x, axis=axis) * ans
+    if not after.any():
+        return general
+    return where(after, cumprod(where(first, t, x), axis=axis), general)
+
+
+def _median(x, axis=None, keepdims=False):
+    with np.errstate(invalid="ignore"):
+        return np.median(x, axis=axis, keepdims=keepdims)
+
+
+def _middles(x, axis):
+    """The lower and upper middle values of each slice, in the shape of a kept reduction (NaN
+    for a slice holding NaN, as np.median)."""
+    axes = tuple(range(x.ndim)) if axis is None else axis
+    kept = tuple(a for a in range(x.ndim) if a not in axes)
+    rows = np.sort(x.transpose(kept + axes).reshape(tuple(x.shape[a] for a in kept) + (-1,)))
+    n = rows.shape[-1]
+    nan = np.isnan(rows[..., -1])  # NaN sorts last
+    shape = _kept_shape(x.shape, axis)
+    lower, upper = (
+        np.where(nan, np.nan, rows[..., i]).reshape(shape) for i in ((n - 1) // 2, n // 2)
+    )
+    return lower, upper
+
+
+def _median_vjp(g, ans, x, axis=None, keepdims=False):
+    """Half of g to the lower middle value and half to the upper (all of it to the middle one of
+    an odd count), each half split evenly among the elements equal to that value (ties), or among
+    the NaNs of a slice that holds any; the others get 0."""
+    v = _values(x)
+    weights = 0.0
+    for middle in _middles(v, axis):
+        hits = (v == middle) | (np.isnan(v) & np.isnan(middle))
+        weights = weights + np.where(hits, 0.5 / hits.sum(axis=axis, keepdims=True), 0.0)
+    return where(weights > 0, _unreduce(g, x.shape, axis) * weights.astype(v.dtype), 0.0)
+
+
+def _median_jvp(t, ans, x, axis=None, keepdims=False):
+    """The tangent at the middle values, weighted as the vjp splits the adjoint among them."""
+    weights = _median_vjp(np.ones(ans.shape, ans.dtype), ans, x, axis, keepdims)
+    return where(weights != 0, t * weights, 0.0).sum(axis=axis, keepdims=keepdims)
 
 
 def _setitem(x, v, index=None):
@@ -222,6 +397,23 @@ def _binary_cross_entropy_vjp_t(g, ans, p, t):
         return g * (maximum(log(1 - p), -100.0) - maximum(log(p), -100.0))
 
 
+def _xlogy(x, y):
+    """x log y, and 0 where x = 0 (unless y is NaN), as torch.xlogy: the entropy terms t log t
+    of a distribution with zeros in it, without log 0 (whose −inf times 0 would be NaN)."""
+    with np.errstate(divide="ignore", invalid="ignore"):
+        return np.where((x == 0) & ~np.isnan(y), 0.0, x * np.log(y)).astype(np.result_type(x, y))
+
+
+def _xlogy_vjp_x(g, ans, x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):  # log 0 = −inf where x ≠ 0
+        return g * where(x == 0, 0.0, log(y))
+
+
+def _xlogy_vjp_y(g, ans, x, y):
+    with np.errstate(divide="ignore", invalid="ignore"):  # 0/0 = NaN at x = y = 0, as torch
+        return g * x / y
+
+
 def _one_hot(labels, like):
     """Rows of zeros of `like`'s shape and dtype, with a 1 at each row's label."""
     out = np.zeros(like.shape, dtype=like.dtype)
@@ -229,13 +421,25 @@ def _one_hot(labels, like):
     return out
 
 
-def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
-    """max/min send the adjoint to the elements equal to the extremum (to the NaNs, where NaN is
-    the result), split evenly on ties so that the adjoints still sum to g; the others get 0."""
+def _extremum_hits(ans, x, axis):
+    """True at the elements equal to the extremum (at the NaNs, where NaN is the result)."""
     extremum = _unreduce(ans, x.shape, axis)
-    hits = (x == extremum) | ((x != x) & (extremum != extremum))
+    return (x == extremum) | ((x != x) & (extremum != extremum))
+
+
+def _extremum_vjp(g, ans, x, axis=None, keepdims=False):
+    """max/min send the adjoint to the elements equal to the extremum, split evenly on ties so
+    that the adjoints still sum to g; the others get 0."""
+    hits = _extremum_hits(ans, x, axis)
     share = _unreduce(g, x.shape, axis) / hits.sum(axis=axis, keepdims=True)
     return where(hits, share, 0.0)
+
+
+def _extremum_jvp(t, ans, x, axis=None, keepdims=False):
+    """The mean of the tangent over the tied extrema (the transpose of the even split)."""
+    hits = _extremum_hits(ans, x, axis)
+    total = where(hits, t, 0.0).sum(axis=axis, keepdims=keepdims)
+    return total / hits.sum(axis=axis, keepdims=keepdims)
 
 
 def _matmul_vjp_x(g, ans, x, y):
@@ -291,6 +495,60 @@ def _explain_matmul(x, y):
     return f"batch axes of shapes {np.shape(x)} and {np.shape(y)} do not broadcast"
 
 
+def _einsum(*xs, subscripts=""):
+    # NumPy's own loop for a few small operands (planning costs ~40 µs); past that, a
+    # contraction order with BLAS for the pairwise products (10x faster on a (32, 64, 64)
+    # batch; without one, the loop runs over every index of every operand at once)
+    plan = len(xs) > 2 or builtins.sum(np.size(x) for x in xs) > 4096
+    return np.einsum(subscripts, *xs, optimize="greedy" if plan else False)
+
+
+class _EachAdjoint:
+    """The adjoints of an op's inputs, each worked out when backward() asks for it: it asks
+    only for those of inputs that need one (the data in an einsum with weights costs nothing)."""
+
+    __slots__ = ("_adjoint",)
+
+    def __init__(self, adjoint):
+        self._adjoint = adjoint
+
+    def __getitem__(self, k):
+        return self._adjoint(k)
+
+
+def _einsum_adjoint(k, g, xs, subscripts):
+    """Operand k's adjoint is itself an einsum: of g with the other operands, out to k's
+    indices. An index that only k has (summed by the forward), or that the others have only
+    as a broadcast length 1, comes from a ones vector: g is spread along it; an index k repeats
+    (a diagonal) from the identity: g lands on the diagonal, 0 off it. What broadcasting
+    stretched in k, the engine sums back (unbroadcast)."""
+    inputs, out = subscripts.split("->")
+    terms = inputs.split(",")
+    own, shape = terms[k], xs[k].shape
+    others = [j for j in range(len(xs)) if j != k]
+    operands, spec = [g] + [xs[j] for j in others], [out] + [terms[j] for j in others]
+    length = {}  # each index's length among g and the other operands
+    for term, x in zip(spec, operands, strict=True):
+        for index, n in zip(term, x.shape, strict=True):
+            length[index] = builtins.max(n, length.get(index, 1))
+    spare = iter(c for c in _LETTERS if c not in subscripts)
+    target = []
+    for axis, index in enumerate(own):
+        if index in target:  # a repeat: a fresh index, tied to the first by the identity
+            fresh = next(spare)
+            operands.append(np.eye(shape[axis], dtype=g.dtype))
+            spec.append(index + fresh)
+            index = fresh
+        elif own.count(index) == 1 and length.get(index, -1) < shape[axis]:
+            operands.append(np.ones(shape[axis], dtype=g.dtype))
+            spec.append(index)
+        target.append(index)
+    return einsum(*operands, subscripts=",".join(spec) + "->" + "".join(target))
+
+
+_LETTERS = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+
+
 # ---------------------------------------------------------------------------------------------
 # The table
 # ---------------------------------------------------------------------------------------------
@@ -299,227 +557,258 @@ def _explain_matmul(x, y):
 # Binary arithmetic (broadcasting)
 add      = Primitive("add",      np.add,      lambda g, ans, x, y: g,
                                               lambda g, ans, x, y: g,                  broadcasts=True,
-                     symbol="+", rule="∂/∂x (x + y) = 1,  ∂/∂y = 1")
+                     symbol="+", rule="∂/∂x (x + y) = 1,  ∂/∂y = 1", jvp="linear")
 subtract = Primitive("subtract", np.subtract, lambda g, ans, x, y: g,
                                               lambda g, ans, x, y: -g,                 broadcasts=True,
-                     symbol="−", rule="∂/∂x (x − y) = 1,  ∂/∂y = −1", arguments=("x", "y"))
+                     symbol="−", rule="∂/∂x (x − y) = 1,  ∂/∂y = −1", arguments=("x", "y"), jvp="linear")
 multiply = Primitive("multiply", np.multiply, lambda g, ans, x, y: g * y,
                                               lambda g, ans, x, y: g * x,              broadcasts=True,
-                     symbol="×", rule="∂/∂x (x·y) = y,  ∂/∂y = x")
+                     symbol="×", rule="∂/∂x (x·y) = y,  ∂/∂y = x", jvp="elementwise")
 divide   = Primitive("divide",   np.divide,   lambda g, ans, x, y: g / y,
                                               lambda g, ans, x, y: -g * ans / y,       broadcasts=True,
-                     symbol="÷", rule="∂/∂x (x/y) = 1/y,  ∂/∂y = −x/y²", arguments=("x", "y"))
+                     symbol="÷", rule="∂/∂x (x/y) = 1/y,  ∂/∂y = −x/y²", arguments=("x", "y"), jvp="elementwise")
 power    = Primitive("power",    _power,      _power_vjp_x,
                                               _power_vjp_y,                            broadcasts=True,
-                     symbol="^", rule="∂/∂x xʸ = y·xʸ⁻¹,  ∂/∂y = xʸ·ln x", arguments=("x", "y"))
+                     symbol="^", rule="∂/∂x xʸ = y·xʸ⁻¹,  ∂/∂y = xʸ·ln x", arguments=("x", "y"), jvp="elementwise")
 # The masks below select the adjoint (where), never multiply it by 0/1: an inf adjoint on the
 # unused side (sqrt(relu(x)) at x < 0) must give 0, not inf · 0 = NaN. Ties share it evenly.
 maximum  = Primitive("maximum",  np.maximum,  lambda g, ans, x, y: where(x == y, g * 0.5, where(x < y, 0.0, g)),
                                               lambda g, ans, x, y: where(x == y, g * 0.5, where(x > y, 0.0, g)),
                                               broadcasts=True,
-                     symbol="max", rule="∂/∂x max(x, y) = [x > y]  (½ on ties)")
+                     symbol="max", rule="∂/∂x max(x, y) = [x > y]  (½ on ties)", jvp="elementwise")
 minimum  = Primitive("minimum",  np.minimum,  lambda g, ans, x, y: where(x == y, g * 0.5, where(x > y, 0.0, g)),
                                               lambda g, ans, x, y: where(x == y, g * 0.5, where(x < y, 0.0, g)),
                                               broadcasts=True,
-                     symbol="min", rule="∂/∂x min(x, y) = [x < y]  (½ on ties)")
+                     symbol="min", rule="∂/∂x min(x, y) = [x < y]  (½ on ties)", jvp="elementwise")
 # Elementwise functions of two inputs
 arctan2  = Primitive("arctan2",  np.arctan2,  lambda g, ans, y, x: g * x * _inverse_square_norm(y, x),
                                               lambda g, ans, y, x: -g * y * _inverse_square_norm(y, x),
                                               broadcasts=True,
-                     symbol="atan2", rule="∂/∂y atan2(y, x) = x/(x² + y²),  ∂/∂x = −y/(x² + y²)", arguments=("y", "x"))
+                     symbol="atan2", rule="∂/∂y atan2(y, x) = x/(x² + y²),  ∂/∂x = −y/(x² + y²)", arguments=("y", "x"), jvp="elementwise")
 hypot    = Primitive("hypot",    np.hypot,    lambda g, ans, x, y: g * (x / ans),  # g·x may underflow
                                               lambda g, ans, x, y: g * (y / ans),      broadcasts=True,
-                     symbol="hypot", rule="∂/∂x √(x² + y²) = x/√(x² + y²)")
+                     symbol="hypot", rule="∂/∂x √(x² + y²) = x/√(x² + y²)", jvp="elementwise")
 logaddexp = Primitive("logaddexp", np.logaddexp, lambda g, ans, x, y: g * sigmoid(x - y),
                                               lambda g, ans, x, y: g * sigmoid(y - x), broadcasts=True,
-                     symbol="logaddexp", rule="∂/∂x ln(eˣ + eʸ) = σ(x − y)")
+                     symbol="logaddexp", rule="∂/∂x ln(eˣ + eʸ) = σ(x − y)", jvp="elementwise")
 # fmod keeps x's sign, remainder (%) y's; each is x − n·y for an integer n that is constant
 # almost everywhere: the derivatives are 1 and −n, as in PyTorch
 fmod     = Primitive("fmod",     np.fmod,     lambda g, ans, x, y: g,
                                               lambda g, ans, x, y: -g * truncated_quotient(x, y),
                                               broadcasts=True,
-                     symbol="fmod", rule="∂/∂x fmod(x, y) = 1,  ∂/∂y = −trunc(x/y)", arguments=("x", "y"))
+                     symbol="fmod", rule="∂/∂x fmod(x, y) = 1,  ∂/∂y = −trunc(x/y)", arguments=("x", "y"), jvp="elementwise")
 remainder = Primitive("remainder", np.remainder, lambda g, ans, x, y: g,
                                               lambda g, ans, x, y: -g * floor_divide(x, y), broadcasts=True,
-                     symbol="%", rule="∂/∂x (x mod y) = 1,  ∂/∂y = −⌊x/y⌋", arguments=("x", "y"))
+                     symbol="%", rule="∂/∂x (x mod y) = 1,  ∂/∂y = −⌊x/y⌋", arguments=("x", "y"), jvp="elementwise")
 matmul   = Primitive("matmul",   np.matmul,   _matmul_vjp_x,
                                               _matmul_vjp_y,                           broadcasts=True,
                                               explain=_explain_matmul,
-                     symbol="@", rule="∂E/∂X = G·Yᵀ,  ∂E/∂Y = Xᵀ·G", arguments=("X", "Y"))
+                     symbol="@", rule="∂E/∂X = G·Yᵀ,  ∂E/∂Y = Xᵀ·G", arguments=("X", "Y"),
+                     jvp=(lambda t, ans, x, y: t @ y, lambda t, ans, x, y: x @ t))
 # The affine layer z = x Wᵀ + b fused into one node: the rules are the δ recursion's own,
 # ∂E/∂x = δ W, ∂E/∂W = δᵀ x (summed over the batch), ∂E/∂b = δ (summed by the engine).
 linear   = Primitive("linear",   _linear,     lambda g, ans, x, w, b=None: g @ w,
                                               lambda g, ans, x, w, b=None: _flat_rows(g).T @ _flat_rows(x),
                                               lambda g, ans, x, w, b=None: g,          broadcasts=True,
                                               explain=_explain_linear,
-                     symbol="xWᵀ+b", rule="∂E/∂x = G·W,  ∂E/∂W = Gᵀ·x,  ∂E/∂b = Σ G", arguments=("x", "W", "b"))
+                     symbol="xWᵀ+b", rule="∂E/∂x = G·W,  ∂E/∂W = Gᵀ·x,  ∂E/∂b = Σ G", arguments=("x", "W", "b"),
+                     jvp=(lambda t, ans, x, w, b=None: t @ w.T, lambda t, ans, x, w, b=None: x @ t.T,
+                          lambda t, ans, x, w, b=None: t))
+# Every product of tensors (tensordot, dot, inner) as one einsum; each operand's adjoint is
+# the einsum of g with the others (_einsum_adjoint)
+einsum   = Primitive("einsum",   _einsum,     vjp_all=lambda g, ans, *xs, subscripts="":
+                                                  _EachAdjoint(lambda k: _einsum_adjoint(k, g, xs, subscripts)),
+                                              broadcasts=True,
+                     symbol="einsum", rule="∂E/∂Xₖ = einsum(G, the other operands) → Xₖ's indices",
+                     jvp="multilinear")
 
 # Elementwise functions
 copy       = Primitive("copy",       np.copy,     lambda g, ans, x: g,
-                       symbol="copy", rule="∂/∂x x = 1")
+                       symbol="copy", rule="∂/∂x x = 1", jvp="linear")
 negative   = Primitive("negative",   np.negative, lambda g, ans, x: -g,
-                       symbol="−x", rule="∂/∂x (−x) = −1")
+                       symbol="−x", rule="∂/∂x (−x) = −1", jvp="linear")
 exp        = Primitive("exp",        np.exp,      lambda g, ans, x: g * ans,
-                       symbol="exp", rule="∂/∂x eˣ = eˣ")
+                       symbol="exp", rule="∂/∂x eˣ = eˣ", jvp="elementwise")
 log        = Primitive("log",        np.log,      lambda g, ans, x: g / x,
-                       symbol="log", rule="∂/∂x ln x = 1/x")
+                       symbol="log", rule="∂/∂x ln x = 1/x", jvp="elementwise")
 sqrt       = Primitive("sqrt",       np.sqrt,     lambda g, ans, x: g * 0.5 / ans,
-                       symbol="√", rule="∂/∂x √x = 1/(2√x)")
+                       symbol="√", rule="∂/∂x √x = 1/(2√x)", jvp="elementwise")
 absolute   = Primitive("absolute",   np.abs,      lambda g, ans, x: where(x > 0, g, where(x < 0, -g, 0.0)),
-                       symbol="|x|", rule="∂/∂x |x| = sign(x)")
+                       symbol="|x|", rule="∂/∂x |x| = sign(x)", jvp="elementwise")
 sign       = Primitive("sign",       np.sign,     lambda g, ans, x: np.zeros(x.shape, x.dtype),
-                       symbol="sign", rule="∂/∂x sign(x) = 0")
+                       symbol="sign", rule="∂/∂x sign(x) = 0", jvp="elementwise")
 sin        = Primitive("sin",        np.sin,      lambda g, ans, x: g * cos(x),
-                       symbol="sin", rule="∂/∂x sin x = cos x")
+                       symbol="sin", rule="∂/∂x sin x = cos x", jvp="elementwise")
 cos        = Primitive("cos",        np.cos,      lambda g, ans, x: -g * sin(x),
-                       symbol="cos", rule="∂/∂x cos x = −sin x")
+                       symbol="cos", rule="∂/∂x cos x = −sin x", jvp="elementwise")
 tanh       = Primitive("tanh",       np.tanh,     lambda g, ans, x: g * (1 - ans * ans),
-                       symbol="tanh", rule="∂/∂x tanh(x) = 1 − tanh²(x)")
+                       symbol="tanh", rule="∂/∂x tanh(x) = 1 − tanh²(x)", jvp="elementwise")
 sigmoid    = Primitive("sigmoid",    _sigmoid,    lambda g, ans, x: g * ans * (1 - ans),
-                       symbol="σ", rule="∂/∂x σ(x) = σ(x)(1 − σ(x))")
+                       symbol="σ", rule="∂/∂x σ(x) = σ(x)(1 − σ(x))", jvp="elementwise")
 relu       = Primitive("relu",       lambda x: np.maximum(x, 0),
                                                   lambda g, ans, x: where(x <= 0, 0.0, g),
-                       symbol="ReLU", rule="∂/∂x relu(x) = [x > 0]")
+                       symbol="ReLU", rule="∂/∂x relu(x) = [x > 0]", jvp="elementwise")
 leaky_relu = Primitive("leaky_relu", lambda x, negative_slope=0.01: np.where(x > 0, x, x * negative_slope),
                                                   lambda g, ans, x, negative_slope=0.01:
                                                       where(x > 0, g, g * negative_slope),
-                       symbol="LReLU", rule="∂/∂x lrelu(x) = 1 if x > 0 else slope")
+                       symbol="LReLU", rule="∂/∂x lrelu(x) = 1 if x > 0 else slope", jvp="elementwise")
 softplus   = Primitive("softplus",   lambda x, beta=1.0, threshold=20.0: _softplus(x, beta, threshold),
                                                   lambda g, ans, x, beta=1.0, threshold=20.0:
                                                       where(x * beta > threshold, g, g * sigmoid(x * beta)),
-                       symbol="softplus", rule="∂/∂x ln(1 + e^(βx))/β = σ(βx)  (1 above the threshold)")
+                       symbol="softplus", rule="∂/∂x ln(1 + e^(βx))/β = σ(βx)  (1 above the threshold)", jvp="elementwise")
 clip       = Primitive("clip",       lambda x, a_min=None, a_max=None: np.clip(x, a_min, a_max),
                                                   lambda g, ans, x, a_min=None, a_max=None:
                                                       where(((x >= a_min) if a_min is not None else True)
                                                             & ((x <= a_max) if a_max is not None else True), g, 0.0),
-                       symbol="clip", rule="∂/∂x clip(x, a, b) = [a ≤ x ≤ b]")
+                       symbol="clip", rule="∂/∂x clip(x, a, b) = [a ≤ x ≤ b]", jvp="elementwise")
 astype     = Primitive("astype",     lambda x, dtype=None: x.astype(dtype),
                                                   lambda g, ans, x, dtype=None: g.astype(x.dtype),
-                       symbol="astype", rule="adjoint cast back to x's dtype")
+                       symbol="astype", rule="adjoint cast back to x's dtype", jvp="linear")
 where      = Primitive("where",      np.where,    None,
                                                   lambda g, ans, c, x, y: where(c, g, 0.0),
                                                   lambda g, ans, c, x, y: where(c, 0.0, g),
                                                   broadcasts=True,
-                       symbol="where", rule="∂/∂x = [c],  ∂/∂y = [not c]", arguments=("c", "x", "y"))
+                       symbol="where", rule="∂/∂x = [c],  ∂/∂y = [not c]", arguments=("c", "x", "y"), jvp="elementwise")
 
 # More elementwise maths, as NumPy names them (rules as PyTorch writes them)
 log1p      = Primitive("log1p",      np.log1p,    lambda g, ans, x: g / (1 + x),
-                       symbol="log1p", rule="∂/∂x ln(1 + x) = 1/(1 + x)")
+                       symbol="log1p", rule="∂/∂x ln(1 + x) = 1/(1 + x)", jvp="elementwise")
 expm1      = Primitive("expm1",      np.expm1,    lambda g, ans, x: g * (ans + 1),
-                       symbol="expm1", rule="∂/∂x (eˣ − 1) = eˣ")
+                       symbol="expm1", rule="∂/∂x (eˣ − 1) = eˣ", jvp="elementwise")
 tan        = Primitive("tan",        np.tan,      lambda g, ans, x: g * (1 + ans * ans),
-                       symbol="tan", rule="∂/∂x tan x = 1 + tan² x")
+                       symbol="tan", rule="∂/∂x tan x = 1 + tan² x", jvp="elementwise")
 sinh       = Primitive("sinh",       np.sinh,     lambda g, ans, x: g * cosh(x),
-                       symbol="sinh", rule="∂/∂x sinh x = cosh x")
+                       symbol="sinh", rule="∂/∂x sinh x = cosh x", jvp="elementwise")
 cosh       = Primitive("cosh",       np.cosh,     lambda g, ans, x: g * sinh(x),
-                       symbol="cosh", rule="∂/∂x cosh x = sinh x")
+                       symbol="cosh", rule="∂/∂x cosh x = sinh x", jvp="elementwise")
 arcsin     = Primitive("arcsin",     np.arcsin,   lambda g, ans, x: g / sqrt(1 - x * x),
-                       symbol="asin", rule="∂/∂x asin x = 1/√(1 − x²)")
+                       symbol="asin", rule="∂/∂x asin x = 1/√(1 − x²)", jvp="elementwise")
 arccos     = Primitive("arccos",     np.arccos,   lambda g, ans, x: -g / sqrt(1 - x * x),
-                       symbol="acos", rule="∂/∂x acos x = −1/√(1 − x²)")
+                       symbol="acos", rule="∂/∂x acos x = −1/√(1 − x²)", jvp="elementwise")
 arctan     = Primitive("arctan",     np.arctan,   lambda g, ans, x: g / (1 + x * x),
-                       symbol="atan", rule="∂/∂x atan x = 1/(1 + x²)")
+                       symbol="atan", rule="∂/∂x atan x = 1/(1 + x²)", jvp="elementwise")
 arcsinh    = Primitive("arcsinh",    np.arcsinh,  lambda g, ans, x: g / sqrt(x * x + 1),
-                       symbol="asinh", rule="∂/∂x asinh x = 1/√(x² + 1)")
+                       symbol="asinh", rule="∂/∂x asinh x = 1/√(x² + 1)", jvp="elementwise")
 arccosh    = Primitive("arccosh",    np.arccosh,  lambda g, ans, x: g / sqrt(x * x - 1),
-                       symbol="acosh", rule="∂/∂x acosh x = 1/√(x² − 1)")
+                       symbol="acosh", rule="∂/∂x acosh x = 1/√(x² − 1)", jvp="elementwise")
 arctanh    = Primitive("arctanh",    np.arctanh,  lambda g, ans, x: g / (1 - x * x),
-                       symbol="atanh", rule="∂/∂x atanh x = 1/(1 − x²)")
+                       symbol="atanh", rule="∂/∂x atanh x = 1/(1 − x²)", jvp="elementwise")
 erf        = Primitive("erf",        lambda x: _erf(x), lambda g, ans, x: g * _TWO_OVER_SQRT_PI * exp(-x * x),
-                       symbol="erf", rule="∂/∂x erf x = 2/√π · exp(−x²)")
+                       symbol="erf", rule="∂/∂x erf x = 2/√π · exp(−x²)", jvp="elementwise")
 # Rounding: flat almost everywhere, so the adjoint is 0, as in PyTorch
 floor      = Primitive("floor",      np.floor,    lambda g, ans, x: np.zeros(x.shape, x.dtype),
-                       symbol="⌊x⌋", rule="∂/∂x ⌊x⌋ = 0")
+                       symbol="⌊x⌋", rule="∂/∂x ⌊x⌋ = 0", jvp="elementwise")
 ceil       = Primitive("ceil",       np.ceil,     lambda g, ans, x: np.zeros(x.shape, x.dtype),
-                       symbol="⌈x⌉", rule="∂/∂x ⌈x⌉ = 0")
+                       symbol="⌈x⌉", rule="∂/∂x ⌈x⌉ = 0", jvp="elementwise")
 round      = Primitive("round",      np.round,    lambda g, ans, x: np.zeros(x.shape, x.dtype),
-                       symbol="round", rule="∂/∂x round(x) = 0")
+                       symbol="round", rule="∂/∂x round(x) = 0", jvp="elementwise")
 trunc      = Primitive("trunc",      np.trunc,    lambda g, ans, x: np.zeros(x.shape, x.dtype),
-                       symbol="trunc", rule="∂/∂x trunc(x) = 0")
+                       symbol="trunc", rule="∂/∂x trunc(x) = 0", jvp="elementwise")
 # Bounded activations: their masks are open (a tie with a bound gets 0), as PyTorch's
 hardtanh   = Primitive("hardtanh",   lambda x, low=-1.0, high=1.0: np.clip(x, low, high),
                                                   lambda g, ans, x, low=-1.0, high=1.0:
                                                       where((x <= low) | (x >= high), 0.0, g),
-                       symbol="hardtanh", rule="∂/∂x = [low < x < high]")
+                       symbol="hardtanh", rule="∂/∂x = [low < x < high]", jvp="elementwise")
 hardsigmoid = Primitive("hardsigmoid", lambda x: np.clip(x / 6 + 0.5, 0.0, 1.0),
                                                   lambda g, ans, x: where((x > -3) & (x < 3), g / 6, 0.0),
-                       symbol="hardσ", rule="∂/∂x = 1/6 on (−3, 3)")
+                       symbol="hardσ", rule="∂/∂x = 1/6 on (−3, 3)", jvp="elementwise")
 
 # Reductions (axis=None reduces all; keepdims as in NumPy)
 sum       = Primitive("sum",       lambda x, axis=None, keepdims=False: x.sum(axis=axis, keepdims=keepdims),
                                    lambda g, ans, x, axis=None, keepdims=False:
                                        broadcast_to(_unreduce(g, x.shape, axis), shape=x.shape),
-                      symbol="Σ", rule="∂/∂xᵢ Σ x = 1: g broadcast back")
+                      symbol="Σ", rule="∂/∂xᵢ Σ x = 1: g broadcast back", jvp="linear")
 max       = Primitive("max",       lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
                                    _extremum_vjp,
-                      symbol="max", rule="∂/∂xᵢ max x = [xᵢ = max]  (ties split)")
+                      symbol="max", rule="∂/∂xᵢ max x = [xᵢ = max]  (ties split)", jvp=_extremum_jvp)
 min       = Primitive("min",       lambda x, axis=None, keepdims=False: x.min(axis=axis, keepdims=keepdims),
                                    _extremum_vjp,
-                      symbol="min", rule="∂/∂xᵢ min x = [xᵢ = min]  (ties split)")
+                      symbol="min", rule="∂/∂xᵢ min x = [xᵢ = min]  (ties split)", jvp=_extremum_jvp)
 logsumexp = Primitive("logsumexp", _logsumexp,
                                    lambda g, ans, x, axis=None, keepdims=False:
                                        _unreduce(g, x.shape, axis) * exp(x - _unreduce(ans, x.shape, axis)),
-                      symbol="logΣexp", rule="∂/∂x logΣexp(x) = softmax(x)")
+                      symbol="logΣexp", rule="∂/∂x logΣexp(x) = softmax(x)",
+                      jvp=_logsumexp_jvp)
 # var: a primitive (not a composite of means) for PyTorch's rule 2 (x − mean) / (n − ddof), which
 # leaves out the mean's path: it adds 0, but NaN where x holds ±inf
 var       = Primitive("var",       lambda x, axis=None, ddof=0, keepdims=False: _var(x, axis, ddof, keepdims),
                                    _var_vjp,
-                                   symbol="var", rule="∂/∂x var = 2 (x − mean) / (n − ddof)")
+                                   symbol="var", rule="∂/∂x var = 2 (x − mean) / (n − ddof)", jvp=_var_jvp)
 cumsum    = Primitive("cumsum",    lambda x, axis=0: np.cumsum(x, axis=axis),
                                    lambda g, ans, x, axis=0: _reverse(cumsum(_reverse(g, axis), axis=axis), axis),
-                                   symbol="cumsum", rule="∂E/∂xᵢ = Σ_{j ≥ i} gⱼ: g summed from the end")
+                                   symbol="cumsum", rule="∂E/∂xᵢ = Σ_{j ≥ i} gⱼ: g summed from the end", jvp="linear")
+# cumprod: a primitive, as exp(cumsum(log x)) is wrong at zeros and negative values
+cumprod   = Primitive("cumprod",   lambda x, axis=0: np.cumprod(x, axis=axis),
+                                   _cumprod_vjp,
+                                   symbol="cumprod", rule="∂E/∂xᵢ = Σ_{k ≥ i} g_k Π_{j ≤ k, j ≠ i} x_j", jvp=_cumprod_jvp)
+# prod: a primitive, for PyTorch's rule g·prod/x (a composite through cumprod would give NaN for
+# a whole slice past an inf: 0·inf) and the exact products of the others where x holds a zero
+prod      = Primitive("prod",      lambda x, axis=None, keepdims=False: np.prod(x, axis=axis, keepdims=keepdims),
+                                   _prod_vjp,
+                                   symbol="Π", rule="∂/∂xᵢ Π x = Π_{j ≠ i} x_j", jvp=_prod_jvp)
+# median: a primitive, so that ties split the adjoint evenly (as max's and torch.median's); a
+# composite through sort would send it to one tied element, chosen by position
+median    = Primitive("median",    _median, _median_vjp,
+                                   symbol="median", rule="∂/∂xᵢ median = ½ to each middle value, ties split",
+                                   jvp=_median_jvp)
 softmax   = Primitive("softmax",   _softmax,
-                                   lambda g, ans, x, axis=-1: ans * (g - (g * ans).sum(axis=axis, keepdims=True)),
-                      symbol="softmax", rule="∂E/∂x = s ⊙ (g − Σ g⊙s),  s = softmax(x)")
+                                   _softmax_product,
+                      symbol="softmax", rule="∂E/∂x = s ⊙ (g − Σ g⊙s),  s = softmax(x)", jvp=_softmax_product)
 
 # Softmax and cross-entropy fused into one node, per row of scores (batch, classes) with integer
 # labels: the rule is the output layer's δ of the backprop books, softmax(x) − onehot(label).
 softmax_cross_entropy = Primitive("softmax_cross_entropy", _softmax_cross_entropy,
                                   lambda g, ans, x, labels=None:
                                       g.reshape(g.shape + (1,)) * (softmax(x) - _one_hot(labels, x)),
-                                  symbol="CE(softmax)", rule="∂/∂x −log softmax(x)[t] = softmax(x) − onehot(t)")
+                                  symbol="CE(softmax)", rule="∂/∂x −log softmax(x)[t] = softmax(x) − onehot(t)",
+                                  jvp=lambda t, ans, x, labels=None: (t * (softmax(x) - _one_hot(labels, x))).sum(axis=-1))
 
 binary_cross_entropy = Primitive("binary_cross_entropy", _binary_cross_entropy,
                                  _binary_cross_entropy_vjp_p, _binary_cross_entropy_vjp_t,
                                  broadcasts=True,
                                  symbol="BCE", rule="∂/∂p = (p − t) / (p (1 − p)),  ∂/∂t = log((1 − p)/p)",
-                                 arguments=("p", "t"))
+                                 arguments=("p", "t"), jvp="elementwise")
+
+# x log y with 0 for x = 0 (the entropy terms of kl_div): composed, log 0 would make 0 · −inf = NaN
+xlogy = Primitive("xlogy", _xlogy, _xlogy_vjp_x, _xlogy_vjp_y, broadcasts=True,
+                  symbol="xlogy", rule="∂/∂x x ln y = ln y (0 where x = 0),  ∂/∂y = x/y", arguments=("x", "y"),
+                  jvp="elementwise")
 
 # Shapes and indexing
 reshape      = Primitive("reshape",      lambda x, shape=(): x.reshape(shape),
                                          lambda g, ans, x, shape=(): g.reshape(x.shape),             view=True,
-                         symbol="reshape", rule="g reshaped back to x's shape")
+                         symbol="reshape", rule="g reshaped back to x's shape", jvp="linear")
 transpose    = Primitive("transpose",    lambda x, axes=None: x.transpose(axes),
                                          lambda g, ans, x, axes=None:
                                              g.transpose(None if axes is None else tuple(np.argsort(axes))), view=True,
-                         symbol="ᵀ", rule="g transposed back")
+                         symbol="ᵀ", rule="g transposed back", jvp="linear")
 swapaxes     = Primitive("swapaxes",     lambda x, axis1=0, axis2=1: x.swapaxes(axis1, axis2),
                                          lambda g, ans, x, axis1=0, axis2=1: g.swapaxes(axis1, axis2), view=True,
-                         symbol="swap", rule="g with the axes swapped back")
+                         symbol="swap", rule="g with the axes swapped back", jvp="linear")
 broadcast_to = Primitive("broadcast_to", _broadcast,
                                          lambda g, ans, x, shape=(): sum_to(g, shape=x.shape),
-                         symbol="bcast", rule="g summed over the broadcast axes")
+                         symbol="bcast", rule="g summed over the broadcast axes", jvp="linear")
 sum_to       = Primitive("sum_to",       lambda g, shape=(): unbroadcast(g, shape),
                                          lambda g, ans, x, shape=(): broadcast_to(g, shape=x.shape),
-                         symbol="Σ to", rule="g broadcast back")
+                         symbol="Σ to", rule="g broadcast back", jvp="linear")
 getitem      = Primitive("getitem",      lambda x, index=None: x[index],
                                          lambda g, ans, x, index=None: scatter_add(g, index=index, shape=x.shape),
                                          view=True,
-                         symbol="[ ]", rule="g scatter-added into zeros of x's shape")
+                         symbol="[ ]", rule="g scatter-added into zeros of x's shape", jvp="linear")
 # x with x[index] = v: the adjoint of x is g with the overwritten positions zeroed, v's is g there
 setitem      = Primitive("setitem",      _setitem,
                                          lambda g, ans, x, v, index=None: where(_positions(x.shape, index), 0.0, g),
                                          lambda g, ans, x, v, index=None: g[index],                  broadcasts=True,
-                         symbol="[ ]=", rule="∂/∂x = g, 0 where overwritten,  ∂/∂v = g at the index", arguments=("x", "v"))
+                         symbol="[ ]=", rule="∂/∂x = g, 0 where overwritten,  ∂/∂v = g at the index", arguments=("x", "v"), jvp="linear")
 scatter_add  = Primitive("scatter_add",  _scatter_add,
                                          lambda g, ans, x, index=None, shape=(): g[index],
-                         symbol="scatter", rule="g gathered at the index")
+                         symbol="scatter", rule="g gathered at the index", jvp="linear")
 concatenate  = Primitive("concatenate",  lambda *xs, axis=0: np.concatenate(xs, axis=axis),
                                          vjp_all=_concatenate_vjp_all,
-                         symbol="concat", rule="g sliced back into the pieces")
+                         symbol="concat", rule="g sliced back into the pieces", jvp="linear")
 stack        = Primitive("stack",        lambda *xs, axis=0: np.stack(xs, axis=axis),
                                          vjp_all=_stack_vjp_all,
-                         symbol="stack", rule="g indexed back into the pieces")
+                         symbol="stack", rule="g indexed back into the pieces", jvp="linear")
 
 # Comparisons and other integer or boolean results: no derivative (constants to the graph)
 argmax        = Primitive("argmax",        lambda x, axis=None, keepdims=False: np.argmax(x, axis=axis, keepdims=keepdims))

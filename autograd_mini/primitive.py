@@ -46,6 +46,10 @@ def unbroadcast(g: Any, shape: tuple[int, ...]) -> Any:
     return g
 
 
+# Set by forward.py while a forward-mode transform is open (in any thread) to the function that
+# gives an op's output its tangents; None otherwise, when this one check is all it costs.
+forward_hook: Callable[..., None] | None = None
+
 # NumPy 2.3 taught ufuncs `out=...`: return an array even for 0-d inputs, not a NumPy scalar.
 _UFUNC_OUT_ELLIPSIS = np.lib.NumpyVersion(np.__version__) >= "2.3.0"
 
@@ -60,7 +64,8 @@ class Primitive:
     `view=True` marks an op whose output may share its first input's memory (reshape,
     transpose, basic indexing): an in-place write to one is then counted on both.
     `symbol`, `rule` and `arguments` (the names of inputs that do not commute) are what a
-    drawing of the op says.
+    drawing of the op says. `jvp` is its forward-mode rule ("linear", "elementwise", or rules
+    of the tangents: ops.py says how), which forward.py applies.
 
     A primitive declared with no vjp (a comparison) is never recorded: its output is a constant.
     Called on arrays only, a primitive returns an array: that is how the same vjp formulas run on
@@ -84,6 +89,7 @@ class Primitive:
         "arguments",
         "differentiable",
         "returns_array",
+        "jvp",
     )
 
     def __init__(
@@ -98,8 +104,10 @@ class Primitive:
         symbol: str | None = None,
         rule: str | None = None,
         arguments: tuple[str, ...] | None = None,
+        jvp: Any = None,
     ) -> None:
         self.name = name
+        self.jvp = jvp  # the forward-mode rule: "linear", "elementwise" or rules (forward.py)
         self.forward = forward
         self.vjps = vjps
         self.vjp_all = vjp_all
@@ -116,6 +124,13 @@ class Primitive:
         self._reads = [_names_read(r) if r is not None else set() for r in (vjp_all, *vjps)]
         self._input_names, self._more_inputs = _input_names(rules[0]) if rules else ((), None)
         self.saves_output = any("ans" in names for names in self._reads)
+        # one rule per input the rules name, so that the engine can call vjps[i] for any of
+        # them: an input with no derivative gets a rule that says so
+        missing = len(self._input_names) - len(vjps)
+        self.vjps = tuple(
+            _no_rule(name, i) if rule is None else rule
+            for i, rule in enumerate(vjps + (None,) * missing)
+        )
         # A ufunc returns a NumPy scalar for 0-d inputs unless told out=... (NumPy ≥ 2.3): asking
         # for the array directly is cheaper than wrapping the scalar into one afterwards.
         self.returns_array = (
@@ -186,6 +201,8 @@ class Primitive:
             result._view = (first, self, params, latest_write())
             if result._node is not None:
                 result._node.log = shared_log(result._base)
+        if forward_hook is not None:  # a forward-mode transform is open: tangents too
+            forward_hook(self, args, params, result)
         return result
 
     def reads(self, wanted: Sequence[Any]) -> set[str]:
@@ -200,35 +217,7 @@ class Primitive:
         names = self._input_names
         return names[i] if i < len(names) else self._more_inputs
 
-    def adjoints(
-        self, g: Any, ans: Any, inputs: Sequence[Any], params: dict, wanted: Sequence[Any]
-    ) -> list:
-        """The adjoint of every input whose entry in `wanted` is not None (None for the rest),
-        in that input's shape and dtype: one call of `vjp_all`, or one rule per wanted input."""
-        if self.vjp_all is not None:
-            result = self.vjp_all(g, ans, *inputs, **params)
-            return [
-                None if w is None else self._fit(i, result[i], inputs[i], w)
-                for i, w in enumerate(wanted)
-            ]
-        result = []
-        vjps = self.vjps
-        for i, want in enumerate(wanted):
-            if want is None:
-                result.append(None)
-                continue
-            rule = vjps[i] if i < len(vjps) else None
-            if rule is None:
-                raise TypeError(
-                    f"{self.name}: no derivative rule for input {i}; it is not differentiable"
-                )
-            gi, x = rule(g, ans, *inputs, **params), inputs[i]
-            if gi.shape != x.shape or gi.dtype is not x.dtype:
-                gi = self._fit(i, gi, x)
-            result.append(gi)
-        return result
-
-    def _fit(self, i: int, gi: Any, x: Any, want: Any = True) -> Any:
+    def fit(self, i: int, gi: Any, x: Any) -> Any:
         """Input i's adjoint in its shape (summing what broadcasting stretched) and dtype."""
         if gi.shape != x.shape:
             if not self.broadcasts:
@@ -240,6 +229,13 @@ class Primitive:
         if gi.dtype != x.dtype:
             gi = gi.astype(x.dtype)
         return gi
+
+
+def _no_rule(name: str, i: int) -> Callable[..., Any]:
+    def no_rule(*args: Any, **params: Any) -> Any:
+        raise TypeError(f"{name}: no derivative rule for input {i}; it is not differentiable")
+
+    return no_rule
 
 
 def holds_graph(items: list | tuple) -> bool:

@@ -23,7 +23,7 @@ from pathlib import Path
 
 import numpy as np
 
-from . import finite_differences, graphs, steps
+from . import finite_differences, graphs, jacobians, steps, worker
 
 MLP_CASES = [  # sizes, batch
     ([2, 16, 16, 1], 32),
@@ -39,8 +39,16 @@ LONG_STEP = 0.02
 KEEP_FREED_MEMORY = "glibc.malloc.trim_threshold=4294967295:glibc.malloc.mmap_max=0"
 
 
+Timer = Callable[[int, bool], list[float]]  # (calls, settle) → the seconds of each call
+
+
+def here(run: Callable[[], None]) -> Timer:
+    """A timer for a run in this process."""
+    return lambda calls, settle: worker.timed_calls(run, calls, settle)
+
+
 def timed_round_robin(
-    runs: dict[str, Callable[[], None]],
+    timers: dict[str, Timer],
     repeats: int,
     warmup: int = 1,
     block: int = 10,
@@ -52,18 +60,13 @@ def timed_round_robin(
     `settle=False` (calls so long that a thread still spinning after a switch costs them
     little)."""
     for _ in range(warmup):
-        for run in runs.values():
-            run()
-    times: dict[str, list[float]] = {name: [] for name in runs}
+        for timer in timers.values():
+            timer(1, False)
+    times: dict[str, list[float]] = {name: [] for name in timers}
     rounds = max(1, -(-repeats // block))
     for _ in range(rounds):
-        for name, run in runs.items():
-            if settle:
-                run()
-            for _ in range(min(block, repeats)):
-                start = time.perf_counter()
-                run()
-                times[name].append(time.perf_counter() - start)
+        for name, timer in timers.items():
+            times[name] += timer(min(block, repeats), settle)
     return {name: statistics.median(ts) for name, ts in times.items()}
 
 
@@ -81,15 +84,15 @@ def repeats_for(seconds_per_step: float, budget: float, low: int = 3, high: int 
     return int(min(high, max(low, budget / max(seconds_per_step, 1e-9))))
 
 
-def mlp_rows(cases, budget: float) -> list[dict]:
+def mlp_rows(cases, budget: float, torch: worker.Torch) -> list[dict]:
     """Every case in both styles: nn.MLP + optim.SGD, and the plain tensor ops of a learner."""
     rows = []
     for (sizes, batch), style in itertools.product(cases, steps.STYLES):
         p = steps.problem(sizes, batch, style)
         floor, _ = steps.numpy_step(p)
         ours, n_ops, _ = steps.autograd_mini_step(p)
-        runs = {"numpy": floor, "autograd_mini": ours}
-        torch_run = steps.torch_step(p)
+        runs = {"numpy": here(floor), "autograd_mini": here(ours)}
+        torch_run = torch.make("step", sizes=sizes, batch=batch, style=style)
         if torch_run is not None:
             runs["torch"] = torch_run
         start = time.perf_counter()
@@ -116,7 +119,9 @@ def mlp_rows(cases, budget: float) -> list[dict]:
     return rows
 
 
-def graph_rows(chain_sizes, ops_per_measurement: int, wide_terms: int, repeats: int) -> list[dict]:
+def graph_rows(
+    chain_sizes, ops_per_measurement: int, wide_terms: int, repeats: int, torch: worker.Torch
+) -> list[dict]:
     """Chains are timed over the same number of ops at every length (a chain of 10,000 ops
     runs 100 times to make 1,000,000), so that each per-op cost includes its share of Python's
     full collections: they come every so many surviving objects, and a single short run
@@ -124,8 +129,11 @@ def graph_rows(chain_sizes, ops_per_measurement: int, wide_terms: int, repeats: 
     rows = []
     for n in chain_sizes:
         times = max(1, ops_per_measurement // n)
-        runs = {e: graphs.chain(n, e) for e in ("autograd_mini", "torch")}
-        runs = {e: graphs.repeated(r, times) for e, r in runs.items() if r is not None}
+        runs = {"autograd_mini": here(graphs.repeated(graphs.chain(n, "autograd_mini"), times))}
+        for name, engine in (("torch", "torch"), ("autograd_mini beside torch", "autograd_mini")):
+            timer = torch.make("chain", length=n, times=times, engine=engine)
+            if timer is not None:
+                runs[name] = timer
         t = timed_round_robin(runs, repeats, warmup=0, block=1, settle=False)
         rows.append(
             {
@@ -135,8 +143,10 @@ def graph_rows(chain_sizes, ops_per_measurement: int, wide_terms: int, repeats: 
                 "times": t,
             }
         )
-    runs = {e: graphs.wide(wide_terms, e) for e in ("autograd_mini", "torch")}
-    runs = {e: r for e, r in runs.items() if r is not None}
+    runs = {"autograd_mini": here(graphs.wide(wide_terms, "autograd_mini"))}
+    timer = torch.make("wide", terms=wide_terms)
+    if timer is not None:
+        runs["torch"] = timer
     t = timed_round_robin(runs, repeats)
     rows.append({"case": f"wide: {wide_terms:,} terms", "ops": 2 * wide_terms + 2, "times": t})
     return rows
@@ -147,8 +157,10 @@ def finite_difference_rows(hidden_sizes, repeats: int) -> list[dict]:
     for hidden in hidden_sizes:
         net, x, t = finite_differences.network(hidden)
         runs = {
-            "backprop": finite_differences.gradient_by_backprop(net, x, t),
-            "finite differences": finite_differences.gradient_by_finite_differences(net, x, t),
+            "backprop": here(finite_differences.gradient_by_backprop(net, x, t)),
+            "finite differences": here(
+                finite_differences.gradient_by_finite_differences(net, x, t)
+            ),
         }
         times = timed_round_robin(runs, repeats)
         rows.append(
@@ -161,7 +173,7 @@ def finite_difference_rows(hidden_sizes, repeats: int) -> list[dict]:
     return rows
 
 
-def machine() -> dict:
+def machine(torch: worker.Torch | None = None) -> dict:
     info = {
         "python": platform.python_version(),
         "cpus": os.cpu_count(),
@@ -184,26 +196,29 @@ def machine() -> dict:
             info["blas_threads"] = blas[0]["num_threads"]
     except ImportError:
         pass
-    try:
-        import torch
-
-        torch.set_num_threads(info["blas_threads"] or os.cpu_count() or 1)
-        info["torch"] = f"{torch.__version__} ({torch.get_num_threads()} threads)"
-    except ImportError:
-        pass
+    if torch is not None:
+        info["torch"] = torch.version
     return info
+
+
+def torch_worker() -> worker.Torch:
+    """PyTorch in a process of its own, with as many threads as NumPy's BLAS."""
+    return worker.Torch(machine()["blas_threads"] or os.cpu_count() or 1)
 
 
 def run_all(quick: bool) -> dict:
     budget = 0.05 if quick else 3.0
-    results = {"machine": machine()}
-    results["mlp"] = mlp_rows(QUICK_MLP_CASES if quick else MLP_CASES, budget)
+    torch = torch_worker()
+    results = {"machine": machine(torch)}
+    results["mlp"] = mlp_rows(QUICK_MLP_CASES if quick else MLP_CASES, budget, torch)
     results["graphs"] = graph_rows(
         [100, 1000] if quick else [10_000, 1_000_000],
         1000 if quick else 1_000_000,
         50 if quick else 100_000,
         1 if quick else 5,
+        torch,
     )
+    torch.close()
     results["finite_differences"] = finite_difference_rows(
         [2, 4] if quick else [2, 4, 8, 16, 32], 1 if quick else 5
     )
@@ -233,8 +248,10 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--mlp-json", action="store_true", help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.mlp_json:
-        machine()  # same torch thread setting as the parent
-        rows = mlp_rows(QUICK_MLP_CASES if args.quick else MLP_CASES, 0.05 if args.quick else 3.0)
+        torch = torch_worker()
+        cases = QUICK_MLP_CASES if args.quick else MLP_CASES
+        rows = mlp_rows(cases, 0.05 if args.quick else 3.0, torch)
+        torch.close()
         print(json.dumps(rows))
         return 0
 
@@ -244,6 +261,7 @@ def main(argv: list[str] | None = None) -> int:
     results["mlp_keep_freed"] = mlp_with_allocator(args.quick)
     args.out.mkdir(parents=True, exist_ok=True)
     text = write_report(results, args.out)
+    text += "\n" + jacobians.run(args.quick, args.out)  # its own page: jacobians.md
     print(text)
     return 0
 

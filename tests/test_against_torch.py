@@ -157,3 +157,20 @@ def test_create_graph_double_backward_matches_torch():
     (g * g).sum().backward()
     (gt * gt).sum().backward()
     np.testing.assert_allclose(x.grad.data, xt.grad.numpy(), rtol=1e-10)
+
+
+@pytest.mark.filterwarnings("ignore:invalid value:RuntimeWarning")  # 0·inf, as NumPy warns
+def test_cumprod_where_a_zero_meets_inf_gives_torchs_answer_in_each_mode():
+    """Where an input holds a zero and inf or NaN, d cumprod / dx is formed with the zero masked
+    in a plain backward and in full (0·inf = NaN) with create_graph: torch answers so, in each
+    mode, and so do we (the conformance table, which compares one answer, keeps zeros and
+    non-finite values in separate inputs). Second derivatives there are 0·inf either way."""
+    x = np.array([[2.0, np.inf, 0.0, 3.0, -1.5], [0.0, 1.5, np.inf, -2.0, np.nan]])
+    v = rng.standard_normal(x.shape)
+    for create_graph in (False, True):
+        ours, theirs = both([x])
+        am.cumprod(ours[0], axis=1).backward(gradient=v, create_graph=create_graph)
+        (grad,) = torch.autograd.grad(
+            torch.cumprod(theirs[0], dim=1), theirs, torch.tensor(v), create_graph=create_graph
+        )
+        np.testing.assert_allclose(ours[0].grad.data, grad.detach().numpy(), rtol=1e-12)

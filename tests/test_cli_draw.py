@@ -1,6 +1,7 @@
 """`autograd-mini draw`: legitimate expressions are drawn with their gradients, hostile ones are
 refused before anything is evaluated."""
 
+import json
 import math
 import os
 import re
@@ -228,3 +229,46 @@ def test_a_value_over_max_elements_is_refused_before_it_is_allocated(tmp_path, c
                 "--max-elements", "4") == 0  # fmt: skip
     assert draw(tmp_path, "sum(x * y)", "--x", "[1, 2]", "--y", "[[1], [2]]",
                 "--max-elements", "3") == 2  # fmt: skip
+
+
+def test_html_writes_a_self_contained_page_of_the_backward_pass(tmp_path, capsys):
+    page = tmp_path / "neuron.html"
+    assert cli.main(["draw", *NEURON, "--html", str(page)]) == 0
+    out = capsys.readouterr().out
+    assert f"wrote {page}" in out and not (tmp_path / "graph.svg").exists()
+    text = page.read_text(encoding="utf-8")
+    assert text.startswith("<!DOCTYPE html>") and "<svg" in text and "<script>" in text
+    assert not re.search(r"\b(?:src|href)=", text)  # nothing loaded from anywhere
+    assert "The backward pass of tanh(x*w + b)" in text
+    data = re.search(r'<script id="data" type="application/json">(.*?)</script>', text, re.S)
+    events = json.loads(data.group(1))["events"]
+    # tanh's output first (the seed), then n, then the leaves as the engine reaches them
+    assert [e["name"] for e in events] == ["the output of tanh", "the output of +", "b",
+                                           "the output of ×", "x", "w"]  # fmt: skip
+    assert [e["adjoint"] for e in events] == [["1"], ["0.5"], ["0.5"], ["0.5"], ["-1.5"], ["1"]]
+    assert cli.main(["draw", *NEURON, "-o", str(tmp_path / "g.svg"), "--html", str(page)]) == 0
+    assert (tmp_path / "g.svg").exists()
+    assert cli.main(["draw", *NEURON, "--html", str(tmp_path)]) == 2
+    assert "argument --html" in capsys.readouterr().err
+
+
+def test_the_sum_draw_adds_for_a_non_scalar_result_is_named_in_the_drawing(tmp_path, capsys):
+    assert draw(tmp_path, "x * 2", "--x", "[1, 2]", output="g.dot") == 0
+    assert f"<b>{cli.SUM_NAME}</b>" in (tmp_path / "g.dot").read_text(encoding="utf-8")
+    assert draw(tmp_path, "x * 2", "--x", "3", output="h.dot") == 0
+    assert cli.SUM_NAME not in (tmp_path / "h.dot").read_text(encoding="utf-8")
+
+
+def test_dpi_sets_the_size_of_a_png(tmp_path, capsys):
+    sizes = []
+    for dpi in ("96", "192"):
+        assert draw(tmp_path, *NEURON, "--dpi", dpi, "--renderer", "graphviz-pure",
+                    output=f"n{dpi}.png") == 0  # fmt: skip
+        data = (tmp_path / f"n{dpi}.png").read_bytes()
+        sizes.append(int.from_bytes(data[16:20], "big"))
+    assert sizes[1] == pytest.approx(2 * sizes[0], rel=0.02)
+    with pytest.raises(SystemExit) as refused:
+        draw(tmp_path, *NEURON, "--dpi", "0")
+    assert refused.value.code == 2 and "argument --dpi: must be from 1 to 2400" in (
+        capsys.readouterr().err
+    )

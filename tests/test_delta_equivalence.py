@@ -1,6 +1,8 @@
-"""The δ-equivalence suite: for random MLPs, every hand-written convention in `manual` equals the
-adjoints that autodiff derives on an `nn.MLP` — δˡ = ∂E/∂zˡ, ∂E/∂aˡ, ∂E/∂Wˡ, ∂E/∂bˡ — and one
-SGD step gives the same weights in every convention that is the same update."""
+"""The δ-equivalence suite: for random MLPs, every correct hand-written convention in `manual`
+equals the adjoints that autodiff derives on an `nn.MLP` — δˡ = ∂E/∂zˡ, ∂E/∂aˡ, ∂E/∂Wˡ,
+∂E/∂bˡ — and one SGD step gives the same weights in every convention that is the same update.
+The error-first scheme (the derivative only at the update) is not one of them: it is shown to
+differ from gradient descent below the output layer."""
 
 import numpy as np
 import pytest

@@ -56,17 +56,23 @@ def wheel_from_sdist(sdist, tmp_path_factory) -> Path:
 
 
 def source_files(folder: str) -> set[str]:
-    """The files of the working tree under `folder` that a test may need."""
+    """The files of the working tree under `folder` (no caches)."""
     return {
         p.relative_to(ROOT).as_posix()
         for p in (ROOT / folder).rglob("*")
-        if p.is_file() and p.suffix in (".py", ".md", ".typed") and "__pycache__" not in p.parts
+        if p.is_file() and "__pycache__" not in p.parts and p.suffix != ".pyc"
     }
+
+
+BENCHMARK_RESULTS = {
+    "benchmarks/results.md",
+    *(f for f in source_files("benchmarks") if f.endswith(".png")),
+}
 
 
 def test_the_sdist_carries_the_package_its_tests_and_what_they_run(sdist_files):
     for folder in SHIPPED_FOR_TESTS:
-        expected = source_files(folder) - {"benchmarks/results.md"}
+        expected = source_files(folder) - BENCHMARK_RESULTS
         assert expected and expected <= sdist_files, sorted(expected - sdist_files)
     assert {"pyproject.toml", "README.md", "LICENSE", "PKG-INFO"} <= sdist_files
 
@@ -75,11 +81,10 @@ def test_the_sdist_leaves_out_ci_scripts_the_makefile_and_benchmark_results(sdis
     top_level = {name.split("/")[0] for name in sdist_files}
     allowed = {*SHIPPED_FOR_TESTS, "pyproject.toml", "README.md", "LICENSE", "PKG-INFO"}
     assert top_level <= allowed | {".gitignore"}, sorted(top_level - allowed)
-    assert not [name for name in sdist_files if name.endswith((".png", ".pyc"))]
-    assert "benchmarks/results.md" not in sdist_files
-    # the exclusions are real: the repository has each of them
-    assert (ROOT / "benchmarks" / "results.md").is_file()
-    assert list((ROOT / "benchmarks").glob("*.png"))
+    assert not BENCHMARK_RESULTS & sdist_files
+    # the exclusions are real: the repository has the results and a picture of them
+    assert "benchmarks/results.md" in BENCHMARK_RESULTS and len(BENCHMARK_RESULTS) > 1
+    assert any(name.startswith("docs/") and name.endswith(".png") for name in sdist_files)
 
 
 def test_a_wheel_built_from_the_sdist_has_the_package_its_types_and_its_command(
@@ -92,7 +97,7 @@ def test_a_wheel_built_from_the_sdist_has_the_package_its_types_and_its_command(
         (metadata,) = [n for n in names if n.endswith(".dist-info/METADATA")]
         fields = HeaderParser().parsestr(wheel.read(metadata).decode())
     package = {n for n in names if not n.split("/")[0].endswith(".dist-info")}
-    assert package == {p for p in source_files("autograd_mini") if not p.endswith(".md")}
+    assert package == source_files("autograd_mini")
     assert "autograd_mini/py.typed" in package
     assert "autograd-mini = autograd_mini.cli:main" in commands
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)
@@ -111,6 +116,8 @@ def test_the_description_on_the_package_index_has_no_relative_links(wheel_from_s
     assert relative.search(readme), "the README has relative links: this test checks their fate"
     assert not relative.search(description)
     assert "`docs/index.md`: the learners' questions" in description
+    captions = re.findall(r"!\[([^\]]+)\]\((?![a-z]+:)", readme)
+    assert all(f"*{caption}*" in description for caption in captions)
     # nothing else changes: the code blocks that tests/test_docs.py runs are the same
     blocks = re.compile(r"```python\n.*?```", re.S)
     assert blocks.findall(description) == blocks.findall(readme)

@@ -133,7 +133,7 @@ def test_retain_graph_allows_a_second_backward_that_accumulates():
 
 
 def test_saved_values_are_released_after_backward():
-    x = leaf(np.ones(1000))
+    x = leaf(np.ones(10 * am.engine.KEPT_AFTER_BACKWARD))
     h = x * 2
     released = weakref.ref(h.data)
     dropped = weakref.ref(h)
@@ -147,15 +147,29 @@ def test_saved_values_are_released_after_backward():
 
 
 def test_backward_frees_the_constants_and_gradient_free_leaves_a_kept_graph_held():
-    x = leaf(np.ones(1000))
-    c, data = np.full(1000, 2.0), am.tensor(np.full(1000, 3.0))
+    n = 10 * am.engine.KEPT_AFTER_BACKWARD
+    x = leaf(np.ones(n))
+    c, data = np.full(n, 2.0), am.tensor(np.full(n, 3.0))
     constant, other_leaf = weakref.ref(c), weakref.ref(data)
     y = (x * c * data).sum()
     del c, data
     assert constant() is not None and other_leaf() is not None  # the vjps need them
     y.backward()  # y (and so its graph's structure) is still held
     assert constant() is None and other_leaf() is None
-    np.testing.assert_array_equal(x.grad.data, np.full(1000, 6.0))
+    np.testing.assert_array_equal(x.grad.data, np.full(n, 6.0))
+
+
+def test_a_small_graph_keeps_its_values_after_backward_but_refuses_a_second_pass():
+    x = leaf(np.ones(4))
+    h = x * 2
+    kept = weakref.ref(h.data)
+    y = h.exp().sum()
+    del h
+    y.backward()
+    assert kept() is not None  # for a drawing after backward(): 4 elements stay
+    assert y.grad_fn.released
+    with pytest.raises(RuntimeError, match="retain_graph=True"):
+        y.backward()
 
 
 def test_released_graph_keeps_its_structure():

@@ -20,6 +20,7 @@ def test_explain_finds_every_convention_equal_to_autodiff():
     n_z = 5 * (4 + 4 + 2)
     n_params = sum(layer.weight.size + layer.bias.size for layer in model.layers)
     assert result.forward_passes == 2 * (n_z + n_params)
+    assert result.gradient_forward_passes == 2 * n_params  # the gradient alone
     # the article's update is gradient descent only where no φ′ is skipped: the output layer
     assert result.error_first_layers == [False, False, True]
 
@@ -30,4 +31,6 @@ def test_explain_prints_one_row_per_layer(capsys):
     assert "MLP 3-3-3-1 (sigmoid, output sigmoid)" in printed
     rows = [line for line in printed.splitlines() if line[:2] in ("z1", "z2", "z3")]
     assert len(rows) == 3
-    assert "finite differences" in printed and "forward passes" in printed
+    # 3-3-3-1: 28 parameters and 7 pre-activations, two forward passes each
+    assert "finite differences 56 forward passes for ∂E/∂W and ∂E/∂b (70 with" in printed
+    assert "delta is −δ" in printed and "sign is flipped" in printed  # said, not hidden

@@ -320,8 +320,9 @@ def test_finite_differences_take_two_forward_passes_per_nudged_quantity(sizes, b
     parameters = sum(
         n_out * n_in + n_out for n_in, n_out in zip(sizes[:-1], sizes[1:], strict=True)
     )
-    passes = manual.finite_differences(net, x, t).forward_passes
-    assert passes == 2 * (pre_activations + parameters)
+    numeric = manual.finite_differences(net, x, t)
+    assert numeric.forward_passes == 2 * (pre_activations + parameters)
+    assert numeric.gradient_passes == 2 * parameters  # what the gradient alone needs
 
 
 # ── The chain rule written out for one weight, and the error of a series ────────────────────
@@ -396,3 +397,12 @@ def test_softmax_cross_entropy_needs_an_identity_output_activation(output):
     net = Network.random([2, 3], "tanh", output)
     with pytest.raises(ValueError, match=f"output_activation must be 'identity', not '{output}'"):
         manual.backprop_matrix(net, np.zeros(2), np.ones(3) / 3, "softmax_cross_entropy")
+
+
+def test_worked_example_is_the_network_the_docs_compute_by_hand():
+    net, x, target = manual.worked_example()
+    assert net.sizes == [3, 3, 3, 1] and net.names == ["sigmoid"] * 3
+    zs, _ = manual.forward(net, x)
+    # z¹ by hand: 0.2·0.5 + 0.1 + 0.8 + 0.1, −0.15 − 0.5 + 0.2 − 0.1, 0.3 − 0.2 − 0.4
+    assert np.allclose(zs[0], [1.1, -0.55, -0.3], rtol=0, atol=1e-15)
+    assert target.shape == (1,) and x.shape == (3,)

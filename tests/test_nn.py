@@ -607,7 +607,8 @@ def test_cross_entropy_checks_labels():
         nn.cross_entropy(logits, np.array([0, 1, 4]))
     with pytest.raises(TypeError, match="integers"):
         nn.cross_entropy(logits, np.array([0.5, 1.0, 2.0]))
-    with pytest.raises(ValueError, match="logits must have shape"):
+    # classes on axis 1: scores (N, C, d) take labels (N, d)
+    with pytest.raises(ValueError, match=r"\(2, 3, 4\).*labels of shape \(2, 4\), got .*\(2,\)"):
         nn.cross_entropy(np.zeros((2, 3, 4)), np.array([0, 1]))
 
 
@@ -634,6 +635,86 @@ def test_loss_modules_equal_the_functions():
     assert nn.BCEWithLogitsLoss()(p, t).item() == nn.binary_cross_entropy_with_logits(p, t).item()
     assert nn.CrossEntropyLoss()(logits, labels).item() == nn.cross_entropy(logits, labels).item()
     assert repr(nn.MSELoss()) == "MSELoss(reduction='mean')"
+
+
+def _class_data(r):
+    return r.standard_normal((4, 3, 2)), np.array([[0, 2], [-100, 1], [2, 2], [1, -100]])
+
+
+W3 = np.array([0.5, 2.0, 1.5])
+LOSS_MODULE_PAIRS = {
+    "CrossEntropyLoss-options": (
+        lambda: nn.CrossEntropyLoss(W3, label_smoothing=0.2),
+        lambda: torch.nn.CrossEntropyLoss(torch.tensor(W3), label_smoothing=0.2),
+        _class_data,
+    ),
+    "CrossEntropyLoss-ignore_index": (
+        lambda: nn.CrossEntropyLoss(ignore_index=2, reduction="sum"),
+        lambda: torch.nn.CrossEntropyLoss(ignore_index=2, reduction="sum"),
+        lambda r: (r.standard_normal((4, 3)), np.array([2, 0, 1, 2])),
+    ),
+    "NLLLoss-weight": (
+        lambda: nn.NLLLoss(W3),
+        lambda: torch.nn.NLLLoss(torch.tensor(W3)),
+        _class_data,
+    ),
+    "BCEWithLogitsLoss-pos_weight": (
+        lambda: nn.BCEWithLogitsLoss(pos_weight=W3),
+        lambda: torch.nn.BCEWithLogitsLoss(pos_weight=torch.tensor(W3)),
+        lambda r: (r.standard_normal((4, 3)), r.random((4, 3))),
+    ),
+    "BCELoss-weight": (
+        lambda: nn.BCELoss(W3, reduction="sum"),
+        lambda: torch.nn.BCELoss(torch.tensor(W3), reduction="sum"),
+        lambda r: (r.uniform(0.1, 0.9, (4, 3)), r.random((4, 3))),
+    ),
+    "L1Loss": (nn.L1Loss, torch.nn.L1Loss, lambda r: (r.standard_normal(5), r.standard_normal(5))),
+    "HuberLoss": (
+        lambda: nn.HuberLoss(delta=0.5),
+        lambda: torch.nn.HuberLoss(delta=0.5),
+        lambda r: (r.standard_normal(5), r.standard_normal(5)),
+    ),
+    "SmoothL1Loss": (
+        lambda: nn.SmoothL1Loss(beta=0.5, reduction="none"),
+        lambda: torch.nn.SmoothL1Loss(beta=0.5, reduction="none"),
+        lambda r: (r.standard_normal(5), r.standard_normal(5)),
+    ),
+    "KLDivLoss": (
+        lambda: nn.KLDivLoss(reduction="batchmean", log_target=True),
+        lambda: torch.nn.KLDivLoss(reduction="batchmean", log_target=True),
+        lambda r: (np.log(r.dirichlet(np.ones(3), 4)), np.log(r.dirichlet(np.ones(3), 4))),
+    ),
+}
+
+
+@pytest.mark.parametrize("name", LOSS_MODULE_PAIRS)
+def test_loss_modules_with_options_equal_torch_values_and_gradients(name):
+    ours, theirs, data = LOSS_MODULE_PAIRS[name]
+    x, target = data(rng())
+    xa, xt = am.tensor(x, requires_grad=True), torch.tensor(x, requires_grad=True)
+    ta = target if target.dtype.kind == "i" else am.tensor(target)
+    y, u = ours()(xa, ta), theirs()(xt, torch.tensor(target))
+    y.sum().backward()
+    u.sum().backward()
+    np.testing.assert_allclose(y.numpy(), u.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(xa.grad.numpy(), xt.grad.numpy(), rtol=1e-12, atol=1e-15)
+
+
+def test_loss_weights_are_buffers_saved_and_cast_with_the_module():
+    loss = nn.CrossEntropyLoss(W3)
+    assert list(loss.state_dict()) == ["weight"] and not list(loss.parameters())
+    assert loss.to(np.float32).weight.dtype == np.float32
+    assert list(nn.BCEWithLogitsLoss(pos_weight=W3).state_dict()) == ["pos_weight"]
+    assert list(nn.NLLLoss().state_dict()) == []
+
+
+def test_cross_entropy_of_an_all_ignored_batch_is_nan_with_zero_gradients_as_torch():
+    x = am.tensor(np.ones((3, 4)), requires_grad=True)
+    loss = nn.cross_entropy(x, np.full(3, -100))
+    loss.backward()
+    assert np.isnan(loss.item())
+    np.testing.assert_array_equal(x.grad.numpy(), np.zeros((3, 4)))
+    assert nn.cross_entropy(x, np.full(3, -100), reduction="sum").item() == 0.0
 
 
 @pytest.mark.parametrize("loss_fn", ["cross_entropy", "mse_loss"])

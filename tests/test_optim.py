@@ -1,4 +1,4 @@
-"""optim: SGD, Adam and AdamW follow torch.optim's trajectory to 1e-9 from the same weights, update
+"""optim: SGD, Adam and AdamW follow torch.optim's trajectory to 1e-10 from the same weights, update
 in place without recording a graph, skip parameters without a gradient, and check arguments."""
 
 import numpy as np
@@ -61,12 +61,12 @@ SETTINGS = [
 
 
 @pytest.mark.parametrize("name, settings", SETTINGS)
-def test_trajectory_over_10_steps_equals_torch_optim_to_1e_9(name, settings):
+def test_trajectory_over_10_steps_equals_torch_optim_to_1e_10(name, settings):
     ours, theirs = trajectories(torch, getattr(optim, name), getattr(torch.optim, name), **settings)
     start = [p.numpy() for p in make_model().parameters()]
     assert any(not np.allclose(a, b) for a, b in zip(ours, start, strict=True))  # it moved
     for a, b in zip(ours, theirs, strict=True):
-        np.testing.assert_allclose(a, b, rtol=0, atol=1e-9)
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
 
 
 def test_parameter_groups_with_their_own_learning_rates_equal_torch():
@@ -286,6 +286,20 @@ SCHEDULES = [
     ("CosineAnnealingLR", dict(T_max=30)),
     ("LambdaLR", dict(lr_lambda=lambda epoch: 1 / (1 + epoch) + 0.1 * (epoch % 3))),
     ("LambdaLR", dict(lr_lambda=[lambda epoch: 0.95**epoch, lambda epoch: epoch + 1])),
+    ("OneCycleLR", dict(max_lr=[0.5, 1.0], total_steps=30)),
+    (
+        "OneCycleLR",
+        dict(
+            max_lr=0.8,
+            epochs=5,
+            steps_per_epoch=7,
+            pct_start=0.25,
+            anneal_strategy="linear",
+            three_phase=True,
+            div_factor=10.0,
+            final_div_factor=100.0,
+        ),
+    ),
 ]
 
 
@@ -315,6 +329,71 @@ def test_learning_rates_over_30_steps_equal_torch_schedulers(name, settings):
     assert len({tuple(lrs) for lrs in ours_lrs}) > 3  # the rate did change
 
 
+ONE_CYCLE = [
+    ("SGD", dict(lr=0.1, momentum=0.9), dict(max_lr=0.8, total_steps=25)),
+    (
+        "SGD",
+        dict(lr=0.1, momentum=0.5, nesterov=True),
+        dict(max_lr=0.5, total_steps=25, three_phase=True),
+    ),
+    ("Adam", dict(lr=0.01), dict(max_lr=0.05, total_steps=25, anneal_strategy="linear")),
+    ("AdamW", dict(lr=0.01), dict(max_lr=0.05, total_steps=30, base_momentum=0.8)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5), dict(max_lr=0.02, total_steps=25, pct_start=0.5)),
+    ("Adagrad", dict(lr=0.1), dict(max_lr=0.2, total_steps=25, cycle_momentum=False)),
+]
+
+
+@pytest.mark.parametrize("name, settings, schedule", ONE_CYCLE)
+def test_one_cycle_training_equals_torch_rates_momenta_and_weights(name, settings, schedule):
+    model = make_model()
+    ref = torch_twin(torch, model)
+    opt = getattr(optim, name)(model.parameters(), **settings)
+    opt_ref = getattr(torch.optim, name)(ref.parameters(), **settings)
+    ours = optim.lr_scheduler.OneCycleLR(opt, **schedule)
+    theirs = torch.optim.lr_scheduler.OneCycleLR(opt_ref, **schedule)
+    key = "betas" if "betas" in settings or name.startswith("Adam") else "momentum"
+    x, t = torch.from_numpy(X), torch.from_numpy(T)
+    for _ in range(20):
+        assert ours.get_last_lr() == pytest.approx(theirs.get_last_lr(), abs=1e-12)
+        if key in opt_ref.param_groups[0]:
+            assert opt.param_groups[0][key] == pytest.approx(
+                opt_ref.param_groups[0][key], abs=1e-12
+            )
+        opt.zero_grad()
+        nn.mse_loss(model(X), T).backward()
+        opt.step()
+        ours.step()
+        opt_ref.zero_grad()
+        torch.nn.functional.mse_loss(ref(x), t).backward()
+        opt_ref.step()
+        theirs.step()
+    for a, b in zip(model.parameters(), ref.parameters(), strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=0, atol=1e-10)
+
+
+def test_one_cycle_resumes_from_the_state_dicts_and_refuses_to_step_past_its_end():
+    opt = optim.SGD(make_model().parameters(), lr=0.1, momentum=0.9)
+    schedule = optim.lr_scheduler.OneCycleLR(opt, max_lr=1.0, total_steps=10)
+    for _ in range(4):
+        schedule.step()
+    saved_opt, saved = opt.state_dict(), schedule.state_dict()
+    expected = [
+        schedule.step() or (schedule.get_last_lr(), opt.param_groups[0]["momentum"])
+        for _ in range(6)
+    ]
+    opt2 = optim.SGD(make_model().parameters(), lr=0.1, momentum=0.9)
+    opt2.load_state_dict(saved_opt)
+    schedule2 = optim.lr_scheduler.OneCycleLR(opt2, max_lr=1.0, total_steps=10, last_epoch=3)
+    schedule2.load_state_dict(saved)
+    resumed = [
+        schedule2.step() or (schedule2.get_last_lr(), opt2.param_groups[0]["momentum"])
+        for _ in range(6)
+    ]
+    assert resumed == expected
+    with pytest.raises(ValueError, match=r"OneCycleLR: stepped 11 times, past total_steps=10"):
+        schedule.step()
+
+
 def test_a_scheduler_resumes_from_its_state_dict():
     opt = optim.SGD(make_model().parameters(), lr=0.1)
     schedule = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=10)
@@ -339,6 +418,34 @@ def test_a_scheduler_resumes_from_its_state_dict():
         (lambda o: optim.lr_scheduler.ExponentialLR(o, 0.9, last_epoch=3), KeyError, "initial"),
         (lambda o: optim.RMSprop(o.param_groups[0]["params"], lr=-1), ValueError, "lr must be"),
         (lambda o: optim.Adagrad(o.param_groups[0]["params"], lr_decay=-1), ValueError, "lr_dec"),
+        (lambda o: optim.lr_scheduler.OneCycleLR(o, 0.1), ValueError, "OneCycleLR: give total"),
+        (
+            lambda o: optim.lr_scheduler.OneCycleLR(o, 0.1, 10, pct_start=1),
+            ValueError,
+            "OneCycleLR: pct_start must be a float",
+        ),
+        (
+            lambda o: optim.lr_scheduler.OneCycleLR(o, 0.1, 10, anneal_strategy="exp"),
+            ValueError,
+            "anneal_strategy",
+        ),
+        (
+            lambda o: optim.lr_scheduler.OneCycleLR(o, [0.1, 0.2], 10),
+            ValueError,
+            r"OneCycleLR: max_lr must be a number or a list of 1",
+        ),
+        (
+            lambda o: optim.lr_scheduler.OneCycleLR(o, 0.1, 10, pct_start=0.1),
+            ValueError,
+            "a phase of the cycle lasts no step",
+        ),
+        (
+            lambda o: optim.lr_scheduler.OneCycleLR(
+                optim.Adagrad(o.param_groups[0]["params"]), 0.1, 10
+            ),
+            ValueError,
+            "OneCycleLR: cycle_momentum needs an optimiser with momentum or betas",
+        ),
     ],
 )
 def test_bad_schedules_and_settings_are_refused_naming_the_class(make, error, message):

@@ -5,7 +5,9 @@ values, float32 and float64), chained into one graph, with shared nodes, and che
 - values and gradients equal torch's for the same graph;
 - gradients equal central differences of the same graph built from the NumPy references,
   where every op of the graph is smooth around its inputs;
-- the gradient is linear in the output's adjoint.
+- the gradient is linear in the output's adjoint;
+- forward mode's jvp of the loss along random tangents equals the gradient dotted with them
+  (smooth graphs).
 
 A graph is a list of steps. Each step calls one op on one of its table samples, in one of the
 op's spellings; a step may be linked to an earlier step's output by a term a·mean(tanh(earlier)),
@@ -36,6 +38,8 @@ from conformance.harness import (
 from conformance.op_table import DELIBERATE_DIFFERENCES, OPS, OpEntry, Sample
 from hypothesis import HealthCheck, given, note, settings
 from hypothesis import strategies as st
+
+import autograd_mini as am
 
 PROFILES = {
     # the same 300 graphs on every run (a submission's check must not depend on luck); the
@@ -209,7 +213,10 @@ class Torch:
 
     @staticmethod
     def call(entry: OpEntry, step: Step, sample: Sample, args: list) -> Any:
-        return entry.torch(*args, **sample.kwargs)
+        out = entry.torch(*args, **sample.kwargs)
+        # an op without a derivative (x // y) gives a constant, as in autograd_mini: torch
+        # marks its output as requiring grad and raises when a backward pass reaches it
+        return out if entry.differentiable else out.detach()
 
     @staticmethod
     def mix(earlier: Any, dtype: Any) -> Any:
@@ -384,4 +391,47 @@ def test_gradient_is_linear_in_the_output_adjoint(graph: tuple) -> None:
         # single adjoint underflowed to 0
         tiny = np.finfo(g1.dtype).smallest_subnormal if g1.dtype.kind == "f" else 0.0
         problems += mismatches(g2, 2 * g1, 0.0, 4 * tiny, f"leaf {k}: gradient for 2 · adjoint")
+    assert not problems, "\n".join(problems)
+
+
+class OursAt(Ours):
+    """autograd_mini's graph with its differentiable inputs, in order, taken from `values`
+    (the variables of a forward-mode transform)."""
+
+    def __init__(self, values: list) -> None:
+        self.values = iter(values)
+
+    def inputs(self, sample: Sample) -> list:
+        args = ours_inputs(sample)
+        for i in sample.grad:
+            args[i] = next(self.values)
+        return sample.bind(args)
+
+
+@PROFILE
+@given(graphs(SMOOTH, max_steps=4))
+def test_random_smooth_graphs_forward_mode_is_the_transpose_of_reverse_mode(graph: tuple) -> None:
+    """The jvp of the loss along random tangents (forward mode, one pass) equals the gradient
+    (reverse mode) dotted with them: tᵀ∇L = ∇Lᵀt."""
+    steps, key = graph
+    pool = SMOOTH
+    modes = plan(pool, steps)
+    note(describe(pool, steps, modes))
+    leaves, outputs = run(pool, steps, modes, Ours)
+    ws = weights([o.data for o in outputs], key)
+    loss(outputs, ws).backward()
+    rng = np.random.default_rng(key + 1)
+    primals = tuple(x.data.copy() for x in leaves)
+    tangents = tuple(rng.standard_normal(x.shape).astype(x.dtype) for x in leaves)
+
+    def loss_at(*values: Any) -> Any:
+        return loss(run(pool, steps, modes, OursAt(list(values)))[1], ws)
+
+    _, forward = am.jvp(loss_at, primals, tangents)
+    reverse = sum(
+        float(np.sum(x.grad.data * t))
+        for x, t in zip(leaves, tangents, strict=True)
+        if x.grad is not None
+    )
+    problems = mismatches(forward.data, reverse, 1e-9, 1e-11, "jvp vs gradient · tangent")
     assert not problems, "\n".join(problems)

@@ -202,6 +202,77 @@ def test_creation_functions_match_numpy_and_torch():
         am.arange(3, requires_grad=True)  # integers cannot require grad
 
 
+RANDOM_DRAWS = {
+    # am call with rng=source -> the same draw from a NumPy Generator g
+    "rand": (lambda **kw: am.rand(2, 3, **kw), lambda g: g.random((2, 3))),
+    "rand-tuple": (lambda **kw: am.rand((2, 3), **kw), lambda g: g.random((2, 3))),
+    "rand-0-d": (lambda **kw: am.rand(**kw), lambda g: g.random(())),
+    "randn": (lambda **kw: am.randn(4, **kw), lambda g: g.standard_normal(4)),
+    "randn-empty": (lambda **kw: am.randn(0, 3, **kw), lambda g: g.standard_normal((0, 3))),
+    "uniform": (lambda **kw: am.uniform(-2, 3, (2, 2), **kw), lambda g: g.uniform(-2, 3, (2, 2))),
+    "uniform-int-size": (lambda **kw: am.uniform(size=3, **kw), lambda g: g.uniform(0, 1, 3)),
+    "uniform-arrays": (
+        lambda **kw: am.uniform([0.0, 10.0], [1.0, 20.0], **kw),
+        lambda g: g.uniform([0.0, 10.0], [1.0, 20.0]),
+    ),
+    "normal": (lambda **kw: am.normal(1.5, 0.1, (3,), **kw), lambda g: g.normal(1.5, 0.1, (3,))),
+    "normal-0-d": (lambda **kw: am.normal(**kw), lambda g: g.normal()),
+}
+
+
+@pytest.mark.parametrize("name", RANDOM_DRAWS)
+def test_random_tensors_are_numpys_draws_from_a_generator_or_an_int_seed(name):
+    ours, numpy_draw = RANDOM_DRAWS[name]
+    expected = np.asarray(numpy_draw(np.random.default_rng(7)))
+    g = np.random.default_rng(7)
+    first, second = ours(rng=g), ours(rng=g)
+    np.testing.assert_array_equal(first.numpy(), expected)
+    assert first.dtype == np.float64 and first.shape == expected.shape
+    if expected.size:  # a Generator's stream goes on: the next draw differs
+        assert not np.array_equal(first.numpy(), second.numpy())
+    np.testing.assert_array_equal(ours(rng=7).numpy(), expected)  # an int is a seed
+    np.random.seed(3)
+    global_draw = ours().numpy()
+    np.random.seed(3)
+    np.testing.assert_array_equal(ours().numpy(), global_draw)  # None: np.random's state
+
+
+@pytest.mark.parametrize("name", RANDOM_DRAWS)
+def test_random_tensors_keep_float32_and_can_require_grad(name):
+    ours, _ = RANDOM_DRAWS[name]
+    x = ours(rng=0, dtype=np.float32, requires_grad=True)
+    assert x.dtype == np.float32 and x.requires_grad and x.is_leaf
+    (x * 2).sum().backward()
+    assert x.grad.dtype == np.float32
+
+
+def test_float32_uniforms_stay_below_one_and_match_the_generators_float32_stream():
+    np.testing.assert_array_equal(
+        am.rand(5, rng=1, dtype=np.float32).numpy(), np.random.default_rng(1).random(5, np.float32)
+    )
+    np.testing.assert_array_equal(
+        am.randn(5, rng=1, dtype=np.float32).numpy(),
+        np.random.default_rng(1).standard_normal(5, np.float32),
+    )
+    assert am.rand(10000, dtype=np.float32).numpy().max() < 1
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: am.rand(2, -1), ValueError, r"rand: a shape is non-negative integers"),
+        (lambda: am.randn(2.5), ValueError, r"randn: a shape is non-negative integers"),
+        (lambda: am.rand(2, rng="seed"), TypeError, r"rand: rng must be a numpy Generator"),
+        (lambda: am.uniform(size=(2,), dtype=np.int64), TypeError, r"uniform: .*dtype must be"),
+        (lambda: am.normal(0.0, -1.0), ValueError, r"normal: scale is a standard deviation"),
+        (lambda: am.normal(size=[2, None]), ValueError, r"normal: a shape is non-negative"),
+    ],
+)
+def test_random_tensors_refuse_bad_shapes_sources_and_dtypes(call, error, message):
+    with pytest.raises(error, match=message):
+        call()
+
+
 def test_rand_draws_from_the_generator_given():
     a = am.rand(2, 3, rng=np.random.default_rng(5))
     b = am.rand((2, 3), rng=np.random.default_rng(5))

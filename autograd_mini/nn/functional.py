@@ -13,6 +13,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import increment_version
+from ..randomness import Rng, generator
 from ..tensor import (
     Tensor,
     as_tensor,
@@ -39,8 +40,12 @@ from .losses import (
     binary_cross_entropy_with_logits,
     cross_entropy,
     half_sum_squared_error,
+    huber_loss,
+    kl_div,
+    l1_loss,
     mse_loss,
     nll_loss,
+    smooth_l1_loss,
 )
 
 __all__ = [
@@ -55,6 +60,9 @@ __all__ = [
     "half_sum_squared_error",
     "hardsigmoid",
     "hardtanh",
+    "huber_loss",
+    "kl_div",
+    "l1_loss",
     "layer_norm",
     "leaky_relu",
     "log_softmax",
@@ -70,23 +78,10 @@ __all__ = [
     "silu",
     "softmax",
     "softplus",
+    "smooth_l1_loss",
     "softsign",
     "tanh",
 ]
-
-Rng = np.random.Generator | int | None
-
-
-def generator(rng: Rng) -> Any:
-    """A source of random numbers: a Generator as given, an int seeds a new one, None is
-    NumPy's global state (np.random.seed)."""
-    if rng is None:
-        return np.random
-    if isinstance(rng, np.random.Generator):
-        return rng
-    if isinstance(rng, numbers.Integral) and not isinstance(rng, bool):
-        return np.random.default_rng(int(rng))
-    raise TypeError(f"rng must be a numpy Generator, an int seed or None, got {type(rng).__name__}")
 
 
 def check_probability(where: str, p: Any) -> float:

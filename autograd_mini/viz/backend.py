@@ -5,6 +5,13 @@ port of `dot` with the same command line; it writes SVG and PNG but not PDF. It 
 program named `dot`, so it is found under its own name, also in a virtualenv that is not
 activated (next to the Python running us).
 
+Fonts: boxes are sized by the renderer's measure of their text, and an SVG's text is drawn by
+whatever font the viewer has. Drawings ask for DejaVu Sans, which both renderers measure and
+which is the widest of the usual sans-serif faces: on most Linux it is the font drawn, and
+elsewhere the viewer's default (Arial, Helvetica: narrower) fits in the same boxes. graphviz-pure
+draws PNG and JPEG text itself with its bundled Arimo (Helvetica's metrics), so for those the
+boxes are measured for Helvetica.
+
 The environment variable AUTOGRAD_MINI_DOT ("dot", "graphviz-pure" or "auto") chooses for every
 call that does not name a renderer.
 """
@@ -26,6 +33,11 @@ INSTALL = (
     "install Graphviz (https://graphviz.org/download/, e.g. `apt-get install graphviz`, "
     "`brew install graphviz`, `conda install graphviz`) or `pip install graphviz-pure`"
 )
+
+
+FONT = "DejaVu Sans"  # what drawings ask for (dot.py)
+SVG_FONTS = "DejaVu Sans,Bitstream Vera Sans,sans-serif"  # what the viewer may use
+RASTER_FONT = "Helvetica"  # graphviz-pure's raster text is Arimo, measured as Helvetica
 
 
 class RendererNotFound(RuntimeError):
@@ -60,8 +72,14 @@ def choose(renderer: str | None = None) -> str:
     raise RendererNotFound(f"{missing}: {INSTALL}. draw(t).source gives the DOT without either.")
 
 
-def pipe(source: str, format: str = "svg", renderer: str | None = None) -> bytes:
-    """Lay out the DOT `source` and return the picture's bytes in `format`."""
+RASTER = ("png", "jpeg", "jpg")  # the formats whose size is set in pixels by `dpi`
+
+
+def pipe(
+    source: str, format: str = "svg", renderer: str | None = None, dpi: float | None = None
+) -> bytes:
+    """Lay out the DOT `source` and return the picture's bytes in `format`; `dpi`: the pixels
+    per inch of a PNG or JPEG (None: the renderer's 96)."""
     name = choose(renderer)
     if format not in FORMATS[name]:
         hint = " (PDF needs Graphviz's dot: " + INSTALL.split(" or ")[0] + ")"
@@ -69,13 +87,16 @@ def pipe(source: str, format: str = "svg", renderer: str | None = None) -> bytes
             f"{name} cannot write {format!r}; it writes {', '.join(FORMATS[name])}"
             + (hint if format == "pdf" else "")
         )
-    if name == "dot":
-        import graphviz  # loaded on first use: `import autograd_mini` stays NumPy only
-
-        return graphviz.pipe("dot", format, source.encode(), quiet=True)
-    done = subprocess.run(
-        [graphviz_pure(), f"-T{format}"], input=source.encode(), capture_output=True, check=False
-    )
+    if name == "graphviz-pure" and format != "svg":
+        source = source.replace(f'fontname="{FONT}"', f'fontname="{RASTER_FONT}"')
+    command = [system_dot() if name == "dot" else graphviz_pure(), f"-T{format}"]
+    if dpi is not None and format in RASTER:
+        command.append(f"-Gdpi={dpi:g}")  # a default: a drawing's own dpi attribute wins
+    done = subprocess.run(command, input=source.encode(), capture_output=True, check=False)
     if done.returncode != 0:
-        raise RuntimeError(f"graphviz-pure failed: {done.stderr.decode(errors='replace').strip()}")
-    return done.stdout
+        raise RuntimeError(f"{name} failed: {done.stderr.decode(errors='replace').strip()}")
+    picture = done.stdout
+    if format == "svg":  # a viewer without DejaVu Sans takes the next that fits
+        picture = picture.replace(f'font-family="{FONT}"'.encode(),
+                                  f'font-family="{SVG_FONTS}"'.encode())  # fmt: skip
+    return picture

@@ -9,9 +9,12 @@ same graph always gives the same DOT, byte for byte.
 from __future__ import annotations
 
 import html
+import inspect
+import os
 import textwrap
 from dataclasses import dataclass, field
 from itertools import pairwise
+from pathlib import Path
 from typing import Any
 
 import graphviz
@@ -21,14 +24,16 @@ from ..engine import Value
 from . import backend
 from .size import MAX_NODES, LayoutSize, check, layout_size, limit
 from .summary import layer_of, shape_text, summarize, superscript
-from .walk import OpView, TensorView, walk
+from .walk import GraphView, OpView, TensorView, walk
 
 RANKDIRS = ("LR", "TB", "RL", "BT")  # Graphviz's: left to right, top to bottom, and reversed
 COLLAPSES = (None, "modules")
-GRAPH = {"rankdir": "LR", "fontname": "Helvetica", "fontsize": "10", "nodesep": "0.25",
+GRAPH = {"rankdir": "LR", "fontname": backend.FONT, "fontsize": "10", "nodesep": "0.25",
          "ranksep": "0.35", "labelloc": "b", "labeljust": "l"}  # fmt: skip
-NODE = {"fontname": "Helvetica", "fontsize": "10"}
-EDGE = {"fontname": "Helvetica", "fontsize": "9", "arrowsize": "0.7", "color": "#555555"}
+NODE = {"fontname": backend.FONT, "fontsize": "10"}
+ARGUMENT = {"labelfontsize": "8", "labelfontcolor": "#444444", "labeldistance": "1.4",
+            "labelangle": "-35"}  # an operand's name, beside the arrowhead  # fmt: skip
+EDGE = {"fontname": backend.FONT, "fontsize": "9", "arrowsize": "0.7", "color": "#555555"}
 COLORS = {
     "leaf": "#d6e4f0",  # a tensor the user made: inputs, parameters
     "output": "#eeeeee",  # an op's result
@@ -40,13 +45,15 @@ COLORS = {
     "module": "#e3efe3",
     "muted": "#777777",
 }
-ORDER_NOTE = "Numbers: the step of the backward pass at which each adjoint became final."
+ORDER_MARK = "#"  # ASCII: every font has it (⟨n⟩ drew as missing glyphs in PNG)
+ORDER_NOTE = f"{ORDER_MARK}n: the step of the backward pass at which each adjoint became final."
 DELTA_NOTE = "δˡ = ∂E/∂zˡ is the adjoint of the pre-activation zˡ; E is the output drawn."
 
 
 class Drawing(graphviz.Digraph):
-    """What draw() returns: a graphviz.Digraph that shows itself in Jupyter with whichever
-    renderer is installed (the system `dot` or graphviz-pure), not only the system `dot`.
+    """What draw() returns: a graphviz.Digraph that shows itself in Jupyter, and whose `pipe`
+    and `render` work, with whichever renderer is installed (the system `dot` or graphviz-pure),
+    not only the system `dot`.
 
     Every way of laying it out (Jupyter's display, `pipe`, `render`, `view`, viz.render) first
     checks its estimated layout size against `max_nodes` and raises GraphTooLarge past it;
@@ -64,13 +71,37 @@ class Drawing(graphviz.Digraph):
         result.layout, result.max_nodes = self.layout, self.max_nodes
         return result
 
+    # Graphviz's own pipe()/render() run the system `dot` only; without it they lay out with
+    # graphviz-pure instead (for the arguments both understand).
     def pipe(self, *args: Any, **kwargs: Any) -> Any:
         self.check_size()
-        return super().pipe(*args, **kwargs)
+        if backend.choose() == "dot":
+            return super().pipe(*args, **kwargs)
+        call = _graphviz_call(graphviz.Digraph.pipe, self, args, kwargs)
+        picture = backend.pipe(self.source, call.pop("format") or self.format)
+        encoding = call.pop("encoding")
+        return picture.decode(encoding) if encoding else picture
 
     def render(self, *args: Any, **kwargs: Any) -> str:
         self.check_size()
-        return super().render(*args, **kwargs)
+        if backend.choose() == "dot":
+            return super().render(*args, **kwargs)
+        call = _graphviz_call(graphviz.Digraph.render, self, args, kwargs)
+        outfile = call.pop("outfile")
+        format = call.pop("format") or (Path(outfile).suffix[1:] if outfile else self.format)
+        picture = backend.pipe(self.source, format)  # before writing anything: it may fail
+        if outfile:
+            output = Path(outfile)
+            source = self.save(output.with_suffix(".gv").name, directory=output.parent)
+        else:
+            source = self.save(call.pop("filename"), directory=call.pop("directory"))
+            output = Path(f"{source}.{format}")
+        output.write_bytes(picture)
+        if call.pop("cleanup"):
+            os.remove(source)
+        if call.pop("view"):
+            graphviz.view(output, quiet=call.pop("quiet_view"))
+        return str(output)
 
     def _repr_image_svg_xml(self) -> str:
         self.check_size()
@@ -88,8 +119,29 @@ class Drawing(graphviz.Digraph):
         return self._repr_image_svg_xml()
 
 
+def _graphviz_call(method: Any, drawing: Drawing, args: tuple, kwargs: dict) -> dict[str, Any]:
+    """The arguments of a call to graphviz's `method`, by name; those that only Graphviz's own
+    `dot` can honour (another engine, renderer or formatter) are refused, saying so."""
+    call = inspect.signature(method).bind(drawing, *args, **kwargs)
+    call.apply_defaults()
+    arguments = dict(call.arguments)
+    del arguments["self"]
+    wanted = [
+        key for key in ("renderer", "formatter", "neato_no_op")
+        if arguments.pop(key, None) is not None
+    ] + (["engine"] if arguments.pop("engine", None) not in (None, "dot") else [])  # fmt: skip
+    if wanted:
+        raise ValueError(
+            f"{method.__name__}: {', '.join(wanted)} need Graphviz's dot, which is not "
+            f"installed ({backend.INSTALL.split(' or ')[0]}); graphviz-pure lays out without them"
+        )
+    return arguments
+
+
 @dataclass
-class _Options:
+class Options:
+    """What the boxes show (draw()'s arguments of the same names)."""
+
     values: bool
     adjoints: bool
     shapes: bool
@@ -107,6 +159,7 @@ class _Unit:
     path: tuple  # the clusters it is drawn in, outermost first
     inputs: list[tuple[TensorView, str | None]] = field(default_factory=list)  # (tensor, label)
     outputs: list[TensorView] = field(default_factory=list)
+    parameters: list[TensorView] = field(default_factory=list)  # shown inside a module's box
 
 
 def draw(
@@ -122,6 +175,7 @@ def draw(
     gradient: Any = None,
     precision: int = 4,
     rankdir: str = "LR",
+    rows: int | None = None,
     max_nodes: int | None = MAX_NODES,
 ) -> Drawing:
     """The computation graph behind `root` as a graphviz.Digraph (no renderer needed).
@@ -134,23 +188,57 @@ def draw(
     cluster: one cluster per module (from `node.scope`). collapse="modules": one box per call of
     a module that calls no other module, e.g. each Linear of an MLP.
     precision: significant digits of the numbers shown. rankdir: "LR" (left to right), "TB"
-    (top to bottom), "RL" or "BT".
+    (top to bottom), "RL" or "BT". rows: lay the boxes out in rows of `rows` boxes, one under
+    the other (and no clusters), for a picture less wide than one long row: viz.slide() picks
+    the number that fits a slide.
     max_nodes: the most nodes the layout may place (2000): the boxes, and a hidden node for each
     rank an arrow skips (viz/size.py). Displaying or rendering a larger drawing raises
     GraphTooLarge, saying how large it is; None: no limit. The DOT source is never limited.
     """
-    _check_options(
+    check_options(
         values=values, adjoints=adjoints, shapes=shapes, rules=rules, order=order,
         cluster=cluster, collapse=collapse, rankdir=rankdir, precision=precision,
     )  # fmt: skip
+    if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 1):
+        raise ValueError(f"draw: rows must be a positive integer or None, got {rows!r}")
     max_nodes = limit(max_nodes)
+    options = Options(values, adjoints, shapes, rules, order, precision)
     view = walk(root, gradient)
-    options = _Options(values, adjoints, shapes, rules, order, precision)
+    return build(view, options, collapse, cluster, rankdir, max_nodes, rows=rows).drawing
+
+
+@dataclass
+class Built:
+    """A drawing and where each part of the graph is in it: `names` maps the id() of each
+    TensorView to its DOT name (also its SVG title), `edges` maps (id(OpView), input number)
+    to the id of the arrow that carries that input (for ops drawn as ops, not collapsed)."""
+
+    drawing: Drawing
+    names: dict[int, str]
+    edges: dict[tuple[int, int], str]
+
+
+def build(
+    view: GraphView,
+    options: Options,
+    collapse: str | None = None,
+    cluster: bool = True,
+    rankdir: str = "LR",
+    max_nodes: int | None = MAX_NODES,
+    ids: bool = False,
+    rows: int | None = None,
+) -> Built:
+    """Draw a walked graph. `ids`: give every node and arrow an SVG id (its DOT name, `e<n>`),
+    and write on each arrow into an op what the op sends back along it (the walk's partials),
+    in the adjoint's colour, so that the layout makes room for it."""
+    if rows is not None:  # rows run left to right, one under the other; clusters would mix them
+        cluster, rankdir = False, "TB"
     units = _units(view.ops, collapse == "modules", cluster)
 
-    names: dict[int, str] = {}  # id(view object) -> DOT name, while building only
+    names: dict[int, str] = {}  # id(tensor view or unit) -> DOT name
     nodes: list[tuple[str, dict[str, str], tuple | None]] = []  # (name, attributes, clusters)
     edges: list[tuple[str, str, str | None]] = []
+    carries: dict[tuple[int, int], str] = {}  # (id(op), input number) -> the arrow's id
     users: dict[str, tuple[TensorView, list[_Unit]]] = {}  # tensors placed by their users
 
     def name(obj: object, prefix: str, attributes: dict[str, str], path: tuple | None) -> str:
@@ -170,12 +258,22 @@ def draw(
         tensor(view.root)
     for unit in units:
         tails = [(tensor(t), t, label) for t, label in unit.inputs]
-        head = name(unit, "o" if unit.kind == "op" else "m", _unit_node(unit, options), unit.path)
-        for tail, t, label in tails:
+        # a module's one result is shown inside its box: its users' arrows leave the box
+        inside = (
+            unit.kind == "module" and len(unit.outputs) == 1 and unit.outputs[0] is not view.root
+        )
+        attributes = _unit_node(unit, options, inside)
+        head = name(unit, "o" if unit.kind == "op" else "m", attributes, unit.path)
+        for i, (tail, t, label) in enumerate(tails):
+            if unit.kind == "op":
+                carries[id(unit.ops[0]), i] = f"e{len(edges)}"
             edges.append((tail, head, label))
             users.setdefault(tail, (t, []))[1].append(unit)
         for out in unit.outputs:
-            edges.append((head, tensor(out), None))
+            if inside:
+                names[id(out)] = head
+            else:
+                edges.append((head, tensor(out), None))
 
     graph = Drawing(
         "autograd",
@@ -187,15 +285,30 @@ def draw(
     if caption:
         graph.attr(label=caption)
     placed = [(n, a, path if path is not None else _home(*users[n])) for n, a, path in nodes]
-    _emit(graph, placed, _scopes(units))
-    for tail, head, label in edges:
-        graph.edge(tail, head, **({"label": label} if label else {}))
+    if ids:
+        placed = [(n, {**a, "id": n}, path) for n, a, path in placed]
+    _emit(graph, placed, _calls(view.ops)[1])
+    for start in range(0, len(nodes), rows) if rows else ():
+        with graph.subgraph() as row:
+            row.attr(rank="same")
+            for n, _, _ in nodes[start : start + rows]:
+                row.node(n)
+    partials = {edge: (op, i) for (op, i), edge in carries.items()} if ids else {}
+    ops_by_id = {id(op): op for op in view.ops}
+    for k, (tail, head, operand) in enumerate(edges):
+        # an operand's name at the op's end of its arrow, clear of the boxes' text
+        attributes = {**ARGUMENT, "headlabel": operand} if operand else {}
+        if f"e{k}" in partials:
+            op, i = partials[f"e{k}"]
+            label = _partial_label(ops_by_id[op], i, options.precision)
+            attributes.update({"label": label} if label else {})
+        graph.edge(tail, head, **attributes, **({"id": f"e{k}"} if ids else {}))
     graph.layout = layout_size([n for n, _, _ in nodes], [(t, h) for t, h, _ in edges])
     graph.max_nodes = max_nodes
-    return graph
+    return Built(graph, names, carries)
 
 
-def _check_options(**options: Any) -> None:
+def check_options(**options: Any) -> None:
     """Refuse an option outside its fixed set of values, listing the valid ones (an unknown
     value would otherwise be ignored, or passed on to Graphviz, which ignores it too)."""
     choices = {"collapse": COLLAPSES, "rankdir": RANKDIRS}
@@ -215,30 +328,62 @@ def _check_options(**options: Any) -> None:
 
 
 def _units(ops: list[OpView], collapse: bool, cluster: bool) -> list[_Unit]:
-    calls = _innermost_calls(ops) if collapse else {}
+    paths, _ = _calls(ops)
+    innermost = _innermost_calls(ops, paths) if collapse else {}
     units: list[_Unit] = []
-    by_call: dict[int, _Unit] = {}
+    by_call: dict[tuple, _Unit] = {}
     for op in ops:
-        call = calls.get(id(op))
+        call = innermost.get(id(op))
+        path = paths[id(op)] if cluster else ()
         if call is None:
-            path = _path(op.scope) if cluster else ()
             inputs = [(t, _argument(op, i)) for i, t in enumerate(op.inputs)]
             units.append(_Unit("op", [op], path, inputs, [op.output]))
         elif call in by_call:
             by_call[call].ops.append(op)
         else:
-            by_call[call] = _Unit("module", [op], _path(op.scope[:-1]) if cluster else ())
+            by_call[call] = _Unit("module", [op], path[:-1])
             units.append(by_call[call])
     for unit in by_call.values():
         _connect(unit)
     return units
 
 
-def _innermost_calls(ops: list[OpView]) -> dict[int, int]:
-    """{id(op): its module call} for ops recorded by a module that called no other module.
-    A call is told apart by its scope tuple: the engine makes a new one on each call."""
+def _calls(ops: list[OpView]) -> tuple[dict[int, tuple], dict[tuple, Any]]:
+    """({id(op): the module calls it was recorded in, outermost first}, {call: its module}).
+
+    A call is a key (the numbers of the calls it is nested in, then its own), one per call and
+    not per module: a module called twice (an MLP's one activation module, used after every
+    layer) is two clusters, each where its call happened. The ops come in the order they were
+    recorded, so a call is a run of consecutive ops under the same module; two calls of a
+    module one right after the other are told apart by their scope tuple (modes.enter_scope
+    makes a new one per call), which the ops recorded directly in the call share.
+    """
+    paths: dict[int, tuple] = {}
+    modules: dict[tuple, Any] = {}
+    open_calls: list[list] = []  # per depth: [module, its call's key, scope of its own ops]
+    for op in ops:
+        scope = op.scope
+        kept = 0
+        while kept < min(len(open_calls), len(scope)) and open_calls[kept][0] is scope[kept]:
+            kept += 1
+        if kept == len(scope) and kept and open_calls[kept - 1][2] not in (None, scope):
+            kept -= 1  # the same module, called again
+        del open_calls[kept:]
+        for depth in range(kept, len(scope)):
+            outer = open_calls[-1][1] if open_calls else ()
+            key = (*outer, len(modules))
+            modules[key] = scope[depth]
+            open_calls.append([scope[depth], key, None])
+        if open_calls and len(open_calls) == len(scope) and open_calls[-1][2] is None:
+            open_calls[-1][2] = scope
+        paths[id(op)] = tuple(call[1] for call in open_calls)
+    return paths, modules
+
+
+def _innermost_calls(ops: list[OpView], paths: dict[int, tuple]) -> dict[int, tuple]:
+    """{id(op): its module call} for ops recorded by a module that called no other module."""
     outer = {_ids(op.scope[:k]) for op in ops for k in range(1, len(op.scope))}
-    return {id(op): id(op.scope) for op in ops if op.scope and _ids(op.scope) not in outer}
+    return {id(op): paths[id(op)][-1] for op in ops if op.scope and _ids(op.scope) not in outer}
 
 
 def _connect(unit: _Unit) -> None:
@@ -251,30 +396,25 @@ def _connect(unit: _Unit) -> None:
             outside = t.producer is None or id(t.producer) not in inside
             if outside and t.kind not in ("constant", "released") and id(t) not in seen:
                 seen.add(id(t))
-                unit.inputs.append((t, None))
+                if _own_parameter(t, unit, inside):
+                    unit.parameters.append(t)
+                else:
+                    unit.inputs.append((t, None))
         out = op.output
         if not out.consumers or any(id(c) not in inside for c in out.consumers):
             unit.outputs.append(out)
 
 
+def _own_parameter(t: TensorView, unit: _Unit, inside: set[int]) -> bool:
+    """A leaf that the unit's module holds (a layer's weight) and that only this call uses: it is
+    shown inside the module's box (a weight shared by several calls keeps a box of its own)."""
+    module = unit.ops[0].scope[-1]
+    held = t.tensor is not None and _holds(module, t.tensor)
+    return held and all(id(op) in inside for op in t.consumers)
+
+
 def _ids(scope: tuple) -> tuple[int, ...]:
     return tuple(id(m) for m in scope)
-
-
-def _path(scope: tuple) -> tuple:
-    """The clusters of a scope, outermost first: one per module (several calls of one module
-    share its cluster)."""
-    return tuple(_ids(scope[: k + 1]) for k in range(len(scope)))
-
-
-def _scopes(units: list[_Unit]) -> dict[tuple, Any]:
-    """{cluster key: its module}."""
-    modules = {}
-    for unit in units:
-        for op in unit.ops:
-            for k in range(len(op.scope)):
-                modules.setdefault(_ids(op.scope[: k + 1]), op.scope[k])
-    return modules
 
 
 def _home(t: TensorView, units: list[_Unit]) -> tuple:
@@ -335,7 +475,7 @@ def module_label(module: Any) -> str:
 # --- what a box says -------------------------------------------------------------------------
 
 
-def _tensor_node(t: TensorView, is_root: bool, o: _Options) -> dict[str, str]:
+def _tensor_node(t: TensorView, is_root: bool, o: Options) -> dict[str, str]:
     if t.kind == "released":
         return {"shape": "plaintext", "fontcolor": COLORS["muted"], "label": "constant (released)"}
     if t.kind == "constant":
@@ -348,8 +488,11 @@ def _tensor_node(t: TensorView, is_root: bool, o: _Options) -> dict[str, str]:
         header.append(f"<b>{html.escape(t.name)}</b>")
     if o.shapes and t.shape:
         header.append(f'<font color="#555555">{shape_text(t.shape)}</font>')
+    dtype = None if t.value is None else t.value.dtype
+    if dtype is not None and dtype != np.float64:  # float64 is the default: only others shown
+        header.append(f'<font color="#555555">{dtype}</font>')
     if o.order and t.step is not None:
-        header.append(f'<font color="{COLORS["adjoint"]}">⟨{t.step}⟩</font>')
+        header.append(f'<font color="{COLORS["adjoint"]}">{ORDER_MARK}{t.step}</font>')
     rows = []
     if header:
         fill = COLORS["leaf" if t.requires_grad and t.producer is None else "output"]
@@ -361,8 +504,7 @@ def _tensor_node(t: TensorView, is_root: bool, o: _Options) -> dict[str, str]:
         else:
             rows.append(f'<td><font color="{COLORS["muted"]}"><i>value released</i></font></td>')
     if o.adjoints and t.adjoint is not None:
-        label = f"δ{superscript(layer)} = ∂E/∂z{superscript(layer)}" if layer else "grad"
-        rows.append(_cell(label, summarize(t.adjoint, o.precision), COLORS["adjoint"]))
+        rows.append(_cell(_adjoint_label(t), summarize(t.adjoint, o.precision), COLORS["adjoint"]))
     if not rows:
         rows.append("<td> </td>")
     frame = 'border="0" cellborder="1" cellspacing="0" cellpadding="3"'
@@ -382,17 +524,11 @@ def _cell(label: str, lines: list[str], color: str | None = None) -> str:
     return f'<td align="left" balign="left">{text}</td>'
 
 
-def _unit_node(unit: _Unit, o: _Options) -> dict[str, str]:
+def _unit_node(unit: _Unit, o: Options, with_output: bool = False) -> dict[str, str]:
     if unit.kind == "module":
-        module = unit.ops[0].scope[-1]
-        kind, path = type(module).__name__, getattr(module, "_name", None)
-        title = html.escape(path or kind)
-        detail = f"{kind} · " if path else ""
-        detail += f"{len(unit.ops)} op{'s' if len(unit.ops) > 1 else ''}"
-        return {"shape": "box", "style": "rounded,filled", "fillcolor": COLORS["module"],
-                "label": f'<<b>{title}</b><br/><font point-size="9">{detail}</font>>'}  # fmt: skip
+        return _module_node(unit, o, with_output)
     op = unit.ops[0]
-    text = html.escape(op.symbol)
+    text = html.escape(_formula(op))
     params = _params(op.params)
     if params:
         text += f'<br/><font point-size="8">{html.escape(params)}</font>'
@@ -401,6 +537,47 @@ def _unit_node(unit: _Unit, o: _Options) -> dict[str, str]:
         text += f'<br/><font point-size="8" color="#444444">{html.escape(rule)}</font>'
     shape = {"shape": "box", "style": "rounded,filled"} if rule else {"style": "filled"}
     return {**shape, "fillcolor": COLORS["op"], "margin": "0.04", "label": f"<{text}>"}
+
+
+def _module_node(unit: _Unit, o: Options, with_output: bool) -> dict[str, str]:
+    """One module call as one box: its name and kind, the shape and adjoint of each parameter
+    it holds, and (`with_output`) its result with its adjoint (δˡ for a pre-activation zˡ)."""
+    module = unit.ops[0].scope[-1]
+    kind, path = type(module).__name__, getattr(module, "_name", None)
+    title = f"<b>{html.escape(path or kind)}</b>" + (f" · {html.escape(kind)}" if path else "")
+    rows = [f'<td bgcolor="{COLORS["module"]}">{title}</td>']
+    tensors = [*unit.parameters, *(unit.outputs if with_output else [])]
+    for t in tensors:
+        label = (t.name or "output").removeprefix(f"{path}.") if path else (t.name or "output")
+        line = html.escape(label)
+        if o.shapes and t.shape is not None:
+            line += f' <font color="#555555">{shape_text(t.shape)}</font>'
+        rows.append(f'<td align="left" balign="left">{line}</td>')
+        if o.adjoints and t.adjoint is not None:
+            rows.append(
+                _cell(_adjoint_label(t), summarize(t.adjoint, o.precision), COLORS["adjoint"])
+            )
+    frame = 'border="0" cellborder="1" cellspacing="0" cellpadding="3" style="rounded"'
+    body = "".join(f"<tr>{row}</tr>" for row in rows)
+    return {"shape": "plain", "label": f"<<table {frame}>{body}</table>>"}
+
+
+def _adjoint_label(t: TensorView) -> str:
+    layer = layer_of(t.name)
+    return f"δ{superscript(layer)} = ∂E/∂z{superscript(layer)}" if layer else "grad"
+
+
+def _formula(op: OpView) -> str:
+    """What an op's oval says: its symbol, with its operands named when their order matters
+    (x ÷ y, atan2(y, x)), so that the names on its arrows say which operand each is."""
+    names = op.arguments
+    if not names or len(op.inputs) < 2:
+        return op.symbol
+    if len(names) == 2 and len(op.symbol) <= 2 and not op.symbol.isalnum():
+        return f"{names[0]} {op.symbol} {names[1]}"
+    if op.symbol.isalnum():
+        return f"{op.symbol}({', '.join(names[: len(op.inputs)])})"
+    return op.symbol  # the symbol names them already (xWᵀ+b)
 
 
 def _argument(op: OpView, i: int) -> str | None:
@@ -413,19 +590,36 @@ def _argument(op: OpView, i: int) -> str | None:
     return str(i) if op.name in ("concatenate", "stack") else None
 
 
+def _partial_label(op: OpView, i: int, precision: int) -> str | None:
+    """What `op` sends back along input `i`, in the adjoint's colour (None if nothing)."""
+    partial = None if op.partials is None else op.partials[i]
+    if partial is None:
+        return None
+    lines = [html.escape(line) for line in summarize(partial, precision)]
+    return f'<<font color="{COLORS["adjoint"]}">{"<br/>".join(lines)}</font>>'
+
+
 def _params(params: dict[str, Any]) -> str:
-    """The op's keyword parameters worth reading (axis=1), not arrays or indices."""
+    """The op's keyword parameters worth reading (axis=1), not indices; class labels (of
+    cross-entropy) as the count of each class, which shows a batch of one class at a glance."""
     shown = []
     for key, value in params.items():
         if key == "index" or value is None or value is False:
             continue
-        text = f"{key}={value}"
-        if len(text) <= 24:
+        if isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size > 8:
+            classes, counts = np.unique(value, return_counts=True)
+            each = ", ".join(f"{c}: {n}" for c, n in zip(classes, counts, strict=True))
+            text = f"{key}: {value.size}, " + (
+                f"{{{each}}}" if len(classes) <= 6 else f"{len(classes)} classes"
+            )
+        else:
+            text = f"{key}={value}"
+        if len(text) <= 40:
             shown.append(text)
     return ", ".join(shown)
 
 
-def _caption(notes: list[str], o: _Options, has_delta: bool) -> str | None:
+def _caption(notes: list[str], o: Options, has_delta: bool) -> str | None:
     lines = list(notes)
     if o.order:
         lines.append(ORDER_NOTE)

@@ -4,7 +4,8 @@ This is the only part of viz that knows the engine. It walks from the root throu
 inputs (the nodes and leaves they came from, and its constants while the graph is live),
 numbers everything in one forward topological order (so that drawings are deterministic), and
 computes every adjoint with a private backward pass that changes no `.grad` and keeps the
-user's graph alive.
+user's graph alive. On request it also keeps what each op sent back along each input (the
+partial adjoints that the backward page shows on the edges).
 """
 
 from __future__ import annotations
@@ -20,6 +21,11 @@ from ..engine import Node, Value
 RELEASED = (
     "Intermediate values and adjoints were released by backward(). Draw before backward(), or "
     "call backward(retain_graph=True), to keep them."
+)
+CHANGED = (
+    "The graph's inputs were changed in place since it was recorded (an optimiser step?): the "
+    "values shown are the forward pass's, the leaves' are their new ones, and adjoints are not "
+    "shown. Draw before the change to see both."
 )
 
 
@@ -52,6 +58,9 @@ class OpView:
     output: TensorView
     scope: tuple  # the module objects (outermost first) whose forward recorded the op
     step: int
+    # what the op's rule sent back to each input at its step (None: no gradient goes there);
+    # only when walk() is asked for them
+    partials: list[np.ndarray | None] | None = None
 
 
 @dataclass
@@ -62,7 +71,9 @@ class GraphView:
     notes: list[str]
 
 
-def walk(root: Value, gradient: Any = None) -> GraphView:
+def walk(root: Value, gradient: Any = None, partials: bool = False) -> GraphView:
+    """The graph behind `root`, with every adjoint of a backward pass seeded with `gradient`
+    (ones if None); `partials`: also each op's contribution to each input's adjoint."""
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Tensor, got {type(root).__name__}")
     if root._node is None:
@@ -77,8 +88,10 @@ def walk(root: Value, gradient: Any = None) -> GraphView:
     step = {node: i for i, node in enumerate(order, start=1)}
     known = _known_tensors(root, order)
     notes = []
-    released = any(node.released for node in order)
-    adjoints, leaf_adjoints = _adjoints(root, order, gradient, notes) or ({}, {})
+    # a small graph keeps its values through backward() (engine.KEPT_AFTER_BACKWARD): its
+    # adjoints are worked out again from them, as before backward()
+    released = any(node.released and node.ans is None for node in order)
+    adjoints, leaf_adjoints, sent = _adjoints(root, order, gradient, notes) or ({}, {}, {})
     if released:
         notes.append(RELEASED)
 
@@ -115,6 +128,8 @@ def walk(root: Value, gradient: Any = None) -> GraphView:
             view.consumers.append(op)
             if view.requires_grad and view.producer is None:
                 view.step = max(view.step or 0, op.step)  # final once its last consumer ran
+        if partials and node in adjoints:
+            op.partials = [_array_or_none(sent.get((node, i))) for i in range(len(sources))]
         ops.append(op)
         tensors.append(out)
         outputs[node] = out
@@ -158,19 +173,31 @@ def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
 
 
 def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -> tuple | None:
-    """{node: adjoint of its output} and backpropagate's {id(leaf): LeafAdjoint}, from a
-    backward pass that keeps the graph and writes no .grad; None if they cannot be had."""
-    if any(node.released for node in order):
+    """{node: adjoint of its output}, backpropagate's {id(leaf): LeafAdjoint} and what each
+    node sent to each input {(node, i): adjoint}, from a backward pass that keeps the graph and
+    writes no .grad; None if they cannot be had."""
+    if any(node.released and node.ans is None for node in order):
+        return None
+    if any(engine.changed_since_recorded(node) for node in order):
+        notes.append(CHANGED)
         return None
     seed = _seed(root, gradient, notes)
     kept: dict[Node, Any] = {}
+    sent: dict[tuple, Any] = {}
+    replay = any(node.released for node in order)
     try:
         # without hooks: retain_grad() would write .grad, user hooks print or record
-        leaves = engine.backpropagate(root, seed, retain_graph=True, keep=kept, run_hooks=False)
+        leaves = engine.backpropagate(
+            root, seed, retain_graph=True, keep=kept, run_hooks=False, sent=sent, replay=replay
+        )
     except (RuntimeError, FloatingPointError) as error:
         notes.append(f"Adjoints not shown: {error}")
         return None
-    return kept, leaves
+    return kept, leaves, sent
+
+
+def _array_or_none(a: Any) -> np.ndarray | None:
+    return None if a is None else np.asarray(a)
 
 
 def _seed(root: Value, gradient: Any, notes: list[str]) -> np.ndarray:

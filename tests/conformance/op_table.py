@@ -17,6 +17,7 @@ from __future__ import annotations
 import builtins
 import math
 import operator
+import warnings
 import zlib
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field, replace
@@ -256,12 +257,94 @@ def _zero_where_std_overflows(entry: OpEntry, sample: Sample, grads: list, v: An
     return [np.where(inf, 0, grads[0]).astype(grads[0].dtype)]
 
 
+def _topk_first_of_ties(entry: OpEntry, sample: Sample, grads: list, cotangent: Any) -> list:
+    """The cotangent put at the first k positions of a stable sort (ties in order), for samples
+    with ties (without NaN); torch's adjoint as it is for the others."""
+    if not sample.desc.startswith("ties"):
+        return grads
+    x, k = sample.args[0], sample.args[1]
+    axis, largest = sample.kwargs.get("axis", -1), sample.kwargs.get("largest", True)
+    order = np.argsort(-x if largest else x, axis=axis, kind="stable")
+    top = np.take(order, np.arange(k), axis=axis)
+    expected = np.zeros_like(x)
+    np.put_along_axis(expected, top, np.asarray(cotangent, x.dtype), axis=axis)
+    return [expected]
+
+
+def _tangents_of(sample: Sample, tangents: list) -> list:
+    """The tangent of every argument of the sample: zeros where it has none."""
+    full = [np.zeros(np.shape(a)) for a in sample.args]
+    for i, t in zip(sample.grad, tangents, strict=True):
+        full[i] = t
+    return sample.bind(full)
+
+
+def _extremum_tangent(entry: OpEntry, sample: Sample, tangents: list, out: np.ndarray) -> Any:
+    """Where the extremum is NaN, the mean of the tangent over the NaNs (the transpose of the
+    adjoint's even share among them); torch's forward gives NaN there."""
+    x, axis = sample.args[0], sample.kwargs.get("axis")
+    extremum = entry.ref(x, axis=axis, keepdims=True)
+    hits = np.isnan(x) & np.isnan(extremum)
+    with np.errstate(all="ignore"):
+        mean = np.where(hits, tangents[0], 0).sum(axis=axis, keepdims=True) / hits.sum(
+            axis=axis, keepdims=True
+        )
+    intended = np.where(np.isnan(extremum), mean, np.reshape(out, extremum.shape))
+    return intended.reshape(out.shape).astype(out.dtype)
+
+
+def _pow_tangent_at_signed_zero(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """t · (+inf) at x = −0.0 for x ** 0.5, as the adjoint (see _pow_first_at_signed_zero)."""
+    base, exponent = np.asarray(sample.args[0]), sample.args[1]
+    if not sample.grad or sample.grad[0] != 0 or np.ndim(exponent) or exponent != 0.5:
+        return out
+    at = np.broadcast_to((base == 0) & np.signbit(base), out.shape) & np.isinf(out)
+    return np.where(at, -out, out).astype(out.dtype)
+
+
+def _hardsigmoid_tangent(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    x = sample.args[0]
+    return np.where((x > -3) & (x < 3), tangents[0] / 6, 0).astype(out.dtype)
+
+
+def _zero_tangent_where_std_overflows(
+    entry: OpEntry, sample: Sample, tangents: list, out: Any
+) -> Any:
+    x, kw = sample.args[0], sample.kwargs
+    axis = None if np.ndim(x) == 0 else kw.get("axis")
+    with np.errstate(all="ignore"):
+        std = np.std(x, axis=axis, ddof=kw.get("ddof", 0), keepdims=kw.get("keepdims", False))
+    return np.where(np.isinf(std), 0, out).astype(out.dtype)
+
+
+def _atan2_tangent_at_origin(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    y, x = (np.asarray(a) for a in sample.args[:2])
+    with np.errstate(all="ignore"):
+        origin = np.broadcast_to(x * x + y * y == 0, out.shape)
+    return np.where(origin, 0, out).astype(out.dtype)
+
+
+def _transposed_rule_tangent(entry: OpEntry, sample: Sample, tangents: list, out: Any) -> Any:
+    """The sum of one term per input (the transpose of the adjoints) where torch's forward
+    formula departs from its backward: x / y at y = 0, and maximum/minimum at a NaN, where
+    both inputs get the adjoint (as in torch's backward) and so both tangents count."""
+    x, y = (np.asarray(a, dtype=np.float64) for a in sample.args[:2])
+    tx, ty = (np.asarray(t, dtype=np.float64) for t in _tangents_of(sample, tangents)[:2])
+    with np.errstate(all="ignore"):
+        if entry.name in ("div", "itruediv"):
+            at, terms = y == 0, tx / y + (-ty * (x / y) / y)
+        else:
+            at, terms = np.isnan(x) | np.isnan(y), tx + ty
+    return np.where(np.broadcast_to(at, out.shape), terms, out).astype(out.dtype)
+
+
 @dataclass(frozen=True)
 class Difference:
     reason: str
     grads: Callable[..., list] | None = None  # torch's gradients -> the intended ones
     forward: Callable[..., np.ndarray] | None = None  # torch's output -> the intended one
     second: Callable[..., list] | None = None  # torch's second derivatives -> intended ones
+    jvp: Callable[..., np.ndarray] | None = None  # torch.func.jvp's tangent -> the intended one
     finite_too: bool = False  # the difference shows on finite inputs too, not only at NaN/inf
 
 
@@ -275,6 +358,7 @@ DELIBERATE_DIFFERENCES = {
         "max/min select the adjoint with where: 0 off the extremum even for an inf adjoint "
         "(torch's amax multiplies: inf·0 = NaN), and a NaN extremum's adjoint goes to the NaNs",
         grads=_extremum_adjoint,
+        jvp=_extremum_tangent,
     ),
     "numpy-indexing": Difference(
         "t[...] and t[...] = v follow NumPy's indexing rules (tuples as lists, where advanced "
@@ -305,6 +389,7 @@ DELIBERATE_DIFFERENCES = {
     "hardsigmoid-sixth": Difference(
         "hardsigmoid's adjoint is v/6 (torch multiplies by a float32 1/6, also in float64)",
         grads=_hardsigmoid_exact,
+        jvp=_hardsigmoid_tangent,
         finite_too=True,
     ),
     "elu-kink": Difference(
@@ -318,12 +403,14 @@ DELIBERATE_DIFFERENCES = {
         "1e30 overflow to inf, where torch's running algorithm stays finite",
         forward=_numpy_where_torch_is_finite,
         grads=_zero_where_std_overflows,
+        jvp=_zero_tangent_where_std_overflows,
         finite_too=True,
     ),
     "atan2-origin": Difference(
         "where x² + y² is 0, arctan2's first derivatives are 0 (as torch's) and so are their "
         "derivatives (torch: NaN, from 0·inf in its double backward)",
         second=_atan2_second_at_origin,
+        jvp=_atan2_tangent_at_origin,
     ),
     "hypot-underflow": Difference(
         "where a finite input's square underflows, hypot's second derivatives are the exact "
@@ -339,11 +426,30 @@ DELIBERATE_DIFFERENCES = {
         "fmod and % are NumPy's exact remainders where x / y overflows (torch gives NaN there)",
         forward=_numpy_where_torch_is_nan,
     ),
+    "median-average": Difference(
+        "median is np.median's: the mean of the two middle values of an even count (torch.median "
+        "returns the lower one); the oracle is torch.median of the lower and upper halves, "
+        "whose adjoints split evenly among tied values, as autograd_mini's"
+    ),
+    "topk-ties": Difference(
+        "of tied values topk takes the first ones in order (a stable sort), so their adjoints go "
+        "there; torch.topk's choice among ties is its kernel's",
+        grads=_topk_first_of_ties,
+        finite_too=True,
+    ),
     "pow-signed-zero": Difference(
         "at base −0.0 and y = 0.5, ∂(x**y)/∂x = y·x^(y−1) is +inf as at +0.0 (torch: −inf, "
         "from an rsqrt of −0.0)",
         grads=_pow_first_at_signed_zero,
+        jvp=_pow_tangent_at_signed_zero,
         finite_too=True,
+    ),
+    "jvp-transpose": Difference(
+        "forward mode's tangent is the transpose of the reverse-mode rule also where the "
+        "derivative is not defined: x / y at y = 0 (the sum of the two infinite terms), and "
+        "maximum/minimum at a NaN (both tangents, as both inputs get the adjoint in torch's "
+        "backward); torch's forward formulas give other infinities there",
+        jvp=_transposed_rule_tangent,
     ),
 }
 
@@ -552,18 +658,188 @@ def linear_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample("edge-values", (x, real(rng, (2, 3), dtype), real(rng, (2,), dtype)), smooth=False)
 
 
+EINSUM_CASES = [
+    ("ij,jk->ik", [(2, 3), (3, 4)]),
+    ("ij,jk", [(2, 3), (3, 4)]),  # implicit output
+    ("ji", [(2, 3)]),  # implicit: a transpose
+    ("Ab,bC->CA", [(2, 3), (3, 4)]),  # upper case sorts first
+    ("ii", [(3, 3)]),  # the trace
+    ("ii->i", [(3, 3)]),  # the diagonal
+    ("iij->ji", [(2, 2, 3)]),
+    ("iii->i", [(2, 2, 2)]),
+    ("ij->", [(2, 3)]),
+    ("ij->j", [(2, 3)]),
+    ("ij,j->j", [(2, 3), (3,)]),  # i is summed in one operand only
+    ("i,j->ij", [(3,), (2,)]),
+    ("bij,bjk->bik", [(2, 2, 3), (2, 3, 2)]),
+    ("...ij,...jk->...ik", [(2, 1, 2, 3), (3, 3, 2)]),  # the ellipsis broadcast
+    ("...i,i", [(2, 4, 3), (3,)]),
+    ("i...->...", [(3, 2, 2)]),
+    ("...ii->...i", [(2, 3, 3)]),
+    ("...", [(2, 3)]),
+    ("ij,ij->ij", [(1, 3), (2, 3)]),  # a length-1 axis broadcast
+    ("ii,i", [(1, 1), (3,)]),
+    ("ij,jk,kl->il", [(2, 3), (3, 4), (4, 2)]),
+    ("a,b,c,d,ab->dcb", [(2,), (1,), (3,), (2,), (2, 1)]),
+    ("ij,jk,ki->", [(2, 3), (3, 2), (2, 2)]),
+    (",->", [(), ()]),
+    ("i,->i", [(3,), ()]),
+    ("", [()]),
+    ("ij,jk->ik", [(0, 3), (3, 4)]),  # empty axes: an empty result
+    ("ij,jk->ik", [(2, 0), (0, 4)]),  # an empty sum: zeros
+    ("ij->j", [(0, 3)]),
+    ("ij,jk->ij", [(2, 3), (3, 0)]),
+    ("i j , j k -> k i", [(2, 3), (3, 4)]),  # spaces
+]
+
+
+def einsum_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for spec, shapes in EINSUM_CASES:
+        desc = f"{spec.replace(' ', '_') or 'empty-subscripts'}-" + "&".join(map(shape_id, shapes))
+        operands = tuple(real(rng, shape, dtype) for shape in shapes)
+        yield Sample(desc, operands, {"subscripts": spec})
+    x = real(rng, (3, 3), dtype)
+    yield Sample(
+        "same-tensor-twice-ij,ji->", (x, x.copy()), {"subscripts": "ij,ji->"}, alias={1: 0}
+    )
+    yield Sample(
+        "same-tensor-twice-ij,ij->i", (x, x.copy()), {"subscripts": "ij,ij->i"}, alias={1: 0}
+    )
+    args = (real(rng, (2, 3), dtype), real(rng, (3, 4), dtype))
+    yield Sample("ndarray-operand", args, {"subscripts": "ij,jk->ik"}, grad=(1,))
+    yield Sample("tensor-without-grad", args, {"subscripts": "ij,jk->ik"}, grad=(0,), tensors=(1,))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample(
+        "edge-values", (x, real(rng, (3, 2), dtype)), {"subscripts": "ij,jk"}, smooth=False
+    )
+    # past 4096 elements NumPy plans a contraction order (its other code path); too many
+    # elements for finite differences, which the small cases above cover
+    for spec, shapes in EINSUM_LARGE_CASES:
+        operands = tuple(real(rng, shape, dtype) for shape in shapes)
+        desc = f"large-{spec}-" + "&".join(map(shape_id, shapes))
+        yield Sample(desc, operands, {"subscripts": spec}, smooth=False)
+
+
+EINSUM_LARGE_CASES = [
+    ("bij,bjk->bik", [(4, 40, 30), (4, 30, 40)]),
+    ("...ij,...jk->...ik", [(3, 1, 30, 40), (2, 40, 30)]),
+    ("ij,ij->ij", [(1, 2500), (2, 2500)]),
+    ("ii->i", [(70, 70)]),
+    ("ij->j", [(80, 60)]),
+    ("ij,j->i", [(80, 60), (60,)]),
+]
+
+
+def tensordot_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    cases = [
+        ((2, 3, 4), (3, 4, 2), {}),  # axes=2, the default
+        ((2, 3), (3, 4), {"axes": 1}),
+        ((2, 3), (4,), {"axes": 0}),  # the outer product
+        ((), (2, 3), {"axes": 0}),
+        ((2, 3), (2, 3), {"axes": 2}),
+        ((2, 3, 4), (4, 3, 2), {"axes": ([1, 2], [1, 0])}),
+        ((2, 3, 4), (4, 3), {"axes": ((-1, -2), (0, 1))}),
+        ((2, 3), (3, 2), {"axes": (1, 0)}),  # a pair of ints
+        ((3, 2), (3, 4), {"axes": [[0], [0]]}),
+        ((2, 3), (3, 2), {"axes": np.array([[1], [0]])}),
+        ((2, 0), (0, 3), {"axes": 1}),
+        ((0, 3), (3, 2), {"axes": 1}),
+    ]
+    for sa, sb, kw in cases:
+        axes = kw.get("axes", "default")
+        axes = f"array{axes.tolist()}" if isinstance(axes, np.ndarray) else axes
+        desc = f"{shape_id(sa)}&{shape_id(sb)}-axes={axes}"
+        yield Sample(desc.replace(" ", ""), (real(rng, sa, dtype), real(rng, sb, dtype)), kw)
+    x = real(rng, (3, 3), dtype)
+    yield Sample("same-tensor-twice", (x, x.copy()), {"axes": 1}, alias={1: 0})
+    args = (real(rng, (2, 3), dtype), real(rng, (3,), dtype))
+    yield Sample("ndarray-operand", args, {"axes": 1}, grad=(0,))
+    x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0]], dtype)
+    yield Sample("edge-values", (x, real(rng, (3, 2), dtype)), {"axes": 1}, smooth=False)
+
+
+PRODUCT_PAIRS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (3, 4)),
+    ((2, 3), (3, 4)),
+    ((2, 2, 3), (3,)),
+    ((2, 2, 3), (4, 3, 2)),  # N-d: NumPy's dot sums a's last axis with b's second-to-last
+    ((3,), (2, 3, 4)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((), ()),
+    ((0, 3), (3, 2)),
+    ((2, 0), (0, 3)),
+]
+
+
+def product_samples(pairs: list[tuple[tuple, tuple]]) -> Callable:
+    """Pairs of operands by shape (0-d, empty, n-d), a number, an array constant, the same
+    tensor on both sides and edge values."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        for sa, sb in pairs:
+            yield Sample(
+                f"{shape_id(sa)}&{shape_id(sb)}", (real(rng, sa, dtype), real(rng, sb, dtype))
+            )
+        sa, sb = pairs[1]
+        yield Sample("ndarray-operand", (real(rng, sa, dtype), real(rng, sb, dtype)), grad=(1,))
+        yield Sample(
+            "tensor-without-grad",
+            (real(rng, sa, dtype), real(rng, sb, dtype)),
+            grad=(0,),
+            tensors=(1,),
+        )
+        x = real(rng, (3, 3), dtype)
+        yield Sample("same-tensor-twice", (x, x.copy()), alias={1: 0})
+        x = np.array([[1.0, inf, 0.0], [nan, 1.0, -1.0], [0.5, -0.0, 2.0]], dtype)
+        yield Sample("edge-values", (x, real(rng, (3, 3), dtype)), smooth=False)
+
+    return samples
+
+
+INNER_PAIRS = [
+    ((3,), (3,)),
+    ((2, 3), (3,)),
+    ((3,), (4, 3)),
+    ((2, 3), (4, 3)),
+    ((2, 2, 3), (2, 3)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((0, 3), (2, 3)),
+    ((2, 0), (3, 0)),
+]
+OUTER_PAIRS = [((3,), (4,)), ((2, 3), (2,)), ((), (3,)), ((), ()), ((0,), (3,)), ((2, 2), (3, 1))]
+KRON_PAIRS = [
+    ((2, 2), (2, 3)),
+    ((3,), (2, 2)),  # the operand with fewer axes gets leading ones
+    ((2, 1, 3), (2, 2, 1)),
+    ((), (2, 3)),
+    ((2, 3), ()),
+    ((), ()),
+    ((1,), (1,)),
+    ((0, 2), (2, 2)),
+    ((3,), (2,)),
+]
+
+
 REDUCE_AXES_3D = [None, 0, 1, -1, -3, (0, 2), (-1, 0), (0, 1, 2), ()]
 
 
-def reduction_samples(empty_axes: bool = True, ties: bool = False) -> Callable:
-    """Every axis form on a 3-d input (negative, tuple, None, ()), keepdims both ways, 1-d and
-    0-d inputs (0-d with axis 0 and -1, as NumPy accepts), rows of edge values, ties, and (for
-    the reductions that take them: max and min refuse) empty inputs."""
+def reduction_samples(
+    empty_axes: bool = True, ties: bool = False, no_axes: bool | None = None
+) -> Callable:
+    """Every axis form on a 3-d input (negative, NumPy integers, tuple, None, () unless
+    `no_axes` is False), keepdims both ways, 1-d and 0-d inputs (0-d with axis 0 and -1, as NumPy
+    accepts), rows of edge values, ties, and (for the reductions that take them: max and min
+    refuse) empty inputs."""
+    no_axes = empty_axes if no_axes is None else no_axes
 
     def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
         x3 = real(rng, (2, 3, 2), dtype)
         for axis in REDUCE_AXES_3D:
-            if axis == () and not empty_axes:
+            if axis == () and not no_axes:
                 continue
             for keep in (False, True):
                 kw = {"axis": axis, "keepdims": keep}
@@ -571,8 +847,10 @@ def reduction_samples(empty_axes: bool = True, ties: bool = False) -> Callable:
         x1 = real(rng, (4,), dtype)
         for axis in (None, 0, -1):
             yield Sample(f"(4,)-axis={axis}", (x1,), {"axis": axis})
+        yield Sample("(2,3,2)-axis=np.int64(-2)", (x3,), {"axis": np.int64(-2)})
+        yield Sample("(2,3,2)-axis=0-d-array", (x3,), {"axis": np.array(1)})
         x0 = real(rng, (), dtype)
-        for axis in (None, 0, -1) + (((),) if empty_axes else ()):
+        for axis in (None, 0, -1) + (((),) if no_axes else ()):
             for keep in (False, True):
                 yield Sample(
                     f"0-d-axis={axis}-keepdims={keep}", (x0,), {"axis": axis, "keepdims": keep}
@@ -911,6 +1189,117 @@ def bce_logits_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]
     yield Sample("large-logits", (x, y), {"reduction": "none"}, smooth=False)
 
 
+def bce_weight_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """Element weights broadcast to the input (one per class, or per element)."""
+    for wshape in [(3,), (2, 3), (2, 1)]:
+        for reduction in ("mean", "sum", "none"):
+            kw = {"weight": positive(rng, wshape, dtype), "reduction": reduction}
+            yield Sample(
+                f"weight{shape_id(wshape)}-{reduction}",
+                (unit(rng, (2, 3), dtype), unit(rng, (2, 3), dtype)),
+                kw,
+            )
+
+
+def bce_logits_weight_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    yield from bce_weight_samples(dtype, rng)
+    for reduction in ("mean", "sum", "none"):
+        kw = {"pos_weight": positive(rng, (3,), dtype) * 2, "reduction": reduction}
+        yield Sample(
+            f"pos_weight-{reduction}", (real(rng, (2, 3), dtype), unit(rng, (2, 3), dtype)), kw
+        )
+    kw = {"pos_weight": positive(rng, (3,), dtype), "weight": positive(rng, (2, 3), dtype)}
+    yield Sample("pos_weight-and-weight", (real(rng, (2, 3), dtype), unit(rng, (2, 3), dtype)), kw)
+    yield Sample(
+        "pos_weight-(4,2,3)",
+        (real(rng, (4, 2, 3), dtype), unit(rng, (4, 2, 3), dtype)),
+        {"pos_weight": positive(rng, (3,), dtype)},
+    )
+    yield Sample(
+        "pos_weight-0-d",
+        (real(rng, (), dtype), unit(rng, (), dtype)),
+        {"pos_weight": positive(rng, (), dtype)},
+    )
+    h = HUGE[dtype]
+    x = np.array([1000.0, -1000.0, h, -h, 0.0, 30.0, -30.0], dtype)
+    y = np.array([1.0, 0.0, 1.0, 0.0, 0.5, 0.0, 1.0], dtype)
+    kw = {"pos_weight": np.full(7, 3.0, dtype), "reduction": "none"}
+    yield Sample("pos_weight-large-logits", (x, y), kw, smooth=False)
+
+
+def robust_loss_samples(option: str | None, values: tuple = ()) -> Callable:
+    """l1, huber and smooth l1: pairs of equal shapes, each option value, ties where the loss
+    changes form (|d| = 0 and |d| = delta), and edge values."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        yield from loss_pair_samples()(dtype, rng)
+        for value in values:
+            kw = {option: value}
+            for reduction in ("mean", "none"):
+                yield Sample(
+                    f"{option}={value}-{reduction}",
+                    (real(rng, (2, 3), dtype), real(rng, (2, 3), dtype)),
+                    {**kw, "reduction": reduction},
+                )
+            x = np.array([0.0, value, -value, 2 * value, 0.5 * value, 1.0], dtype)
+            yield Sample(
+                f"{option}={value}-ties",
+                (x, np.zeros(6, dtype)),
+                {**kw, "reduction": "none"},
+                smooth=False,
+            )
+        e = edge_values(dtype)
+        yield Sample("edge-values", (e, np.zeros_like(e)), {"reduction": "none"}, smooth=False)
+        yield Sample(
+            "zero-difference",
+            (np.ones(3, dtype), np.ones(3, dtype)),
+            {"reduction": "sum"},
+            smooth=False,
+        )
+        yield Sample(
+            "empty", (real(rng, (0, 3), dtype), real(rng, (0, 3), dtype)), {"reduction": "sum"}
+        )
+
+    return samples
+
+
+def kl_div_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """Log-probabilities against probabilities (or log-probabilities, log_target=True), every
+    reduction with "batchmean", a 0-d pair, an empty batch, and targets with zeros."""
+    for reduction in ("mean", "batchmean", "sum", "none"):
+        for log_target in (False, True):
+            x = np.log(probabilities(rng, (4, 3), dtype))
+            t = probabilities(rng, (4, 3), dtype)
+            args = (x, np.log(t) if log_target else t)
+            kw = {"reduction": reduction, "log_target": log_target}
+            yield Sample(f"(4,3)-{reduction}-log_target={log_target}", args, kw)
+    yield Sample(
+        "(2,2,3)",
+        (real(rng, (2, 2, 3), dtype), probabilities(rng, (2, 2, 3), dtype)),
+        {"reduction": "batchmean"},
+    )
+    yield Sample("0-d", (real(rng, (), dtype), unit(rng, (), dtype)), {"reduction": "batchmean"})
+    yield Sample(
+        "empty-batchmean",
+        (real(rng, (0, 3), dtype), unit(rng, (0, 3), dtype)),
+        {"reduction": "batchmean"},
+    )
+    t = np.array([[0.0, 0.4, 0.6], [1.0, 0.0, 0.0]], dtype)
+    x = np.log(probabilities(rng, (2, 3), dtype))
+    yield Sample("target-zeros", (x, t), {"reduction": "sum"}, grad=(0,))
+    yield Sample("target-zeros-differentiated", (x, t), {"reduction": "none"}, smooth=False)
+    lt = np.array([[-inf, -1.0, 0.0], [0.5, nan, -2.0]], dtype)
+    yield Sample(
+        "log-target-edge", (x, lt), {"reduction": "none", "log_target": True}, smooth=False
+    )
+    yield Sample(
+        "negative-target",
+        (x, np.array([[-0.1, 0.5, 0.6], [0.2, 0.3, 0.5]], dtype)),
+        {"reduction": "none"},
+        smooth=False,
+    )
+
+
 def probabilities(rng: np.random.Generator, shape: tuple, dtype: Any) -> np.ndarray:
     p = rng.uniform(0.1, 1.0, shape)
     return np.asarray(p / p.sum(axis=-1, keepdims=True), dtype=dtype)
@@ -936,6 +1325,22 @@ def cross_entropy_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Samp
     yield Sample(
         "masked-and-huge-logits", (x, np.array([0, 1, 0])), {"reduction": "none"}, smooth=False
     )
+    yield from class_option_samples(dtype, rng, smoothing=True)
+    w = positive(rng, (3,), dtype)
+    for reduction in ("mean", "sum", "none"):
+        kw = {"reduction": reduction, "weight": w}
+        yield Sample(
+            f"probabilities-weight-{reduction}",
+            (real(rng, (4, 3), dtype), probabilities(rng, (4, 3), dtype)),
+            kw,
+        )
+    x, p = real(rng, (2, 3, 4), dtype), probabilities(rng, (2, 4, 3), dtype).transpose(0, 2, 1)
+    yield Sample("probabilities-(2,3,4)", (x, np.ascontiguousarray(p)), {"weight": w})
+    p = probabilities(rng, (4, 3), dtype)
+    for kw in ({"label_smoothing": 0.2}, {"label_smoothing": 0.2, "weight": w, "reduction": "sum"}):
+        tag = "-".join(f"{k}" for k in kw)
+        yield Sample(f"probabilities-{tag}", (real(rng, (4, 3), dtype), p), kw)
+    yield Sample("probabilities-empty-batch", (real(rng, (0, 3), dtype), p[:0]))
 
 
 def nll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
@@ -948,6 +1353,395 @@ def nll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     yield Sample("labels-tensor", (real(rng, (4, 3), dtype), labels), tensors=(1,))
     x = np.array([[-inf, 0.0], [nan, 1.0]], dtype)
     yield Sample("edge-values", (x, np.array([0, 1])), {"reduction": "sum"}, smooth=False)
+    yield from class_option_samples(dtype, rng, smoothing=False)
+
+
+def class_option_samples(dtype: Any, rng: np.random.Generator, smoothing: bool) -> Iterable[Sample]:
+    """Scores with classes on axis 1 and their options: extra axes (N, C, d1, ...), one sample
+    (C,) with a 0-d label, class weights, ignored labels (the default -100 and another index,
+    every label ignored: NaN for "mean", as torch), an empty batch, and label smoothing."""
+    w = positive(rng, (3,), dtype)
+    cases = [
+        ("(2,3,4)", (2, 3, 4), rng.integers(0, 3, (2, 4)), {}),
+        ("(2,3,2,2)", (2, 3, 2, 2), rng.integers(0, 3, (2, 2, 2)), {}),
+        ("(3,)-0-d-label", (3,), np.array(2), {"weight": w}),
+        ("weight", (4, 3), np.array([0, 2, 1, 2]), {"weight": w}),
+        ("weight-(2,3,4)", (2, 3, 4), rng.integers(0, 3, (2, 4)), {"weight": w}),
+        ("ignored", (4, 3), np.array([0, -100, 1, -100]), {}),
+        ("ignore_index=1", (4, 3), np.array([0, 1, 2, 1]), {"ignore_index": 1}),
+        ("ignored-weight", (4, 3), np.array([0, -100, 2, 2]), {"weight": w}),
+        ("ignored-(2,3,4)", (2, 3, 4), np.array([[0, -100, 1, 2], [-100, -100, 2, 0]]), {}),
+        ("all-ignored", (3, 3), np.full(3, -100), {}),
+        ("all-ignored-weight", (3, 3), np.full(3, 7), {"ignore_index": 7, "weight": w}),
+        ("zero-weights", (3, 3), np.array([0, 1, 0]), {"weight": np.array([0, 0, 1], dtype)}),
+        ("empty-batch", (0, 3), np.zeros(0, np.int64), {}),
+    ]
+    if smoothing:
+        cases += [
+            ("smoothing", (4, 3), np.array([0, 2, 1, 2]), {"label_smoothing": 0.1}),
+            (
+                "smoothing-weight-ignored",
+                (4, 3),
+                np.array([0, -100, 1, 2]),
+                {"label_smoothing": 0.3, "weight": w},
+            ),
+            ("smoothing-(2,3,4)", (2, 3, 4), rng.integers(0, 3, (2, 4)), {"label_smoothing": 1.0}),
+        ]
+    for desc, shape, labels, kw in cases:
+        for reduction in ("mean", "sum", "none"):
+            # 0 / 0 for "mean" when nothing counts: NaN, which finite differences cannot check
+            kept = labels != kw.get("ignore_index", -100)
+            w_kept = kw.get("weight", np.ones(3))[np.where(kept, labels, 0)] * kept
+            nothing = reduction == "mean" and not np.any(w_kept)
+            args, kwargs = (real(rng, shape, dtype), labels), {**kw, "reduction": reduction}
+            yield Sample(f"{desc}-{reduction}", args, kwargs, smooth=not nothing)
+    x = np.array([[nan, 1.0, 2.0], [1.0, 2.0, 3.0]], dtype)
+    yield Sample("nan-row-ignored", (x, np.array([-100, 1])), {}, smooth=False)
+
+
+def prod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """The reduction samples, and zeros: one in a slice, several in a slice, in every slice,
+    at the ends, with inf beside them (PyTorch's rule changes with any zero in the input)."""
+    yield from reduction_samples()(dtype, rng)
+    z = np.array([[0.0, 2.0, -3.0], [0.0, 0.0, 1.5], [1.2, -0.5, 2.0], [2.0, -0.7, 0.0]], dtype)
+    for axis in (1, 0, -1, None):
+        yield Sample(f"zeros-axis={axis}", (z,), {"axis": axis})
+    yield Sample("zeros-axis=1-keepdims", (z,), {"axis": 1, "keepdims": True})
+    yield Sample("one-zero-axis=None", (np.array([1.5, 0.0, -2.0, 0.7], dtype),), {})
+    yield Sample(
+        "zeros-3d-axis=(0,2)",
+        (np.where(np.eye(2, 3)[:, :, None] > 0, 0.0, z[:2, :3, None] + 0.5).astype(dtype),),
+        {"axis": (0, 2)},
+    )
+    yield Sample("zeros-length-1-axis", (np.array([[0.0], [2.0]], dtype),), {"axis": 1})
+    inf_zero = np.array([[inf, 2.0, 0.0], [inf, 2.0, 1.0], [nan, 0.0, 1.0]], dtype)
+    yield Sample("zero-and-inf-axis=1", (inf_zero,), {"axis": 1}, smooth=False)
+    yield Sample("zero-and-inf-axis=0", (inf_zero,), {"axis": 0}, smooth=False)
+
+
+def cumprod_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """cumsum's samples, and zeros: one, first, last, several, all. Zeros and non-finite values
+    sit in separate inputs: where they meet, torch's plain and create_graph backward passes give
+    two answers (0 and 0·inf = NaN), each checked in tests/test_against_torch.py."""
+    for sample in cumsum_samples(dtype, rng):
+        if sample.desc != "edge-values":
+            yield sample
+    h, t = HUGE[dtype], TINY[dtype]
+    zeros = np.array([0.0, -0.0, 1.0, -1.0, t, -t, 0.5, -2.5, 0.0], dtype)
+    yield Sample("edge-values-zeros", (zeros,), {"axis": 0}, smooth=False)
+    nonfinite = np.array([[inf, 2.0, -1.0, 0.5], [1.0, -inf, 2.0, h], [nan, 1.0, h, -h]], dtype)
+    yield Sample("edge-values-nonfinite-axis=1", (nonfinite,), {"axis": 1}, smooth=False)
+    yield Sample("edge-values-nonfinite-axis=0", (nonfinite,), {"axis": 0}, smooth=False)
+    for desc, values in [
+        ("one-zero", [1.5, -0.5, 0.0, 2.0, 1.2]),
+        ("zero-first", [0.0, 1.5, -2.0, 0.7]),
+        ("zero-last", [1.5, -2.0, 0.7, 0.0]),
+        ("two-zeros", [1.5, 0.0, -2.0, 0.0, 0.7]),
+        ("all-zeros", [0.0, 0.0, 0.0]),
+    ]:
+        yield Sample(desc, (np.array(values, dtype),), {"axis": 0})
+    z = np.array([[1.5, 0.0, 2.0, -0.5], [0.7, 1.2, -1.1, 0.0], [0.0, 0.0, 1.3, 0.8]], dtype)
+    yield Sample("zeros-2d-axis=1", (z,), {"axis": 1})
+    yield Sample("zeros-2d-axis=0", (z,), {"axis": 0})
+    yield Sample("zeros-2d-axis=None", (z,), {})
+
+
+def median_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    """The reduction samples (odd and even counts, tuple axes), ties at and across the middle,
+    NaN and inf."""
+    yield from reduction_samples(empty_axes=False)(dtype, rng)
+    t = np.array([[1.0, 2.0, 2.0, 3.0], [2.0, 2.0, 2.0, 0.5], [1.0, 1.0, 3.0, 3.0]], dtype)
+    yield Sample("ties-even", (t,), {"axis": 1}, smooth=False)
+    yield Sample("ties-odd", (t[:, :3],), {"axis": 1}, smooth=False)
+    yield Sample("ties-axis=None", (t,), {}, smooth=False)
+    yield Sample("ties-axis=0-keepdims", (t,), {"axis": 0, "keepdims": True}, smooth=False)
+    e = np.array([[nan, 1.0, nan], [inf, inf, 1.0], [-inf, 2.0, -inf], [inf, -inf, 0.5]], dtype)
+    yield Sample("nan-inf-rows", (e,), {"axis": 1}, smooth=False)
+    g = np.array([inf, -inf, nan], dtype)
+    yield Sample("ties-inf-adjoint", (t[:, :3].copy(),), {"axis": 1}, smooth=False, cotangent=g)
+
+
+def sort_samples(nan: bool = True) -> Callable:
+    """Every axis (None: flattened) both ways, 1-d, 0-d, empty, ties (a stable sort: each tied
+    value's adjoint goes back where it came from) and edge values (0 and -0 tie)."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        x = real(rng, (2, 3, 4), dtype)
+        for axis in (-1, 0, 1, -3, None):
+            for descending in (False, True):
+                kw = {"axis": axis, "descending": descending}
+                yield Sample(f"(2,3,4)-axis={axis}-descending={descending}", (x,), kw)
+        yield Sample("(5,)-default", (real(rng, (5,), dtype),))
+        yield Sample("0-d", (real(rng, (), dtype),))
+        yield Sample("empty-axis=0", (real(rng, (0, 3), dtype),), {"axis": 0})
+        yield Sample("empty-axis=-1", (real(rng, (0, 3), dtype),), {"axis": -1})
+        ties = np.array([[2.0, 1.0, 2.0, 2.0, -1.0], [0.5, 0.5, 0.5, 0.5, 0.5]], dtype)
+        for descending in (False, True):
+            kw = {"descending": descending}
+            yield Sample(f"ties-descending={descending}", (ties,), kw, smooth=False)
+        e = edge_values(dtype) if nan else edge_values(dtype)[~np.isnan(edge_values(dtype))]
+        for descending in (False, True):
+            kw = {"descending": descending}
+            yield Sample(f"edge-values-descending={descending}", (e,), kw, smooth=False)
+
+    return samples
+
+
+def topk_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3, 4), dtype)
+    for k, axis, largest in [
+        (2, -1, True),
+        (2, -1, False),
+        (1, 0, True),
+        (3, 1, False),
+        (4, 2, True),
+        (0, -1, True),
+    ]:
+        yield Sample(
+            f"(2,3,4)-k={k}-axis={axis}-largest={largest}",
+            (x, k),
+            {"axis": axis, "largest": largest},
+        )
+    yield Sample("(5,)-k=3", (real(rng, (5,), dtype), 3))
+    yield Sample("0-d-k=1", (real(rng, (), dtype), 1))
+    yield Sample("empty-k=0", (real(rng, (3, 0), dtype), 0))
+    t = np.array([[3.0, 1.0, 3.0, 2.0, 3.0], [1.0, 1.0, 1.0, 0.5, 2.0]], dtype)
+    yield Sample("ties-k=2", (t, 2), smooth=False)
+    yield Sample("ties-k=2-smallest", (t, 2), {"largest": False}, smooth=False)
+    e = np.array([1.0, nan, inf, -inf, 0.0, -0.5], dtype)
+    yield Sample("edge-k=3", (e, 3), smooth=False)
+    yield Sample("edge-k=3-smallest", (e, 3), {"largest": False}, smooth=False)
+
+
+def index_along_samples(own: bool) -> Callable:
+    """gather (own=True: the index no longer than x) and take_along_axis (the index broadcast
+    against x): every axis, negative and repeated indices, an empty index, 3-d, edge values."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        x = real(rng, (3, 4), dtype)
+        cases = [
+            (0, np.array([[0, 2, 1, 0], [2, 2, 2, 1]])),
+            (1, np.array([[3, 0], [1, 1], [0, 0]])),
+            (-1, np.array([[-1, 0, -4], [2, 2, 2], [1, -2, 3]])),
+            (0, np.zeros((0, 4), dtype=np.int64)),
+        ]
+        if own:
+            cases.append((1, np.array([[1, 1], [3, 0]])))  # shorter than x along axis 0
+        else:
+            cases.append((1, np.array([[2, 0, 0]])))  # broadcast along axis 0
+        for axis, index in cases:
+            desc = f"(3,4)-axis={axis}-index{shape_id(index.shape)}"
+            args = (x, axis, index) if own else (x, index, axis)
+            yield Sample(desc, args)
+        x3 = real(rng, (2, 3, 2), dtype)
+        index3 = rng.integers(0, 3, (2, 4, 2))
+        yield Sample("(2,3,2)-axis=1-repeats", (x3, 1, index3) if own else (x3, index3, 1))
+        e = edge_values(dtype)
+        index = np.array([4, 4, 6, 6, 7, 0, 1])
+        yield Sample("edge-values-repeats", (e, 0, index) if own else (e, index, 0), smooth=False)
+        if own:
+            yield Sample("0-d", (real(rng, (), dtype), 0, np.array(0)))
+        else:
+            yield Sample("axis=None", (x, np.array([11, 0, -1, 5, 5]), None))
+
+    return samples
+
+
+def scatter_add_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    cases = [
+        ("axis=0-repeats", 0, np.array([[0, 1, 2, 0], [0, 0, 2, 2]]), (2, 4)),
+        ("axis=1-src-longer", 1, np.array([[3, 3], [0, 1], [2, 2]]), (3, 3)),
+        ("axis=-1-negative-index", -1, np.array([[-1, 0], [-4, -4]]), (2, 2)),
+        ("empty-index", 0, np.zeros((0, 4), dtype=np.int64), (1, 4)),
+    ]
+    for desc, axis, index, src_shape in cases:
+        yield Sample(desc, (x, axis, index, real(rng, src_shape, dtype)))
+    index = np.array([[0, 1, 2, 0]])
+    yield Sample("src-ndarray", (x, 0, index, real(rng, (1, 4), dtype)), grad=(0,))
+    yield Sample("src-only", (x, 0, index, real(rng, (1, 4), dtype)), grad=(3,), tensors=(0,))
+    x3, index3 = real(rng, (2, 3, 2), dtype), rng.integers(0, 3, (2, 3, 2))
+    yield Sample("(2,3,2)-axis=1", (x3, 1, index3, real(rng, (2, 3, 2), dtype)))
+    e = edge_values(dtype)
+    yield Sample("edge-values", (e, 0, np.array([0, 0, 4, 6]), e[::-1].copy()), smooth=False)
+
+
+def index_add_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    for desc, axis, index in [
+        ("axis=0-repeats", 0, np.array([0, 2, 0, 0])),
+        ("axis=1", 1, np.array([3, 1])),
+        ("axis=-1-negative", -1, np.array([-1, -4, -1])),
+        ("empty-index", 0, np.zeros(0, dtype=np.int64)),
+    ]:
+        shape = list(x.shape)
+        shape[axis] = len(index)
+        yield Sample(desc, (x, axis, index, real(rng, tuple(shape), dtype)))
+    yield Sample("source-ndarray", (x, 0, np.array([1, 1]), real(rng, (2, 4), dtype)), grad=(0,))
+    e = edge_values(dtype)
+    yield Sample("edge-values", (e, 0, np.array([0, 0, 6]), e[4:7].copy()), smooth=False)
+
+
+def masked_fill_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3), dtype)
+    mask = np.array([[True, False, True], [False, False, True]])
+    yield Sample("float-value", (x, mask, 2.5))
+    yield Sample("0-d-tensor-value", (x, mask, real(rng, (), dtype)))
+    yield Sample("mask-broadcast", (x, np.array([False, True, True]), real(rng, (), dtype)))
+    yield Sample("all-false", (x, np.zeros((2, 3), bool), real(rng, (), dtype)))
+    yield Sample("0-d", (real(rng, (), dtype), np.array(True), real(rng, (), dtype)))
+    yield Sample("empty", (real(rng, (0, 3), dtype), np.zeros((0, 3), bool), real(rng, (), dtype)))
+    e = edge_values(dtype)
+    yield Sample("edge-values-nan-value", (e, np.isnan(e) | (e > 1), nan), smooth=False)
+    yield Sample("edge-values-inf-value", (e, np.isnan(e), np.array(inf, dtype)), smooth=False)
+
+
+def split_samples(kind: str) -> Callable:
+    """Pieces along every axis form, as counts and as cut points (past the end, repeated)."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        x = real(rng, (6, 4), dtype)
+        if kind == "split":
+            cases = [(3, 0), (2, -1), (1, 0), ([1, 4], 0), ([0, 2, 2, 9], 1), ([], 0)]
+        elif kind == "array_split":
+            cases = [(4, 0), (3, -1), (7, 0), ([2, 5], 0), ([3, 1], 1)]
+        else:
+            cases = [(4, 0), (3, 1), (2, -1), (6, 0), (9, 0)]
+        for sections, axis in cases:
+            yield Sample(f"(6,4)-{sections}-axis={axis}", (x, sections), {"axis": axis})
+        yield Sample("(0,3)-2", (real(rng, (0, 3), dtype), 2), {"axis": 0})
+        yield Sample(
+            "edge-values", (edge_values(dtype), 13 if kind != "array_split" else 5), smooth=False
+        )
+
+    return samples
+
+
+def join_samples(kind: str) -> Callable:
+    """vstack, hstack, dstack: 0-d, 1-d, 2-d and 3-d pieces, a NumPy array among them."""
+
+    def samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+        cases = {
+            "vstack": [[(3,), (3,)], [(2, 3), (1, 3)], [(), ()], [(2, 3, 2), (1, 3, 2)]],
+            "hstack": [[(3,), (2,)], [(2, 3), (2, 1)], [(), ()], [(2, 3, 2), (2, 1, 2)]],
+            "dstack": [[(3,), (3,)], [(2, 3), (2, 3)], [(), ()], [(2, 3, 2), (2, 3, 1)]],
+        }[kind]
+        for shapes in cases:
+            desc = "+".join(map(shape_id, shapes))
+            yield Sample(desc, tuple(real(rng, sh, dtype) for sh in shapes))
+        pieces = (real(rng, cases[1][0], dtype), real(rng, cases[1][1], dtype))
+        yield Sample("ndarray-piece", pieces, grad=(1,))
+        e = edge_values(dtype)
+        yield Sample("edge-values", (e, e[::-1].copy()), smooth=False)
+
+    return samples
+
+
+def pad_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    widths = [1, (1, 2), ((0, 1), (2, 0)), ((2, 2), (0, 0))]
+    for mode in ("constant", "reflect", "symmetric", "edge", "wrap"):
+        for width in widths:
+            yield Sample(f"(3,4)-{width}-{mode}", (x, width), {"mode": mode})
+    yield Sample("(3,4)-constant-2.5", (x, 1), {"mode": "constant", "constant_values": 2.5})
+    yield Sample("(3,)-reflect-past-the-edge", (real(rng, (3,), dtype), 4), {"mode": "reflect"})
+    yield Sample("(1,)-reflect", (real(rng, (1,), dtype), 2), {"mode": "reflect"})
+    yield Sample("(2,3,2)-reflect", (real(rng, (2, 3, 2), dtype), 1), {"mode": "reflect"})
+    yield Sample("0-d-constant", (real(rng, (), dtype), 2), {"mode": "constant"})
+    yield Sample("(0,3)-constant", (real(rng, (0, 3), dtype), 1), {"mode": "constant"})
+    e = edge_values(dtype)
+    yield Sample("edge-values-reflect", (e, 3), {"mode": "reflect"}, smooth=False)
+    yield Sample("edge-values-nan-constant", (e, 2), {"constant_values": nan}, smooth=False)
+
+
+def diagonal_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x, x3 = real(rng, (3, 4), dtype), real(rng, (2, 3, 4), dtype)
+    for offset in (0, 1, -1, 3, -2, 5):
+        yield Sample(f"(3,4)-offset={offset}", (x,), {"offset": offset})
+    for axis1, axis2 in [(0, 1), (1, 2), (-1, 0), (2, -3)]:
+        yield Sample(f"(2,3,4)-axes={axis1},{axis2}", (x3,), {"axis1": axis1, "axis2": axis2})
+    yield Sample("(2,3,4)-offset=1-axes=2,1", (x3,), {"offset": 1, "axis1": 2, "axis2": 1})
+    yield Sample("(0,3)", (real(rng, (0, 3), dtype),))
+    e = edge_values(dtype)[:12].reshape(3, 4)
+    yield Sample("edge-values", (e,), {"offset": 1}, smooth=False)
+
+
+def diag_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for k in (0, 1, -2):
+        yield Sample(f"(3,)-k={k}", (real(rng, (3,), dtype),), {"k": k})
+        yield Sample(f"(3,4)-k={k}", (real(rng, (3, 4), dtype),), {"k": k})
+    yield Sample("(0,)", (real(rng, (0,), dtype),))
+    yield Sample("edge-values", (edge_values(dtype),), smooth=False)
+
+
+def triangle_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape in ((3, 4), (4, 3), (2, 3, 3), (0, 3)):
+        for k in (0, 1, -1, 5):
+            yield Sample(f"{shape_id(shape)}-k={k}", (real(rng, shape, dtype),), {"k": k})
+    e = edge_values(dtype)[:12].reshape(3, 4)
+    yield Sample("edge-values", (e,), smooth=False)
+    g = np.full((3, 4), inf, dtype)
+    yield Sample("inf-adjoint", (real(rng, (3, 4), dtype),), smooth=False, cotangent=g)
+
+
+def repeat_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3), dtype)
+    for repeats, axis in [
+        (2, None),
+        (3, 0),
+        (2, 1),
+        (2, -1),
+        (0, 1),
+        (np.array([1, 0, 3]), 1),
+        (np.array([2]), 0),
+    ]:
+        r = repeats if isinstance(repeats, int) else repeats.tolist()
+        yield Sample(f"(2,3)-repeats={r}-axis={axis}", (x, repeats), {"axis": axis})
+    yield Sample("0-d", (real(rng, (), dtype), 3))
+    yield Sample("empty", (real(rng, (0, 3), dtype), 2), {"axis": 1})
+    yield Sample("edge-values", (edge_values(dtype), 2), smooth=False)
+
+
+def tile_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    for shape, reps in [
+        ((2, 3), 2),
+        ((2, 3), (2, 1)),
+        ((2, 3), (2, 1, 2)),
+        ((), (3,)),
+        ((3,), (2, 2)),
+        ((2, 3), (0, 2)),
+        ((2, 1, 3), (1, 2)),
+    ]:
+        yield Sample(f"{shape_id(shape)}-reps={reps}", (real(rng, shape, dtype), reps))
+    yield Sample("edge-values", (edge_values(dtype), 2), smooth=False)
+
+
+def flip_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (2, 3, 4), dtype)
+    for axis in (None, 0, -1, (0, 2), (-1, 1)):
+        yield Sample(f"(2,3,4)-axis={axis}", (x,), {"axis": axis})
+    yield Sample("0-d", (real(rng, (), dtype),))
+    yield Sample("empty", (real(rng, (0, 3), dtype),), {"axis": 0})
+    yield Sample("edge-values", (edge_values(dtype),), smooth=False)
+
+
+def roll_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
+    x = real(rng, (3, 4), dtype)
+    for shift, axis in [
+        (1, None),
+        (-2, None),
+        (1, 0),
+        (-1, 1),
+        (9, -1),
+        (0, 0),
+        ((1, 2), (0, 1)),
+        ((1, 2), (1, 1)),
+        (3, (0, 1)),
+    ]:
+        yield Sample(f"(3,4)-shift={shift}-axis={axis}", (x, shift), {"axis": axis})
+    yield Sample("0-d", (real(rng, (), dtype), 1))
+    yield Sample("empty", (real(rng, (0, 3), dtype), 1), {"axis": 0})
+    yield Sample("edge-values", (edge_values(dtype), 5), smooth=False)
 
 
 # ---------------------------------------------------------------------------------------------
@@ -984,27 +1778,102 @@ def np_mean(x: np.ndarray, axis: Any = None, keepdims: bool = False) -> np.ndarr
     return np.mean(x, axis=axis if x.ndim else None, keepdims=keepdims)
 
 
-def np_cross_entropy(x: np.ndarray, target: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    logp = np_log_softmax(x, axis=-1)
-    if np.ndim(target) == x.ndim - 1:  # class labels
-        picked = np.take_along_axis(logp, np.asarray(target, np.int64)[..., None], axis=-1)
-        loss = -picked[..., 0]
-    else:
-        loss = -np.sum(target * logp, axis=-1)
+def np_cross_entropy(
+    x: np.ndarray,
+    target: np.ndarray,
+    weight: np.ndarray | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+    label_smoothing: float = 0.0,
+) -> np.ndarray:
+    """PyTorch's definition: classes on axis 1 (axis 0 of a single sample)."""
+    axis = 1 if x.ndim > 1 else 0
+    logp = np_log_softmax(x, axis=axis)
+    return _np_class_loss(logp, target, weight, ignore_index, reduction, label_smoothing)
+
+
+def np_nll(
+    logp: np.ndarray,
+    labels: np.ndarray,
+    weight: np.ndarray | None = None,
+    ignore_index: int = -100,
+    reduction: str = "mean",
+) -> np.ndarray:
+    return _np_class_loss(logp, labels, weight, ignore_index, reduction, 0.0)
+
+
+def _np_class_loss(logp, target, weight, ignore_index, reduction, smoothing):
+    axis = 1 if logp.ndim > 1 else 0
+    classes = logp.shape[axis]
+    shape = [1] * logp.ndim
+    shape[axis] = classes
+    w = np.ones(classes) if weight is None else np.asarray(weight, np.float64)
+    wc = w.reshape(shape)
+    if np.shape(target) == logp.shape:  # class probabilities
+        t = target * (1 - smoothing) + smoothing / classes
+        loss = -np.sum(t * wc * logp, axis=axis)
+        if reduction == "mean":
+            return np.divide(np.sum(loss), loss.size)
+        return _np_reduce(loss, reduction)
+    labels = np.asarray(target, np.int64)
+    valid = labels != ignore_index
+    safe = np.where(valid, labels, 0)
+    picked = np.take_along_axis(logp, np.expand_dims(safe, axis), axis=axis)
+    picked = np.squeeze(picked, axis)
+    w_label = w[safe]
+    nll = np.where(valid, -picked * w_label, 0.0)
+    loss = nll
+    if smoothing:
+        uniform = np.where(valid, -np.sum(logp * wc, axis=axis), 0.0)
+        loss = (1 - smoothing) * nll + smoothing / classes * uniform
+    if reduction == "mean":
+        return np.divide(np.sum(loss), np.sum(np.where(valid, w_label, 0.0)))
     return _np_reduce(loss, reduction)
 
 
-def np_nll(logp: np.ndarray, labels: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    return _np_reduce(-logp[np.arange(len(labels)), labels], reduction)
-
-
-def np_bce(p: np.ndarray, t: np.ndarray, reduction: str = "mean") -> np.ndarray:
+def np_bce(p: np.ndarray, t: np.ndarray, weight: Any = None, reduction: str = "mean") -> np.ndarray:
     log_p, log_q = np.maximum(np.log(p), -100), np.maximum(np.log(1 - p), -100)
-    return _np_reduce(-(t * log_p + (1 - t) * log_q), reduction)
+    w = 1.0 if weight is None else weight
+    return _np_reduce(-w * (t * log_p + (1 - t) * log_q), reduction)
 
 
-def np_bce_logits(x: np.ndarray, t: np.ndarray, reduction: str = "mean") -> np.ndarray:
-    return _np_reduce(np.logaddexp(0, x) - t * x, reduction)
+def np_bce_logits(
+    x: np.ndarray,
+    t: np.ndarray,
+    weight: Any = None,
+    reduction: str = "mean",
+    pos_weight: Any = None,
+) -> np.ndarray:
+    """−w [pw t log σ(x) + (1 − t) log(1 − σ(x))], with log σ(x) = −log(1 + e^−x)."""
+    pw = 1.0 if pos_weight is None else pos_weight
+    w = 1.0 if weight is None else weight
+    return _np_reduce(w * (pw * t * np.logaddexp(0, -x) + (1 - t) * np.logaddexp(0, x)), reduction)
+
+
+def np_huber(
+    p: np.ndarray, t: np.ndarray, reduction: str = "mean", delta: float = 1.0
+) -> np.ndarray:
+    d = np.abs(p - t)
+    return _np_reduce(np.where(d < delta, 0.5 * d**2, delta * (d - 0.5 * delta)), reduction)
+
+
+def np_smooth_l1(
+    p: np.ndarray, t: np.ndarray, reduction: str = "mean", beta: float = 1.0
+) -> np.ndarray:
+    d = np.abs(p - t)
+    return _np_reduce(np.where(d < beta, 0.5 * d**2 / beta, d - 0.5 * beta), reduction)
+
+
+def np_kl_div(
+    x: np.ndarray, t: np.ndarray, reduction: str = "mean", log_target: bool = False
+) -> np.ndarray:
+    if log_target:
+        loss = np.exp(t) * (t - x)
+    else:
+        loss = np.where(t == 0, 0.0, t * np.log(t)) - t * x
+    if reduction == "batchmean":
+        return np.divide(np.sum(loss), x.shape[0] if x.ndim else 1)
+    return _np_reduce(loss, reduction)
 
 
 def np_getitem(x: np.ndarray, index: Any) -> np.ndarray:
@@ -1017,6 +1886,68 @@ def np_setitem(x: np.ndarray, v: Any, index: Any) -> np.ndarray:
     return out
 
 
+def np_sort(x: np.ndarray, axis: Any = -1, descending: bool = False) -> np.ndarray:
+    if x.ndim == 0:
+        return x.copy()
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    out = np.sort(x, axis=axis)
+    return np.flip(out, axis) if descending else out
+
+
+def np_argsort(x: np.ndarray, axis: Any = -1, descending: bool = False) -> np.ndarray:
+    """A stable argsort; descending as the ascending one of −x (the samples hold no NaN)."""
+    if x.ndim == 0:
+        return np.zeros((), dtype=np.int64)
+    return np.argsort(-x if descending else x, axis=axis, kind="stable")
+
+
+def np_topk(x: np.ndarray, k: int, axis: int = -1, largest: bool = True) -> np.ndarray:
+    if x.ndim == 0:
+        return x.copy() if k else x.reshape(1)[:0]
+    ordered = np.sort(x, axis=axis)
+    return np.take(np.flip(ordered, axis) if largest else ordered, np.arange(k), axis=axis)
+
+
+def np_gather(x: np.ndarray, axis: int, index: np.ndarray) -> np.ndarray:
+    """torch.gather from np.take_along_axis: x cut to the index's extent off the axis."""
+    if x.ndim == 0:
+        return x.reshape(1)[index]
+    axis = axis % x.ndim
+    part = x[tuple(slice(None) if d == axis else slice(0, n) for d, n in enumerate(index.shape))]
+    return np.take_along_axis(part, index, axis=axis)
+
+
+def np_scatter_add(x: np.ndarray, axis: int, index: np.ndarray, src: np.ndarray) -> np.ndarray:
+    """out[position with its axis coordinate replaced by index[position]] += src[position]."""
+    out = x.astype(np.result_type(x, src))
+    axis = axis % x.ndim
+    for position in np.ndindex(index.shape):
+        target = list(position)
+        target[axis] = index[position]
+        out[tuple(target)] += src[position]
+    return out
+
+
+def np_index_add(x: np.ndarray, axis: int, index: np.ndarray, source: np.ndarray) -> np.ndarray:
+    out = x.astype(np.result_type(x, source))
+    np.add.at(out, (slice(None),) * (axis % x.ndim) + (index,), source)
+    return out
+
+
+def np_split(kind: str) -> Callable:
+    def run(x: np.ndarray, sections: Any, axis: int = 0) -> np.ndarray:
+        if kind == "chunk":
+            n = x.shape[axis]
+            size = -(-n // sections)
+            pieces = np.split(x, list(range(size, n, size)), axis=axis) if n else [x] * sections
+        else:
+            pieces = getattr(np, kind)(x, sections, axis=axis)
+        return _weighted_pieces(pieces, np.concatenate, lambda n: np.array([n], dtype=x.dtype))
+
+    return run
+
+
 # ---------------------------------------------------------------------------------------------
 # torch versions (NumPy's conventions translated: axis=None, axis=(), flat positions)
 # ---------------------------------------------------------------------------------------------
@@ -1025,7 +1956,7 @@ def np_setitem(x: np.ndarray, v: Any, index: Any) -> np.ndarray:
 def _dims(x: torch.Tensor, axis: Any) -> tuple[int, ...]:
     if axis is None:
         return tuple(range(x.ndim))
-    return axis if isinstance(axis, tuple) else (axis,)
+    return tuple(map(operator.index, axis if isinstance(axis, tuple) else (axis,)))
 
 
 def with_ddof(samples: Callable) -> Callable:
@@ -1150,7 +2081,7 @@ def _all_dims(fn: Callable, x: torch.Tensor, dims: tuple, keepdim: bool) -> torc
 
 def torch_reduction(fn: Callable) -> Callable:
     def reduce(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
-        if axis == ():  # NumPy reduces over no axis; torch would take () as every axis
+        if isinstance(axis, tuple) and not axis:  # NumPy reduces over no axis; torch: every one
             return x.clone()
         if x.ndim == 0:
             return fn(x, dim=0)
@@ -1199,10 +2130,24 @@ def torch_elementwise(fn: Callable) -> Callable:
     return run
 
 
-def torch_cross_entropy(x: torch.Tensor, target: torch.Tensor, reduction: str = "mean") -> Any:
-    if target.ndim == x.ndim - 1:
-        target = target.long()
-    return TF.cross_entropy(x, target, reduction=reduction)
+def torch_weights(fn: Callable, labels: bool = False) -> Callable:
+    """fn with NumPy weights among its keyword arguments given as tensors (the samples keep
+    every keyword as it is), and labels as int64."""
+
+    def run(x: torch.Tensor, target: Any, **kwargs: Any) -> Any:
+        for key in ("weight", "pos_weight"):
+            if isinstance(kwargs.get(key), np.ndarray):
+                kwargs[key] = torch.as_tensor(kwargs[key])
+        if labels and target.shape != x.shape:
+            target = target.long()
+        with warnings.catch_warnings():  # kl_div's "mean" warns that it is not "batchmean"
+            warnings.simplefilter("ignore", UserWarning)
+            return fn(x, target, **kwargs)
+
+    return run
+
+
+torch_cross_entropy = torch_weights(TF.cross_entropy, labels=True)
 
 
 def torch_where(c: Any, x: Any, y: Any) -> torch.Tensor:
@@ -1223,6 +2168,135 @@ def torch_concatenate(*xs: Any, axis: int = 0) -> torch.Tensor:
 
 def torch_stack(*xs: Any, axis: int = 0) -> torch.Tensor:
     return torch.stack(xs, dim=axis)
+
+
+def torch_prod(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+    """torch.prod, which takes one dim: several are reduced one after another."""
+    if isinstance(axis, tuple) and not axis:
+        return x.clone()
+    if x.ndim == 0 or axis is None:
+        out = torch.prod(x)
+        return out.reshape((1,) * x.ndim) if keepdims else out
+    for d in sorted((d % x.ndim for d in _dims(x, axis)), reverse=True):
+        x = torch.prod(x, dim=d, keepdim=keepdims)
+    return x
+
+
+def torch_median(x: torch.Tensor, axis: Any = None, keepdims: bool = False) -> torch.Tensor:
+    """np.median from torch.median (which returns the lower middle value and splits its
+    adjoint among ties): the middle value of an odd count, the mean of the lower and upper
+    middles (−median(−x)) of an even one, slice by slice."""
+    if x.ndim == 0 or (isinstance(axis, tuple) and not axis):
+        return x.clone()
+    dims = sorted({d % x.ndim for d in _dims(x, axis)})
+    kept = [d for d in range(x.ndim) if d not in dims]
+    rows = x.permute(kept + dims).reshape(-1, math.prod(x.shape[d] for d in dims))
+    if rows.shape[1] % 2:
+        values = torch.stack([torch.median(r) for r in rows])
+    else:
+        values = torch.stack([(torch.median(r) - torch.median(-r)) / 2 for r in rows])
+    shape = [1 if d in dims else n for d, n in enumerate(x.shape)]
+    return values.reshape(shape if keepdims else [x.shape[d] for d in kept])
+
+
+def torch_sort(x: torch.Tensor, axis: Any = -1, descending: bool = False) -> torch.Tensor:
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    return torch.sort(x, dim=axis, descending=descending, stable=True).values
+
+
+def torch_argsort(x: torch.Tensor, axis: Any = -1, descending: bool = False) -> torch.Tensor:
+    if axis is None:
+        x, axis = x.reshape(-1), 0
+    return torch.argsort(x, dim=axis, descending=descending, stable=True)
+
+
+def torch_gather(x: torch.Tensor, axis: int, index: torch.Tensor) -> torch.Tensor:
+    return torch.gather(x, axis, index % max(x.shape[axis] if x.ndim else 1, 1))
+
+
+def torch_take_along_axis(x: torch.Tensor, index: torch.Tensor, axis: Any) -> torch.Tensor:
+    n = x.numel() if axis is None else x.shape[axis]
+    return torch.take_along_dim(x, index % max(n, 1), dim=axis)
+
+
+def torch_split(kind: str) -> Callable:
+    def run(x: torch.Tensor, sections: Any, axis: int = 0) -> torch.Tensor:
+        if kind == "chunk":
+            pieces = torch.chunk(x, sections, dim=axis)
+        else:  # NumPy's split and array_split are torch's tensor_split
+            pieces = torch.tensor_split(x, sections, dim=axis)
+        return _weighted_pieces(pieces, torch.cat, lambda n: torch.tensor([n], dtype=x.dtype))
+
+    return run
+
+
+def _weighted_pieces(pieces: Any, cat: Callable, marker: Callable) -> Any:
+    """The pieces of a split flattened, each scaled by its position (a piece cut elsewhere
+    changes values), after their count: one tensor to compare."""
+    return cat(
+        [marker(float(len(pieces)))] + [p.reshape(-1) * (i + 1) for i, p in enumerate(pieces)]
+    )
+
+
+def torch_pad(
+    x: torch.Tensor, width: Any, mode: str = "constant", constant_values: float = 0
+) -> Any:
+    """torch's constant pad (widths given from the last axis); the other modes as the positions
+    np.pad would read, taken with index_select (torch's reflect pad takes 2-d to 4-d only)."""
+    widths = np.broadcast_to(np.asarray(width), (x.ndim, 2))
+    if mode == "constant":
+        flat = [int(w) for pair in widths[::-1] for w in pair]
+        return TF.pad(x, flat, value=constant_values) if x.ndim else x.clone()
+    for axis, (before, after) in enumerate(widths.tolist()):
+        positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
+        x = x.index_select(axis, torch.as_tensor(positions))
+    return x
+
+
+def torch_roll(x: torch.Tensor, shift: Any, axis: Any = None) -> torch.Tensor:
+    if isinstance(axis, tuple) and not isinstance(shift, tuple):
+        shift = (shift,) * len(axis)
+    return torch.roll(x, shift, axis)
+
+
+def torch_expand_dims(x: torch.Tensor, axis: Any) -> torch.Tensor:
+    axes = axis if isinstance(axis, tuple) else (axis,)
+    ndim = x.ndim + len(axes)
+    for a in sorted(a % ndim for a in axes):
+        x = torch.unsqueeze(x, a)
+    return x
+
+
+def torch_tensordot(a: torch.Tensor, b: torch.Tensor, axes: Any = 2) -> torch.Tensor:
+    if not isinstance(axes, int):  # torch takes two lists: ([1], [0]) for NumPy's (1, 0)
+        axes = [[int(i) for i in p] if np.ndim(p) else [int(p)] for p in axes]
+    return torch.tensordot(a, b, dims=axes)
+
+
+def torch_dot(a: torch.Tensor, b: torch.Tensor) -> torch.Tensor:
+    """NumPy's dot: a product with a 0-d operand, else Σ over a's last and b's second-to-last
+    axis (its only one, if b is 1-d); torch.dot takes vectors only."""
+    if a.ndim == 0 or b.ndim == 0:
+        return a * b
+    return torch.tensordot(a, b, dims=([a.ndim - 1], [max(b.ndim - 2, 0)]))
+
+
+def sublists(subscripts: str) -> list:
+    """NumPy's sublist form of subscripts: a list of integer indices per operand (and output)."""
+    letters = "ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz"
+    spec = subscripts.replace(" ", "")
+    terms = spec.replace("->", ",").split(",") if "->" in spec else spec.split(",")
+    return [
+        [Ellipsis if c == "." else letters.index(c) for c in term.replace("...", ".")]
+        for term in terms
+    ]
+
+
+def einsum_sublists(*xs: Any, subscripts: str) -> Any:
+    lists = sublists(subscripts)
+    args = [a for pair in zip(xs, lists, strict=False) for a in pair] + lists[len(xs) :]
+    return am.einsum(*args)
 
 
 TORCH_DTYPES = {
@@ -1275,6 +2349,26 @@ def tensor_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(am.Tensor(i) if isinstance(i, np.ndarray) else i for i in index)
     return index
+
+
+def split_spelling(fn: Callable) -> Callable[..., Any]:
+    def run(x: Any, sections: Any, axis: int = 0) -> Any:
+        pieces = fn(x, sections, axis=axis)
+        return _weighted_pieces(pieces, am.concatenate, lambda n: am.tensor([n], dtype=x.dtype))
+
+    return run
+
+
+def joined(fn: Callable) -> Callable[..., Any]:
+    return lambda *xs: fn(list(xs))
+
+
+def of_sequence(fn: Callable) -> Callable[..., Any]:
+    return lambda *xs: fn(xs)
+
+
+def with_k(fn: Callable) -> Callable[..., Any]:
+    return lambda x, k=0: fn(x, k)
 
 
 def transpose_varargs(x: Any, axes: Any = None) -> Any:
@@ -1399,7 +2493,7 @@ OPS: list[OpEntry] = [
     _binary("add", operator.add, np.add, "add"),
     _binary("sub", operator.sub, np.subtract, "sub"),
     _binary("mul", operator.mul, np.multiply, "mul"),
-    _binary("div", operator.truediv, np.divide, "truediv"),
+    replace(_binary("div", operator.truediv, np.divide, "truediv"), differences=("jvp-transpose",)),
     OpEntry(
         "pow",
         {"Tensor.__pow__": operator.pow},
@@ -1417,13 +2511,58 @@ OPS: list[OpEntry] = [
         matmul_samples,
         implicit=("Tensor.__rmatmul__",),
     ),
+    OpEntry(
+        "einsum",
+        {
+            "am.einsum": lambda *xs, subscripts: am.einsum(subscripts, *xs),
+            "am.einsum/sublists": einsum_sublists,
+        },
+        lambda *xs, subscripts: torch.einsum(subscripts, *xs),
+        lambda *xs, subscripts: np.einsum(subscripts, *xs),
+        einsum_samples,
+    ),
+    OpEntry(
+        "tensordot",
+        {"am.tensordot": am.tensordot},
+        torch_tensordot,
+        np.tensordot,
+        tensordot_samples,
+    ),
+    OpEntry(
+        "dot",
+        {"am.dot": am.dot, "Tensor.dot": binary_method("dot")},
+        torch_dot,
+        np.dot,
+        product_samples(PRODUCT_PAIRS),
+    ),
+    OpEntry(
+        "inner",
+        {"am.inner": am.inner, "Tensor.inner": binary_method("inner")},
+        torch.inner,
+        np.inner,
+        product_samples(INNER_PAIRS),
+    ),
+    OpEntry(
+        "outer",
+        {"am.outer": am.outer, "Tensor.outer": binary_method("outer")},
+        lambda a, b: torch.outer(a.flatten(), b.flatten()),
+        np.outer,
+        product_samples(OUTER_PAIRS),
+    ),
+    OpEntry(
+        "kron",
+        {"am.kron": am.kron, "Tensor.kron": binary_method("kron")},
+        torch.kron,
+        np.kron,
+        product_samples(KRON_PAIRS),
+    ),
     OpEntry("neg", {"Tensor.__neg__": operator.neg}, operator.neg, np.negative, unary_samples()),
     OpEntry("pos", {"Tensor.__pos__": operator.pos}, operator.pos, np.positive, unary_samples()),
     # --- in-place operators, while recording a graph
     _in_place("iadd", operator.iadd, np.add, "iadd"),
     _in_place("isub", operator.isub, np.subtract, "isub"),
     _in_place("imul", operator.imul, np.multiply, "imul"),
-    _in_place("itruediv", operator.itruediv, np.divide, "itruediv"),
+    _in_place("itruediv", operator.itruediv, np.divide, "itruediv", ("jvp-transpose",)),
     _in_place("ipow", operator.ipow, np.power, "ipow", ("pow-signed-zero",), a=positive),
     _in_place("imod", operator.imod, np.remainder, "imod", ("numpy-remainder",)),
     OpEntry(
@@ -1716,6 +2855,7 @@ OPS: list[OpEntry] = [
         torch_elementwise(torch.maximum),
         np.maximum,
         binary_samples(ties=True),
+        differences=("jvp-transpose",),
     ),
     OpEntry(
         "minimum",
@@ -1723,6 +2863,7 @@ OPS: list[OpEntry] = [
         torch_elementwise(torch.minimum),
         np.minimum,
         binary_samples(ties=True),
+        differences=("jvp-transpose",),
     ),
     OpEntry("where", {"am.where": am.where}, torch_where, np.where, where_samples),
     # --- reductions
@@ -1733,6 +2874,7 @@ OPS: list[OpEntry] = [
         torch.amax,
         np.max,
         empty_axes=False,
+        no_axes=True,
         ties=True,
         differences=("extremum-ties", "select-adjoint"),
     ),
@@ -1741,6 +2883,7 @@ OPS: list[OpEntry] = [
         torch.amin,
         np.min,
         empty_axes=False,
+        no_axes=True,
         ties=True,
         differences=("extremum-ties", "select-adjoint"),
     ),
@@ -1766,6 +2909,71 @@ OPS: list[OpEntry] = [
         lambda x, axis=None: torch.cumsum(x.reshape(-1) if axis is None else x, dim=axis or 0),
         lambda x, axis=None: np.cumsum(x, axis=axis),
         cumsum_samples,
+    ),
+    OpEntry(
+        "cumprod",
+        {"Tensor.cumprod": method("cumprod"), "am.cumprod": am.cumprod},
+        lambda x, axis=None: torch.cumprod(x.reshape(-1) if axis is None else x, dim=axis or 0),
+        lambda x, axis=None: np.cumprod(x, axis=axis),
+        cumprod_samples,
+    ),
+    OpEntry(
+        "prod",
+        {"Tensor.prod": method("prod"), "am.prod": am.prod},
+        torch_prod,
+        np.prod,
+        prod_samples,
+    ),
+    OpEntry(
+        "median",
+        {"Tensor.median": method("median"), "am.median": am.median},
+        torch_median,
+        lambda x, axis=None, keepdims=False: np.median(
+            x, axis=axis if x.ndim else None, keepdims=keepdims
+        ),
+        median_samples,
+        differences=("median-average",),
+    ),
+    # --- sorting
+    OpEntry(
+        "sort",
+        {"Tensor.sort": method("sort"), "am.sort": am.sort},
+        torch_sort,
+        np_sort,
+        sort_samples(),
+    ),
+    OpEntry(
+        "argsort",
+        {"Tensor.argsort": method("argsort"), "am.argsort": am.argsort},
+        torch_argsort,
+        np_argsort,
+        sort_samples(nan=False),
+        differentiable=False,
+    ),
+    OpEntry(
+        "topk",
+        {
+            "Tensor.topk": lambda x, k, **kw: x.topk(k, **kw)[0],
+            "am.topk": lambda x, k, **kw: am.topk(x, k, **kw)[0],
+        },
+        lambda x, k, axis=-1, largest=True: torch.topk(x, k, dim=axis, largest=largest).values,
+        np_topk,
+        topk_samples,
+        differences=("topk-ties",),
+    ),
+    OpEntry(
+        "topk-indices",
+        {"am.topk/indices": lambda x, k, **kw: am.topk(x, k, **kw)[1]},
+        lambda x, k, axis=-1, largest=True: torch.topk(x, k, dim=axis, largest=largest).indices,
+        lambda x, k, axis=-1, largest=True: np.take(
+            np.argsort(-x if largest else x, axis=axis, kind="stable"), np.arange(k), axis=axis
+        ),
+        lambda dtype, rng: (
+            s
+            for s in topk_samples(dtype, rng)
+            if s.args[0].ndim and not s.desc.startswith(("ties", "edge"))
+        ),
+        differentiable=False,
     ),
     *(
         OpEntry(
@@ -1846,9 +3054,28 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "flatten",
-        {"Tensor.flatten": method("flatten")},
+        {"Tensor.flatten": method("flatten"), "am.flatten": am.flatten},
         torch.flatten,
-        lambda x: np.reshape(x, -1),
+        lambda x, start_dim=0, end_dim=-1: np.reshape(
+            x,
+            x.shape[: start_dim % max(x.ndim, 1)] + (-1,) + x.shape[end_dim % max(x.ndim, 1) + 1 :],
+        ),
+        shape_samples(
+            [(shape_id(s), s, {}) for s in UNARY_SHAPES]
+            + [
+                ("(2,3,4,2)-1,2", (2, 3, 4, 2), {"start_dim": 1, "end_dim": 2}),
+                ("(2,3,4,2)--3,-1", (2, 3, 4, 2), {"start_dim": -3, "end_dim": -1}),
+                ("(2,3,4)-1,1", (2, 3, 4), {"start_dim": 1, "end_dim": 1}),
+                ("(2,0,3)-0,1", (2, 0, 3), {"start_dim": 0, "end_dim": 1}),
+            ],
+            edge={},
+        ),
+    ),
+    OpEntry(
+        "ravel",
+        {"Tensor.ravel": method("ravel"), "am.ravel": am.ravel},
+        torch.ravel,
+        np.ravel,
         shape_samples([(shape_id(s), s, {}) for s in UNARY_SHAPES], edge={}),
     ),
     OpEntry(
@@ -1915,18 +3142,30 @@ OPS: list[OpEntry] = [
     ),
     OpEntry(
         "expand_dims",
-        {"Tensor.expand_dims": method("expand_dims")},
-        lambda x, axis: torch.unsqueeze(x, axis),
+        {"Tensor.expand_dims": method("expand_dims"), "am.expand_dims": am.expand_dims},
+        torch_expand_dims,
         lambda x, axis: np.expand_dims(x, axis),
         shape_samples(
             [(f"(2,3)-axis={a}", (2, 3), {"axis": a}) for a in (0, 1, 2, -1, -2, -3)]
-            + [(f"0-d-axis={a}", (), {"axis": a}) for a in (0, -1)],
+            + [(f"0-d-axis={a}", (), {"axis": a}) for a in (0, -1)]
+            + [(f"(2,3)-axis={a}", (2, 3), {"axis": a}) for a in ((0, 2), (-1, 0), (1, 2, -1))],
             edge={"axis": -1},
         ),
     ),
     OpEntry(
+        "unsqueeze",
+        {"Tensor.unsqueeze": method("unsqueeze"), "am.unsqueeze": am.unsqueeze},
+        lambda x, axis: torch.unsqueeze(x, axis),
+        lambda x, axis: np.expand_dims(x, axis),
+        shape_samples(
+            [(f"(2,3)-axis={a}", (2, 3), {"axis": a}) for a in (0, 2, -1, -3)]
+            + [("0-d-axis=0", (), {"axis": 0})],
+            edge={"axis": 1},
+        ),
+    ),
+    OpEntry(
         "squeeze",
-        {"Tensor.squeeze": method("squeeze")},
+        {"Tensor.squeeze": method("squeeze"), "am.squeeze": am.squeeze},
         torch_squeeze,
         lambda x, axis=None: np.squeeze(x, axis),
         shape_samples(
@@ -1942,6 +3181,191 @@ OPS: list[OpEntry] = [
             ],
             edge={"axis": 1},
         ),
+    ),
+    OpEntry(
+        "moveaxis",
+        {"Tensor.moveaxis": method("moveaxis"), "am.moveaxis": am.moveaxis},
+        torch.movedim,
+        np.moveaxis,
+        shape_samples(
+            [
+                ("(2,3,4)-0,-1", (2, 3, 4), {"source": 0, "destination": -1}),
+                ("(2,3,4)--1,0", (2, 3, 4), {"source": -1, "destination": 0}),
+                ("(2,3,4)-(0,1),(2,0)", (2, 3, 4), {"source": (0, 1), "destination": (2, 0)}),
+                ("(2,3,4)-1,1", (2, 3, 4), {"source": 1, "destination": 1}),
+                ("(3,)-0,0", (3,), {"source": 0, "destination": -1}),
+            ],
+            edge={"source": 0, "destination": 1},
+        ),
+    ),
+    OpEntry(
+        "permute",
+        {
+            "Tensor.permute": lambda x, axes: x.permute(*axes),
+            "Tensor.permute/tuple": lambda x, axes: x.permute(axes),
+            "am.permute": am.permute,
+        },
+        lambda x, axes: x.permute(axes),
+        lambda x, axes: np.transpose(x, axes),
+        shape_samples(
+            [
+                ("(2,3,4)-(2,0,1)", (2, 3, 4), {"axes": (2, 0, 1)}),
+                ("(2,3,4)-(-1,-3,1)", (2, 3, 4), {"axes": (-1, -3, 1)}),
+                ("(2,3)-(1,0)", (2, 3), {"axes": (1, 0)}),
+                ("0-d-()", (), {"axes": ()}),
+            ],
+            edge={"axes": (1, 0)},
+        ),
+    ),
+    OpEntry(
+        "flip",
+        {"Tensor.flip": method("flip"), "am.flip": am.flip},
+        lambda x, axis=None: torch.flip(
+            x, tuple(range(x.ndim)) if axis is None else np.atleast_1d(axis).tolist()
+        ),
+        lambda x, axis=None: np.flip(x, axis),
+        flip_samples,
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)},
+            getattr(torch, name),
+            getattr(np, name),
+            shape_samples([(shape_id(sh), sh, {}) for sh in [(2, 3), (3, 1, 2), (0, 3)]], edge={}),
+        )
+        for name in ("fliplr", "flipud")
+    ),
+    OpEntry(
+        "roll",
+        {"Tensor.roll": method("roll"), "am.roll": am.roll},
+        torch_roll,
+        np.roll,
+        roll_samples,
+    ),
+    OpEntry(
+        "repeat",
+        {"Tensor.repeat": method("repeat"), "am.repeat": am.repeat},
+        lambda x, repeats, axis=None: torch.repeat_interleave(x, repeats, dim=axis),
+        np.repeat,
+        repeat_samples,
+    ),
+    OpEntry(
+        "tile",
+        {"Tensor.tile": method("tile"), "am.tile": am.tile},
+        lambda x, reps: torch.tile(x, np.atleast_1d(reps).tolist()),
+        np.tile,
+        tile_samples,
+    ),
+    OpEntry(
+        "pad",
+        {"am.pad": am.pad},
+        torch_pad,
+        np.pad,
+        pad_samples,
+    ),
+    OpEntry(
+        "diag",
+        {"am.diag": am.diag, "Tensor.diag": method("diag")},
+        lambda x, k=0: torch.diag(x, k),
+        np.diag,
+        diag_samples,
+    ),
+    OpEntry(
+        "diagonal",
+        {"Tensor.diagonal": method("diagonal"), "am.diagonal": am.diagonal},
+        lambda x, offset=0, axis1=0, axis2=1: torch.diagonal(x, offset, axis1, axis2),
+        np.diagonal,
+        diagonal_samples,
+    ),
+    OpEntry(
+        "trace",
+        {"Tensor.trace": method("trace"), "am.trace": am.trace},
+        lambda x, offset=0, axis1=0, axis2=1: torch.diagonal(x, offset, axis1, axis2).sum(-1),
+        np.trace,
+        diagonal_samples,
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"Tensor.{name}": method(name), f"am.{name}": getattr(am, name)},
+            with_k(getattr(torch, name)),
+            getattr(np, name),
+            triangle_samples,
+        )
+        for name in ("tril", "triu")
+    ),
+    OpEntry(
+        "gather",
+        {"Tensor.gather": method("gather"), "am.gather": am.gather},
+        torch_gather,
+        np_gather,
+        index_along_samples(own=True),
+    ),
+    OpEntry(
+        "take_along_axis",
+        {"am.take_along_axis": am.take_along_axis},
+        torch_take_along_axis,
+        np.take_along_axis,
+        index_along_samples(own=False),
+    ),
+    OpEntry(
+        "scatter_add",
+        {"Tensor.scatter_add": method("scatter_add"), "am.scatter_add": am.scatter_add},
+        # src cut to the index's extent: torch's own backward fails for a longer src
+        lambda x, axis, index, src: x.scatter_add(
+            axis, index % x.shape[axis], src[tuple(slice(0, n) for n in index.shape)]
+        ),
+        np_scatter_add,
+        scatter_add_samples,
+    ),
+    OpEntry(
+        "index_add",
+        {"Tensor.index_add": method("index_add"), "am.index_add": am.index_add},
+        lambda x, axis, index, source: x.index_add(axis, index % x.shape[axis], source),
+        np_index_add,
+        index_add_samples,
+    ),
+    OpEntry(
+        "masked_fill",
+        {"Tensor.masked_fill": method("masked_fill"), "am.masked_fill": am.masked_fill},
+        lambda x, mask, value: x.masked_fill(mask, value),
+        lambda x, mask, value: np.where(mask, value, x).astype(x.dtype),
+        masked_fill_samples,
+    ),
+    OpEntry(
+        "split",
+        {"am.split": split_spelling(am.split)},
+        torch_split("split"),
+        np_split("split"),
+        split_samples("split"),
+    ),
+    OpEntry(
+        "array_split",
+        {"am.array_split": split_spelling(am.array_split)},
+        torch_split("array_split"),
+        np_split("array_split"),
+        split_samples("array_split"),
+    ),
+    OpEntry(
+        "chunk",
+        {
+            "Tensor.chunk": split_spelling(lambda x, n, axis: x.chunk(n, axis)),
+            "am.chunk": split_spelling(am.chunk),
+        },
+        torch_split("chunk"),
+        np_split("chunk"),
+        split_samples("chunk"),
+    ),
+    *(
+        OpEntry(
+            name,
+            {f"am.{name}": joined(getattr(am, name))},
+            of_sequence(getattr(torch, name)),
+            of_sequence(getattr(np, name)),
+            join_samples(name),
+        )
+        for name in ("vstack", "hstack", "dstack")
     ),
     OpEntry(
         "concatenate",
@@ -1999,18 +3423,43 @@ OPS: list[OpEntry] = [
     OpEntry(
         "binary_cross_entropy",
         {"F.binary_cross_entropy": F.binary_cross_entropy},
-        TF.binary_cross_entropy,
+        torch_weights(TF.binary_cross_entropy),
         np_bce,
-        bce_samples,
+        lambda dtype, rng: [*bce_samples(dtype, rng), *bce_weight_samples(dtype, rng)],
         differences=("bce-second-derivative",),
     ),
     OpEntry(
         "binary_cross_entropy_with_logits",
         {"F.binary_cross_entropy_with_logits": F.binary_cross_entropy_with_logits},
-        TF.binary_cross_entropy_with_logits,
+        torch_weights(TF.binary_cross_entropy_with_logits),
         np_bce_logits,
-        bce_logits_samples,
+        lambda dtype, rng: [
+            *bce_logits_samples(dtype, rng),
+            *bce_logits_weight_samples(dtype, rng),
+        ],
     ),
+    OpEntry(
+        "l1_loss",
+        {"F.l1_loss": F.l1_loss},
+        TF.l1_loss,
+        lambda p, t, reduction="mean": _np_reduce(np.abs(p - t), reduction),
+        robust_loss_samples(None),
+    ),
+    OpEntry(
+        "huber_loss",
+        {"F.huber_loss": F.huber_loss},
+        TF.huber_loss,
+        np_huber,
+        robust_loss_samples("delta", (0.5, 2.0)),
+    ),
+    OpEntry(
+        "smooth_l1_loss",
+        {"F.smooth_l1_loss": F.smooth_l1_loss},
+        TF.smooth_l1_loss,
+        np_smooth_l1,
+        robust_loss_samples("beta", (0.5, 2.0, 0.0)),
+    ),
+    OpEntry("kl_div", {"F.kl_div": F.kl_div}, torch_weights(TF.kl_div), np_kl_div, kl_div_samples),
     OpEntry(
         "cross_entropy",
         {"F.cross_entropy": F.cross_entropy},
@@ -2021,9 +3470,7 @@ OPS: list[OpEntry] = [
     OpEntry(
         "nll_loss",
         {"F.nll_loss": F.nll_loss},
-        lambda logp, labels, reduction="mean": TF.nll_loss(
-            logp, labels.long(), reduction=reduction
-        ),
+        torch_weights(TF.nll_loss, labels=True),
         np_nll,
         nll_samples,
     ),
@@ -2040,9 +3487,10 @@ assert len({entry.name for entry in OPS}) == len(OPS), "two entries share a name
 # differentiating, grad modes, files.
 NOT_OPS = {
     "am.Tensor", "am.tensor", "am.as_tensor", "am.zeros", "am.ones", "am.zeros_like",
-    "am.ones_like", "am.randn", "am.rand", "am.full", "am.full_like", "am.arange", "am.linspace",
+    "am.ones_like", "am.randn", "am.rand", "am.uniform", "am.normal", "am.full", "am.full_like",
+    "am.arange", "am.linspace",
     "am.eye", "F.one_hot", "am.grad", "am.value_and_grad", "am.jacobian", "am.hessian",
-    "am.jacrev", "am.vjp",
+    "am.jacrev", "am.vjp", "am.jvp", "am.jacfwd",
     "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
     "am.set_grad_enabled", "am.is_grad_enabled", "am.detect_anomaly", "am.explain", "am.save",
     "am.load",
