@@ -75,14 +75,15 @@ test-oldest-%: $(UV)
 	@python=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$*.*/bin/python 2>/dev/null | sort -V | tail -1); \
 	python=$${python:-$$(command -v python$*)} || { echo "test-oldest: no Python $* (pyenv install $*)"; exit 1; }; \
 	env=$(VENV)/oldest/$*; rm -rf $$env; \
-	$(UV) venv --quiet --seed --python $$python $$env && \
+	$(UV) venv --quiet --python $$python $$env && \
 	VIRTUAL_ENV=$$env $(UV) pip install --quiet --resolution lowest-direct --only-binary :all: \
 	    -e ".[test,examples]" && \
-	if $$env/bin/python -m pip install --quiet --dry-run --no-index --no-deps torch==2.13.0 2>/dev/null; \
-	then $$env/bin/python -m pip install --quiet torch==2.13.0 && oracle=1; \
+	pip="$(BIN)/python -m pip --python $$env/bin/python" && \
+	if $$pip install --quiet --dry-run --no-index --no-deps torch==2.13.0 2>/dev/null; \
+	then $$pip install --quiet torch==2.13.0 && oracle=1; \
 	else oracle=0; echo "test-oldest: no CPU build of torch 2.13.0 here for Python $*"; fi && \
 	echo "test-oldest: $$($$env/bin/python -V), $$(VIRTUAL_ENV=$$env $(UV) pip freeze 2>/dev/null | \
-	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|hatchling|hatch-fancy-pypi-readme|packaging|torch)==' | \
+	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|playwright|hatchling|hatch-fancy-pypi-readme|packaging|torch)==' | \
 	    tr '\n' ' ')" && \
 	$$env/bin/ruff check --quiet . && $$env/bin/ruff format --check --quiet . && \
 	if [ $$oracle = 1 ]; then $$env/bin/python -m pytest -q -p no:cacheprovider; \

@@ -3,8 +3,9 @@
 `make test-oldest` also runs the suite on Pythons for which no CPU build of the oracle can be
 installed. It sets AUTOGRAD_MINI_WITHOUT_ORACLE=1, and only then are the tests that need torch
 left out: the modules that import it (themselves or through another test module) are not
-collected, the test functions that import it are deselected, and the run ends by naming what it
-did not run and where that runs. Nothing is skipped silently.
+collected, the test functions that import it or are marked `needs_oracle` (they run it in a
+subprocess) are deselected, and the run ends by naming what it did not run and where that runs.
+Nothing is skipped silently.
 """
 
 from __future__ import annotations
@@ -21,7 +22,7 @@ TESTS = Path(__file__).resolve().parent
 WITHOUT_ORACLE = os.environ.get("AUTOGRAD_MINI_WITHOUT_ORACLE") == "1"
 ORACLE = "torch"
 
-left_out_modules: list[str] = []
+left_out_modules: set[str] = set()  # pytest may ask about a file more than once
 left_out_tests: list[str] = []
 
 
@@ -81,9 +82,22 @@ def pytest_ignore_collect(collection_path: Path, config):
     if not WITHOUT_ORACLE or collection_path.suffix != ".py":
         return None
     if collection_path.name.startswith("test_") and module_needs_oracle(collection_path):
-        left_out_modules.append(collection_path.relative_to(TESTS.parent).as_posix())
+        left_out_modules.add(collection_path.relative_to(TESTS.parent).as_posix())
         return True
     return None
+
+
+def pytest_configure(config):
+    config.addinivalue_line(
+        "markers", "needs_oracle: the test uses PyTorch without importing it (in a subprocess)"
+    )
+
+
+def needs_oracle(item) -> bool:
+    function = getattr(item, "function", None)
+    return item.get_closest_marker("needs_oracle") is not None or (
+        function is not None and function_needs_oracle(function)
+    )
 
 
 def pytest_collection_modifyitems(config, items):
@@ -91,8 +105,7 @@ def pytest_collection_modifyitems(config, items):
         return
     keep, drop = [], []
     for item in items:
-        function = getattr(item, "function", None)
-        (drop if function is not None and function_needs_oracle(function) else keep).append(item)
+        (drop if needs_oracle(item) else keep).append(item)
     if drop:
         config.hook.pytest_deselected(items=drop)
         items[:] = keep
