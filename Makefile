@@ -7,7 +7,7 @@ STAMP  := $(VENV)/.installed
 ORACLE := $(VENV)/.oracle
 BROWSER := $(VENV)/.browser
 
-.PHONY: demo test docs docs-figures docs-drawings lint bench clean
+.PHONY: demo test test-oldest wheel docs docs-figures docs-drawings lint bench clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -56,6 +56,54 @@ docs-figures: $(STAMP) docs-drawings
 # The drawings docs/drawing-graphs.md and the README show, made by code (docs/figures/drawings.py)
 docs-drawings: $(STAMP) $(BROWSER)
 	$(BIN)/python docs/figures/drawings.py
+
+# `make test-oldest`: ruff and the suite against the lowest versions that pyproject.toml allows,
+# each Python in its own virtualenv: the oldest and the newest Python it declares, and 3.11, the
+# Python of the oracle's CPU build. uv gives every direct dependency its lowest allowed version
+# that has a wheel for that Python (none is built from source); what they pull in is the newest
+# that fits. Interpreters come from pyenv, else from PATH (python3.10, ...). Where no CPU build of
+# torch 2.13.0 lies on this machine, the run leaves out the tests that need it and lists them.
+OLDEST_PYTHONS := 3.10 3.11 3.13
+UV := $(BIN)/uv
+
+$(UV): $(STAMP)
+	$(BIN)/python -m pip install --quiet uv==0.13.9
+
+test-oldest: $(addprefix test-oldest-,$(OLDEST_PYTHONS))
+
+test-oldest-%: $(UV)
+	@python=$$(ls -d "$$(pyenv root 2>/dev/null)"/versions/$*.*/bin/python 2>/dev/null | sort -V | tail -1); \
+	python=$${python:-$$(command -v python$*)} || { echo "test-oldest: no Python $* (pyenv install $*)"; exit 1; }; \
+	env=$(VENV)/oldest/$*; rm -rf $$env; \
+	$(UV) venv --quiet --python $$python $$env && \
+	VIRTUAL_ENV=$$env $(UV) pip install --quiet --resolution lowest-direct --only-binary :all: \
+	    -e ".[test,examples]" && \
+	pip="$(BIN)/python -m pip --python $$env/bin/python" && \
+	if $$pip install --quiet --dry-run --no-index --no-deps torch==2.13.0 2>/dev/null; \
+	then $$pip install --quiet torch==2.13.0 && oracle=1; \
+	else oracle=0; echo "test-oldest: no CPU build of torch 2.13.0 here for Python $*"; fi && \
+	echo "test-oldest: $$($$env/bin/python -V), $$(VIRTUAL_ENV=$$env $(UV) pip freeze 2>/dev/null | \
+	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|playwright|hatchling|hatch-fancy-pypi-readme|packaging|torch)==' | \
+	    tr '\n' ' ')" && \
+	$$env/bin/ruff check --quiet . && $$env/bin/ruff format --check --quiet . && \
+	if [ $$oracle = 1 ]; then $$env/bin/python -m pytest -q -p no:cacheprovider; \
+	else AUTOGRAD_MINI_WITHOUT_ORACLE=1 $$env/bin/python -m pytest -q -p no:cacheprovider; fi
+
+# `make wheel`: what `pip install` gives a user. A wheel built from a clean clone (the last
+# commit, nothing uncommitted), installed with its dependencies alone into a fresh virtualenv,
+# runs every code block of the README there. pytest imports in importlib mode from outside the
+# clone, so the README's `import autograd_mini` is the installed wheel's (the recipe checks).
+WHEEL_CHECK := $(VENV)/wheel-check
+
+wheel: $(UV)
+	rm -rf $(WHEEL_CHECK) && git clone --quiet . $(WHEEL_CHECK)/clone
+	$(UV) build --quiet --wheel --out-dir $(WHEEL_CHECK)/dist $(WHEEL_CHECK)/clone
+	$(UV) venv --quiet --python $(PYTHON) $(WHEEL_CHECK)/venv
+	VIRTUAL_ENV=$(WHEEL_CHECK)/venv $(UV) pip install --quiet $(WHEEL_CHECK)/dist/*.whl pytest
+	cd $(WHEEL_CHECK) && venv/bin/python -c \
+	    "import autograd_mini as am; assert '/venv/' in am.__file__, am.__file__; print('installed:', am.__file__)"
+	cd $(WHEEL_CHECK) && venv/bin/python -m pytest -q -p no:cacheprovider --import-mode=importlib \
+	    --rootdir clone clone/tests/test_readme.py
 
 bench: $(STAMP)
 	env -u OPENBLAS_CORETYPE -u OPENBLAS_L2_SIZE $(BIN)/python -m benchmarks

@@ -104,13 +104,13 @@ def test_max_elements_raises_the_cap(tmp_path):
 
 
 def test_a_closed_pipe_ends_quietly(tmp_path):
-    process = subprocess.Popen(
+    with subprocess.Popen(
         [sys.executable, "-m", "autograd_mini", "explain"],
         cwd=tmp_path, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True,
-    )  # fmt: skip
-    process.stdout.close()  # the reader goes away before anything is written
-    err = process.stderr.read()
-    assert process.wait(timeout=120) == 1
+    ) as process:  # fmt: skip
+        process.stdout.close()  # the reader goes away before anything is written
+        err = process.stderr.read()
+        assert process.wait(timeout=120) == 1
     assert err == ""
 
 
