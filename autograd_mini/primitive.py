@@ -280,9 +280,10 @@ def _names_read(rule: Callable[..., Any]) -> set[str]:
     for instruction, after in zip(instructions, instructions[1:] + [None], strict=True):
         if instruction.opname.startswith("LOAD_FAST") or instruction.opname in _CLOSURE_LOADS:
             value = instruction.argval
+            loaded = value if isinstance(value, tuple) else (value,)  # 3.13: LOAD_FAST_LOAD_FAST
             if after is not None and after.opname == "LOAD_ATTR" and after.argval in _METADATA:
-                continue
-            names.update(value if isinstance(value, tuple) else (value,))
+                loaded = loaded[:-1]  # the attribute is read from the last name loaded only
+            names.update(loaded)
     return names
 
 
