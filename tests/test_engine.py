@@ -523,3 +523,17 @@ def test_writing_a_value_that_requires_grad_into_an_integer_tensor_keeps_it_a_co
     expected[0] = 7.5
     np.testing.assert_array_equal(t.numpy(), expected)
     assert t.dtype == np.int64 and not t.requires_grad and t.grad_fn is None
+
+
+def test_what_a_rule_reads_is_worked_out_alike_on_every_python():
+    # Python 3.13 loads two names in one instruction (LOAD_FAST_LOAD_FAST): `ans` in
+    # logsumexp's rule was dropped with the `x` whose shape was read next, so an in-place write
+    # to its output went unnoticed and its second derivative was wrong
+    assert {"ans", "x"} <= am.ops.logsumexp.reads([1])
+    assert {"ans", "x"} <= am.ops.max.reads([1])
+    assert "g" in am.ops.sum.reads([1])
+    y = am.logsumexp(leaf([1.0, 2.0, 3.0]))
+    with am.no_grad():
+        y += 1.0
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y.backward()

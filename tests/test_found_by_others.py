@@ -10,7 +10,7 @@ import pytest
 import torch
 
 import autograd_mini as am
-from autograd_mini import nn, ops, optim
+from autograd_mini import nn, optim
 from autograd_mini.nn import functional as F
 
 
@@ -542,20 +542,6 @@ def test_only_what_a_rule_reads_must_be_unchanged():
         w -= 0.1
     y.backward()
     np.testing.assert_array_equal(w.grad.data, [1.0, 1.0])
-
-
-def test_what_a_rule_reads_is_worked_out_alike_on_every_python():
-    # Python 3.13 loads two names in one instruction (LOAD_FAST_LOAD_FAST): `ans` in
-    # logsumexp's rule was dropped with the `x` whose shape was read next, so an in-place write
-    # to its output went unnoticed and its second derivative was wrong
-    assert {"ans", "x"} <= ops.logsumexp.reads([1])
-    assert {"ans", "x"} <= ops.max.reads([1])
-    assert "g" in ops.sum.reads([1])
-    y = am.logsumexp(leaf([1.0, 2.0, 3.0]))
-    with am.no_grad():
-        y += 1.0
-    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
-        y.backward()
 
 
 def test_numpy_errors_are_reraised_as_builtin_errors_naming_the_op():
