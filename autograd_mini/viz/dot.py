@@ -29,6 +29,7 @@ from .walk import GraphView, OpView, TensorView, walk
 
 RANKDIRS = ("LR", "TB", "RL", "BT")  # Graphviz's: left to right, top to bottom, and reversed
 COLLAPSES = (None, "modules")
+GRADS = ("required", "all")  # whose adjoints are shown: tensors that require grad, or all
 GRAPH = {"rankdir": "LR", "fontname": backend.FONT, "fontsize": "10", "nodesep": "0.25",
          "ranksep": "0.35", "labelloc": "b", "labeljust": "l"}  # fmt: skip
 NODE = {"fontname": backend.FONT, "fontsize": "10"}
@@ -173,6 +174,7 @@ def draw(
     order: bool = False,
     collapse: str | None = None,
     expand_losses: bool = False,
+    grads: str = "required",
     cluster: bool = True,
     gradient: Any = None,
     precision: int = 4,
@@ -192,6 +194,9 @@ def draw(
     A loss (nn's functions and modules) is one box: its value, its target (class labels as
     their counts), and the adjoint it sends back to each input; expand_losses=True draws its
     ops instead (in a cluster of their own).
+    grads="all": show ∂E/∂x also for the leaves x that do not require grad (their `.grad` stays
+    None), as micrograd does. Only what was recorded can be drawn: an op none of whose inputs
+    requires grad is recorded only inside `viz.record_all()`, so build the graph there.
     precision: significant digits of the numbers shown. rankdir: "LR" (left to right), "TB"
     (top to bottom), "RL" or "BT". rows: lay the boxes out in rows of `rows` boxes, one under
     the other (and no clusters), for a picture less wide than one long row: viz.slide() picks
@@ -203,13 +208,14 @@ def draw(
     check_options(
         values=values, adjoints=adjoints, shapes=shapes, rules=rules, order=order,
         cluster=cluster, collapse=collapse, rankdir=rankdir, precision=precision,
-        expand_losses=expand_losses,
+        expand_losses=expand_losses, grads=grads,
     )  # fmt: skip
     if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 1):
         raise ValueError(f"draw: rows must be a positive integer or None, got {rows!r}")
     max_nodes = limit(max_nodes)
     options = Options(values, adjoints, shapes, rules, order, precision)
-    view = walk(root, gradient, partials=not expand_losses)  # what a loss box sends back
+    # partials: what a loss box sends back
+    view = walk(root, gradient, partials=not expand_losses, every_leaf=grads == "all")
     return build(
         view, options, collapse, cluster, rankdir, max_nodes, rows=rows, expand_losses=expand_losses
     ).drawing
@@ -323,7 +329,7 @@ def build(
 def check_options(**options: Any) -> None:
     """Refuse an option outside its fixed set of values, listing the valid ones (an unknown
     value would otherwise be ignored, or passed on to Graphviz, which ignores it too)."""
-    choices = {"collapse": COLLAPSES, "rankdir": RANKDIRS}
+    choices = {"collapse": COLLAPSES, "rankdir": RANKDIRS, "grads": GRADS}
     for key, value in options.items():
         if key in choices:
             if not (value is None or isinstance(value, str)) or value not in choices[key]:
