@@ -31,6 +31,9 @@ def test_the_neuron_shows_do_dx_for_its_input_only_when_asked():
     assert shown_grad(shown, "x") == pytest.approx([0.5 * -3.0], rel=1e-3)  # (1 − o²) w
     assert shown_grad(shown, "w") == pytest.approx([0.5 * 2.0], rel=1e-3)
     assert x.grad is None and w.grad is None
+    o.backward()  # micrograd's order: backward first, then draw
+    assert viz.draw(o, grads="all").source == shown
+    assert x.grad is None and w.grad.item() == pytest.approx(1.0, rel=1e-6)
     with pytest.raises(ValueError, match="grads must be one of 'required', 'all'"):
         viz.draw(o, grads="every")
 
