@@ -1,6 +1,7 @@
 """Modes: thread-local switches, as in PyTorch. Is an op call recorded (no_grad, enable_grad,
-set_grad_enabled), are adjoints checked for NaN and inf (detect_anomaly), and which modules
-(outermost first) the ops being recorded belong to (nn.Module.__call__ opens a scope).
+set_grad_enabled), are adjoints checked for NaN and inf (detect_anomaly), is every op recorded
+for a drawing (record_all), and which modules (outermost first) the ops being recorded belong
+to (nn.Module.__call__ opens a scope).
 
 Each thread has its own: one thread can run inference under no_grad() while another trains.
 As decorators the switches hold around every call, and around every step of a generator.
@@ -21,6 +22,7 @@ class _State(threading.local):
 
     grad_enabled = True
     anomaly = False
+    record_all = False  # ops on tensors that need no gradient recorded too (for a drawing)
     scope: tuple = ()  # the modules (outermost first) whose forward is running
     forward: tuple | None = None  # the open forward-mode levels, outermost first (forward.py)
 
@@ -147,6 +149,16 @@ class detect_anomaly(_FixedSwitch):  # noqa: N801 - PyTorch's name
     """Inside, backward() checks every adjoint and names the op that first produced NaN or inf."""
 
     attribute, fixed = "anomaly", True
+
+
+class record_all(_FixedSwitch):  # noqa: N801 - a mode, named as the others
+    """Inside, every float op on a tensor is recorded, even if none of its inputs requires
+    grad, so that a drawing can show ∂E/∂x for every leaf x (`viz.draw(..., grads="all")`, as
+    micrograd does). Outputs of such ops then have a graph (and requires_grad); leaves that
+    need no gradient still get no `.grad`, and backward() gives the others what it gives them
+    outside."""
+
+    attribute, fixed = "record_all", True
 
 
 def enter_scope(owner: Any) -> tuple:

@@ -188,7 +188,7 @@ class Primitive:
             kind = next((k for k in kinds if isinstance(error, k)), TypeError)
             raise kind(f"{self.name}: {reason or f'{describe(values)}: {error}'}") from None
         kind = out.dtype.kind
-        record = needs_grad and self.differentiable and _mode.grad_enabled
+        record = (needs_grad or _mode.record_all) and self.differentiable and _mode.grad_enabled
         if record and kind == "f":
             result = cls._from_op(out, Node(self, inputs, params or _NO_PARAMS, out))
         elif kind in "biuf" or (kind == "c" and not record):

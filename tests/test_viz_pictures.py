@@ -294,7 +294,8 @@ def test_a_collapsed_mlp_is_one_box_per_layer_call_showing_its_shapes_and_its_de
     loss = nn.binary_cross_entropy(out, np.array([[1.0], [0.0], [1.0], [0.0]]))
     source = viz.draw(loss, collapse="modules").source
     boxes = re.findall(r"\t(m\d+) \[label=<(.*)> shape=plain\]", source)
-    assert len(boxes) == 6  # 3 Linear calls, 2 calls of the activation, the output activation
+    # 3 Linear calls, 2 calls of the activation, the output activation, and the loss
+    assert len(boxes) == 7 and sum("<b>binary_cross_entropy</b>" in b for _, b in boxes) == 1
     assert "layers.0.weight" not in source and "<b>z1</b>" not in source  # all inside
     deltas = engine_deltas(loss, trace.z)
     for layer, (_, label) in zip((1, 2, 3), [b for b in boxes if "Linear" in b[1]], strict=True):
@@ -305,8 +306,8 @@ def test_a_collapsed_mlp_is_one_box_per_layer_call_showing_its_shapes_and_its_de
         values = [float(v) for v in re.findall(r"-?\d+(?:\.\d+)?(?:e-?\d+)?", shown)]
         assert values == pytest.approx(deltas[layer - 1].ravel(), rel=1e-3, abs=1e-6)
     edges = re.findall(r"\t(\w+) -> (\w+)", source)
-    # a0 → 6 boxes → BCE; BCE's target, Σ, ÷ by the count 4 and their results
-    assert len(edges) == 6 + 8
+    # a0 → 6 boxes → the loss's box, which holds its target, its ops and their results
+    assert len(edges) == 7
 
 
 def engine_deltas(loss, zs):
@@ -336,11 +337,13 @@ def test_slide_lays_an_mlp_out_near_16_9_where_one_row_is_far_wider(collapse):
 def test_cross_entropy_shows_its_labels_and_how_many_of_each_class():
     rng = np.random.default_rng(0)
     logits = am.tensor(rng.standard_normal((4, 3)), requires_grad=True, name="logits")
-    source = viz.draw(nn.cross_entropy(logits, np.array([0, 2, 2, 1]))).source
-    assert "labels=[0 2 2 1]" in source
+    loss = nn.cross_entropy(logits, np.array([0, 2, 2, 1]))
+    assert "labels [0, 2, 2, 1]" in viz.draw(loss).source  # in the loss's box
+    assert "labels=[0 2 2 1]" in viz.draw(loss, expand_losses=True).source  # on its op
     batch = am.tensor(rng.standard_normal((32, 2)), requires_grad=True, name="logits")
-    one_class = viz.draw(nn.cross_entropy(batch, np.ones(32, dtype=int))).source
-    assert "labels: 32, {1: 32}" in one_class  # the batch is all one class: it shows
+    loss = nn.cross_entropy(batch, np.ones(32, dtype=int))
+    for source in (viz.draw(loss).source, viz.draw(loss, expand_losses=True).source):
+        assert "labels: 32, {1: 32}" in source  # the batch is all one class: it shows
 
 
 def test_the_docs_drawings_are_made_by_their_script(tmp_path):

@@ -6,18 +6,60 @@ every target.
 `reduction` is "mean" (PyTorch's default), "sum" or "none" (one loss per element or sample),
 and for kl_div also "batchmean". A mean over nothing (an empty batch, every label ignored) is
 NaN, as in PyTorch.
+
+A loss call records its ops in a scope of its own (a LossCall, as a module call records its
+module's), so that a drawing can show the loss as one box: its internals (means, clamps, the
+fused cross-entropy node) would drown the network drawn beside them.
 """
 
 from __future__ import annotations
 
+import functools
 import math
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
-from .. import ops
+from .. import modes, ops
 from ..tensor import Tensor, as_tensor, where
 from .module import Module
+
+
+class LossCall:
+    """The scope of one loss call (what the nodes it records belong to): the loss's name, the
+    module whose forward called it (a CrossEntropyLoss, say) if any, and the target, which a
+    drawing shows in the loss's box (class labels as their counts)."""
+
+    __slots__ = ("name", "module", "target")
+
+    def __init__(self, name: str, module: Module | None, target: Any) -> None:
+        self.name, self.module, self.target = name, module, target
+
+    def __repr__(self) -> str:
+        return f"<call of {self.name}>"
+
+
+_F = TypeVar("_F", bound=Callable[..., Tensor])
+
+
+def _one_scope(loss: _F) -> _F:
+    """Record the loss's ops under a LossCall. Called by a loss module's forward, the call
+    takes the module's place in the scope: one scope per loss call, whichever form it has."""
+
+    @functools.wraps(loss)
+    def scoped(*args: Any, **kwargs: Any) -> Tensor:
+        target = args[1] if len(args) > 1 else kwargs.get("target")  # each loss's 2nd parameter
+        outer = modes.state.scope
+        module = outer[-1] if outer and isinstance(outer[-1], _LOSS_MODULES) else None
+        within = outer[:-1] if module is not None else outer
+        modes.state.scope = (*within, LossCall(loss.__name__, module, target))
+        try:
+            return loss(*args, **kwargs)
+        finally:
+            modes.exit_scope(outer)
+
+    return scoped  # type: ignore[return-value]
 
 
 def _pair(name: str, prediction: Any, target: Any) -> tuple[Tensor, Any]:
@@ -42,6 +84,7 @@ def _reduce(name: str, loss: Tensor, reduction: str, also: str = "") -> Tensor:
     raise ValueError(f"{name}: reduction must be {also}'mean', 'sum' or 'none', got {reduction!r}")
 
 
+@_one_scope
 def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     """(prediction − target)², averaged (or summed) over every element."""
     prediction, target = _pair("mse_loss", prediction, target)
@@ -49,6 +92,7 @@ def mse_loss(prediction: Any, target: Any, reduction: str = "mean") -> Tensor:
     return _reduce("mse_loss", d * d, reduction)
 
 
+@_one_scope
 def half_sum_squared_error(prediction: Any, target: Any) -> Tensor:
     """The textbooks' E = ½ Σ (T − Out)², summed over outputs and samples: its gradient with
     respect to Out is (Out − T), with no 1/n and no 2."""
@@ -57,6 +101,7 @@ def half_sum_squared_error(prediction: Any, target: Any) -> Tensor:
     return 0.5 * (d * d).sum()
 
 
+@_one_scope
 def binary_cross_entropy(
     probability: Any, target: Any, weight: Any = None, *, reduction: str = "mean"
 ) -> Tensor:
@@ -76,6 +121,7 @@ def binary_cross_entropy(
     return _reduce("binary_cross_entropy", loss, reduction)
 
 
+@_one_scope
 def binary_cross_entropy_with_logits(
     logits: Any,
     target: Any,
@@ -98,12 +144,14 @@ def binary_cross_entropy_with_logits(
     return _reduce(name, _scaled(name, loss, weight, "weight"), reduction)
 
 
+@_one_scope
 def l1_loss(prediction: Any, target: Any, *, reduction: str = "mean") -> Tensor:
     """|prediction − target| (its gradient is sign(prediction − target): 0 where they agree)."""
     prediction, target = _pair("l1_loss", prediction, target)
     return _reduce("l1_loss", (prediction - target).abs(), reduction)
 
 
+@_one_scope
 def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: float = 1.0) -> Tensor:
     """½ d² where |d| < delta, else delta (|d| − ½ delta), with d = prediction − target, as
     PyTorch's: quadratic near the target, linear (robust to outliers) beyond delta > 0."""
@@ -112,6 +160,7 @@ def huber_loss(prediction: Any, target: Any, reduction: str = "mean", delta: flo
     return _reduce("huber_loss", _huber(prediction - target, delta), reduction)
 
 
+@_one_scope
 def smooth_l1_loss(
     prediction: Any, target: Any, *, reduction: str = "mean", beta: float = 1.0
 ) -> Tensor:
@@ -136,6 +185,7 @@ def _huber(d: Tensor, delta: float) -> Tensor:
     return where(inside, 0.5 * (near * near), (d - 0.5 * c) * c)
 
 
+@_one_scope
 def kl_div(input: Any, target: Any, *, reduction: str = "mean", log_target: bool = False) -> Tensor:
     """Σ t (log t − x) for log-probabilities x (the input, as log_softmax gives them) and
     probabilities t, as PyTorch's: KL(t ‖ exp(x)) with t log t = 0 where t = 0.
@@ -152,6 +202,7 @@ def kl_div(input: Any, target: Any, *, reduction: str = "mean", log_target: bool
     return _reduce("kl_div", loss, reduction, also="'batchmean', ")
 
 
+@_one_scope
 def nll_loss(
     log_probabilities: Any,
     target: Any,
@@ -173,6 +224,7 @@ def nll_loss(
     return _label_reduce("nll_loss", loss, labels, kept, w, shape, reduction)
 
 
+@_one_scope
 def cross_entropy(
     logits: Any,
     target: Any,
@@ -524,3 +576,6 @@ class CrossEntropyLoss(_WeightedLoss):
             f"{super().extra_repr()}, ignore_index={self.ignore_index}, "
             f"label_smoothing={self.label_smoothing}"
         )
+
+
+_LOSS_MODULES = (_Loss, HalfSumSquaredError)

@@ -5,6 +5,9 @@
     am.viz.draw(y)                             # a Drawing displays itself in a notebook
     am.viz.backward_page(loss, "backward.html")  # step through the backward pass in a browser
     am.viz.render(am.viz.slide(loss, collapse="modules"), "slide.png")  # fits 16:9
+    with am.viz.record_all():                  # every op recorded, so that
+        o = (x * w + b).tanh()
+    am.viz.draw(o, grads="all")                # ∂o/∂x shows even if x needs no gradient
 
 walk.py reads the engine's graph, dot.py draws it, backend.py picks the program that lays it out,
 page.py writes the step-through page (page.html is its template),
@@ -14,6 +17,7 @@ estimates the layout's cost so that a graph too large to lay out is refused (Gra
 
 from typing import TYPE_CHECKING, Any
 
+from ..modes import record_all
 from .backend import RendererNotFound
 from .size import MAX_NODES, GraphTooLarge
 
@@ -51,6 +55,7 @@ __all__ = [
     "backward_page",
     "draw",
     "module_label",
+    "record_all",
     "render",
     "slide",
 ]

@@ -1,6 +1,6 @@
 """How a graph is drawn: tensors as boxes (name, shape, value, adjoint), ops as small ovals with
-their symbol, edges in the direction of the forward pass, and modules as clusters or as one box
-per module call.
+their symbol, edges in the direction of the forward pass, modules as clusters or as one box
+per module call, and each loss call as one box (its value, target and what it sends back).
 
 Every DOT name is a number given in one traversal order (`t3`, `o4`, `m5`), never an id(), so the
 same graph always gives the same DOT, byte for byte.
@@ -21,13 +21,15 @@ import graphviz
 import numpy as np
 
 from ..engine import Value
+from ..nn.losses import LossCall
 from . import backend
 from .size import MAX_NODES, LayoutSize, check, layout_size, limit
-from .summary import layer_of, shape_text, summarize, superscript
+from .summary import FULL_SIZE, layer_of, shape_text, summarize, superscript
 from .walk import GraphView, OpView, TensorView, walk
 
 RANKDIRS = ("LR", "TB", "RL", "BT")  # Graphviz's: left to right, top to bottom, and reversed
 COLLAPSES = (None, "modules")
+GRADS = ("required", "all")  # whose adjoints are shown: tensors that require grad, or all
 GRAPH = {"rankdir": "LR", "fontname": backend.FONT, "fontsize": "10", "nodesep": "0.25",
          "ranksep": "0.35", "labelloc": "b", "labeljust": "l"}  # fmt: skip
 NODE = {"fontname": backend.FONT, "fontsize": "10"}
@@ -154,7 +156,7 @@ class Options:
 class _Unit:
     """One box between tensors: an op, or (collapsed) every op of one module call."""
 
-    kind: str  # "op" or "module"
+    kind: str  # "op", "module" or "loss"
     ops: list[OpView]
     path: tuple  # the clusters it is drawn in, outermost first
     inputs: list[tuple[TensorView, str | None]] = field(default_factory=list)  # (tensor, label)
@@ -171,6 +173,8 @@ def draw(
     rules: bool = False,
     order: bool = False,
     collapse: str | None = None,
+    expand_losses: bool = False,
+    grads: str = "required",
     cluster: bool = True,
     gradient: Any = None,
     precision: int = 4,
@@ -187,6 +191,12 @@ def draw(
     rules: each op's derivative rule as a caption. order: the backward step of each adjoint.
     cluster: one cluster per module (from `node.scope`). collapse="modules": one box per call of
     a module that calls no other module, e.g. each Linear of an MLP.
+    A loss (nn's functions and modules) is one box: its value, its target (class labels as
+    their counts), and the adjoint it sends back to each input; expand_losses=True draws its
+    ops instead (in a cluster of their own).
+    grads="all": show ∂E/∂x also for the leaves x that do not require grad (their `.grad` stays
+    None), as micrograd does. Only what was recorded can be drawn: an op none of whose inputs
+    requires grad is recorded only inside `viz.record_all()`, so build the graph there.
     precision: significant digits of the numbers shown. rankdir: "LR" (left to right), "TB"
     (top to bottom), "RL" or "BT". rows: lay the boxes out in rows of `rows` boxes, one under
     the other (and no clusters), for a picture less wide than one long row: viz.slide() picks
@@ -198,13 +208,17 @@ def draw(
     check_options(
         values=values, adjoints=adjoints, shapes=shapes, rules=rules, order=order,
         cluster=cluster, collapse=collapse, rankdir=rankdir, precision=precision,
+        expand_losses=expand_losses, grads=grads,
     )  # fmt: skip
     if rows is not None and (isinstance(rows, bool) or not isinstance(rows, int) or rows < 1):
         raise ValueError(f"draw: rows must be a positive integer or None, got {rows!r}")
     max_nodes = limit(max_nodes)
     options = Options(values, adjoints, shapes, rules, order, precision)
-    view = walk(root, gradient)
-    return build(view, options, collapse, cluster, rankdir, max_nodes, rows=rows).drawing
+    # partials: what a loss box sends back
+    view = walk(root, gradient, partials=not expand_losses, every_leaf=grads == "all")
+    return build(
+        view, options, collapse, cluster, rankdir, max_nodes, rows=rows, expand_losses=expand_losses
+    ).drawing
 
 
 @dataclass
@@ -227,13 +241,16 @@ def build(
     max_nodes: int | None = MAX_NODES,
     ids: bool = False,
     rows: int | None = None,
+    expand_losses: bool = False,
 ) -> Built:
     """Draw a walked graph. `ids`: give every node and arrow an SVG id (its DOT name, `e<n>`),
     and write on each arrow into an op what the op sends back along it (the walk's partials),
-    in the adjoint's colour, so that the layout makes room for it."""
+    in the adjoint's colour, so that the layout makes room for it. `expand_losses`: draw a
+    loss's ops, not one box per loss call (which shows what it sends back if the walk has the
+    partials)."""
     if rows is not None:  # rows run left to right, one under the other; clusters would mix them
         cluster, rankdir = False, "TB"
-    units = _units(view.ops, collapse == "modules", cluster)
+    units = _units(view.ops, collapse == "modules", cluster, not expand_losses)
 
     names: dict[int, str] = {}  # id(tensor view or unit) -> DOT name
     nodes: list[tuple[str, dict[str, str], tuple | None]] = []  # (name, attributes, clusters)
@@ -258,11 +275,12 @@ def build(
         tensor(view.root)
     for unit in units:
         tails = [(tensor(t), t, label) for t, label in unit.inputs]
-        # a module's one result is shown inside its box: its users' arrows leave the box
-        inside = (
-            unit.kind == "module" and len(unit.outputs) == 1 and unit.outputs[0] is not view.root
+        # a module's one result is shown inside its box: its users' arrows leave the box (a
+        # loss's even if it is the output drawn: its value is what the box is about)
+        inside = len(unit.outputs) == 1 and (
+            unit.kind == "loss" or (unit.kind == "module" and unit.outputs[0] is not view.root)
         )
-        attributes = _unit_node(unit, options, inside)
+        attributes = _unit_node(unit, options, inside, unit.outputs[0] is view.root)
         head = name(unit, "o" if unit.kind == "op" else "m", attributes, unit.path)
         for i, (tail, t, label) in enumerate(tails):
             if unit.kind == "op":
@@ -311,7 +329,7 @@ def build(
 def check_options(**options: Any) -> None:
     """Refuse an option outside its fixed set of values, listing the valid ones (an unknown
     value would otherwise be ignored, or passed on to Graphviz, which ignores it too)."""
-    choices = {"collapse": COLLAPSES, "rankdir": RANKDIRS}
+    choices = {"collapse": COLLAPSES, "rankdir": RANKDIRS, "grads": GRADS}
     for key, value in options.items():
         if key in choices:
             if not (value is None or isinstance(value, str)) or value not in choices[key]:
@@ -327,13 +345,18 @@ def check_options(**options: Any) -> None:
 # --- which boxes there are -------------------------------------------------------------------
 
 
-def _units(ops: list[OpView], collapse: bool, cluster: bool) -> list[_Unit]:
+def _units(ops: list[OpView], collapse: bool, cluster: bool, losses: bool) -> list[_Unit]:
+    """The boxes between tensors, in forward order: one per op, except one per loss call
+    (`losses`) and (`collapse`) one per call of a module that calls no other module."""
     paths, _ = _calls(ops)
-    innermost = _innermost_calls(ops, paths) if collapse else {}
+    in_loss = {id(op): depth for op in ops if (depth := _loss_depth(op.scope)) is not None}
+    innermost = _innermost_calls([op for op in ops if id(op) not in in_loss], paths)
     units: list[_Unit] = []
     by_call: dict[tuple, _Unit] = {}
     for op in ops:
-        call = innermost.get(id(op))
+        kind, call = "module", innermost.get(id(op)) if collapse else None
+        if losses and id(op) in in_loss:
+            kind, call = "loss", paths[id(op)][in_loss[id(op)]]
         path = paths[id(op)] if cluster else ()
         if call is None:
             inputs = [(t, _argument(op, i)) for i, t in enumerate(op.inputs)]
@@ -341,11 +364,16 @@ def _units(ops: list[OpView], collapse: bool, cluster: bool) -> list[_Unit]:
         elif call in by_call:
             by_call[call].ops.append(op)
         else:
-            by_call[call] = _Unit("module", [op], path[:-1])
+            by_call[call] = _Unit(kind, [op], path[: len(call) - 1])  # a call's key: its depth
             units.append(by_call[call])
     for unit in by_call.values():
         _connect(unit)
     return units
+
+
+def _loss_depth(scope: tuple) -> int | None:
+    """Where the outermost loss call is in a scope (None: the op is not a loss's)."""
+    return next((k for k, owner in enumerate(scope) if type(owner) is LossCall), None)
 
 
 def _calls(ops: list[OpView]) -> tuple[dict[int, tuple], dict[tuple, Any]]:
@@ -396,7 +424,7 @@ def _connect(unit: _Unit) -> None:
             outside = t.producer is None or id(t.producer) not in inside
             if outside and t.kind not in ("constant", "released") and id(t) not in seen:
                 seen.add(id(t))
-                if _own_parameter(t, unit, inside):
+                if unit.kind == "module" and _own_parameter(t, unit, inside):
                     unit.parameters.append(t)
                 else:
                     unit.inputs.append((t, None))
@@ -466,7 +494,10 @@ def _emit(graph: graphviz.Digraph, nodes: list, modules: dict[tuple, Any]) -> No
 
 
 def module_label(module: Any) -> str:
-    """`layers.0 · Linear` from a module's dotted name (nn sets `_name`) and its class."""
+    """`layers.0 · Linear` from a module's dotted name (nn sets `_name`) and its class; a loss
+    call by its module's, or by the loss function's name."""
+    if type(module) is LossCall:
+        return module.name if module.module is None else module_label(module.module)
     kind = type(module).__name__
     path = getattr(module, "_name", None)
     return f"{path} · {kind}" if path else kind
@@ -524,9 +555,13 @@ def _cell(label: str, lines: list[str], color: str | None = None) -> str:
     return f'<td align="left" balign="left">{text}</td>'
 
 
-def _unit_node(unit: _Unit, o: Options, with_output: bool = False) -> dict[str, str]:
+def _unit_node(
+    unit: _Unit, o: Options, with_output: bool = False, is_root: bool = False
+) -> dict[str, str]:
     if unit.kind == "module":
         return _module_node(unit, o, with_output)
+    if unit.kind == "loss":
+        return _loss_node(unit, o, with_output, is_root)
     op = unit.ops[0]
     text = html.escape(_formula(op))
     params = _params(op.params)
@@ -560,6 +595,48 @@ def _module_node(unit: _Unit, o: Options, with_output: bool) -> dict[str, str]:
     frame = 'border="0" cellborder="1" cellspacing="0" cellpadding="3" style="rounded"'
     body = "".join(f"<tr>{row}</tr>" for row in rows)
     return {"shape": "plain", "label": f"<<table {frame}>{body}</table>>"}
+
+
+def _loss_node(unit: _Unit, o: Options, with_output: bool, is_root: bool) -> dict[str, str]:
+    """One loss call as one box: its name, its target (class labels as their counts), and
+    (`with_output`) its value and adjoint; then the adjoint it sends back to each input that
+    gets one, the sum of what its ops sent there (the network's output gets it)."""
+    call = next(owner for owner in unit.ops[0].scope if type(owner) is LossCall)
+    rows = [f'<td bgcolor="{COLORS["module"]}"><b>{html.escape(module_label(call))}</b></td>']
+    if call.target is not None:
+        target = np.asarray(getattr(call.target, "data", call.target))
+        labels = target.dtype.kind in "iu"
+        if labels and target.size > FULL_SIZE:
+            rows.append(f"<td>{html.escape(_label_counts('labels', target))}</td>")
+        elif o.values:
+            rows.append(_cell("labels" if labels else "target", summarize(target, o.precision)))
+    out = unit.outputs[0] if with_output else None
+    if out is not None and o.values and out.value is not None:
+        rows.append(_cell("value", summarize(out.value, o.precision)))
+    if out is not None and o.adjoints and out.adjoint is not None:
+        rows.append(_cell("grad", summarize(out.adjoint, o.precision), COLORS["adjoint"]))
+    sent = _sent_back(unit) if o.adjoints else []
+    for t, adjoint in sent:
+        label = "sends" if len(sent) == 1 else f"sends to {t.name or 'an input'}"
+        rows.append(_cell(label, summarize(adjoint, o.precision), COLORS["adjoint"]))
+    frame = 'border="0" cellborder="1" cellspacing="0" cellpadding="3" style="rounded"'
+    if is_root and with_output:  # the output drawn, in bold, square (thick round corners gap)
+        frame = frame.replace('border="0"', 'border="2"', 1).replace(' style="rounded"', "")
+    body = "".join(f"<tr>{row}</tr>" for row in rows)
+    return {"shape": "plain", "label": f"<<table {frame}>{body}</table>>"}
+
+
+def _sent_back(unit: _Unit) -> list[tuple[TensorView, np.ndarray]]:
+    """(input, the sum of what the unit's ops sent it) for each input that got something."""
+    result = []
+    for t, _ in unit.inputs:
+        terms = [
+            op.partials[i] for op in unit.ops if op.partials is not None
+            for i, x in enumerate(op.inputs) if x is t and op.partials[i] is not None
+        ]  # fmt: skip
+        if terms:
+            result.append((t, sum(terms[1:], terms[0])))
+    return result
 
 
 def _adjoint_label(t: TensorView) -> str:
@@ -607,16 +684,21 @@ def _params(params: dict[str, Any]) -> str:
         if key == "index" or value is None or value is False:
             continue
         if isinstance(value, np.ndarray) and value.dtype.kind in "iu" and value.size > 8:
-            classes, counts = np.unique(value, return_counts=True)
-            each = ", ".join(f"{c}: {n}" for c, n in zip(classes, counts, strict=True))
-            text = f"{key}: {value.size}, " + (
-                f"{{{each}}}" if len(classes) <= 6 else f"{len(classes)} classes"
-            )
+            text = _label_counts(key, value)
         else:
             text = f"{key}={value}"
         if len(text) <= 40:
             shown.append(text)
     return ", ".join(shown)
+
+
+def _label_counts(key: str, labels: np.ndarray) -> str:
+    """`labels: 32, {0: 32}`: how many labels of each class (a batch of one class shows)."""
+    classes, counts = np.unique(labels, return_counts=True)
+    each = ", ".join(f"{c}: {n}" for c, n in zip(classes, counts, strict=True))
+    return f"{key}: {labels.size}, " + (
+        f"{{{each}}}" if len(classes) <= 6 else f"{len(classes)} classes"
+    )
 
 
 def _caption(notes: list[str], o: Options, has_delta: bool) -> str | None:

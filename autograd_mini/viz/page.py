@@ -56,8 +56,9 @@ def backward_page(
         )
     if view.root.adjoint is None:
         raise ValueError(f"backward_page: no adjoints to show: {' '.join(view.notes)}")
+    # every op of a loss too: each is a step of the pass
     built = build(view, Options(True, True, True, False, False, precision), None, cluster,
-                  rankdir, limit(max_nodes), ids=True)  # fmt: skip
+                  rankdir, limit(max_nodes), ids=True, expand_losses=True)  # fmt: skip
     check(built.drawing.layout, built.drawing.max_nodes)
     svg = backend.pipe(built.drawing.source, "svg", renderer).decode("utf-8")
     data = {

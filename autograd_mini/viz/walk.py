@@ -5,7 +5,8 @@ inputs (the nodes and leaves they came from, and its constants while the graph i
 numbers everything in one forward topological order (so that drawings are deterministic), and
 computes every adjoint with a private backward pass that changes no `.grad` and keeps the
 user's graph alive. On request it also keeps what each op sent back along each input (the
-partial adjoints that the backward page shows on the edges).
+partial adjoints that the backward page shows on the edges), and works out the adjoints of
+the leaves that need no gradient (which the engine does not send them) from the same rules.
 """
 
 from __future__ import annotations
@@ -71,9 +72,12 @@ class GraphView:
     notes: list[str]
 
 
-def walk(root: Value, gradient: Any = None, partials: bool = False) -> GraphView:
+def walk(
+    root: Value, gradient: Any = None, partials: bool = False, every_leaf: bool = False
+) -> GraphView:
     """The graph behind `root`, with every adjoint of a backward pass seeded with `gradient`
-    (ones if None); `partials`: also each op's contribution to each input's adjoint."""
+    (ones if None); `partials`: also each op's contribution to each input's adjoint;
+    `every_leaf`: also the adjoints of leaves that do not require grad."""
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Tensor, got {type(root).__name__}")
     if root._node is None:
@@ -92,6 +96,8 @@ def walk(root: Value, gradient: Any = None, partials: bool = False) -> GraphView
     # adjoints are worked out again from them, as before backward()
     released = any(node.released and node.ans is None for node in order)
     adjoints, leaf_adjoints, sent = _adjoints(root, order, gradient, notes) or ({}, {}, {})
+    if every_leaf and adjoints:
+        leaf_adjoints = {**_constant_leaf_adjoints(order, adjoints), **leaf_adjoints}
     if released:
         notes.append(RELEASED)
 
@@ -194,6 +200,34 @@ def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -
         notes.append(f"Adjoints not shown: {error}")
         return None
     return kept, leaves, sent
+
+
+def _constant_leaf_adjoints(order: list[Node], adjoints: dict) -> dict[int, engine.LeafAdjoint]:
+    """{id(leaf): its adjoint} for the leaves that do not require grad: what each op using
+    one would send it by its rule (as backpropagate does for the others), summed."""
+    found: dict[int, engine.LeafAdjoint] = {}
+    for node in order:
+        g = adjoints.get(node)
+        inputs = node.inputs
+        wanted = [
+            i for i, x in enumerate(inputs)
+            if isinstance(x, Value) and not x.requires_grad and x.data.dtype.kind == "f"
+        ]  # fmt: skip
+        if g is None or not wanted:
+            continue
+        p, ans, values, params = node.primitive, node.ans, node.values, node.params
+        every = p.vjp_all(g, ans, *values, **params) if p.vjp_all else None
+        for i in wanted:
+            try:
+                gi = every[i] if every is not None else p.vjps[i](g, ans, *values, **params)
+            except TypeError:  # an input with no derivative (the labels of cross-entropy)
+                continue
+            gi = p.fit(i, np.asarray(gi), values[i])
+            if id(inputs[i]) in found:
+                found[id(inputs[i])].add(gi)
+            else:
+                found[id(inputs[i])] = engine.LeafAdjoint(inputs[i], gi, False)
+    return found
 
 
 def _array_or_none(a: Any) -> np.ndarray | None:
