@@ -22,7 +22,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -100,7 +100,7 @@ def _positions(
         )
         argnums = argnum
     single = isinstance(argnums, int) and not isinstance(argnums, bool)
-    numbers = (argnums,) if single else argnums
+    numbers: object = (argnums,) if single else argnums  # as the caller gave it: checked here
     if (
         not isinstance(numbers, tuple)
         or not numbers
@@ -160,9 +160,9 @@ def value_and_grad(
     (a tuple of gradients for a tuple of argnums). With `has_aux=True`, `f` returns
     `(value, aux)` and the result is `((value, aux), grads)`, as in JAX; aux passes untouched."""
 
-    def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
-        positions, single = _positions(argnums, argnum, args, "grad")
-        args = list(args)
+    def value_and_grad_f(*given: Any) -> tuple[Any, Any]:
+        positions, single = _positions(argnums, argnum, given, "grad")
+        args = list(given)
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer) as xs:
             value, aux = _scalar_output(f(*args), has_aux, "grad")
@@ -234,9 +234,9 @@ def jacobian(
     J[i..., j...] = ∂f[i...]/∂x[j...] (a tuple of them for a tuple of argnums), by reverse
     mode: one backward pass per output element. Also called jacrev."""
 
-    def jacobian_f(*args: Any) -> Any:
-        positions, single = _positions(argnums, argnum, args, "jacobian")
-        args = list(args)
+    def jacobian_f(*given: Any) -> Any:
+        positions, single = _positions(argnums, argnum, given, "jacobian")
+        args = list(given)
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer) as xs:
             y = f(*args)
@@ -290,6 +290,7 @@ def _primal(x: Any) -> Tensor:
 def _tangent_for(primal: Tensor, tangent: Any, i: int) -> Any:
     """The tangent given for primal i, as an array (or a tensor, if it is on a graph or has
     tangents of its own) of the primal's shape and dtype."""
+    value: Tensor | np.ndarray
     if isinstance(tangent, Tensor) and (tangent.requires_grad or forward.carries_tangent(tangent)):
         value = tangent
     else:
@@ -355,7 +356,10 @@ def jvp(f: Callable[..., Any], primals: tuple, tangents: tuple, *, has_aux: bool
 def _tangent_tensor(tangent: Any, out: Tensor) -> Tensor:
     if tangent is None:  # out does not depend on the primals
         return Tensor(np.zeros(out.shape, dtype=out.dtype))
-    return tangent if isinstance(tangent, Tensor) else Tensor._from_op(np.asarray(tangent), None)
+    if isinstance(tangent, Tensor):
+        return tangent
+    # a Tensor: engine's _from_op is annotated to return its base class, Value
+    return cast(Tensor, Tensor._from_op(np.asarray(tangent), None))
 
 
 def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
@@ -418,8 +422,8 @@ def hvp(
         warnings.warn("hvp: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
         argnums = argnum
 
-    def hvp_f(*args: Any) -> Tensor:
-        *args, v = args  # v as it is: a tensor that requires grad keeps H v differentiable in v
+    def hvp_f(*given: Any) -> Tensor:
+        *args, v = given  # v as it is: a tensor that requires grad keeps H v differentiable in v
         positions, single = _positions(argnums, None, tuple(args), "hvp")
         if not single:
             raise TypeError(f"hvp: argnums must be an int, got {argnums!r}")

@@ -15,7 +15,9 @@ NumPy only: this is what autodiff is compared with, so it must not lean on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, replace
+from typing import Any
 
 import numpy as np
 
@@ -29,19 +31,23 @@ def _sigmoid(z):
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e⁻ᶻ), without overflow for large |z|
 
 
-_PHI = {
+_PHI: dict[str, Callable[[Any], Any]] = {
     "sigmoid": _sigmoid,
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
     "identity": lambda z: z,
 }
-_PHI_PRIME = {  # φ′(z), from the pre-activation, as the books write it
+_PHI_PRIME: dict[
+    str, Callable[[Any], Any]
+] = {  # φ′(z), from the pre-activation, as the books write it
     "sigmoid": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
     "tanh": lambda z: 1.0 - np.tanh(z) ** 2,
     "relu": lambda z: (z > 0) * 1.0,  # ReLU′(0) = 0
     "identity": lambda z: np.ones_like(z),
 }
-_PHI_PRIME_OF_OUTPUT = {  # the same φ′ from a = φ(z): the tutorial's transfer_derivative
+_PHI_PRIME_OF_OUTPUT: dict[
+    str, Callable[[Any], Any]
+] = {  # the same φ′ from a = φ(z): the tutorial's transfer_derivative
     "sigmoid": lambda a: a * (1.0 - a),
     "tanh": lambda a: 1.0 - a**2,
     "relu": lambda a: (a > 0) * 1.0,
@@ -230,7 +236,7 @@ def backprop_matrix(net: Network, x, target, loss: str = "half_sse") -> Gradient
     zs, a = _forward_columns(net, a0)
     e, grad_out = _loss_and_output_gradient(loss, a[-1], t)
     phi_prime = [activation_derivative(name, z) for name, z in zip(net.names, zs, strict=True)]
-    deltas = [None] * net.depth
+    deltas: list[Any] = [None] * net.depth  # filled from layer L down
     deltas[-1] = grad_out * phi_prime[-1]  # δᴸ = ∇ₐE ⊙ φ′(zᴸ)
     for i in reversed(range(net.depth - 1)):  # δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ φ′(zˡ), l = i + 1
         deltas[i] = (net.weights[i + 1].T @ deltas[i + 1]) * phi_prime[i]
@@ -333,7 +339,7 @@ def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_ss
 
 def _error_first_columns(net: Network, a0, t, loss):
     zs, a = _forward_columns(net, a0)
-    errors = [None] * net.depth
+    errors: list[Any] = [None] * net.depth  # filled from layer L down
     # the article's δ = z − y, its z being the target and y the output: T − Out
     errors[-1] = -_loss_and_output_gradient(loss, a[-1], t)[1]
     for i in reversed(range(net.depth - 1)):
@@ -380,7 +386,7 @@ def backprop_activation_grads(net: Network, x, target, loss: str = "half_sse") -
     zˡ⁺¹) and ⊙ comes first."""
     a0, t, single = _prepare(net, x, target, loss)
     zs, a = _forward_columns(net, a0)
-    ds = [None] * net.depth
+    ds: list[Any] = [None] * net.depth  # filled from layer L down
     ds[-1] = _loss_and_output_gradient(loss, a[-1], t)[1]  # dᴸ = ∇ₐE
     for i in reversed(range(net.depth - 1)):  # dˡ = (Wˡ⁺¹)ᵀ (dˡ⁺¹ ⊙ φ′(zˡ⁺¹)), l = i + 1
         phi_prime_above = activation_derivative(net.names[i + 1], zs[i + 1])
@@ -421,8 +427,10 @@ def finite_differences(
             a = activate(name, w @ a + b[:, None])
         return _loss_and_output_gradient(loss, a, t)[0]
 
-    copies = {"weights": [w.copy() for w in net.weights], "biases": [b.copy() for b in net.biases]}
-    trial = replace(net, **copies)  # nudged in place, entry by entry
+    # nudged in place, entry by entry
+    trial = replace(
+        net, weights=[w.copy() for w in net.weights], biases=[b.copy() for b in net.biases]
+    )
 
     def error() -> float:
         return _loss_and_output_gradient(loss, _forward_columns(trial, a0)[1][-1], t)[0]
@@ -471,7 +479,9 @@ def worked_example() -> tuple[Network, np.ndarray, np.ndarray]:
         [[0.8, -0.5, 0.3]],
     ]
     biases = [[0.1, -0.1, 0.0], [0.0, 0.1, -0.1], [0.2]]
-    net = Network(weights, biases, "sigmoid", "sigmoid")
+    net = Network(
+        [np.array(w) for w in weights], [np.array(b) for b in biases], "sigmoid", "sigmoid"
+    )
     return net, np.array([0.5, -1.0, 2.0]), np.array([0.2])
 
 

@@ -86,7 +86,8 @@ __all__ = [
 
 def check_probability(where: str, p: Any) -> float:
     """p as a float, refused unless it is a number in [0, 1)."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
+    # typeshed's numbers.Real declares no comparison with a float (hence the ignore)
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:  # type: ignore[operator]
         raise ValueError(
             f"{where}: p is the probability of zeroing an element and must be a number in "
             f"[0, 1), got {p!r}"
@@ -110,7 +111,9 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Rng = None) -> T
 def _shape_tuple(where: str, shape: Any) -> tuple[int, ...]:
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     if not shape or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in shape
+        # typeshed's numbers.Integral declares no comparison with an int
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1  # type: ignore[operator]
+        for n in shape
     ):
         raise ValueError(
             f"{where}: normalized_shape must be a positive integer or a non-empty tuple of "
