@@ -55,7 +55,9 @@ def _variable(x: Any, outer: bool) -> Tensor:
 
 
 @contextmanager
-def _own_variables(args: list, positions: tuple[int, ...], outer: bool) -> Iterator[list]:
+def _own_variables(
+    args: list[Any], positions: tuple[int, ...], outer: bool
+) -> Iterator[list[Tensor]]:
     """Put the transform's variables in `args` at `positions` and record f's graph (even
     inside no_grad(), as torch.func does). Once the transform is done, a fresh leaf it made is
     a constant to every graph that its results feed: an outer transform must not
@@ -88,7 +90,7 @@ def _is_nested(y: Tensor, xs: list[Tensor], outer: bool) -> bool:
 
 
 def _positions(
-    argnums: Argnums, argnum: int | None, args: tuple, transform: str
+    argnums: Argnums, argnum: int | None, args: tuple[Any, ...], transform: str
 ) -> tuple[tuple[int, ...], bool]:
     """The positions to differentiate (non-negative), and whether one result is wanted
     rather than a tuple."""
@@ -198,7 +200,7 @@ def grad(
     return grad_f
 
 
-def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tuple]]:
+def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tuple[Any, ...]]]:
     """`out, pullback = vjp(f, *primals)`; `pullback(v)` → the tuple of vᵀ ∂f/∂primal, one
     per primal, as torch.func.vjp. The pullback may be called several times."""
     outer = is_grad_enabled()
@@ -210,7 +212,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
         raise TypeError(f"vjp: f must return a Tensor, got {type(out).__name__}")
     nested = (out.requires_grad and _is_nested(out, xs, outer)) or forward.is_active()
 
-    def pullback(v: Any) -> tuple:
+    def pullback(v: Any) -> tuple[Any, ...]:
         cotangent = v.data if isinstance(v, Tensor) and not nested else v
         if np.shape(cotangent) != out.shape:
             raise ValueError(
@@ -250,7 +252,7 @@ def jacobian(
                 jacobians = [Tensor(np.zeros(y.shape + x.shape, dtype=x.dtype)) for x in xs]
             else:
                 nested = _is_nested(y, xs, outer)
-                rows: list[list] = [[] for _ in xs]
+                rows: list[list[Any]] = [[] for _ in xs]
                 for k in range(y.size):
                     seed = np.zeros(y.shape, dtype=y.dtype)
                     seed.flat[k] = 1
@@ -308,7 +310,7 @@ def _tangent_for(primal: Tensor, tangent: Any, i: int) -> Any:
     return value
 
 
-def _as_tuple(values: Any, what: str) -> tuple:
+def _as_tuple(values: Any, what: str) -> tuple[Any, ...]:
     if not isinstance(values, tuple):
         raise TypeError(
             f"jvp: {what} must be a tuple (one entry per argument of f), got "
@@ -317,7 +319,13 @@ def _as_tuple(values: Any, what: str) -> tuple:
     return values
 
 
-def jvp(f: Callable[..., Any], primals: tuple, tangents: tuple, *, has_aux: bool = False) -> tuple:
+def jvp(
+    f: Callable[..., Any],
+    primals: tuple[Any, ...],
+    tangents: tuple[Any, ...],
+    *,
+    has_aux: bool = False,
+) -> tuple[Any, ...]:
     """`out, tangent_out = jvp(f, primals, tangents)`: f(*primals) and its directional
     derivative J·tangents, by forward mode (one pass through f, tangents pushed through each
     op by its JVP rule), as torch.func.jvp. f returns a Tensor or a tuple of them (tangent_out
@@ -430,8 +438,10 @@ def hvp(
         i = positions[0]
 
         def grad_of_x(x: Tensor) -> Tensor:
-            return grad(f, i)(*args[:i], x, *args[i + 1 :])
+            g: Tensor = grad(f, i)(*args[:i], x, *args[i + 1 :])
+            return g
 
-        return jvp(grad_of_x, (args[i],), (v,))[1]
+        hv: Tensor = jvp(grad_of_x, (args[i],), (v,))[1]
+        return hv
 
     return hvp_f

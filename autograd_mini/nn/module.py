@@ -107,7 +107,8 @@ class Module:
 
     def _buffer_names(self) -> dict[str, bool]:
         """Buffer name → persistent; kept in the instance so super().__init__() stays optional."""
-        return vars(self).get("_buffers", {})
+        names: dict[str, bool] = vars(self).get("_buffers", {})
+        return names
 
     def _own_buffers(self, persistent_only: bool = False) -> Iterator[tuple[str, Tensor]]:
         for key, persistent in self._buffer_names().items():
@@ -307,7 +308,7 @@ def _as_buffer(value: Any, where: str) -> Tensor | None:
     return Tensor(value)
 
 
-def _as_container(items: list | tuple, where: str) -> Any:
+def _as_container(items: list[Any] | tuple[Any, ...], where: str) -> Any:
     """A list of modules becomes a ModuleList, of parameters a ParameterList; others stay."""
     if not items:
         return items
@@ -326,7 +327,7 @@ def _as_container(items: list | tuple, where: str) -> Any:
 class _ListMixin:
     """The list behaviour shared by ModuleList and ParameterList: items named "0", "1", ..."""
 
-    _items: list
+    _items: list[Any]
 
     def _own(self) -> Iterator[tuple[str, Any]]:
         return ((str(i), v) for i, v in enumerate(self._items))

@@ -302,7 +302,7 @@ class OneCycleLR(LRScheduler):
         return rates
 
 
-def _per_group(where: str, name: str, value: Any, groups: list) -> list[float]:
+def _per_group(where: str, name: str, value: Any, groups: list[dict[str, Any]]) -> list[float]:
     """One value for every parameter group, or a list of one per group."""
     values = list(value) if isinstance(value, (list, tuple)) else [value] * len(groups)
     if len(values) != len(groups):
