@@ -41,6 +41,7 @@ demo: $(STAMP)
 test: $(STAMP) $(ORACLE) $(BROWSER)
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
+	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
 	$(BIN)/mkdocs build --strict --quiet
 

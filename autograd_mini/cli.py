@@ -67,7 +67,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         parser.error("give a command: demo, draw or explain")
     args.rest = rest
     try:
-        status = args.run(args)
+        status: int = args.run(args)
         sys.stdout.flush()  # a closed pipe shows up here, not as a message at interpreter exit
         return status
     except KeyboardInterrupt:
@@ -81,7 +81,9 @@ def main(argv: Sequence[str] | None = None) -> int:
 def _split_variables(argv: list[str]) -> tuple[list[str], list[str]]:
     """Take the `--name VALUE` variables out of a draw command line, wherever they stand, so
     that argparse sees only draw's own options (and a value like -3 is never an option)."""
-    kept, variables, tail = [], [], []
+    kept: list[str] = []
+    variables: list[str] = []
+    tail: list[str] = []
     i = 0
     while i < len(argv):
         token, i = argv[i], i + 1
@@ -204,14 +206,16 @@ def _delegate(args: argparse.Namespace) -> int:
     """Run autograd_mini.demo or .explain, imported only when asked for, with its own options,
     checked here first: a wrong value is a one-line usage error, not a traceback from inside."""
     module = importlib.import_module(f".{args.command}", __package__)
-    parser = module.build_parser()
+    parser: argparse.ArgumentParser = module.build_parser()
+    # replaced on this one parser: its usage errors take one line (mypy refuses any method assigned)
     parser.error = lambda message: _one_line_error(parser, message)  # type: ignore[method-assign]
     options = parser.parse_args(args.rest)
     problem = CHECKS[args.command](options)
     if problem:
         parser.error(problem)
     try:
-        return module.main(options)
+        status: int = module.main(options)
+        return status
     except BrokenPipeError:
         raise  # main() ends quietly: the reader of the output went away
     except (ValueError, TypeError, OSError, MemoryError) as error:
@@ -377,11 +381,19 @@ def _variables(tokens: list[str]) -> dict[str, np.ndarray]:
     return values
 
 
-def _summary(text: str, result: Tensor, root: Tensor, leaves: dict, path: object) -> str:
+def _summary(
+    text: str, result: Tensor, root: Tensor, leaves: dict[str, Tensor], path: object
+) -> str:
     value = _short(result.data)
-    grads = ", ".join(f"{n} = {_short(t.grad.data)}" for n, t in leaves.items())
+    grads = ", ".join(f"{n} = {_short(_grad(t))}" for n, t in leaves.items())
     summed = "" if root is result else " (gradients of its sum)"
     return f"{text} = {value}{summed} | grad: {grads} | wrote {path}"
+
+
+def _grad(leaf: Tensor) -> np.ndarray:
+    # every variable is used (draw refuses the others), so backward() reached it
+    assert leaf.grad is not None
+    return leaf.grad.data
 
 
 def _short(a: np.ndarray) -> str:

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 
@@ -23,7 +24,7 @@ def train_two_moons(
     noise: float = 0.15,
     seed: int = 0,
     progress: bool | None = None,
-) -> dict:
+) -> dict[str, Any]:
     """A 2-16-16-1 tanh MLP trained with Adam on binary cross-entropy from logits."""
     rng = np.random.default_rng(seed)
     points, labels = make_moons(n_samples, noise, rng)
@@ -50,7 +51,9 @@ def train_two_moons(
     }
 
 
-def plot_decision_boundary(model: nn.Module, points, labels, path: Path) -> Path:
+def plot_decision_boundary(
+    model: nn.Module, points: np.ndarray, labels: np.ndarray, path: Path
+) -> Path:
     """The probability p(class 1) over the plane, the p = 0.5 contour and the points, as PNG."""
     from matplotlib.figure import Figure  # the OO API renders with Agg: no display, no pyplot
 

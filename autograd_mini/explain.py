@@ -16,6 +16,7 @@ from typing import TextIO
 import numpy as np
 
 from . import manual, nn
+from .tensor import Tensor
 
 CONVENTIONS = ("matrix δ", "per-neuron", "∂E/∂a ⊙ φ′", "finite diff.")
 _NAMES = {nn.Sigmoid: "sigmoid", nn.Tanh: "tanh", nn.ReLU: "relu", nn.Identity: "identity"}
@@ -96,7 +97,7 @@ def explain(
             f"explain: loss must be 'half_sse' or 'softmax_cross_entropy', got {loss!r}"
         )
     e.backward()
-    autodiff = [z.grad.data for z in trace.z]
+    autodiff = [_grad(z) for z in trace.z]
 
     matrix = manual.backprop_matrix(net, x, target, loss)
     zs, _ = manual.forward(net, x)
@@ -116,7 +117,7 @@ def explain(
         {c: float(np.abs(candidates[c][layer] - autodiff[layer]).max()) for c in CONVENTIONS}
         for layer in range(len(autodiff))
     ]
-    autodiff_w = [layer.weight.grad.data for layer in model.layers]
+    autodiff_w = [_grad(layer.weight) for layer in model.layers]
     weight_differences = {
         "matrix δ": _max_difference(matrix.weight_grads, autodiff_w),
         "finite diff.": _max_difference(fd.weight_grads, autodiff_w),
@@ -145,6 +146,12 @@ def explain(
     if not quiet:
         print(result, file=file or sys.stdout)
     return result
+
+
+def _grad(t: Tensor) -> np.ndarray:
+    # backward() reached t: every zˡ and every weight feeds the loss
+    assert t.grad is not None
+    return t.grad.data
 
 
 def _first_entries(a: np.ndarray, n: int = 3) -> str:

@@ -22,7 +22,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -55,7 +55,9 @@ def _variable(x: Any, outer: bool) -> Tensor:
 
 
 @contextmanager
-def _own_variables(args: list, positions: tuple[int, ...], outer: bool) -> Iterator[list]:
+def _own_variables(
+    args: list[Any], positions: tuple[int, ...], outer: bool
+) -> Iterator[list[Tensor]]:
     """Put the transform's variables in `args` at `positions` and record f's graph (even
     inside no_grad(), as torch.func does). Once the transform is done, a fresh leaf it made is
     a constant to every graph that its results feed: an outer transform must not
@@ -88,7 +90,7 @@ def _is_nested(y: Tensor, xs: list[Tensor], outer: bool) -> bool:
 
 
 def _positions(
-    argnums: Argnums, argnum: int | None, args: tuple, transform: str
+    argnums: Argnums, argnum: int | None, args: tuple[Any, ...], transform: str
 ) -> tuple[tuple[int, ...], bool]:
     """The positions to differentiate (non-negative), and whether one result is wanted
     rather than a tuple."""
@@ -100,7 +102,7 @@ def _positions(
         )
         argnums = argnum
     single = isinstance(argnums, int) and not isinstance(argnums, bool)
-    numbers = (argnums,) if single else argnums
+    numbers: object = (argnums,) if single else argnums  # as the caller gave it: checked here
     if (
         not isinstance(numbers, tuple)
         or not numbers
@@ -160,9 +162,9 @@ def value_and_grad(
     (a tuple of gradients for a tuple of argnums). With `has_aux=True`, `f` returns
     `(value, aux)` and the result is `((value, aux), grads)`, as in JAX; aux passes untouched."""
 
-    def value_and_grad_f(*args: Any) -> tuple[Any, Any]:
-        positions, single = _positions(argnums, argnum, args, "grad")
-        args = list(args)
+    def value_and_grad_f(*given: Any) -> tuple[Any, Any]:
+        positions, single = _positions(argnums, argnum, given, "grad")
+        args = list(given)
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer) as xs:
             value, aux = _scalar_output(f(*args), has_aux, "grad")
@@ -198,7 +200,7 @@ def grad(
     return grad_f
 
 
-def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tuple]]:
+def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tuple[Any, ...]]]:
     """`out, pullback = vjp(f, *primals)`; `pullback(v)` → the tuple of vᵀ ∂f/∂primal, one
     per primal, as torch.func.vjp. The pullback may be called several times."""
     outer = is_grad_enabled()
@@ -210,7 +212,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
         raise TypeError(f"vjp: f must return a Tensor, got {type(out).__name__}")
     nested = (out.requires_grad and _is_nested(out, xs, outer)) or forward.is_active()
 
-    def pullback(v: Any) -> tuple:
+    def pullback(v: Any) -> tuple[Any, ...]:
         cotangent = v.data if isinstance(v, Tensor) and not nested else v
         if np.shape(cotangent) != out.shape:
             raise ValueError(
@@ -234,9 +236,9 @@ def jacobian(
     J[i..., j...] = ∂f[i...]/∂x[j...] (a tuple of them for a tuple of argnums), by reverse
     mode: one backward pass per output element. Also called jacrev."""
 
-    def jacobian_f(*args: Any) -> Any:
-        positions, single = _positions(argnums, argnum, args, "jacobian")
-        args = list(args)
+    def jacobian_f(*given: Any) -> Any:
+        positions, single = _positions(argnums, argnum, given, "jacobian")
+        args = list(given)
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer) as xs:
             y = f(*args)
@@ -250,7 +252,7 @@ def jacobian(
                 jacobians = [Tensor(np.zeros(y.shape + x.shape, dtype=x.dtype)) for x in xs]
             else:
                 nested = _is_nested(y, xs, outer)
-                rows: list[list] = [[] for _ in xs]
+                rows: list[list[Any]] = [[] for _ in xs]
                 for k in range(y.size):
                     seed = np.zeros(y.shape, dtype=y.dtype)
                     seed.flat[k] = 1
@@ -290,6 +292,7 @@ def _primal(x: Any) -> Tensor:
 def _tangent_for(primal: Tensor, tangent: Any, i: int) -> Any:
     """The tangent given for primal i, as an array (or a tensor, if it is on a graph or has
     tangents of its own) of the primal's shape and dtype."""
+    value: Tensor | np.ndarray
     if isinstance(tangent, Tensor) and (tangent.requires_grad or forward.carries_tangent(tangent)):
         value = tangent
     else:
@@ -307,7 +310,7 @@ def _tangent_for(primal: Tensor, tangent: Any, i: int) -> Any:
     return value
 
 
-def _as_tuple(values: Any, what: str) -> tuple:
+def _as_tuple(values: Any, what: str) -> tuple[Any, ...]:
     if not isinstance(values, tuple):
         raise TypeError(
             f"jvp: {what} must be a tuple (one entry per argument of f), got "
@@ -316,7 +319,13 @@ def _as_tuple(values: Any, what: str) -> tuple:
     return values
 
 
-def jvp(f: Callable[..., Any], primals: tuple, tangents: tuple, *, has_aux: bool = False) -> tuple:
+def jvp(
+    f: Callable[..., Any],
+    primals: tuple[Any, ...],
+    tangents: tuple[Any, ...],
+    *,
+    has_aux: bool = False,
+) -> tuple[Any, ...]:
     """`out, tangent_out = jvp(f, primals, tangents)`: f(*primals) and its directional
     derivative J·tangents, by forward mode (one pass through f, tangents pushed through each
     op by its JVP rule), as torch.func.jvp. f returns a Tensor or a tuple of them (tangent_out
@@ -355,7 +364,10 @@ def jvp(f: Callable[..., Any], primals: tuple, tangents: tuple, *, has_aux: bool
 def _tangent_tensor(tangent: Any, out: Tensor) -> Tensor:
     if tangent is None:  # out does not depend on the primals
         return Tensor(np.zeros(out.shape, dtype=out.dtype))
-    return tangent if isinstance(tangent, Tensor) else Tensor._from_op(np.asarray(tangent), None)
+    if isinstance(tangent, Tensor):
+        return tangent
+    # a Tensor: engine's _from_op is annotated to return its base class, Value
+    return cast(Tensor, Tensor._from_op(np.asarray(tangent), None))
 
 
 def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
@@ -418,16 +430,18 @@ def hvp(
         warnings.warn("hvp: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
         argnums = argnum
 
-    def hvp_f(*args: Any) -> Tensor:
-        *args, v = args  # v as it is: a tensor that requires grad keeps H v differentiable in v
+    def hvp_f(*given: Any) -> Tensor:
+        *args, v = given  # v as it is: a tensor that requires grad keeps H v differentiable in v
         positions, single = _positions(argnums, None, tuple(args), "hvp")
         if not single:
             raise TypeError(f"hvp: argnums must be an int, got {argnums!r}")
         i = positions[0]
 
         def grad_of_x(x: Tensor) -> Tensor:
-            return grad(f, i)(*args[:i], x, *args[i + 1 :])
+            g: Tensor = grad(f, i)(*args[:i], x, *args[i + 1 :])
+            return g
 
-        return jvp(grad_of_x, (args[i],), (v,))[1]
+        hv: Tensor = jvp(grad_of_x, (args[i],), (v,))[1]
+        return hv
 
     return hvp_f

@@ -11,6 +11,9 @@ import numpy as np
 from .engine import gradients
 from .tensor import Tensor, concatenate
 
+# a mismatching element: (input's position, the element's index, analytic, numeric)
+Row = tuple[int, tuple[int, ...], Any, Any]
+
 
 def numerical_jacobian(
     f: Callable[..., Any], inputs: Sequence[Tensor], i: int, eps: float = 1e-6
@@ -64,7 +67,7 @@ def gradcheck(
             "gradcheck: inputs are not float64; finite differences will be inaccurate",
             stacklevel=2,
         )
-    rows = []
+    rows: list[Row] = []
     for i, x in enumerate(inputs):
         if not x.requires_grad:
             continue
@@ -113,7 +116,7 @@ def _evaluate(f: Callable[..., Any], inputs: Sequence[Tensor]) -> Tensor:
     return out if isinstance(out, Tensor) else Tensor(out)
 
 
-def _mismatch_table(rows: list, atol: float, rtol: float, limit: int = 20) -> str:
+def _mismatch_table(rows: list[Row], atol: float, rtol: float, limit: int = 20) -> str:
     lines = [
         f"gradcheck: {len(rows)} derivative(s) differ from central differences "
         f"(atol={atol}, rtol={rtol}):",

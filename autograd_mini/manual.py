@@ -15,9 +15,13 @@ NumPy only: this is what autodiff is compared with, so it must not lean on it.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, replace
+from functools import partial
+from typing import Any
 
 import numpy as np
+from numpy.typing import ArrayLike
 
 LOSSES = ("half_sse", "softmax_cross_entropy")
 
@@ -25,23 +29,27 @@ LOSSES = ("half_sse", "softmax_cross_entropy")
 # ── Activations φ, their derivatives φ′(z), and φ′ written from the output a = φ(z) ─────────
 
 
-def _sigmoid(z):
+def _sigmoid(z: Any) -> Any:
     return 0.5 * (1.0 + np.tanh(0.5 * z))  # = 1 / (1 + e⁻ᶻ), without overflow for large |z|
 
 
-_PHI = {
+_PHI: dict[str, Callable[[Any], Any]] = {
     "sigmoid": _sigmoid,
     "tanh": np.tanh,
     "relu": lambda z: np.maximum(z, 0.0),
     "identity": lambda z: z,
 }
-_PHI_PRIME = {  # φ′(z), from the pre-activation, as the books write it
+_PHI_PRIME: dict[
+    str, Callable[[Any], Any]
+] = {  # φ′(z), from the pre-activation, as the books write it
     "sigmoid": lambda z: _sigmoid(z) * (1.0 - _sigmoid(z)),
     "tanh": lambda z: 1.0 - np.tanh(z) ** 2,
     "relu": lambda z: (z > 0) * 1.0,  # ReLU′(0) = 0
     "identity": lambda z: np.ones_like(z),
 }
-_PHI_PRIME_OF_OUTPUT = {  # the same φ′ from a = φ(z): the tutorial's transfer_derivative
+_PHI_PRIME_OF_OUTPUT: dict[
+    str, Callable[[Any], Any]
+] = {  # the same φ′ from a = φ(z): the tutorial's transfer_derivative
     "sigmoid": lambda a: a * (1.0 - a),
     "tanh": lambda a: 1.0 - a**2,
     "relu": lambda a: (a > 0) * 1.0,
@@ -55,17 +63,17 @@ def _checked(name: str) -> str:
     return name
 
 
-def activate(name: str, z):
+def activate(name: str, z: ArrayLike) -> Any:
     """φ(z) for ``name`` in sigmoid, tanh, relu, identity."""
     return _PHI[_checked(name)](z)
 
 
-def activation_derivative(name: str, z):
+def activation_derivative(name: str, z: ArrayLike) -> Any:
     """φ′(z), from the pre-activation z, as the books write it. ReLU′(0) = 0."""
     return _PHI_PRIME[_checked(name)](z)
 
 
-def transfer_derivative(output, name: str = "sigmoid"):
+def transfer_derivative(output: ArrayLike, name: str = "sigmoid") -> Any:
     """φ′ from the neuron's output a = φ(z), as the per-neuron tutorial: a (1 − a)."""
     return _PHI_PRIME_OF_OUTPUT[_checked(name)](output)
 
@@ -83,7 +91,7 @@ class Network:
     activation: str = "sigmoid"
     output_activation: str = "sigmoid"
 
-    def __post_init__(self):
+    def __post_init__(self) -> None:
         _checked(self.activation)
         _checked(self.output_activation)
         object.__setattr__(self, "weights", [np.asarray(w, np.float64) for w in self.weights])
@@ -130,7 +138,7 @@ class Network:
         """The name of φ in each layer l = 1..L."""
         return [self.activation] * (self.depth - 1) + [self.output_activation]
 
-    def layers(self):
+    def layers(self) -> Iterator[tuple[np.ndarray, np.ndarray, str]]:
         """(Wˡ, bˡ, name of φ) for l = 1..L."""
         return zip(self.weights, self.biases, self.names, strict=True)
 
@@ -155,7 +163,7 @@ class FiniteDifferences:
 # ── Layout, forward pass and loss ───────────────────────────────────────────────────────────
 
 
-def _columns(net: Network, x) -> tuple[np.ndarray, bool]:
+def _columns(net: Network, x: ArrayLike) -> tuple[np.ndarray, bool]:
     """x as the books' column vectors (n_in, batch), and whether it was one sample."""
     x, w = np.asarray(x, dtype=np.float64), net.weights[0]
     if x.ndim not in (1, 2) or x.shape[-1] != w.shape[1]:
@@ -170,7 +178,9 @@ def _in_layout(a: np.ndarray, single: bool) -> np.ndarray:
     return a[:, 0] if single else a.T
 
 
-def _prepare(net: Network, x, target, loss: str):
+def _prepare(
+    net: Network, x: ArrayLike, target: ArrayLike, loss: str
+) -> tuple[np.ndarray, np.ndarray, bool]:
     """Input and target as columns, checked; and whether it was one sample."""
     if loss not in LOSSES:
         raise ValueError(f"unknown loss {loss!r}; choose one of {', '.join(LOSSES)}")
@@ -187,7 +197,7 @@ def _prepare(net: Network, x, target, loss: str):
     return a0, (t[:, None] if single else t.T), single
 
 
-def _forward_columns(net: Network, a: np.ndarray):
+def _forward_columns(net: Network, a: np.ndarray) -> tuple[list[np.ndarray], list[np.ndarray]]:
     zs, activations = [], [a]
     for w, b, name in net.layers():
         zs.append(w @ activations[-1] + b[:, None])  # zˡ = Wˡ aˡ⁻¹ + bˡ
@@ -195,14 +205,16 @@ def _forward_columns(net: Network, a: np.ndarray):
     return zs, activations
 
 
-def forward(net: Network, x) -> tuple[list[np.ndarray], list[np.ndarray]]:
+def forward(net: Network, x: ArrayLike) -> tuple[list[np.ndarray], list[np.ndarray]]:
     """(zs, activations): zˡ for l = 1..L, and aˡ for l = 0..L with activations[0] = x."""
     a0, single = _columns(net, x)
     zs, activations = _forward_columns(net, a0)
     return [_in_layout(z, single) for z in zs], [_in_layout(a, single) for a in activations]
 
 
-def _loss_and_output_gradient(loss: str, out: np.ndarray, t: np.ndarray):
+def _loss_and_output_gradient(
+    loss: str, out: np.ndarray, t: np.ndarray
+) -> tuple[float, np.ndarray]:
     """E and ∇ₐE at the output aᴸ, on columns (one column per sample)."""
     if loss == "half_sse":
         return 0.5 * float(np.sum((t - out) ** 2)), out - t  # E = ½ Σ (T − Out)²
@@ -211,7 +223,7 @@ def _loss_and_output_gradient(loss: str, out: np.ndarray, t: np.ndarray):
     return -float(np.sum(t * log_p)), np.exp(log_p) * t.sum(axis=0) - t  # softmax − T if ΣT = 1
 
 
-def loss_value(net: Network, x, target, loss: str = "half_sse") -> float:
+def loss_value(net: Network, x: ArrayLike, target: ArrayLike, loss: str = "half_sse") -> float:
     """E, summed over the outputs and over the samples of a batch."""
     a0, t, _ = _prepare(net, x, target, loss)
     return _loss_and_output_gradient(loss, _forward_columns(net, a0)[1][-1], t)[0]
@@ -220,7 +232,9 @@ def loss_value(net: Network, x, target, loss: str = "half_sse") -> float:
 # ── Convention 1: the matrix recursion on δ = ∂E/∂z (Nielsen, Ng, deeplearning.ai) ─────────
 
 
-def backprop_matrix(net: Network, x, target, loss: str = "half_sse") -> Gradients:
+def backprop_matrix(
+    net: Network, x: ArrayLike, target: ArrayLike, loss: str = "half_sse"
+) -> Gradients:
     """δᴸ = ∇ₐE ⊙ φ′(zᴸ), δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ φ′(zˡ), ∂E/∂Wˡ = δˡ (aˡ⁻¹)ᵀ, ∂E/∂bˡ = δˡ.
 
     Nielsen's BP1–BP4; Ng's classic ``δ⁽³⁾ = (Θ⁽³⁾)ᵀ δ⁽⁴⁾ .* g′(z⁽³⁾)`` with his layers counted
@@ -230,7 +244,7 @@ def backprop_matrix(net: Network, x, target, loss: str = "half_sse") -> Gradient
     zs, a = _forward_columns(net, a0)
     e, grad_out = _loss_and_output_gradient(loss, a[-1], t)
     phi_prime = [activation_derivative(name, z) for name, z in zip(net.names, zs, strict=True)]
-    deltas = [None] * net.depth
+    deltas: list[Any] = [None] * net.depth  # filled from layer L down
     deltas[-1] = grad_out * phi_prime[-1]  # δᴸ = ∇ₐE ⊙ φ′(zᴸ)
     for i in reversed(range(net.depth - 1)):  # δˡ = (Wˡ⁺¹)ᵀ δˡ⁺¹ ⊙ φ′(zˡ), l = i + 1
         deltas[i] = (net.weights[i + 1].T @ deltas[i + 1]) * phi_prime[i]
@@ -239,7 +253,9 @@ def backprop_matrix(net: Network, x, target, loss: str = "half_sse") -> Gradient
     return Gradients([_in_layout(d, single) for d in deltas], weight_grads, bias_grads, e)
 
 
-def sgd_step(net: Network, weight_grads, bias_grads, lr: float) -> Network:
+def sgd_step(
+    net: Network, weight_grads: Sequence[np.ndarray], bias_grads: Sequence[np.ndarray], lr: float
+) -> Network:
     """Plain gradient descent: W ← W − lr ∂E/∂W, b ← b − lr ∂E/∂b."""
     weights = [w - lr * g for w, g in zip(net.weights, weight_grads, strict=True)]
     biases = [b - lr * g for b, g in zip(net.biases, bias_grads, strict=True)]
@@ -249,13 +265,17 @@ def sgd_step(net: Network, weight_grads, bias_grads, lr: float) -> Network:
 # ── Convention 2: per-neuron loops (the "backprop from scratch" tutorial) ───────────────────
 
 
-def _tutorial_network(net: Network):
+# the tutorial's network: layers (lists) of neurons, each a dict ('weights', 'output', 'delta')
+TutorialNetwork = list[list[dict[str, Any]]]
+
+
+def _tutorial_network(net: Network) -> TutorialNetwork:
     """The tutorial's layout: layers of neurons; a neuron is a dict whose 'weights' are its
     incoming weights (row j of Wˡ) with its bias last."""
     return [[{"weights": [*w[j], b[j]]} for j in range(len(b))] for w, b, _ in net.layers()]
 
 
-def _tutorial_forward(network, row, names):
+def _tutorial_forward(network: TutorialNetwork, row: list[float], names: list[str]) -> None:
     inputs = row
     for layer, name in zip(network, names, strict=True):
         for neuron in layer:
@@ -265,7 +285,9 @@ def _tutorial_forward(network, row, names):
         inputs = [neuron["output"] for neuron in layer]
 
 
-def _tutorial_backward(network, expected, names, loss):
+def _tutorial_backward(
+    network: TutorialNetwork, expected: list[float], names: list[str], loss: str
+) -> None:
     for i in reversed(range(len(network))):
         layer = network[i]
         if i == len(network) - 1 and loss == "half_sse":
@@ -282,7 +304,9 @@ def _tutorial_backward(network, expected, names, loss):
             neuron["delta"] = errors[j] * transfer_derivative(neuron["output"], names[i])
 
 
-def _per_neuron_samples(net: Network, x, target, loss: str):
+def _per_neuron_samples(
+    net: Network, x: ArrayLike, target: ArrayLike, loss: str
+) -> Iterator[tuple[list[float], TutorialNetwork]]:
     """(row, the tutorial's network after forward and backward) per sample, weights of ``net``."""
     a0, t, _ = _prepare(net, x, target, loss)
     for row, expected in zip(a0.T.tolist(), t.T.tolist(), strict=True):
@@ -292,7 +316,9 @@ def _per_neuron_samples(net: Network, x, target, loss: str):
         yield row, network
 
 
-def per_neuron_deltas(net: Network, x, target, loss: str = "half_sse") -> list[np.ndarray]:
+def per_neuron_deltas(
+    net: Network, x: ArrayLike, target: ArrayLike, loss: str = "half_sse"
+) -> list[np.ndarray]:
     """The tutorial's ``neuron['delta']``: ``error = Σₖ next[k]['weights'][j] × next[k]['delta']``
     (output layer: ``expected − output``), then ``delta = error × transfer_derivative(output)``.
 
@@ -308,7 +334,9 @@ def per_neuron_deltas(net: Network, x, target, loss: str = "half_sse") -> list[n
     return [d[0] if np.ndim(x) == 1 else d for d in per_layer]
 
 
-def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_sse") -> Network:
+def sgd_step_per_neuron(
+    net: Network, x: ArrayLike, target: ArrayLike, lr: float, loss: str = "half_sse"
+) -> Network:
     """The tutorial's update, neuron by neuron: ``w += lr × delta × input``, ``bias += lr × delta``
     (as first published; today's version writes ``-=`` with delta = +δ, the same step).
 
@@ -331,9 +359,11 @@ def sgd_step_per_neuron(net: Network, x, target, lr: float, loss: str = "half_ss
 # ── Convention 3: error first, derivative at the update (the agh.edu.pl article) ────────────
 
 
-def _error_first_columns(net: Network, a0, t, loss):
+def _error_first_columns(
+    net: Network, a0: np.ndarray, t: np.ndarray, loss: str
+) -> tuple[list[np.ndarray], list[np.ndarray], list[np.ndarray]]:
     zs, a = _forward_columns(net, a0)
-    errors = [None] * net.depth
+    errors: list[Any] = [None] * net.depth  # filled from layer L down
     # the article's δ = z − y, its z being the target and y the output: T − Out
     errors[-1] = -_loss_and_output_gradient(loss, a[-1], t)[1]
     for i in reversed(range(net.depth - 1)):
@@ -341,7 +371,9 @@ def _error_first_columns(net: Network, a0, t, loss):
     return errors, zs, a
 
 
-def error_first_errors(net: Network, x, target, loss: str = "half_sse") -> list[np.ndarray]:
+def error_first_errors(
+    net: Network, x: ArrayLike, target: ArrayLike, loss: str = "half_sse"
+) -> list[np.ndarray]:
     """The article's error signals eˡ: T − Out at the output, eˡ = (Wˡ⁺¹)ᵀ eˡ⁺¹ below, no φ′.
 
     So eˡ = −(Wˡ⁺¹)ᵀ ⋯ (Wᴸ)ᵀ ∇ₐE, while −∂E/∂aˡ = −(Wˡ⁺¹)ᵀ Φ′ˡ⁺¹ ⋯ (Wᴸ)ᵀ Φ′ᴸ ∇ₐE with
@@ -350,7 +382,9 @@ def error_first_errors(net: Network, x, target, loss: str = "half_sse") -> list[
     return [_in_layout(e, single) for e in _error_first_columns(net, a0, t, loss)[0]]
 
 
-def sgd_step_error_first(net: Network, x, target, lr: float, loss: str = "half_sse") -> Network:
+def sgd_step_error_first(
+    net: Network, x: ArrayLike, target: ArrayLike, lr: float, loss: str = "half_sse"
+) -> Network:
     """The article's update ``w′ = w + η × error × df(e)/de × input``, with its errors eˡ.
 
     Layer L's update is gradient descent. Layer l < L moves by lr (eˡ ⊙ φ′(zˡ)) (aˡ⁻¹)ᵀ instead
@@ -371,7 +405,9 @@ def sgd_step_error_first(net: Network, x, target, lr: float, loss: str = "half_s
 # ── Convention 4: the recursion on dˡ = ∂E/∂aˡ ("is δ ∂E/∂a or ∂E/∂z?") ─────────────────────
 
 
-def backprop_activation_grads(net: Network, x, target, loss: str = "half_sse") -> list[np.ndarray]:
+def backprop_activation_grads(
+    net: Network, x: ArrayLike, target: ArrayLike, loss: str = "half_sse"
+) -> list[np.ndarray]:
     """dᴸ = ∇ₐE, dˡ = (Wˡ⁺¹)ᵀ (dˡ⁺¹ ⊙ φ′(zˡ⁺¹)); and then δˡ = dˡ ⊙ φ′(zˡ).
 
     An answer to "is δ ∂E/∂a or ∂E/∂z?" writes ``d⁽ˡ⁾ = W⁽ˡ⁾ᵀ d⁽ˡ⁺¹⁾ ⊙ φ′(z⁽ˡ⁾)``. With its own
@@ -380,7 +416,7 @@ def backprop_activation_grads(net: Network, x, target, loss: str = "half_sse") -
     zˡ⁺¹) and ⊙ comes first."""
     a0, t, single = _prepare(net, x, target, loss)
     zs, a = _forward_columns(net, a0)
-    ds = [None] * net.depth
+    ds: list[Any] = [None] * net.depth  # filled from layer L down
     ds[-1] = _loss_and_output_gradient(loss, a[-1], t)[1]  # dᴸ = ∇ₐE
     for i in reversed(range(net.depth - 1)):  # dˡ = (Wˡ⁺¹)ᵀ (dˡ⁺¹ ⊙ φ′(zˡ⁺¹)), l = i + 1
         phi_prime_above = activation_derivative(net.names[i + 1], zs[i + 1])
@@ -391,7 +427,7 @@ def backprop_activation_grads(net: Network, x, target, loss: str = "half_sse") -
 # ── Convention 5: finite differences ("is this very slow/inaccurate?") ──────────────────────
 
 
-def _central_differences(f, array: np.ndarray, eps: float) -> np.ndarray:
+def _central_differences(f: Callable[[], float], array: np.ndarray, eps: float) -> np.ndarray:
     """(f(v + ε) − f(v − ε)) / 2ε for each entry v of ``array``, nudged in place: 2 calls each."""
     grad = np.zeros_like(array)
     for k in np.ndindex(array.shape):
@@ -405,7 +441,7 @@ def _central_differences(f, array: np.ndarray, eps: float) -> np.ndarray:
 
 
 def finite_differences(
-    net: Network, x, target, loss: str = "half_sse", eps: float = 1e-6
+    net: Network, x: ArrayLike, target: ArrayLike, loss: str = "half_sse", eps: float = 1e-6
 ) -> FiniteDifferences:
     """∂E/∂zˡ (each pre-activation of each sample nudged, the layers above rerun), ∂E/∂Wˡ and
     ∂E/∂bˡ (each parameter nudged, a whole forward pass rerun), by central differences.
@@ -421,15 +457,15 @@ def finite_differences(
             a = activate(name, w @ a + b[:, None])
         return _loss_and_output_gradient(loss, a, t)[0]
 
-    copies = {"weights": [w.copy() for w in net.weights], "biases": [b.copy() for b in net.biases]}
-    trial = replace(net, **copies)  # nudged in place, entry by entry
+    # nudged in place, entry by entry
+    trial = replace(
+        net, weights=[w.copy() for w in net.weights], biases=[b.copy() for b in net.biases]
+    )
 
     def error() -> float:
         return _loss_and_output_gradient(loss, _forward_columns(trial, a0)[1][-1], t)[0]
 
-    deltas = [
-        _central_differences(lambda i=i, z=z: error_from(i, z), z, eps) for i, z in enumerate(zs)
-    ]
+    deltas = [_central_differences(partial(error_from, i, z), z, eps) for i, z in enumerate(zs)]
     weight_grads = [_central_differences(error, w, eps) for w in trial.weights]
     bias_grads = [_central_differences(error, b, eps) for b in trial.biases]
     gradient_passes = 2 * sum(g.size for g in weight_grads + bias_grads)
@@ -441,7 +477,7 @@ def finite_differences(
 # ── The chain rule written out for one weight, and the error of a series ────────────────────
 
 
-def chain_rule_product(net: Network, x, target) -> float:
+def chain_rule_product(net: Network, x: ArrayLike, target: ArrayLike) -> float:
     """∂E/∂w₂,₁,₁ as a learner writes it out ("if I want to find ∂E/∂w₂,₁,₁, is it expanded
     as: [...] Is this correct?"), for one sample through a sigmoid net with two hidden layers and
     one output, E = ½ (T − Out)²: (Out − T)·Out(1 − Out)·w₃,₁,₁·n₂,₁(1 − n₂,₁)·n₁,₁.
@@ -471,11 +507,15 @@ def worked_example() -> tuple[Network, np.ndarray, np.ndarray]:
         [[0.8, -0.5, 0.3]],
     ]
     biases = [[0.1, -0.1, 0.0], [0.0, 0.1, -0.1], [0.2]]
-    net = Network(weights, biases, "sigmoid", "sigmoid")
+    net = Network(
+        [np.array(w) for w in weights], [np.array(b) for b in biases], "sigmoid", "sigmoid"
+    )
     return net, np.array([0.5, -1.0, 2.0]), np.array([0.2])
 
 
-def per_sample_gradients(net: Network, x_batch, t_batch, loss: str = "half_sse") -> list[Gradients]:
+def per_sample_gradients(
+    net: Network, x_batch: Iterable[ArrayLike], t_batch: Iterable[ArrayLike], loss: str = "half_sse"
+) -> list[Gradients]:
     """Convention 1 for each observation of a series on its own. Their losses add up to the
     series' E, their gradients to its gradient (what ``backprop_matrix`` on the batch returns)."""
     return [backprop_matrix(net, x, t, loss) for x, t in zip(x_batch, t_batch, strict=True)]

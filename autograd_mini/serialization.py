@@ -28,7 +28,7 @@ from typing import IO, Any
 
 import numpy as np
 
-PathLike = str | os.PathLike
+PathLike = str | os.PathLike[str]
 
 MEMBER_SUFFIX = ".npy"  # numpy.savez's convention: entry `w` is the member `w.npy`
 NPY_MAGIC = b"\x93NUMPY"

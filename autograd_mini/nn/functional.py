@@ -15,6 +15,7 @@ import numpy as np
 from ..engine import increment_version
 from ..randomness import Rng, generator
 from ..tensor import (
+    ArrayLike,
     Tensor,
     as_tensor,
     elu,
@@ -86,7 +87,8 @@ __all__ = [
 
 def check_probability(where: str, p: Any) -> float:
     """p as a float, refused unless it is a number in [0, 1)."""
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:
+    # typeshed's numbers.Real declares no comparison with a float (hence the ignore)
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:  # type: ignore[operator]
         raise ValueError(
             f"{where}: p is the probability of zeroing an element and must be a number in "
             f"[0, 1), got {p!r}"
@@ -94,7 +96,7 @@ def check_probability(where: str, p: Any) -> float:
     return float(p)
 
 
-def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
+def dropout(x: ArrayLike, p: float = 0.5, training: bool = True, rng: Rng = None) -> Tensor:
     """Zero each element with probability p and scale the others by 1/(1 − p), so that the
     expected value is unchanged; the identity when training is False or p is 0. The gradient
     flows only through the kept elements (scaled by the same 1/(1 − p)). `rng` draws the mask:
@@ -104,13 +106,16 @@ def dropout(x: Any, p: float = 0.5, training: bool = True, rng: Rng = None) -> T
     if not training or p == 0.0:
         return x
     keep = generator(rng).random(x.shape) >= p
-    return x * (keep * (1.0 / (1.0 - p))).astype(x.dtype, copy=False)
+    scale: np.ndarray = (keep * (1.0 / (1.0 - p))).astype(x.dtype, copy=False)
+    return x * scale
 
 
 def _shape_tuple(where: str, shape: Any) -> tuple[int, ...]:
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     if not shape or not all(
-        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1 for n in shape
+        # typeshed's numbers.Integral declares no comparison with an int
+        isinstance(n, numbers.Integral) and not isinstance(n, bool) and n >= 1  # type: ignore[operator]
+        for n in shape
     ):
         raise ValueError(
             f"{where}: normalized_shape must be a positive integer or a non-empty tuple of "
@@ -119,7 +124,7 @@ def _shape_tuple(where: str, shape: Any) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def _normalise(x: Tensor, mean: Any, var: Any, eps: float) -> Tensor:
+def _normalise(x: Tensor, mean: Tensor | np.ndarray, var: Tensor, eps: float) -> Tensor:
     return (x - mean) / (var + eps).sqrt()
 
 
@@ -222,7 +227,7 @@ def _blend(running: np.ndarray, batch: np.ndarray, momentum: float) -> None:
     running[...] = (1.0 - momentum) * running + momentum * batch
 
 
-def embedding(indices: Any, weight: Any) -> Tensor:
+def embedding(indices: Any, weight: ArrayLike) -> Tensor:
     """Rows of `weight` (num_embeddings, embedding_dim) picked by integer `indices` of any
     shape: the result has shape indices.shape + (embedding_dim,). A row picked several times
     receives the sum of their gradients."""

@@ -13,6 +13,7 @@ is None. fan_in = in (columns of W), fan_out = out (rows).
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import numpy as np
@@ -122,7 +123,9 @@ glorot_normal_ = xavier_normal_
 he_uniform_ = kaiming_uniform_
 he_normal_ = kaiming_normal_
 
-SCHEMES = {  # the names Linear(init=...) accepts; each is called as scheme(weight, rng=rng)
+SCHEMES: dict[
+    str, Callable[..., Any]
+] = {  # the names Linear(init=...) accepts; each is called as scheme(weight, rng=rng)
     "default": default_,
     "zeros": lambda weight, rng=None: zeros_(weight),
     "xavier_uniform": xavier_uniform_,

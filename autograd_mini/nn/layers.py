@@ -9,7 +9,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, as_tensor, linear
+from ..randomness import Rng, generator
+from ..tensor import ArrayLike, Tensor, as_tensor, linear
 from . import functional as F
 from . import init as initialisers
 from .module import Module, Parameter
@@ -104,7 +105,7 @@ class Flatten(Module):
         super().__init__()
         self.start_dim, self.end_dim = start_dim, end_dim
 
-    def forward(self, x: Any) -> Tensor:
+    def forward(self, x: ArrayLike) -> Tensor:
         x = as_tensor(x)
         start, end = (a + x.ndim if a < 0 else a for a in (self.start_dim, self.end_dim))
         if not 0 <= start <= end < max(x.ndim, 1):
@@ -124,10 +125,10 @@ class Dropout(Module):
     the identity after eval(). `rng` (a Generator or an int seed) makes the masks
     reproducible; None draws them from np.random."""
 
-    def __init__(self, p: float = 0.5, rng: F.Rng = None) -> None:
+    def __init__(self, p: float = 0.5, rng: Rng = None) -> None:
         super().__init__()
         self.p = F.check_probability("Dropout", p)
-        self.rng = F.generator(rng)  # one generator: successive masks differ, yet repeat
+        self.rng = generator(rng)  # one generator: successive masks differ, yet repeat
 
     def forward(self, x: Any) -> Tensor:
         return F.dropout(x, self.p, self.training, self.rng)
@@ -144,14 +145,14 @@ class Embedding(Module):
         self,
         num_embeddings: int,
         embedding_dim: int,
-        rng: F.Rng = None,
+        rng: Rng = None,
         dtype: Any = np.float64,
     ) -> None:
         super().__init__()
         self.num_embeddings = _positive_size("Embedding", "num_embeddings", num_embeddings)
         self.embedding_dim = _positive_size("Embedding", "embedding_dim", embedding_dim)
         shape = (self.num_embeddings, self.embedding_dim)
-        self.weight = Parameter(F.generator(rng).standard_normal(shape).astype(dtype))
+        self.weight = Parameter(generator(rng).standard_normal(shape).astype(dtype))
 
     def forward(self, indices: Any) -> Tensor:
         return F.embedding(indices, self.weight)

@@ -112,7 +112,8 @@ class MLP(Module):
 
     def forward_trace(self, x: Any) -> tuple[Tensor, Trace]:
         """`(output, trace)`: the output and every zˡ and aˡ of the pass."""
-        return self(x, return_trace=True)
+        traced: tuple[Tensor, Trace] = self(x, return_trace=True)
+        return traced
 
     def weights(self) -> list[np.ndarray]:
         """Copies of W¹..Wᴸ, each (out, in), as `manual.Network` takes them."""

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, cast
 
 import numpy as np
 
@@ -36,7 +36,8 @@ class Parameter(Tensor):
     @classmethod
     def _from_op(cls, data: np.ndarray, node: engine.Node | None) -> Tensor:
         # Op results and gradients computed from a parameter are plain tensors, as in PyTorch.
-        return Tensor._from_op(data, node)
+        # a Tensor: engine's _from_op is annotated to return its base class, Value
+        return cast(Tensor, Tensor._from_op(data, node))
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
@@ -99,14 +100,15 @@ class Module:
                 value._rename(_join(name, key))
             else:
                 value.name = _join(name, key)
-        for key, value in self._own_buffers():
-            value.name = _join(name, key)
+        for key, buffer in self._own_buffers():
+            buffer.name = _join(name, key)
 
     # --- buffers -------------------------------------------------------------------------------
 
     def _buffer_names(self) -> dict[str, bool]:
         """Buffer name → persistent; kept in the instance so super().__init__() stays optional."""
-        return vars(self).get("_buffers", {})
+        names: dict[str, bool] = vars(self).get("_buffers", {})
+        return names
 
     def _own_buffers(self, persistent_only: bool = False) -> Iterator[tuple[str, Tensor]]:
         for key, persistent in self._buffer_names().items():
@@ -306,7 +308,7 @@ def _as_buffer(value: Any, where: str) -> Tensor | None:
     return Tensor(value)
 
 
-def _as_container(items: list | tuple, where: str) -> Any:
+def _as_container(items: list[Any] | tuple[Any, ...], where: str) -> Any:
     """A list of modules becomes a ModuleList, of parameters a ParameterList; others stay."""
     if not items:
         return items
@@ -325,7 +327,7 @@ def _as_container(items: list | tuple, where: str) -> Any:
 class _ListMixin:
     """The list behaviour shared by ModuleList and ParameterList: items named "0", "1", ..."""
 
-    _items: list
+    _items: list[Any]
 
     def _own(self) -> Iterator[tuple[str, Any]]:
         return ((str(i), v) for i, v in enumerate(self._items))
@@ -381,6 +383,8 @@ class ModuleList(_ListMixin, Module):
 class ModuleDict(Module):
     """Modules by name, registered under their keys, in insertion order:
     `self.heads = ModuleDict({"value": Linear(4, 1), "policy": Linear(4, 3)})`."""
+
+    _items: dict[str, Module]  # set in __init__, past Module's registering __setattr__
 
     def __init__(self, modules: Mapping[str, Module] | Iterable[tuple[str, Module]] = ()) -> None:
         super().__init__()

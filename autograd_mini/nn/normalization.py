@@ -3,10 +3,11 @@ channel over the batch, with running statistics kept as buffers for evaluation).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
+from ..tensor import Tensor
 from . import functional as F
 from .layers import _positive_size
 from .module import Module, Parameter
@@ -53,6 +54,11 @@ class BatchNorm1d(Module):
     always uses the batch's statistics.
     """
 
+    # buffers (register_buffer), None when track_running_stats=False
+    running_mean: Tensor | None
+    running_var: Tensor | None
+    num_batches_tracked: Tensor | None
+
     def __init__(
         self,
         num_features: int,
@@ -95,9 +101,11 @@ class BatchNorm1d(Module):
             )
         momentum = 0.0 if self.momentum is None else self.momentum
         if self.training and self.running_mean is not None:
-            self.num_batches_tracked.data[...] += 1
+            # registered with running_mean, so not None here
+            tracked = cast(Tensor, self.num_batches_tracked)
+            tracked.data[...] += 1
             if self.momentum is None:  # a cumulative average of every batch so far
-                momentum = 1.0 / float(self.num_batches_tracked.data)
+                momentum = 1.0 / float(tracked.data)
         use_batch = self.training or self.running_mean is None
         return F.batch_norm(
             x,

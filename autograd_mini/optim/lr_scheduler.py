@@ -161,13 +161,15 @@ class LambdaLR(LRScheduler):
         last_epoch: int = -1,
     ) -> None:
         groups = len(optimizer.param_groups)
-        lambdas = list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * groups
+        lambdas: list[Any] = (
+            list(lr_lambda) if isinstance(lr_lambda, (list, tuple)) else [lr_lambda] * groups
+        )
         if len(lambdas) != groups or not all(callable(f) for f in lambdas):
             raise ValueError(
                 f"LambdaLR: lr_lambda must be a function or a list of {groups} functions (one "
                 f"per parameter group), got {lr_lambda!r}"
             )
-        self.lr_lambdas = lambdas
+        self.lr_lambdas: list[Callable[[int], float]] = lambdas  # each checked callable above
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -300,7 +302,7 @@ class OneCycleLR(LRScheduler):
         return rates
 
 
-def _per_group(where: str, name: str, value: Any, groups: list) -> list[float]:
+def _per_group(where: str, name: str, value: Any, groups: list[dict[str, Any]]) -> list[float]:
     """One value for every parameter group, or a list of one per group."""
     values = list(value) if isinstance(value, (list, tuple)) else [value] * len(groups)
     if len(values) != len(groups):

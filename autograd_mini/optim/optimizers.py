@@ -79,7 +79,9 @@ class Optimizer:
                     self._update(p.data, grad, self.state.setdefault(p, {}), group)
                     increment_version(p)  # a graph that saved p must not use the new value
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         raise NotImplementedError
 
     def _validate(self, settings: dict[str, Any]) -> None:
@@ -183,7 +185,9 @@ class SGD(Optimizer):
         if settings["nesterov"] and (settings["momentum"] <= 0 or settings["dampening"] != 0):
             raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
         momentum = group["momentum"]
@@ -230,7 +234,9 @@ class Adam(Optimizer):
                 f"got {settings['betas']}"
             )
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]
         if decay and self.decoupled_weight_decay:
             param *= 1 - lr * decay
@@ -298,7 +304,9 @@ class RMSprop(Optimizer):
         if not settings["alpha"] >= 0.0:
             raise ValueError(f"RMSprop: alpha must be >= 0, got {settings['alpha']}")
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         alpha, momentum = group["alpha"], group["momentum"]
         if group["weight_decay"]:
             grad = grad + group["weight_decay"] * param
@@ -357,7 +365,9 @@ class Adagrad(Optimizer):
                 f"{settings['initial_accumulator_value']}"
             )
 
-    def _update(self, param: np.ndarray, grad: np.ndarray, state: dict, group: dict) -> None:
+    def _update(
+        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> None:
         if not state:
             state.update(step=0, sum=np.full_like(param, group["initial_accumulator_value"]))
         state["step"] += 1
