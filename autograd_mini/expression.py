@@ -117,8 +117,9 @@ def evaluate(
 
     With `max_elements`, a step whose result would have more elements is refused with
     TooLargeError before it runs: broadcasting `x * y` of a 10,000-vector and a 10,000×1 column
-    would otherwise allocate 10⁸ numbers (and as many again for the gradients)."""
-    tree = parse(source) if isinstance(source, str) else source
+    would otherwise allocate 10⁸ numbers (and as many again for the gradients). A tree is
+    checked as its source would be (one that parse() did not make may hold anything)."""
+    tree = parse(source if isinstance(source, str) else ast.unparse(source))
     missing = [name for name in variables(tree) if name not in values]
     if missing:
         raise ExpressionError(f"no value given for {', '.join(map(repr, missing))}")

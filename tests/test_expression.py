@@ -152,3 +152,11 @@ def test_random_expressions_evaluate_as_python_does(source, x, y):
     assert float(result.data if isinstance(result, am.Tensor) else result) == pytest.approx(
         expected, rel=1e-9, abs=1e-12, nan_ok=True
     )
+
+
+def test_a_tree_is_checked_as_its_source_would_be():
+    # a syntax tree that parse() did not make: the string literal would otherwise be evaluated
+    tree = ast.parse("'1.5' * x", mode="eval")
+    with pytest.raises(ExpressionError):
+        evaluate(tree, {"x": am.tensor(2.0)})
+    assert evaluate(parse("x * 2"), {"x": am.tensor(2.0)}).item() == 4.0
