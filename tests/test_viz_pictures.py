@@ -85,9 +85,10 @@ def test_text_fits_its_box_in_dejavu_in_a_helvetica_like_font_and_in_the_viewers
     ]
     # DejaVu Sans: most Linux; Liberation Sans: Helvetica's and Arial's widths; None: the fonts
     # the SVG names, as this machine's browser picks them. Graphviz 2.43's dot measures DejaVu
-    # through Pango with hinting, up to 3 % narrower than a browser draws it: only the narrower
-    # faces fit its boxes.
-    fonts = ("DejaVu Sans", "Liberation Sans", None) if renderer != "dot" else ("Liberation Sans",)
+    # with each glyph's advance rounded to a whole pixel, narrower than a browser draws it: the
+    # boxes keep room for that (dot.MEASURING_ERROR), and without it long lines of numbers ran
+    # up to 5 px past their boxes here.
+    fonts = ("DejaVu Sans", "Liberation Sans", None)
     for drawing in drawings:
         svg = backend.pipe(drawing.source, "svg", renderer).decode()
         assert "DejaVu Sans" in svg

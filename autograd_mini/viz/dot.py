@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import inspect
+import math
 import os
 import textwrap
 from dataclasses import dataclass, field
@@ -50,6 +51,11 @@ COLORS = {
 ORDER_MARK = "#"  # ASCII: every font has it (⟨n⟩ drew as missing glyphs in PNG)
 ORDER_NOTE = f"{ORDER_MARK}n: the step of the backward pass at which each adjoint became final."
 DELTA_NOTE = "δˡ = ∂E/∂zˡ is the adjoint of the pre-activation zˡ; E is the output drawn."
+# Graphviz's dot (2.43, through Pango) measures text with each glyph's advance rounded to a
+# whole pixel at 96 dpi: a line can come out up to half a pixel (0.375 pt) per character
+# narrower than a browser draws it (DejaVu Sans digits: 5.6 %), so every table cell keeps that
+# much room beside its text (_td). graphviz-pure measures exactly and merely leaves the room.
+MEASURING_ERROR = 0.375  # points per character
 
 
 class Drawing(graphviz.Digraph):
@@ -514,26 +520,32 @@ def _tensor_node(t: TensorView, is_root: bool, o: Options) -> dict[str, str]:
         return {"shape": "box", "style": "dashed", "color": COLORS["muted"],
                 "fontcolor": COLORS["muted"], "label": f"<{text}>"}  # fmt: skip
     layer = layer_of(t.name)
-    header = []
+    header, plain = [], []  # the header's parts, and the same as plain text (to measure)
     if t.name:
         header.append(f"<b>{html.escape(t.name)}</b>")
+        plain.append(t.name)
     if o.shapes and t.shape:
         header.append(f'<font color="#555555">{shape_text(t.shape)}</font>')
+        plain.append(shape_text(t.shape))
     dtype = None if t.value is None else t.value.dtype
     if dtype is not None and dtype != np.float64:  # float64 is the default: only others shown
         header.append(f'<font color="#555555">{dtype}</font>')
+        plain.append(str(dtype))
     if o.order and t.step is not None:
         header.append(f'<font color="{COLORS["adjoint"]}">{ORDER_MARK}{t.step}</font>')
+        plain.append(f"{ORDER_MARK}{t.step}")
     rows = []
     if header:
         fill = COLORS["leaf" if t.requires_grad and t.producer is None else "output"]
         fill = fill if t.requires_grad else COLORS["constant"]
-        rows.append(f'<td bgcolor="{fill}">{" ".join(header)}</td>')
+        rows.append(_td(" ".join(header), len(" ".join(plain)), f'bgcolor="{fill}"'))
     if o.values:
         if t.value is not None:
             rows.append(_cell("value", summarize(t.value, o.precision)))
         else:
-            rows.append(f'<td><font color="{COLORS["muted"]}"><i>value released</i></font></td>')
+            released = "value released"
+            muted = f'<font color="{COLORS["muted"]}"><i>{released}</i></font>'
+            rows.append(_td(muted, len(released)))
     if o.adjoints and t.adjoint is not None:
         rows.append(_cell(_adjoint_label(t), summarize(t.adjoint, o.precision), COLORS["adjoint"]))
     if not rows:
@@ -548,11 +560,28 @@ def _tensor_node(t: TensorView, is_root: bool, o: Options) -> dict[str, str]:
 
 
 def _cell(label: str, lines: list[str], color: str | None = None) -> str:
+    """A cell of `label` and the lines of a summary after it, left-aligned."""
     text = "<br/>".join(html.escape(line) for line in lines)
     text = f"{html.escape(label)} {text}"
     if color:
         text = f'<font color="{color}">{text}</font>'
-    return f'<td align="left" balign="left">{text}</td>'
+    longest = max(len(f"{label} {lines[0]}"), *map(len, lines))
+    return _td(text, longest, left=True)
+
+
+def _td(content: str, chars: int, attributes: str = "", left: bool = False) -> str:
+    """A table cell of HTML-like `content` whose longest line has `chars` characters, with room
+    on its right for dot's measuring error: the text and an empty cell beside it, in a table
+    without borders. `left`: lines aligned left, else centred (with the same room on the left,
+    so that text measured exactly stays in the middle)."""
+    align = ' align="left" balign="left"' if left else ""
+    room = f'<td width="{math.ceil(chars * MEASURING_ERROR)}"></td>'
+    inner = (
+        f'<table border="0" cellspacing="0" cellpadding="0"><tr>{"" if left else room}'
+        f"<td{align}>{content}</td>{room}</tr></table>"
+    )
+    outer = " ".join(filter(None, [attributes, 'align="left"' if left else ""]))
+    return f"<td {outer}>{inner}</td>" if outer else f"<td>{inner}</td>"
 
 
 def _unit_node(
@@ -580,14 +609,16 @@ def _module_node(unit: _Unit, o: Options, with_output: bool) -> dict[str, str]:
     module = unit.ops[0].scope[-1]
     kind, path = type(module).__name__, getattr(module, "_name", None)
     title = f"<b>{html.escape(path or kind)}</b>" + (f" · {html.escape(kind)}" if path else "")
-    rows = [f'<td bgcolor="{COLORS["module"]}">{title}</td>']
+    plain = f"{path} · {kind}" if path else kind
+    rows = [_td(title, len(plain), f'bgcolor="{COLORS["module"]}"')]
     tensors = [*unit.parameters, *(unit.outputs if with_output else [])]
     for t in tensors:
         label = (t.name or "output").removeprefix(f"{path}.") if path else (t.name or "output")
-        line = html.escape(label)
+        line, plain = html.escape(label), label
         if o.shapes and t.shape is not None:
             line += f' <font color="#555555">{shape_text(t.shape)}</font>'
-        rows.append(f'<td align="left" balign="left">{line}</td>')
+            plain += f" {shape_text(t.shape)}"
+        rows.append(_td(line, len(plain), left=True))
         if o.adjoints and t.adjoint is not None:
             rows.append(
                 _cell(_adjoint_label(t), summarize(t.adjoint, o.precision), COLORS["adjoint"])
@@ -602,12 +633,14 @@ def _loss_node(unit: _Unit, o: Options, with_output: bool, is_root: bool) -> dic
     (`with_output`) its value and adjoint; then the adjoint it sends back to each input that
     gets one, the sum of what its ops sent there (the network's output gets it)."""
     call = next(owner for owner in unit.ops[0].scope if type(owner) is LossCall)
-    rows = [f'<td bgcolor="{COLORS["module"]}"><b>{html.escape(module_label(call))}</b></td>']
+    title = module_label(call)
+    rows = [_td(f"<b>{html.escape(title)}</b>", len(title), f'bgcolor="{COLORS["module"]}"')]
     if call.target is not None:
         target = np.asarray(getattr(call.target, "data", call.target))
         labels = target.dtype.kind in "iu"
         if labels and target.size > FULL_SIZE:
-            rows.append(f"<td>{html.escape(_label_counts('labels', target))}</td>")
+            counts = _label_counts("labels", target)
+            rows.append(_td(html.escape(counts), len(counts)))
         elif o.values:
             rows.append(_cell("labels" if labels else "target", summarize(target, o.precision)))
     out = unit.outputs[0] if with_output else None
