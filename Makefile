@@ -58,12 +58,14 @@ docs-figures: $(STAMP) docs-drawings
 docs-drawings: $(STAMP) $(BROWSER)
 	$(BIN)/python docs/figures/drawings.py
 
-# `make test-oldest`: ruff and the suite against the lowest versions that pyproject.toml allows,
-# each Python in its own virtualenv: the oldest and the newest Python it declares, and 3.11, the
-# Python of the oracle's CPU build. uv gives every direct dependency its lowest allowed version
-# that has a wheel for that Python (none is built from source); what they pull in is the newest
-# that fits. Interpreters come from pyenv, else from PATH (python3.10, ...). Where no CPU build of
-# torch 2.13.0 lies on this machine, the run leaves out the tests that need it and lists them.
+# `make test-oldest`: ruff, a strict build of the docs site and the suite against the lowest
+# versions that pyproject.toml allows, each Python in its own virtualenv: the oldest and the newest
+# Python it declares, and 3.11, the Python of the oracle's CPU build. uv gives every direct
+# dependency its lowest allowed version that has a wheel for that Python (none is built from
+# source); what they pull in is the newest that fits. Interpreters come from pyenv, else from PATH
+# (python3.10, ...). Where no CPU build of torch 2.13.0 lies on this machine, the run leaves out
+# the tests that need it and lists them. The site is built without --quiet: --quiet hides the
+# warnings that --strict counts, and the build passes whatever they say.
 OLDEST_PYTHONS := 3.10 3.11 3.13
 UV := $(BIN)/uv
 
@@ -78,15 +80,16 @@ test-oldest-%: $(UV)
 	env=$(VENV)/oldest/$*; rm -rf $$env; \
 	$(UV) venv --quiet --python $$python $$env && \
 	VIRTUAL_ENV=$$env $(UV) pip install --quiet --resolution lowest-direct --only-binary :all: \
-	    -e ".[test,examples]" && \
+	    -e ".[test,examples,docs]" && \
 	pip="$(BIN)/python -m pip --python $$env/bin/python" && \
 	if $$pip install --quiet --dry-run --no-index --no-deps torch==2.13.0 2>/dev/null; \
 	then $$pip install --quiet torch==2.13.0 && oracle=1; \
 	else oracle=0; echo "test-oldest: no CPU build of torch 2.13.0 here for Python $*"; fi && \
 	echo "test-oldest: $$($$env/bin/python -V), $$(VIRTUAL_ENV=$$env $(UV) pip freeze 2>/dev/null | \
-	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|playwright|hatchling|hatch-fancy-pypi-readme|packaging|torch)==' | \
+	    grep -iE '^(numpy|graphviz|graphviz-pure|tqdm|matplotlib|scikit-learn|pytest|hypothesis|ruff|playwright|hatchling|hatch-fancy-pypi-readme|packaging|mkdocs|mkdocstrings|mkdocstrings-python|mkdocs-autorefs|griffe|pymdown-extensions|torch)==' | \
 	    tr '\n' ' ')" && \
 	$$env/bin/ruff check --quiet . && $$env/bin/ruff format --check --quiet . && \
+	$$env/bin/mkdocs build --strict --site-dir $$env/site && \
 	if [ $$oracle = 1 ]; then $$env/bin/python -m pytest -q -p no:cacheprovider; \
 	else AUTOGRAD_MINI_WITHOUT_ORACLE=1 $$env/bin/python -m pytest -q -p no:cacheprovider; fi
 
