@@ -43,7 +43,7 @@ test: $(STAMP) $(ORACLE) $(BROWSER)
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
 	$(BIN)/python -m pytest -q
-	$(BIN)/mkdocs build --strict --quiet
+	$(BIN)/mkdocs build --strict  # not --quiet: it stops --strict from counting warnings
 
 # The site, in build/site (mkdocs.yml); `$(BIN)/mkdocs serve` shows it while editing.
 docs: $(STAMP)

@@ -896,7 +896,7 @@ class Tensor(Value):
         return _triangle("triu", self, k, lower=False)
 
     def gather(self, axis: int, index: ArrayLike) -> Tensor:
-        """out[i][j][k] = x[index[i][j][k]][j][k] for axis 0 (and so on), as torch.gather:
+        """`out[i][j][k] = x[index[i][j][k]][j][k]` for axis 0 (and so on), as torch.gather:
         `index` has x's number of dimensions and is no longer than x along the other axes."""
         positions = _index_array("gather", index)
         axis = _axis("gather", axis, builtins.max(self.ndim, 1))
@@ -916,9 +916,9 @@ class Tensor(Value):
         return self[_along_axis("gather", positions, self.shape, axis, own=True)]
 
     def scatter_add(self, axis: int, index: ArrayLike, src: ArrayLike) -> Tensor:
-        """A copy with src[i][j] added at row index[i][j] of column j (for axis 0; and so on), as
-        torch's scatter_add: repeated indices accumulate. `index` is no longer than src, nor than
-        x except along the axis."""
+        """A copy with `src[i][j]` added at row `index[i][j]` of column j (for axis 0; and so
+        on), as torch's scatter_add: repeated indices accumulate. `index` is no longer than src,
+        nor than x except along the axis."""
         positions = _index_array("scatter_add", index)
         axis = _axis("scatter_add", axis, builtins.max(self.ndim, 1))
         src_shape = np.shape(src.data if isinstance(src, Value) else src)
