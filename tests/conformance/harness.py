@@ -12,11 +12,27 @@ import torch
 
 import autograd_mini as am
 
-from .op_table import DELIBERATE_DIFFERENCES, OpEntry, Sample
+from .op_table import DELIBERATE_DIFFERENCES, OPS, OpEntry, Sample
 
 # (rtol, atol) against torch; against finite differences of the float64 NumPy reference
 TOL = {np.float32: (1e-4, 1e-5), np.float64: (1e-10, 1e-12)}
 FD_TOL = {np.float32: (1e-3, 1e-4), np.float64: (1e-6, 1e-7)}
+
+
+def case_id(entry: OpEntry, sample: Sample, dtype: Any) -> str:
+    return f"{entry.name}-{sample.desc}-{np.dtype(dtype).name}"
+
+
+def cases(differentiated_only: bool = False) -> list[tuple[OpEntry, Sample, Any]]:
+    """Every (entry, sample, dtype) of the table, or only the samples that differentiate with
+    respect to some input; the test modules parametrize over them, by `case_id`."""
+    return [
+        (entry, sample, dtype)
+        for entry in OPS
+        for dtype in entry.dtypes
+        for sample in entry.generate(dtype)
+        if sample.grad or not differentiated_only
+    ]
 
 
 # ---------------------------------------------------------------------------------------------

@@ -32,6 +32,8 @@ import autograd_mini.nn.functional as F
 from .harness import (
     FD_TOL,
     TOL,
+    case_id,
+    cases,
     check_output,
     finite_differences,
     mismatches,
@@ -46,16 +48,7 @@ from .op_table import DELIBERATE_DIFFERENCES, FLOATS, NOT_OPS, OPS, OpEntry, Sam
 pytestmark = pytest.mark.filterwarnings("ignore::RuntimeWarning")  # edge values warn, as in NumPy
 
 
-def case_id(entry: OpEntry, sample: Sample, dtype: Any) -> str:
-    return f"{entry.name}-{sample.desc}-{np.dtype(dtype).name}"
-
-
-CASES = [
-    pytest.param(entry, sample, dtype, id=case_id(entry, sample, dtype))
-    for entry in OPS
-    for dtype in entry.dtypes
-    for sample in entry.generate(dtype)
-]
+CASES = [pytest.param(*case, id=case_id(*case)) for case in cases()]
 
 
 def check_forward(entry: OpEntry, sample: Sample, out: Any, what: str) -> list[str]:
