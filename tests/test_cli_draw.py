@@ -13,10 +13,10 @@ import xml.etree.ElementTree as ET
 
 import numpy as np
 import pytest
+from renderers import SVG
 
 from autograd_mini import cli
 
-SVG = "{http://www.w3.org/2000/svg}"
 NEURON = ["tanh(x*w + b)", "--x", "2", "--w", "-3", "--b", "6.8813735870195432"]
 
 

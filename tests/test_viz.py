@@ -10,18 +10,11 @@ from itertools import pairwise
 
 import numpy as np
 import pytest
+from renderers import NO_DOT, RENDERERS, SVG
 
 import autograd_mini as am
 from autograd_mini import engine, modes, ops, primitive, viz
 from autograd_mini.viz import backend
-
-SVG = "{http://www.w3.org/2000/svg}"
-NO_DOT = "the system Graphviz `dot` is not installed (CI installs it: apt-get install graphviz)"
-RENDERERS = [
-    "graphviz-pure",
-    pytest.param("dot", marks=pytest.mark.skipif(shutil.which("dot") is None, reason=NO_DOT)),
-]
-
 
 # --- helpers ------------------------------------------------------------------------------------
 

@@ -12,18 +12,13 @@ import xml.etree.ElementTree as ET
 import chromium
 import numpy as np
 import pytest
+from renderers import RENDERERS, SVG
 
 import autograd_mini as am
 from autograd_mini import nn, viz
 from autograd_mini.viz import backend
 
 browser = chromium.browser  # the fixture
-SVG = "{http://www.w3.org/2000/svg}"
-NO_DOT = "the system Graphviz `dot` is not installed (CI installs it: apt-get install graphviz)"
-RENDERERS = [
-    "graphviz-pure",
-    pytest.param("dot", marks=pytest.mark.skipif(shutil.which("dot") is None, reason=NO_DOT)),
-]
 
 
 def neuron():
