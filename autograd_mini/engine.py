@@ -99,9 +99,14 @@ class Node:
 
     # backward() reads these two for every node: `_each_input`, unrolled for one or two inputs
     @property
+    def dropped(self) -> bool:
+        """Whether a backward() dropped what the node saved (a small node keeps it: release)."""
+        return self.released and self.ans is None
+
+    @property
     def values(self) -> tuple:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
-        if self.released and self.ans is None:  # dropped (a small node keeps its inputs too)
+        if self.dropped:
             raise _released_error(self)
         second = self._second
         if second is _ONE_INPUT:
@@ -130,7 +135,7 @@ class Node:
         """Raise if backward() cannot trust what this node saved: released by an earlier
         backward() (unless `replay`: a drawing's pass over what a small node kept), or written
         in place since the op was recorded."""
-        if self.released and (not replay or self.ans is None):
+        if self.dropped or (self.released and not replay):
             raise _released_error(self)
         if self.sequence > _last_write:
             return

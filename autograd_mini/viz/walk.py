@@ -94,8 +94,9 @@ def walk(
     notes = []
     # a small graph keeps its values through backward() (engine.KEPT_AFTER_BACKWARD): its
     # adjoints are worked out again from them, as before backward()
-    released = any(node.released and node.ans is None for node in order)
-    adjoints, leaf_adjoints, sent = _adjoints(root, order, gradient, notes) or ({}, {}, {})
+    released = any(node.dropped for node in order)
+    found = None if released else _adjoints(root, order, gradient, notes)
+    adjoints, leaf_adjoints, sent = found or ({}, {}, {})
     if every_leaf and adjoints:
         leaf_adjoints = {**_constant_leaf_adjoints(order, adjoints), **leaf_adjoints}
     if released:
@@ -181,9 +182,7 @@ def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
 def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -> tuple | None:
     """{node: adjoint of its output}, backpropagate's {id(leaf): LeafAdjoint} and what each
     node sent to each input {(node, i): adjoint}, from a backward pass that keeps the graph and
-    writes no .grad; None if they cannot be had."""
-    if any(node.released and node.ans is None for node in order):
-        return None
+    writes no .grad (its values kept: none dropped); None if they cannot be had."""
     if any(engine.changed_since_recorded(node) for node in order):
         notes.append(CHANGED)
         return None
