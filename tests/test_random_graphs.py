@@ -339,16 +339,23 @@ def test_random_graphs_match_torch(graph: tuple) -> None:
     assert not problems, "\n".join(problems)
 
 
-@PROFILE
-@given(graphs(SMOOTH, max_steps=4))
-def test_random_smooth_graphs_match_finite_differences(graph: tuple) -> None:
-    steps, key = graph
-    pool = SMOOTH
+def backpropagated(pool: list, steps: list, key: int) -> tuple[Any, list, list, list]:
+    """The graph built in autograd_mini, its loss (the outputs weighted by `key`'s weights)
+    backpropagated: the plan of its steps, the leaves (with .grad), the outputs, the weights."""
     modes = plan(pool, steps)
     note(describe(pool, steps, modes))
     leaves, outputs = run(pool, steps, modes, Ours)
     ws = weights([o.data for o in outputs], key)
     loss(outputs, ws).backward()
+    return modes, leaves, outputs, ws
+
+
+@PROFILE
+@given(graphs(SMOOTH, max_steps=4))
+def test_random_smooth_graphs_match_finite_differences(graph: tuple) -> None:
+    steps, key = graph
+    pool = SMOOTH
+    modes, leaves, outputs, ws = backpropagated(pool, steps, key)
 
     where = [(k, i) for k, step in enumerate(steps) for i in pool[step.item][1].grad]
     start = [pool[steps[k].item][1].args[i].astype(np.float64) for k, i in where]
@@ -415,11 +422,7 @@ def test_random_smooth_graphs_forward_mode_is_the_transpose_of_reverse_mode(grap
     (reverse mode) dotted with them: tᵀ∇L = ∇Lᵀt."""
     steps, key = graph
     pool = SMOOTH
-    modes = plan(pool, steps)
-    note(describe(pool, steps, modes))
-    leaves, outputs = run(pool, steps, modes, Ours)
-    ws = weights([o.data for o in outputs], key)
-    loss(outputs, ws).backward()
+    modes, leaves, outputs, ws = backpropagated(pool, steps, key)
     rng = np.random.default_rng(key + 1)
     primals = tuple(x.data.copy() for x in leaves)
     tangents = tuple(rng.standard_normal(x.shape).astype(x.dtype) for x in leaves)
