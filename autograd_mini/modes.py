@@ -161,12 +161,19 @@ class record_all(_FixedSwitch):  # noqa: N801 - a mode, named as the others
     attribute, fixed = "record_all", True
 
 
-def enter_scope(owner: Any) -> tuple:
+def enter_scope(owner: Any, replace_innermost: bool = False) -> tuple:
     """Tag the nodes recorded from now on with `owner` too (nn.Module.__call__ does this), so
-    that a drawing can group a layer's ops; returns the scope to restore with `exit_scope`."""
+    that a drawing can group a layer's ops; returns the scope to restore with `exit_scope`.
+    With `replace_innermost`, `owner` takes the innermost owner's place (a loss module's call
+    and the loss it calls are one scope)."""
     previous = state.scope
-    state.scope = (*previous, owner)
+    state.scope = (*(previous[:-1] if replace_innermost else previous), owner)
     return previous
+
+
+def innermost_scope() -> Any:
+    """The innermost owner of the nodes being recorded (None outside every module)."""
+    return state.scope[-1] if state.scope else None
 
 
 def exit_scope(previous: tuple) -> None:

@@ -50,10 +50,11 @@ def _one_scope(loss: _F) -> _F:
     @functools.wraps(loss)
     def scoped(*args: Any, **kwargs: Any) -> Tensor:
         target = args[1] if len(args) > 1 else kwargs.get("target")  # each loss's 2nd parameter
-        outer = modes.state.scope
-        module = outer[-1] if outer and isinstance(outer[-1], _LOSS_MODULES) else None
-        within = outer[:-1] if module is not None else outer
-        modes.state.scope = (*within, LossCall(loss.__name__, module, target))
+        innermost = modes.innermost_scope()
+        module = innermost if isinstance(innermost, _LOSS_MODULES) else None
+        outer = modes.enter_scope(
+            LossCall(loss.__name__, module, target), replace_innermost=module is not None
+        )
         try:
             return loss(*args, **kwargs)
         finally:
