@@ -97,6 +97,28 @@ def test_plain_sgd_step_is_p_minus_lr_times_grad():
     np.testing.assert_allclose(w.numpy(), [0.8, 1.6])
 
 
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+def test_sgd_on_parameters_larger_than_a_block_is_the_formula_bit_for_bit(layout):
+    # a large parameter is updated block by block (no temporary of its size): the blocks must
+    # cover every element once, the last partial block and other layouts included, and give
+    # exactly p − lr · b with b ← momentum · b + (1 − dampening) · g, written out in NumPy
+    rng = np.random.default_rng(3)
+    start = rng.standard_normal((211, 397))  # 83,767 elements: two blocks and a partial one
+    start = start if layout == "contiguous" else start.T
+    w = am.tensor(start, requires_grad=True)
+    w.data = start.copy(order="K")  # keep the layout under test: tensor() copies to C order
+    opt = optim.SGD([w], lr=0.1, momentum=0.9, dampening=0.3)
+    expected, buf = start.copy(), None
+    for _ in range(3):
+        g = rng.standard_normal(start.shape)
+        w.grad = am.tensor(g)
+        opt.step()
+        buf = g.copy() if buf is None else 0.9 * buf + (1 - 0.3) * g
+        expected -= 0.1 * buf
+    assert w.data.flags.c_contiguous == (layout == "contiguous")
+    np.testing.assert_array_equal(w.numpy(), expected)
+
+
 @pytest.mark.parametrize(
     "make",
     [
