@@ -329,6 +329,10 @@ def _class_rows(
         raise TypeError(f"{name}: labels must be integers (class indices), got {labels.dtype}")
     labels = labels.reshape(-1)
     classes = rows.shape[1]
+    if labels.size:  # the common case in two reductions: every label a class, none ignored
+        low, high = labels.min(), labels.max()
+        if 0 <= low and high < classes and not low <= ignore_index <= high:
+            return rows, labels, None, expected
     kept = labels != ignore_index
     counted = labels[kept]
     if counted.size and (counted.min() < 0 or counted.max() >= classes):
@@ -359,8 +363,11 @@ def _label_reduce(
     if kept is not None:
         loss = where(kept, loss, 0.0)  # selected, not multiplied: a NaN row ignored is 0
     if reduction == "mean":
-        counted = np.ones(len(labels)) if w_row is None else w_row
-        return _divide(loss.sum(), float(counted.sum() if kept is None else counted[kept].sum()))
+        if w_row is None:
+            counted = len(labels) if kept is None else int(kept.sum())
+        else:
+            counted = float(w_row.sum() if kept is None else w_row[kept].sum())
+        return _divide(loss.sum(), counted)
     if reduction == "none":
         return loss.reshape(shape)
     return _reduce(name, loss, reduction)
