@@ -119,6 +119,39 @@ def test_sgd_on_parameters_larger_than_a_block_is_the_formula_bit_for_bit(layout
     np.testing.assert_array_equal(w.numpy(), expected)
 
 
+BLOCKED = [
+    ("SGD", dict(lr=0.1, momentum=0.9, nesterov=True, weight_decay=0.01)),
+    ("Adam", dict(lr=0.01, weight_decay=0.1, amsgrad=True)),
+    ("AdamW", dict(lr=0.01)),
+    ("RMSprop", dict(lr=0.01, momentum=0.5, centered=True, weight_decay=0.1)),
+    ("Adagrad", dict(lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1)),
+]
+
+
+@pytest.mark.parametrize("name, settings", BLOCKED)
+@pytest.mark.parametrize("layout", ["contiguous", "transposed"])
+def test_every_optimiser_on_a_parameter_larger_than_a_block_equals_torch(name, settings, layout):
+    # the state buffers are cut into the same blocks as the parameter and its gradient
+    rng = np.random.default_rng(4)
+    start = rng.standard_normal((211, 397))
+    start = start if layout == "contiguous" else start.T
+    w = am.tensor(start, requires_grad=True)
+    w.data = start.copy(order="K")
+    ref = torch.tensor(start, requires_grad=True)
+    opt = getattr(optim, name)([w], **settings)
+    opt_ref = getattr(torch.optim, name)([ref], **settings)
+    for _ in range(4):
+        g = rng.standard_normal(start.shape)
+        w.grad, ref.grad = am.tensor(g), torch.tensor(g)
+        opt.step(), opt_ref.step()
+    np.testing.assert_allclose(w.numpy(), ref.detach().numpy(), rtol=1e-12, atol=1e-14)
+    theirs = opt_ref.state[ref]
+    buffers = [k for k, v in opt.state[w].items() if isinstance(v, np.ndarray)]
+    assert buffers and set(buffers) <= set(theirs)  # PyTorch's names for the same buffers
+    for k in buffers:
+        np.testing.assert_allclose(opt.state[w][k], theirs[k].numpy(), rtol=1e-12, atol=1e-14)
+
+
 @pytest.mark.parametrize(
     "make",
     [

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import copy
 import math
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import numpy as np
@@ -25,27 +25,37 @@ from ..engine import increment_version
 from ..modes import no_grad
 from ..tensor import Tensor
 
-
-# `target += alpha * x` for a large parameter runs in blocks of this many elements (256 kB of
-# float64). A temporary the size of the parameter, freed each step, leaves glibc's heap in
-# pieces too small for the next step's gradients, so each step maps and faults in fresh pages:
-# on 784-256-256-10 that was 1,190 page faults and half the step's time (benchmarks/README.md).
-# Blocks are reused from the heap and stay in cache; smaller ones cost more Python per element.
+# Each update rule is written on whole arrays and is elementwise, so the base class may apply it
+# to a large parameter block by block: the parameter, its gradient and its state buffers cut
+# into pieces of this many elements (256 kB of float64), so that no temporary the rule makes is
+# larger than a piece. Temporaries the size of the parameter, freed each step, leave glibc's
+# heap in pieces too small for the next step's gradients, so that each step maps and faults in
+# fresh pages: on 784-256-256-10 that was 750-1,190 page faults per step and the larger part of
+# its time (benchmarks/README.md). Pieces are reused from the heap and stay in cache; smaller
+# ones cost more Python per element.
 _BLOCK = 32768
 
 
-def _add_scaled(target: np.ndarray, alpha: float, x: np.ndarray) -> None:
-    """target += alpha · x, in place, with no temporary larger than a block."""
-    if target.size <= _BLOCK or not (target.flags.c_contiguous and x.flags.c_contiguous):
-        target += alpha * x
+def _blocks(
+    param: np.ndarray, grad: np.ndarray, state: dict[str, Any]
+) -> Iterator[tuple[np.ndarray, np.ndarray, dict[str, np.ndarray]]]:
+    """(param, grad, {name: buffer}) for each piece of a parameter, as views of the arrays."""
+    buffers = {
+        k: v for k, v in state.items() if isinstance(v, np.ndarray) and v.shape == param.shape
+    }
+    arrays = [param, grad, *buffers.values()]
+    if param.size <= _BLOCK or not all(a.flags.c_contiguous for a in arrays):
+        yield param, grad, buffers
         return
-    flat, source = target.reshape(-1), x.reshape(-1)
-    for start in range(0, flat.size, _BLOCK):
-        flat[start : start + _BLOCK] += alpha * source[start : start + _BLOCK]
+    flat = [a.reshape(-1) for a in arrays]
+    for start in range(0, param.size, _BLOCK):
+        piece = [a[start : start + _BLOCK] for a in flat]
+        yield piece[0], piece[1], dict(zip(buffers, piece[2:], strict=True))
 
 
 class Optimizer:
-    """Holds the parameter groups and the per-parameter state; subclasses write `_update`."""
+    """Holds the parameter groups and the per-parameter state; subclasses write `_begin` (the
+    state's first step and step count) and `_update` (the elementwise rule)."""
 
     def __init__(self, params: Iterable[Any], defaults: dict[str, Any]) -> None:
         if isinstance(params, Tensor):
@@ -94,12 +104,28 @@ class Optimizer:
             for p in group["params"]:
                 if p.grad is not None:
                     grad = np.asarray(p.grad.data, dtype=p.data.dtype)
-                    self._update(p.data, grad, self.state.setdefault(p, {}), group)
+                    state = self.state.setdefault(p, {})
+                    settings = self._begin(p.data, state, group)
+                    for param, g, buffers in _blocks(p.data, grad, state):
+                        self._update(param, g, buffers, settings)
                     increment_version(p)  # a graph that saved p must not use the new value
 
+    def _begin(
+        self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> dict[str, Any]:
+        """Make the parameter's state on its first step and count the step; return the
+        settings of this step (the group's, and what follows from the step count)."""
+        return group
+
     def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        buffers: dict[str, np.ndarray],
+        settings: dict[str, Any],
     ) -> None:
+        """The update rule, in place on `param` and the state's `buffers`: elementwise, so that
+        it gives the same on a whole parameter as on each of its blocks."""
         raise NotImplementedError
 
     def _validate(self, settings: dict[str, Any]) -> None:
@@ -203,21 +229,33 @@ class SGD(Optimizer):
         if settings["nesterov"] and (settings["momentum"] <= 0 or settings["dampening"] != 0):
             raise ValueError("SGD: nesterov momentum requires momentum > 0 and dampening = 0")
 
+    def _begin(
+        self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> dict[str, Any]:
+        first = bool(group["momentum"]) and "momentum_buffer" not in state
+        if first:  # the first step's g fills it
+            state["momentum_buffer"] = np.empty_like(param)
+        return {**group, "first": first}
+
     def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        buffers: dict[str, np.ndarray],
+        settings: dict[str, Any],
     ) -> None:
-        if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * param
-        momentum = group["momentum"]
+        if settings["weight_decay"]:
+            grad = grad + settings["weight_decay"] * param
+        momentum = settings["momentum"]
         if momentum:
-            buf = state.get("momentum_buffer")
-            if buf is None:
-                buf = state["momentum_buffer"] = grad.copy()
+            buf = buffers["momentum_buffer"]
+            if settings["first"]:
+                buf[...] = grad
             else:
                 buf *= momentum
-                _add_scaled(buf, 1 - group["dampening"], grad)
-            grad = grad + momentum * buf if group["nesterov"] else buf
-        _add_scaled(param, -group["lr"], grad)
+                buf += (1 - settings["dampening"]) * grad
+            grad = grad + momentum * buf if settings["nesterov"] else buf
+        param -= settings["lr"] * grad
 
 
 class Adam(Optimizer):
@@ -252,28 +290,41 @@ class Adam(Optimizer):
                 f"got {settings['betas']}"
             )
 
-    def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
-        lr, (beta1, beta2), decay = group["lr"], group["betas"], group["weight_decay"]
-        if decay and self.decoupled_weight_decay:
-            param *= 1 - lr * decay
-        elif decay:
-            grad = grad + decay * param
+    def _begin(
+        self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> dict[str, Any]:
         if not state:
             state.update(step=0, exp_avg=np.zeros_like(param), exp_avg_sq=np.zeros_like(param))
             if group["amsgrad"]:
                 state["max_exp_avg_sq"] = np.zeros_like(param)
         state["step"] += 1
-        m, v = state["exp_avg"], state["exp_avg_sq"]
+        beta1, beta2 = group["betas"]
+        return {
+            **group,
+            "step_size": group["lr"] / (1 - beta1 ** state["step"]),
+            "correction": math.sqrt(1 - beta2 ** state["step"]),
+        }
+
+    def _update(
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        buffers: dict[str, np.ndarray],
+        settings: dict[str, Any],
+    ) -> None:
+        lr, (beta1, beta2), decay = settings["lr"], settings["betas"], settings["weight_decay"]
+        if decay and self.decoupled_weight_decay:
+            param *= 1 - lr * decay
+        elif decay:
+            grad = grad + decay * param
+        m, v = buffers["exp_avg"], buffers["exp_avg_sq"]
         m += (1 - beta1) * (grad - m)  # = β₁ m + (1 − β₁) g, as torch's lerp
         v *= beta2
         v += (1 - beta2) * grad * grad
-        if group["amsgrad"]:
-            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        step_size = lr / (1 - beta1 ** state["step"])
-        denom = np.sqrt(v) / math.sqrt(1 - beta2 ** state["step"]) + group["eps"]
-        param -= step_size * m / denom
+        if settings["amsgrad"]:
+            v = np.maximum(buffers["max_exp_avg_sq"], v, out=buffers["max_exp_avg_sq"])
+        denom = np.sqrt(v) / settings["correction"] + settings["eps"]
+        param -= settings["step_size"] * m / denom
 
 
 class AdamW(Adam):
@@ -322,35 +373,44 @@ class RMSprop(Optimizer):
         if not settings["alpha"] >= 0.0:
             raise ValueError(f"RMSprop: alpha must be >= 0, got {settings['alpha']}")
 
-    def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
-        alpha, momentum = group["alpha"], group["momentum"]
-        if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * param
+    def _begin(
+        self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> dict[str, Any]:
         if not state:
             state.update(step=0, square_avg=np.zeros_like(param))
-            if momentum > 0:
+            if group["momentum"] > 0:
                 state["momentum_buffer"] = np.zeros_like(param)
             if group["centered"]:
                 state["grad_avg"] = np.zeros_like(param)
         state["step"] += 1
-        v = state["square_avg"]
+        return group
+
+    def _update(
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        buffers: dict[str, np.ndarray],
+        settings: dict[str, Any],
+    ) -> None:
+        alpha, momentum = settings["alpha"], settings["momentum"]
+        if settings["weight_decay"]:
+            grad = grad + settings["weight_decay"] * param
+        v = buffers["square_avg"]
         v *= alpha
         v += (1 - alpha) * grad * grad
-        if group["centered"]:
-            mean = state["grad_avg"]
+        if settings["centered"]:
+            mean = buffers["grad_avg"]
             mean += (1 - alpha) * (grad - mean)  # = α ḡ + (1 − α) g, as torch's lerp
-            denom = np.sqrt(v - mean * mean) + group["eps"]
+            denom = np.sqrt(v - mean * mean) + settings["eps"]
         else:
-            denom = np.sqrt(v) + group["eps"]
+            denom = np.sqrt(v) + settings["eps"]
         if momentum > 0:
-            buf = state["momentum_buffer"]
+            buf = buffers["momentum_buffer"]
             buf *= momentum
             buf += grad / denom
-            param -= group["lr"] * buf
+            param -= settings["lr"] * buf
         else:
-            param -= group["lr"] * (grad / denom)
+            param -= settings["lr"] * (grad / denom)
 
 
 class Adagrad(Optimizer):
@@ -383,14 +443,23 @@ class Adagrad(Optimizer):
                 f"{settings['initial_accumulator_value']}"
             )
 
-    def _update(
-        self, param: np.ndarray, grad: np.ndarray, state: dict[str, Any], group: dict[str, Any]
-    ) -> None:
+    def _begin(
+        self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
+    ) -> dict[str, Any]:
         if not state:
             state.update(step=0, sum=np.full_like(param, group["initial_accumulator_value"]))
         state["step"] += 1
-        if group["weight_decay"]:
-            grad = grad + group["weight_decay"] * param
-        lr = group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])
-        state["sum"] += grad * grad
-        param -= lr * (grad / (np.sqrt(state["sum"]) + group["eps"]))
+        return {**group, "step_lr": group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])}
+
+    def _update(
+        self,
+        param: np.ndarray,
+        grad: np.ndarray,
+        buffers: dict[str, np.ndarray],
+        settings: dict[str, Any],
+    ) -> None:
+        if settings["weight_decay"]:
+            grad = grad + settings["weight_decay"] * param
+        total = buffers["sum"]
+        total += grad * grad
+        param -= settings["step_lr"] * (grad / (np.sqrt(total) + settings["eps"]))
