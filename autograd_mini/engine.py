@@ -258,14 +258,46 @@ def _schedule(root: Node, wanted: set[int] | None = None) -> Iterator[tuple[Node
         yield node, parents
 
 
-class LeafAdjoint:
-    """A leaf's total adjoint from one backward pass. `owned`: no one but the engine holds the
-    array, so `.grad` may take it without a copy."""
+def backward(
+    root: Value, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
+) -> None:
+    """Accumulate d(root)/d(leaf) into every leaf's `.grad`, as `torch.Tensor.backward`."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    totals = backpropagate(root, gradient, retain_graph, create_graph)
+    for total in totals.values():
+        _accumulate(total.tensor, total.adjoint, type(root), create_graph, total.owned)
 
-    __slots__ = ("leaf", "adjoint", "owned")
 
-    def __init__(self, leaf: Value, adjoint: Any, owned: bool) -> None:
-        self.leaf, self.adjoint, self.owned = leaf, adjoint, owned
+def gradients(
+    root: Value,
+    inputs: Sequence[Value],
+    gradient: Any = None,
+    retain_graph: bool | None = None,
+    create_graph: bool = False,
+) -> list:
+    """d(root)/d(input) for each input (leaf or not), without touching `.grad`; as
+    `torch.autograd.grad`, except that an input `root` does not depend on gets zeros."""
+    if retain_graph is None:
+        retain_graph = create_graph
+    totals = backpropagate(root, gradient, retain_graph, create_graph, inputs=inputs)
+    result = []
+    for x in inputs:
+        total = totals.get(id(x))
+        g = np.zeros_like(x.data) if total is None else total.adjoint
+        result.append(g if isinstance(g, Value) else type(root)._from_op(np.asarray(g), None))
+    return result
+
+
+class TotalAdjoint:
+    """A tensor's total adjoint from one backward pass: a leaf's, or one of gradients()'
+    inputs'. `owned`: no one but the engine holds the array, so `.grad` may take it without a
+    copy."""
+
+    __slots__ = ("tensor", "adjoint", "owned")
+
+    def __init__(self, tensor: Value, adjoint: Any, owned: bool) -> None:
+        self.tensor, self.adjoint, self.owned = tensor, adjoint, owned
 
     def add(self, g: Any) -> None:
         self.adjoint = self.adjoint + g
@@ -277,30 +309,29 @@ def backpropagate(
     gradient: Any = None,
     retain_graph: bool = False,
     create_graph: bool = False,
-    keep: dict | None = None,
-    run_hooks: bool = True,
+    *,
     inputs: Sequence[Value] | None = None,
-    sent: dict | None = None,
-    replay: bool = False,
-) -> dict[int, LeafAdjoint]:
-    """Propagate adjoints from `root` to every leaf behind it, or only along the paths to
-    `inputs` if given; return {id(leaf): LeafAdjoint}.
+    watch: Watch | None = None,
+) -> dict[int, TotalAdjoint]:
+    """Propagate adjoints from `root` to every leaf behind it; return {id(leaf): TotalAdjoint}.
+    With `inputs` (gradients()), only along the paths to them, and their totals are returned
+    too (leaf or not). A `watch` (a drawing's) sees every adjoint on the way, and the pass
+    changes nothing: see Watch. Nothing is written to `.grad`.
 
     Each node, latest recorded first, takes the sum of the adjoints its consumers sent it, lets
     its primitive turn it into its inputs' adjoints (the chain rule) and sends each to where it
-    goes. Hooks and `retain_grad()` are served on the way, unless `run_hooks=False` (a drawing's
-    side-effect-free pass). If `keep` is a dict, every node's final adjoint is stored in it too;
-    if `sent` is, what each node sent to each input, at (node, input number): the terms of the
-    sums (a drawing shows them). `replay=True` runs again through nodes an earlier backward()
-    used but kept (small ones): a drawing's pass after backward(). Nothing is written to `.grad`.
+    goes: the node that made the input, or the leaf's total.
     """
     seed = _seed_gradient(root, gradient, create_graph)
-    leaves: dict[int, LeafAdjoint] = {}
+    cls = type(root)
+    totals: dict[int, TotalAdjoint] = {}
     if root._node is None:
-        leaves[id(root)] = LeafAdjoint(root, seed, False)
-        return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
-    through, wanted = _paths_to(root._node, inputs) if inputs is not None else (None, None)
+        totals[id(root)] = TotalAdjoint(root, seed, False)
+        return totals if watch is not None else _serve_leaf_hooks(totals, cls, create_graph)
+    through, wanted, reached = _paths_to(root._node, inputs)
     pending: dict[Node, Any] = {root._node: seed}  # the adjoints sent so far, summed
+    sent = watch.sent if watch is not None else None
+    retain_graph = retain_graph or watch is not None
     anomaly = _mode.anomaly
     # the pass itself is recorded only to be differentiated (saved and restored directly: a
     # switch object per backward() costs more than a small graph's whole pass)
@@ -308,27 +339,31 @@ def backpropagate(
     try:
         for node, parents in _schedule(root._node, wanted):
             g = pending.pop(node)
-            if run_hooks and (node.hooks is not None or node.retained is not None):
-                g = _serve_hooks(node, g, type(root), create_graph)
-            if keep is not None:
-                keep[node] = g
-            if through is not None and node not in through:
-                continue  # one of `inputs`, with no other behind it: its adjoint is all we need
+            if watch is None:
+                if node.hooks is not None or node.retained is not None:
+                    g = _serve_hooks(node, g, cls, create_graph)
+            else:
+                watch.adjoints[node] = g
+            if through is not None:  # gradients(): keep its inputs' adjoints, go only to them
+                if node in reached:
+                    reached[node] = g
+                if node not in through:
+                    continue
             if node.released or node.sequence < _last_write:
-                node.check_saved(replay)  # raises if a value its rules read has changed
+                node.check_saved(replay=watch is not None)  # raises if a value it reads changed
             primitive, params = node.primitive, node.params
-            ans, inputs = _on_tensors(node, type(g)) if create_graph else (node.ans, node.values)
+            ans, values = _on_tensors(node, cls) if create_graph else (node.ans, node.values)
             # the chain rule: each input's adjoint from the output's, sent where it goes (an op
             # of any number of inputs has one rule that gives them all at once)
-            every = primitive.vjp_all(g, ans, *inputs, **params) if primitive.vjp_all else None
+            every = primitive.vjp_all(g, ans, *values, **params) if primitive.vjp_all else None
             for i, parent in enumerate(parents):
                 if parent is None:
                     continue  # a constant, or a leaf that needs no gradient
                 if every is None:
-                    gi = primitive.vjps[i](g, ans, *inputs, **params)
+                    gi = primitive.vjps[i](g, ans, *values, **params)
                 else:
                     gi = every[i]
-                x = inputs[i]
+                x = values[i]
                 if gi.shape != x.shape or gi.dtype is not x.dtype:
                     gi = primitive.fit(i, gi, x)  # sum what broadcasting stretched
                 if anomaly:
@@ -338,12 +373,31 @@ def backpropagate(
                 if type(parent) is Node:
                     pending[parent] = pending[parent] + gi if parent in pending else gi
                 else:
-                    _send_to_leaf(leaves, parent, gi, g)
+                    _send_to_leaf(totals, parent, gi, g)
             if not retain_graph:
                 node.release(parents)
     finally:
         _mode.grad_enabled = recording
-    return _serve_leaf_hooks(leaves, type(root), create_graph) if run_hooks else leaves
+    for x in inputs or ():
+        if reached.get(x._node) is not None:  # an op's output: its adjoint
+            totals[id(x)] = TotalAdjoint(x, reached[x._node], False)
+    return totals if watch is not None else _serve_leaf_hooks(totals, cls, create_graph)
+
+
+class Watch:
+    """What a drawing sees of a backward pass: `adjoints`, every node's complete adjoint;
+    `sent`, what each node's rule sent to each input, at (node, input number): the terms of
+    those sums.
+
+    A watched pass changes nothing: it runs no hooks (retain_grad() would write .grad, a user's
+    hook prints or records) and keeps the graph. It may run again through the nodes that an
+    earlier backward() used but kept (small ones: a drawing made after backward())."""
+
+    __slots__ = ("adjoints", "sent")
+
+    def __init__(self) -> None:
+        self.adjoints: dict[Node, Any] = {}
+        self.sent: dict[tuple[Node, int], Any] = {}
 
 
 def _on_tensors(node: Node, cls: type) -> tuple[Any, tuple]:
@@ -355,12 +409,12 @@ def _on_tensors(node: Node, cls: type) -> tuple[Any, tuple]:
     return ans, inputs
 
 
-def _send_to_leaf(leaves: dict[int, LeafAdjoint], leaf: Value, gi: Any, g: Any) -> None:
-    entry = leaves.get(id(leaf))
-    if entry is None:  # `gi is g`: a rule passed its adjoint on unchanged (add), others hold it
-        leaves[id(leaf)] = LeafAdjoint(leaf, gi, gi is not g and _is_fresh(gi))
+def _send_to_leaf(totals: dict[int, TotalAdjoint], leaf: Value, gi: Any, g: Any) -> None:
+    total = totals.get(id(leaf))
+    if total is None:  # `gi is g`: a rule passed its adjoint on unchanged (add), others hold it
+        totals[id(leaf)] = TotalAdjoint(leaf, gi, gi is not g and _is_fresh(gi))
     else:
-        entry.add(gi)
+        total.add(gi)
 
 
 def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
@@ -375,62 +429,31 @@ def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
     return g
 
 
-def _serve_leaf_hooks(leaves: dict[int, LeafAdjoint], cls: type, create_graph: bool) -> dict:
-    """Run each leaf's hooks once, on its total adjoint."""
-    for entry in leaves.values():
-        if entry.leaf._hooks is not None:
-            entry.adjoint = _run_hooks(entry.leaf._hooks, entry.adjoint, cls, create_graph)
-            entry.owned = False  # a hook may have kept it or returned an array of its own
-    return leaves
+def _serve_leaf_hooks(totals: dict[int, TotalAdjoint], cls: type, create_graph: bool) -> dict:
+    """Run each leaf's hooks once, on its total adjoint (an op's output keeps its hooks on its
+    node: they ran on the way)."""
+    for total in totals.values():
+        if total.tensor._hooks is not None:
+            total.adjoint = _run_hooks(total.tensor._hooks, total.adjoint, cls, create_graph)
+            total.owned = False  # a hook may have kept it or returned an array of its own
+    return totals
 
 
-def backward(
-    root: Value, gradient: Any = None, retain_graph: bool | None = None, create_graph: bool = False
-) -> None:
-    """Accumulate d(root)/d(leaf) into every leaf's `.grad`, as `torch.Tensor.backward`."""
-    if retain_graph is None:
-        retain_graph = create_graph
-    leaves = backpropagate(root, gradient, retain_graph, create_graph)
-    for entry in leaves.values():
-        _accumulate(entry.leaf, entry.adjoint, type(root), create_graph, entry.owned)
-
-
-def gradients(
-    root: Value,
-    inputs: Sequence[Value],
-    gradient: Any = None,
-    retain_graph: bool | None = None,
-    create_graph: bool = False,
-) -> list:
-    """d(root)/d(input) for each input (leaf or not), without touching `.grad`; as
-    `torch.autograd.grad`, except that an input `root` does not depend on gets zeros."""
-    if retain_graph is None:
-        retain_graph = create_graph
-    kept: dict = {}
-    leaves = backpropagate(root, gradient, retain_graph, create_graph, keep=kept, inputs=inputs)
-    cls = type(root)
-    result = []
-    for x in inputs:
-        if x._node is None:
-            entry = leaves.get(id(x))
-            g = None if entry is None else entry.adjoint
-        else:
-            g = kept.get(x._node)
-        if g is None:
-            g = np.zeros_like(x.data)
-        result.append(g if isinstance(g, Value) else cls._from_op(np.asarray(g), None))
-    return result
-
-
-def _paths_to(root: Node, inputs: Sequence[Value]) -> tuple[set[Node], set[int]]:
-    """The nodes on a path from root to one of `inputs` (their chain rule must run), and the
-    ids of those nodes and of the inputs (where adjoints must go)."""
+def _paths_to(
+    root: Node, inputs: Sequence[Value] | None
+) -> tuple[set[Node] | None, set[int] | None, dict[Node, Any]]:
+    """The nodes on a path from root to one of `inputs` (their chain rule must run), the ids of
+    those nodes and of the inputs (where adjoints must go), and {node: None} for the inputs that
+    an op made (the pass fills in their adjoints). None, None, {} if `inputs` is None: all."""
+    if inputs is None:
+        return None, None, {}
     targets = {id(x._node) if x._node is not None else id(x) for x in inputs}
     through: set[Node] = set()
     for node in reversed(backward_order(root)):  # producers before consumers
         if any(id(p) in targets or p in through for p in node.parents if p is not None):
             through.add(node)
-    return through, targets | {id(node) for node in through}
+    made = dict.fromkeys(x._node for x in inputs if x._node is not None)
+    return through, targets | {id(node) for node in through}, made
 
 
 def leaves_behind(root: Value) -> list[Value]:

@@ -69,10 +69,11 @@ def numbers(text):
 def expected_steps(root, tensors):
     """[(name, adjoint)] in the order the engine finalises them: each node of its backward
     order, then the leaves (among `tensors`) that no later node uses. Adjoints from the engine's
-    own backward pass (`keep`) and engine.gradients for the leaves."""
+    own backward pass (watched) and engine.gradients for the leaves."""
     order = engine.backward_order(root.grad_fn)
-    kept = {}
-    engine.backpropagate(root, None, retain_graph=True, keep=kept, run_hooks=False)
+    watch = engine.Watch()
+    engine.backpropagate(root, watch=watch)
+    kept = watch.adjoints
     leaves = [t for t in tensors if t.is_leaf and t.requires_grad]
     grads = engine.gradients(root, leaves, retain_graph=True)
     grads = dict(zip(map(id, leaves), grads, strict=True))

@@ -7,6 +7,7 @@ import numpy as np
 import pytest
 
 import autograd_mini as am
+from autograd_mini import engine
 
 
 def leaf(values):
@@ -376,6 +377,30 @@ def test_second_derivative_through_ops_that_use_their_output():
     second = am.grad(am.grad(lambda t: t.tanh()))(0.3)
     t = np.tanh(0.3)
     assert second.item() == pytest.approx(-2 * t * (1 - t**2), rel=1e-12)
+
+
+def test_gradients_with_respect_to_op_outputs_equal_torchs():
+    import torch
+
+    def graph(m, x):
+        h = (x * 3.0).tanh()  # an input of gradients() behind another one (z), used twice
+        z = h * h + h.exp()
+        out = (z * x).sum()
+        return out, [z, h, x, out, x * 2.0]  # the last: not on a path to out
+
+    x = leaf([0.3, -0.8, 1.1])
+    tx = torch.tensor(x.numpy(), requires_grad=True)
+    out, inputs = graph(am, x)
+    tout, tinputs = graph(torch, tx)
+    ours = engine.gradients(out, inputs, create_graph=True)
+    theirs = torch.autograd.grad(tout, tinputs, create_graph=True, allow_unused=True)
+    for i, (a, t) in enumerate(zip(ours, theirs, strict=True)):
+        expected = np.zeros(3) if t is None else t.detach().numpy()  # ours: zeros for unused
+        np.testing.assert_allclose(a.numpy(), expected, rtol=1e-13, err_msg=f"input {i}")
+    # and they are differentiable: d/dx of Σ ∂out/∂h
+    (second,) = engine.gradients(ours[1].sum(), [x])
+    (tsecond,) = torch.autograd.grad(theirs[1].sum(), [tx])
+    np.testing.assert_allclose(second.numpy(), tsecond.numpy(), rtol=1e-12)
 
 
 # --- dtypes -------------------------------------------------------------------------------------

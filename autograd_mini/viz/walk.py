@@ -3,10 +3,11 @@
 This is the only part of viz that knows the engine. It walks from the root through each node's
 inputs (the nodes and leaves they came from, and its constants while the graph is live),
 numbers everything in one forward topological order (so that drawings are deterministic), and
-computes every adjoint with a private backward pass that changes no `.grad` and keeps the
-user's graph alive. On request it also keeps what each op sent back along each input (the
-partial adjoints that the backward page shows on the edges), and works out the adjoints of
-the leaves that need no gradient (which the engine does not send them) from the same rules.
+computes every adjoint with the engine's backward pass, watched (engine.Watch): it changes no
+`.grad` and keeps the user's graph alive. The watch also keeps what each op sent back along
+each input (the partial adjoints that the backward page shows on the edges). On request the
+adjoints of the leaves that need no gradient (which the engine does not send them) are worked
+out from the same rules.
 """
 
 from __future__ import annotations
@@ -180,31 +181,26 @@ def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
 
 
 def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -> tuple | None:
-    """{node: adjoint of its output}, backpropagate's {id(leaf): LeafAdjoint} and what each
-    node sent to each input {(node, i): adjoint}, from a backward pass that keeps the graph and
-    writes no .grad (its values kept: none dropped); None if they cannot be had."""
+    """{node: adjoint of its output}, backpropagate's {id(leaf): TotalAdjoint} and what each
+    node sent to each input {(node, i): adjoint}, from a watched backward pass (it keeps the
+    graph and writes no .grad; the graph's values are kept: none dropped); None if they cannot
+    be had."""
     if any(engine.changed_since_recorded(node) for node in order):
         notes.append(CHANGED)
         return None
-    seed = _seed(root, gradient, notes)
-    kept: dict[Node, Any] = {}
-    sent: dict[tuple, Any] = {}
-    replay = any(node.released for node in order)
+    watch = engine.Watch()
     try:
-        # without hooks: retain_grad() would write .grad, user hooks print or record
-        leaves = engine.backpropagate(
-            root, seed, retain_graph=True, keep=kept, run_hooks=False, sent=sent, replay=replay
-        )
+        leaves = engine.backpropagate(root, _seed(root, gradient, notes), watch=watch)
     except (RuntimeError, FloatingPointError) as error:
         notes.append(f"Adjoints not shown: {error}")
         return None
-    return kept, leaves, sent
+    return watch.adjoints, leaves, watch.sent
 
 
-def _constant_leaf_adjoints(order: list[Node], adjoints: dict) -> dict[int, engine.LeafAdjoint]:
+def _constant_leaf_adjoints(order: list[Node], adjoints: dict) -> dict[int, engine.TotalAdjoint]:
     """{id(leaf): its adjoint} for the leaves that do not require grad: what each op using
     one would send it by its rule (as backpropagate does for the others), summed."""
-    found: dict[int, engine.LeafAdjoint] = {}
+    found: dict[int, engine.TotalAdjoint] = {}
     for node in order:
         g = adjoints.get(node)
         inputs = node.inputs
@@ -225,7 +221,7 @@ def _constant_leaf_adjoints(order: list[Node], adjoints: dict) -> dict[int, engi
             if id(inputs[i]) in found:
                 found[id(inputs[i])].add(gi)
             else:
-                found[id(inputs[i])] = engine.LeafAdjoint(inputs[i], gi, False)
+                found[id(inputs[i])] = engine.TotalAdjoint(inputs[i], gi, False)
     return found
 
 
