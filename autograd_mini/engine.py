@@ -343,7 +343,7 @@ def backpropagate(
                 if node.hooks is not None or node.retained is not None:
                     g = _serve_hooks(node, g, cls, create_graph)
             else:
-                watch.adjoints[node] = g
+                watch.see(node, g, totals)
             if through is not None:  # gradients(): keep its inputs' adjoints, go only to them
                 if node in reached:
                     reached[node] = g
@@ -387,17 +387,46 @@ def backpropagate(
 class Watch:
     """What a drawing sees of a backward pass: `adjoints`, every node's complete adjoint;
     `sent`, what each node's rule sent to each input, at (node, input number): the terms of
-    those sums.
+    those sums; with `every_leaf`, also the adjoints of the float leaves that need no gradient
+    (a drawing shows ∂o/∂x for them too), among the totals the pass returns.
 
     A watched pass changes nothing: it runs no hooks (retain_grad() would write .grad, a user's
     hook prints or records) and keeps the graph. It may run again through the nodes that an
     earlier backward() used but kept (small ones: a drawing made after backward())."""
 
-    __slots__ = ("adjoints", "sent")
+    __slots__ = ("adjoints", "sent", "every_leaf")
 
-    def __init__(self) -> None:
+    def __init__(self, every_leaf: bool = False) -> None:
         self.adjoints: dict[Node, Any] = {}
         self.sent: dict[tuple[Node, int], Any] = {}
+        self.every_leaf = every_leaf
+
+    def see(self, node: Node, g: Any, totals: dict[int, TotalAdjoint]) -> None:
+        """Keep the node's complete adjoint; with `every_leaf`, send the node's constant float
+        leaves their adjoints too, by the node's rules."""
+        self.adjoints[node] = g
+        if self.every_leaf:
+            _send_to_constant_leaves(node, g, totals)
+
+
+def _send_to_constant_leaves(node: Node, g: Any, totals: dict[int, TotalAdjoint]) -> None:
+    """What the node's rules send to each of its float inputs that are leaves needing no
+    gradient, added to their totals. An input with no derivative rule gets nothing."""
+    inputs = node.inputs
+    constants = [
+        i for i, x in enumerate(inputs)
+        if isinstance(x, Value) and not x._requires_grad and x.data.dtype.kind == "f"
+    ]  # fmt: skip
+    if not constants:
+        return
+    primitive, ans, values, params = node.primitive, node.ans, node.values, node.params
+    every = primitive.vjp_all(g, ans, *values, **params) if primitive.vjp_all else None
+    for i in constants:
+        try:
+            gi = every[i] if every is not None else primitive.vjps[i](g, ans, *values, **params)
+        except TypeError:  # the rule that says the input has no derivative (primitive.py)
+            continue
+        _send_to_leaf(totals, inputs[i], primitive.fit(i, np.asarray(gi), values[i]), g)
 
 
 def _on_tensors(node: Node, cls: type) -> tuple[Any, tuple]:

@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 import autograd_mini as am
-from autograd_mini import engine
+from autograd_mini import engine, primitive
 
 
 def leaf(values):
@@ -562,3 +562,84 @@ def test_what_a_rule_reads_is_worked_out_alike_on_every_python():
         y += 1.0
     with pytest.raises(RuntimeError, match="modified by an in-place operation"):
         y.backward()
+
+
+# --- a drawing's pass (engine.Watch) ------------------------------------------------------------
+
+
+def counting_mul():
+    """x * y as a primitive whose rule for each input counts its calls."""
+    calls = [0, 0]
+
+    def rule_x(g, ans, x, y):
+        calls[0] += 1
+        return g * y
+
+    def rule_y(g, ans, x, y):
+        calls[1] += 1
+        return g * x
+
+    return primitive.Primitive("counted_mul", np.multiply, rule_x, rule_y, broadcasts=True), calls
+
+
+def test_only_a_watched_pass_asked_for_every_leaf_sends_to_a_leaf_needing_no_gradient():
+    mul, calls = counting_mul()
+    w = leaf([1.0, -2.0, 0.5])
+    x = am.tensor([[3.0, 4.0, 5.0], [0.5, 0.25, 2.0]])  # a float leaf that needs no gradient
+    y = mul(w, x).tanh().sum()
+    (dw,) = engine.gradients(y, [w], retain_graph=True)
+    assert calls == [1, 0]  # y's rule for x never ran
+    y.backward(retain_graph=True)
+    assert calls == [2, 0] and x.grad is None
+    np.testing.assert_array_equal(w.grad.numpy(), dw.numpy())
+    drawn = engine.backpropagate(y, watch=engine.Watch())  # a drawing of required grads only
+    assert calls == [3, 0] and id(x) not in drawn
+    drawn = engine.backpropagate(y, watch=engine.Watch(every_leaf=True))
+    assert calls == [4, 1] and id(x) in drawn
+    assert x.grad is None and not x.requires_grad  # the watched pass wrote nothing
+    np.testing.assert_array_equal(w.grad.numpy(), dw.numpy())
+    y.backward()  # and a backward() after it still sends x nothing
+    assert calls == [5, 1] and x.grad is None
+
+
+def test_a_watched_pass_gives_each_leaf_needing_no_gradient_torchs_gradient():
+    import torch
+
+    rng = np.random.default_rng(3)
+    values = {
+        "w": rng.uniform(-1, 1, (2, 3)),
+        "row": rng.uniform(0.5, 1.5, (3,)),  # broadcast over w's rows
+        "twice": rng.uniform(0.5, 1.5, (2, 3)),  # used by two ops: the sum of their terms
+        "single": rng.uniform(0.5, 1.5, (2, 3)).astype(np.float32),
+        "scalar": np.array(0.7),  # 0-d, broadcast everywhere
+    }
+
+    def f(m, t):
+        cat = torch.cat if m is torch else am.concatenate  # one rule for all of its inputs
+        y = (cat([t["w"] * t["row"], t["twice"]]).tanh() * t["scalar"]).sum()
+        y = y + (t["twice"] / t["row"]).exp().sum()  # no input requires grad: record_all
+        return y + (t["single"] * t["w"]).sum() + (t["w"] @ t["row"]).max()
+
+    ours = {k: am.tensor(v, requires_grad=k == "w") for k, v in values.items()}
+    theirs = {k: torch.tensor(v, requires_grad=True) for k, v in values.items()}
+    f(torch, theirs).backward()
+    with am.viz.record_all():
+        y = f(am, ours)
+    totals = engine.backpropagate(y, watch=engine.Watch(every_leaf=True))
+    for k, tensor in ours.items():
+        got = totals[id(tensor)].adjoint
+        assert got.dtype == values[k].dtype and got.shape == values[k].shape, k
+        tol = 1e-6 if values[k].dtype == np.float32 else 1e-12
+        np.testing.assert_allclose(got, theirs[k].grad.numpy(), rtol=tol, atol=tol, err_msg=k)
+        assert tensor.grad is None
+
+
+def test_a_watched_pass_sends_nothing_to_an_input_without_a_rule_or_of_integers():
+    first = primitive.Primitive("first", lambda x, y: x + 0 * y, lambda g, ans, x, y: g)
+    w = leaf([1.0, 2.0])
+    c = am.tensor([3.0, 4.0])  # a float leaf, but `first` has no derivative for it
+    k = am.tensor([1, 2], dtype=np.int64)  # integers: no adjoint
+    y = (first(w, c) * k).sum()
+    totals = engine.backpropagate(y, watch=engine.Watch(every_leaf=True))
+    assert id(c) not in totals and id(k) not in totals
+    np.testing.assert_array_equal(totals[id(w)].adjoint, [1.0, 2.0])

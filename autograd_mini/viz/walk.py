@@ -5,9 +5,8 @@ inputs (the nodes and leaves they came from, and its constants while the graph i
 numbers everything in one forward topological order (so that drawings are deterministic), and
 computes every adjoint with the engine's backward pass, watched (engine.Watch): it changes no
 `.grad` and keeps the user's graph alive. The watch also keeps what each op sent back along
-each input (the partial adjoints that the backward page shows on the edges). On request the
-adjoints of the leaves that need no gradient (which the engine does not send them) are worked
-out from the same rules.
+each input (the partial adjoints that the backward page shows on the edges) and, on request,
+the adjoints of the leaves that need no gradient (which a backward() does not send them).
 """
 
 from __future__ import annotations
@@ -96,10 +95,8 @@ def walk(
     # a small graph keeps its values through backward() (engine.KEPT_AFTER_BACKWARD): its
     # adjoints are worked out again from them, as before backward()
     released = any(node.dropped for node in order)
-    found = None if released else _adjoints(root, order, gradient, notes)
+    found = None if released else _adjoints(root, order, gradient, every_leaf, notes)
     adjoints, leaf_adjoints, sent = found or ({}, {}, {})
-    if every_leaf and adjoints:
-        leaf_adjoints = {**_constant_leaf_adjoints(order, adjoints), **leaf_adjoints}
     if released:
         notes.append(RELEASED)
 
@@ -180,49 +177,23 @@ def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
     return known
 
 
-def _adjoints(root: Value, order: list[Node], gradient: Any, notes: list[str]) -> tuple | None:
-    """{node: adjoint of its output}, backpropagate's {id(leaf): TotalAdjoint} and what each
-    node sent to each input {(node, i): adjoint}, from a watched backward pass (it keeps the
-    graph and writes no .grad; the graph's values are kept: none dropped); None if they cannot
-    be had."""
+def _adjoints(
+    root: Value, order: list[Node], gradient: Any, every_leaf: bool, notes: list[str]
+) -> tuple | None:
+    """{node: adjoint of its output}, backpropagate's {id(leaf): TotalAdjoint} (with
+    `every_leaf`, the leaves that need no gradient among them) and what each node sent to each
+    input {(node, i): adjoint}, from a watched backward pass (it keeps the graph and writes no
+    .grad; the graph's values are kept: none dropped); None if they cannot be had."""
     if any(engine.changed_since_recorded(node) for node in order):
         notes.append(CHANGED)
         return None
-    watch = engine.Watch()
+    watch = engine.Watch(every_leaf)
     try:
         leaves = engine.backpropagate(root, _seed(root, gradient, notes), watch=watch)
     except (RuntimeError, FloatingPointError) as error:
         notes.append(f"Adjoints not shown: {error}")
         return None
     return watch.adjoints, leaves, watch.sent
-
-
-def _constant_leaf_adjoints(order: list[Node], adjoints: dict) -> dict[int, engine.TotalAdjoint]:
-    """{id(leaf): its adjoint} for the leaves that do not require grad: what each op using
-    one would send it by its rule (as backpropagate does for the others), summed."""
-    found: dict[int, engine.TotalAdjoint] = {}
-    for node in order:
-        g = adjoints.get(node)
-        inputs = node.inputs
-        wanted = [
-            i for i, x in enumerate(inputs)
-            if isinstance(x, Value) and not x.requires_grad and x.data.dtype.kind == "f"
-        ]  # fmt: skip
-        if g is None or not wanted:
-            continue
-        p, ans, values, params = node.primitive, node.ans, node.values, node.params
-        every = p.vjp_all(g, ans, *values, **params) if p.vjp_all else None
-        for i in wanted:
-            try:
-                gi = every[i] if every is not None else p.vjps[i](g, ans, *values, **params)
-            except TypeError:  # an input with no derivative (the labels of cross-entropy)
-                continue
-            gi = p.fit(i, np.asarray(gi), values[i])
-            if id(inputs[i]) in found:
-                found[id(inputs[i])].add(gi)
-            else:
-                found[id(inputs[i])] = engine.TotalAdjoint(inputs[i], gi, False)
-    return found
 
 
 def _array_or_none(a: Any) -> np.ndarray | None:
