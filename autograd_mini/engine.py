@@ -8,8 +8,9 @@ it costs the cyclic garbage collector one object per op.
 
 `backward()` visits the nodes latest recorded first (no recursion: a chain of a million ops is
 fine), asks each node's primitive for its inputs' adjoints, sums the adjoints of a value used
-several times, and accumulates the totals into the leaves' `.grad`. The engine knows no op by
-name: the rules live in ops.py.
+several times, and accumulates the totals into the leaves' `.grad`. `gradients()` (as
+`torch.autograd.grad`) runs the same pass along the paths to its inputs only, and a drawing
+watches it (`Watch`). The engine knows no op by name: the rules live in ops.py.
 
 Reading order: Node, the schedule and the backward pass; then what is recorded (Value, with
 the log of its in-place writes). How an op call is recorded is primitive.py's; the modes
@@ -97,12 +98,12 @@ class Node:
         """One reference per input: its node, the leaf tensor, or the constant."""
         return self._each_input(_itself)
 
-    # backward() reads these two for every node: `_each_input`, unrolled for one or two inputs
     @property
     def dropped(self) -> bool:
         """Whether a backward() dropped what the node saved (a small node keeps it: release)."""
         return self.released and self.ans is None
 
+    # backward() reads these two for every node: `_each_input`, unrolled for one or two inputs
     @property
     def values(self) -> tuple:
         """The op's inputs as its vjps get them: arrays (a tensor's data) and constants."""
@@ -338,8 +339,8 @@ def backpropagate(
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph
     try:
         for node, parents in _schedule(root._node, wanted):
-            g = pending.pop(node)
-            if watch is None:
+            g = pending.pop(node)  # complete: every consumer of the node has sent its share
+            if watch is None:  # the user's hooks; a drawing's pass runs none, it watches
                 if node.hooks is not None or node.retained is not None:
                     g = _serve_hooks(node, g, cls, create_graph)
             else:
@@ -370,7 +371,7 @@ def backpropagate(
                     _check_finite(node, i, gi)
                 if sent is not None:
                     sent[node, i] = gi
-                if type(parent) is Node:
+                if type(parent) is Node:  # sent on: summed with what its other consumers send
                     pending[parent] = pending[parent] + gi if parent in pending else gi
                 else:
                     _send_to_leaf(totals, parent, gi, g)
