@@ -12,9 +12,10 @@ several times, and accumulates the totals into the leaves' `.grad`. `gradients()
 `torch.autograd.grad`) runs the same pass along the paths to its inputs only, and a drawing
 watches it (`Watch`). The engine knows no op by name: the rules live in ops.py.
 
-Reading order: Node, the schedule and the backward pass; then what is recorded (Value, with
-the log of its in-place writes). How an op call is recorded is primitive.py's; the modes
-(no_grad, detect_anomaly) are modes.py's.
+Reading order: Node; the schedule and the backward pass (backward() and gradients(), then
+the loop they share and its helpers in the order it calls them); hooks; then what is recorded
+(Value, with the log of its in-place writes). How an op call is recorded is primitive.py's;
+the modes (no_grad, detect_anomaly) are modes.py's.
 """
 
 from __future__ import annotations
@@ -290,6 +291,18 @@ def gradients(
     return result
 
 
+def leaves_behind(root: Value) -> list[Value]:
+    """The leaf tensors that require grad and that `root` depends on (each once)."""
+    if root._node is None:
+        return [root] if root._requires_grad else []
+    found: dict[int, Value] = {}
+    for _, parents in _schedule(root._node):
+        for parent in parents:
+            if parent is not None and type(parent) is not Node:
+                found[id(parent)] = parent
+    return list(found.values())
+
+
 class TotalAdjoint:
     """A tensor's total adjoint from one backward pass: a leaf's, or one of gradients()'
     inputs'. `owned`: no one but the engine holds the array, so `.grad` may take it without a
@@ -385,6 +398,84 @@ def backpropagate(
     return totals if watch is not None else _serve_leaf_hooks(totals, cls, create_graph)
 
 
+def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
+    if not root._requires_grad:
+        raise RuntimeError(
+            "backward: this tensor does not require grad and has no graph; create the inputs "
+            "with requires_grad=True (and outside no_grad()) to differentiate through them"
+        )
+    if gradient is None:
+        if root.data.size != 1:
+            raise RuntimeError(
+                f"backward: the output has shape {root.data.shape}; a gradient can be implied "
+                "only for a single-element output. Reduce it (e.g. .sum()) or pass gradient= "
+                "an array of the output's shape."
+            )
+        seed = np.ones_like(root.data)
+    else:
+        seed = gradient.data if isinstance(gradient, Value) else np.asarray(gradient)
+        if seed.shape != root.data.shape:
+            raise ValueError(
+                f"backward: gradient has shape {seed.shape} but the output has shape "
+                f"{root.data.shape}; they must match"
+            )
+        seed = seed.astype(root.data.dtype, copy=False)
+    if create_graph:
+        if isinstance(gradient, Value) and gradient.dtype == root.data.dtype:
+            return gradient
+        return type(root)._from_op(seed, None)
+    return seed
+
+
+def _paths_to(
+    root: Node, inputs: Sequence[Value] | None
+) -> tuple[set[Node] | None, set[int] | None, dict[Node, Any]]:
+    """The nodes on a path from root to one of `inputs` (their chain rule must run), the ids of
+    those nodes and of the inputs (where adjoints must go), and {node: None} for the inputs that
+    an op made (the pass fills in their adjoints). None, None, {} if `inputs` is None: all."""
+    if inputs is None:
+        return None, None, {}
+    targets = {id(x._node) if x._node is not None else id(x) for x in inputs}
+    through: set[Node] = set()
+    for node in reversed(backward_order(root)):  # producers before consumers
+        if any(id(p) in targets or p in through for p in node.parents if p is not None):
+            through.add(node)
+    made = dict.fromkeys(x._node for x in inputs if x._node is not None)
+    return through, targets | {id(node) for node in through}, made
+
+
+def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
+    """Run the output tensor's hooks on its complete adjoint, then retain_grad() (last, as in
+    PyTorch, so that .grad shows what the hooks made of it). Returns the adjoint to go on with."""
+    if node.hooks is not None:
+        g = _run_hooks(node.hooks, g, cls, create_graph)
+    if node.retained is not None:
+        tensor = node.retained()
+        if tensor is not None:
+            _accumulate(tensor, g, cls, create_graph)
+    return g
+
+
+def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
+    """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
+    the same shape and dtype (PyTorch refuses a hook that changes either)."""
+    for hook in hooks:
+        replaced = hook(g if create_graph else cls._from_op(np.asarray(g), None))
+        if replaced is None:
+            continue
+        if not isinstance(replaced, Value):
+            replaced = cls._from_op(np.asarray(replaced), None)
+        old, new = g.data if create_graph else g, replaced.data
+        if new.shape != old.shape or new.dtype != old.dtype:
+            raise RuntimeError(
+                f"hook {getattr(hook, '__name__', hook)!r} has changed the adjoint from "
+                f"{old.dtype} of shape {old.shape} to {new.dtype} of shape {new.shape}; "
+                "a hook must return a tensor of the adjoint's shape and dtype, or None"
+            )
+        g = replaced if create_graph else replaced.data
+    return g
+
+
 class Watch:
     """What a drawing sees of a backward pass: `adjoints`, every node's complete adjoint;
     `sent`, what each node's rule sent to each input, at (node, input number): the terms of
@@ -439,6 +530,14 @@ def _on_tensors(node: Node, cls: type) -> tuple[Any, tuple]:
     return ans, inputs
 
 
+def _check_finite(node: Node, i: int, g: Any) -> None:
+    if not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
+        raise RuntimeError(
+            f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
+            f"non-finite values (NaN or inf) for input {i}"
+        )
+
+
 def _send_to_leaf(totals: dict[int, TotalAdjoint], leaf: Value, gi: Any, g: Any) -> None:
     total = totals.get(id(leaf))
     if total is None:  # `gi is g`: a rule passed its adjoint on unchanged (add), others hold it
@@ -447,16 +546,9 @@ def _send_to_leaf(totals: dict[int, TotalAdjoint], leaf: Value, gi: Any, g: Any)
         total.add(gi)
 
 
-def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
-    """Run the output tensor's hooks on its complete adjoint, then retain_grad() (last, as in
-    PyTorch, so that .grad shows what the hooks made of it). Returns the adjoint to go on with."""
-    if node.hooks is not None:
-        g = _run_hooks(node.hooks, g, cls, create_graph)
-    if node.retained is not None:
-        tensor = node.retained()
-        if tensor is not None:
-            _accumulate(tensor, g, cls, create_graph)
-    return g
+def _is_fresh(a: Any) -> bool:
+    """A new array of its own (not a view): a vjp's result that only the engine holds."""
+    return type(a) is np.ndarray and a.base is None
 
 
 def _serve_leaf_hooks(totals: dict[int, TotalAdjoint], cls: type, create_graph: bool) -> dict:
@@ -467,97 +559,6 @@ def _serve_leaf_hooks(totals: dict[int, TotalAdjoint], cls: type, create_graph: 
             total.adjoint = _run_hooks(total.tensor._hooks, total.adjoint, cls, create_graph)
             total.owned = False  # a hook may have kept it or returned an array of its own
     return totals
-
-
-def _paths_to(
-    root: Node, inputs: Sequence[Value] | None
-) -> tuple[set[Node] | None, set[int] | None, dict[Node, Any]]:
-    """The nodes on a path from root to one of `inputs` (their chain rule must run), the ids of
-    those nodes and of the inputs (where adjoints must go), and {node: None} for the inputs that
-    an op made (the pass fills in their adjoints). None, None, {} if `inputs` is None: all."""
-    if inputs is None:
-        return None, None, {}
-    targets = {id(x._node) if x._node is not None else id(x) for x in inputs}
-    through: set[Node] = set()
-    for node in reversed(backward_order(root)):  # producers before consumers
-        if any(id(p) in targets or p in through for p in node.parents if p is not None):
-            through.add(node)
-    made = dict.fromkeys(x._node for x in inputs if x._node is not None)
-    return through, targets | {id(node) for node in through}, made
-
-
-def leaves_behind(root: Value) -> list[Value]:
-    """The leaf tensors that require grad and that `root` depends on (each once)."""
-    if root._node is None:
-        return [root] if root._requires_grad else []
-    found: dict[int, Value] = {}
-    for _, parents in _schedule(root._node):
-        for parent in parents:
-            if parent is not None and type(parent) is not Node:
-                found[id(parent)] = parent
-    return list(found.values())
-
-
-def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
-    if not root._requires_grad:
-        raise RuntimeError(
-            "backward: this tensor does not require grad and has no graph; create the inputs "
-            "with requires_grad=True (and outside no_grad()) to differentiate through them"
-        )
-    if gradient is None:
-        if root.data.size != 1:
-            raise RuntimeError(
-                f"backward: the output has shape {root.data.shape}; a gradient can be implied "
-                "only for a single-element output. Reduce it (e.g. .sum()) or pass gradient= "
-                "an array of the output's shape."
-            )
-        seed = np.ones_like(root.data)
-    else:
-        seed = gradient.data if isinstance(gradient, Value) else np.asarray(gradient)
-        if seed.shape != root.data.shape:
-            raise ValueError(
-                f"backward: gradient has shape {seed.shape} but the output has shape "
-                f"{root.data.shape}; they must match"
-            )
-        seed = seed.astype(root.data.dtype, copy=False)
-    if create_graph:
-        if isinstance(gradient, Value) and gradient.dtype == root.data.dtype:
-            return gradient
-        return type(root)._from_op(seed, None)
-    return seed
-
-
-def _check_finite(node: Node, i: int, g: Any) -> None:
-    if not np.all(np.isfinite(g.data if isinstance(g, Value) else g)):
-        raise RuntimeError(
-            f"detect_anomaly: the derivative rule of '{node.primitive.name}' returned "
-            f"non-finite values (NaN or inf) for input {i}"
-        )
-
-
-def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
-    """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
-    the same shape and dtype (PyTorch refuses a hook that changes either)."""
-    for hook in hooks:
-        replaced = hook(g if create_graph else cls._from_op(np.asarray(g), None))
-        if replaced is None:
-            continue
-        if not isinstance(replaced, Value):
-            replaced = cls._from_op(np.asarray(replaced), None)
-        old, new = g.data if create_graph else g, replaced.data
-        if new.shape != old.shape or new.dtype != old.dtype:
-            raise RuntimeError(
-                f"hook {getattr(hook, '__name__', hook)!r} has changed the adjoint from "
-                f"{old.dtype} of shape {old.shape} to {new.dtype} of shape {new.shape}; "
-                "a hook must return a tensor of the adjoint's shape and dtype, or None"
-            )
-        g = replaced if create_graph else replaced.data
-    return g
-
-
-def _is_fresh(a: Any) -> bool:
-    """A new array of its own (not a view): a vjp's result that only the engine holds."""
-    return type(a) is np.ndarray and a.base is None
 
 
 def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = False) -> None:
@@ -582,6 +583,11 @@ def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = F
         increment_version(t._grad)
     else:
         t._grad = cls._from_op(np.asarray(t._grad.data + g), None)
+
+
+# ---------------------------------------------------------------------------------------------
+# Hooks and retain_grad()
+# ---------------------------------------------------------------------------------------------
 
 
 class _Registered:
