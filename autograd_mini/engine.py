@@ -304,9 +304,9 @@ def leaves_behind(root: Value) -> list[Value]:
 
 
 class TotalAdjoint:
-    """A tensor's total adjoint from one backward pass: a leaf's, or one of gradients()'
-    inputs'. `owned`: no one but the engine holds the array, so `.grad` may take it without a
-    copy."""
+    """A tensor's total adjoint from one backward pass: a leaf's, or that of an input of
+    gradients(). `owned`: no one but the engine holds the array, so `.grad` may take it without
+    a copy."""
 
     __slots__ = ("tensor", "adjoint", "owned")
 
