@@ -2,27 +2,37 @@
 and PyTorch's for autodiff. Every operator and method forwards to a primitive of ops.py, or is
 composed of them (mean, log_softmax, expand_dims: composites need no derivative rule of their own).
 
-Axes are normalised here, once, before any primitive sees them: a primitive's rule may rely on
-non-negative axes.
+Axes are normalised here, once, by the rules of axes.py, before any primitive sees them: a
+primitive's rule may rely on non-negative axes.
 """
 
 from __future__ import annotations
 
 import builtins
 import math
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
 import numpy as np
 
 from . import engine, inplace, ops, subscripts
+from .axes import (
+    Axis,
+    along_axis,
+    axis_index,
+    check_range,
+    diagonal_positions,
+    distinct_axes,
+    index_array,
+    permutation,
+    reduction_axes,
+    softmax_axis,
+)
 from .engine import Value
 from .primitive import holds_graph
 from .randomness import Rng, generator
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
-Axis = int | tuple[int, ...] | None
 
 
 class Tensor(Value):
@@ -588,26 +598,27 @@ class Tensor(Value):
     # --- reductions --------------------------------------------------------------------------
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.sum(self, axis=_axes("sum", axis, self.ndim, keepdims), keepdims=keepdims)
+        axis = reduction_axes("sum", axis, self.ndim, keepdims)
+        return ops.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        axis = _axes("mean", axis, self.ndim, keepdims)
+        axis = reduction_axes("mean", axis, self.ndim, keepdims)
         return ops.sum(self, axis=axis, keepdims=keepdims) / _count(self.shape, axis)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; the adjoint goes to the maximal elements, split evenly on ties."""
-        axis = _axes("max", axis, self.ndim, keepdims)
+        axis = reduction_axes("max", axis, self.ndim, keepdims)
         return ops.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Minimum over `axis`; the adjoint goes to the minimal elements, split evenly on ties."""
-        axis = _axes("min", axis, self.ndim, keepdims)
+        axis = reduction_axes("min", axis, self.ndim, keepdims)
         return ops.min(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """The variance over `axis`, Σ (x − mean)² / (n − ddof), as NumPy's (ddof=1 for the
         unbiased estimate, PyTorch's default)."""
-        axes = _axes("var", axis, self.ndim, keepdims)
+        axes = reduction_axes("var", axis, self.ndim, keepdims)
         return ops.var(self, axis=axes, ddof=ddof, keepdims=keepdims)
 
     def std(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
@@ -621,26 +632,26 @@ class Tensor(Value):
         """Running sums along `axis` (None: of the flattened tensor), as np.cumsum."""
         if axis is None:
             return ops.cumsum(self.reshape(-1), axis=0)
-        return ops.cumsum(self, axis=_axis("cumsum", axis, self.ndim))
+        return ops.cumsum(self, axis=axis_index("cumsum", axis, self.ndim))
 
     def cumprod(self, axis: int | None = None) -> Tensor:
         """Running products along `axis` (None: of the flattened tensor), as np.cumprod; exact
         derivatives at zeros, as PyTorch's."""
         if axis is None:
             return ops.cumprod(self.reshape(-1), axis=0)
-        return ops.cumprod(self, axis=_axis("cumprod", axis, self.ndim))
+        return ops.cumprod(self, axis=axis_index("cumprod", axis, self.ndim))
 
     def prod(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """The product over `axis`; its derivative is the product of the others, exact at zeros
         (one zero: only the zero's is not 0; two or more: all are 0)."""
-        axis = _axes("prod", axis, self.ndim, keepdims)
+        axis = reduction_axes("prod", axis, self.ndim, keepdims)
         return ops.prod(self, axis=axis, keepdims=keepdims)
 
     def median(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """The median over `axis`, as np.median: the mean of the two middle values of an even
         count (torch.median takes the lower one), NaN for a slice holding NaN. The adjoint goes
         to the middle values, split evenly among ties."""
-        axis = _axes("median", axis, self.ndim, keepdims)
+        axis = reduction_axes("median", axis, self.ndim, keepdims)
         if self.size == 0:
             raise ValueError(f"median: a tensor of shape {self.shape} has no elements")
         return ops.median(self, axis=axis, keepdims=keepdims)
@@ -671,7 +682,7 @@ class Tensor(Value):
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
             raise TypeError(f"topk: k must be an integer, got {k!r}")
         ndim = builtins.max(self.ndim, 1)
-        length = self.shape[_axis("topk", axis, ndim)] if self.ndim else 1
+        length = self.shape[axis_index("topk", axis, ndim)] if self.ndim else 1
         if not 0 <= k <= length:
             raise ValueError(
                 f"topk: k={k} is out of range for an axis of length {length} (shape {self.shape})"
@@ -686,30 +697,32 @@ class Tensor(Value):
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Index of the maximum (the first on ties; None: of the flattened tensor): an integer
         tensor, outside the graph."""
-        axis = None if axis is None else _axis("argmax", axis, builtins.max(self.ndim, 1))
+        axis = None if axis is None else axis_index("argmax", axis, builtins.max(self.ndim, 1))
         return ops.argmax(self, axis=axis, keepdims=keepdims)
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        axis = None if axis is None else _axis("argmin", axis, builtins.max(self.ndim, 1))
+        axis = None if axis is None else axis_index("argmin", axis, builtins.max(self.ndim, 1))
         return ops.argmin(self, axis=axis, keepdims=keepdims)
 
     def any(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.any(self, axis=_axes("any", axis, self.ndim, keepdims), keepdims=keepdims)
+        axis = reduction_axes("any", axis, self.ndim, keepdims)
+        return ops.any(self, axis=axis, keepdims=keepdims)
 
     def all(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.all(self, axis=_axes("all", axis, self.ndim, keepdims), keepdims=keepdims)
+        axis = reduction_axes("all", axis, self.ndim, keepdims)
+        return ops.all(self, axis=axis, keepdims=keepdims)
 
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        axis = _axes("logsumexp", axis, self.ndim, keepdims)
+        axis = reduction_axes("logsumexp", axis, self.ndim, keepdims)
         return ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        return ops.softmax(self, axis=_one_axis("softmax", axis, self.ndim))
+        return ops.softmax(self, axis=softmax_axis("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x − max − log Σ exp(x − max) over `axis` (the max a constant: the result does not
         depend on it), NaN along a slice holding +inf, as PyTorch's."""
-        axis = _one_axis("log_softmax", axis, self.ndim)
+        axis = softmax_axis("log_softmax", axis, self.ndim)
         shifted = self - np.max(self.data, axis=axis, keepdims=True, initial=-np.inf)
         return shifted - ops.logsumexp(shifted, axis=axis, keepdims=True)
 
@@ -727,9 +740,10 @@ class Tensor(Value):
         """Axes start_dim to end_dim merged into one, as torch.flatten (all of them by default,
         as NumPy's flatten; a 0-d tensor becomes 1-d)."""
         if self.ndim == 0:
-            _axis("flatten", start_dim, 1), _axis("flatten", end_dim, 1)
+            axis_index("flatten", start_dim, 1), axis_index("flatten", end_dim, 1)
             return self.reshape(1)
-        start, end = _axis("flatten", start_dim, self.ndim), _axis("flatten", end_dim, self.ndim)
+        start = axis_index("flatten", start_dim, self.ndim)
+        end = axis_index("flatten", end_dim, self.ndim)
         if start > end:
             raise ValueError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of "
@@ -746,19 +760,19 @@ class Tensor(Value):
             axes = axes[0] or ()
         if not axes:
             return ops.transpose(self, axes=tuple(reversed(range(self.ndim))))
-        return ops.transpose(self, axes=_permutation("transpose", axes, self.shape))
+        return ops.transpose(self, axes=permutation("transpose", axes, self.shape))
 
     def permute(self, *axes: Any) -> Tensor:
         """The axes in the order given, as torch's permute: t.permute(2, 0, 1) or
         t.permute((2, 0, 1)) (NumPy's transpose with axes)."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        return ops.transpose(self, axes=_permutation("permute", axes, self.shape))
+        return ops.transpose(self, axes=permutation("permute", axes, self.shape))
 
     def moveaxis(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
         """Axes moved to new positions, the others keeping their order, as np.moveaxis."""
-        sources = _distinct_axes("moveaxis", source, self.ndim)
-        targets = _distinct_axes("moveaxis", destination, self.ndim)
+        sources = distinct_axes("moveaxis", source, self.ndim)
+        targets = distinct_axes("moveaxis", destination, self.ndim)
         if len(sources) != len(targets):
             raise ValueError(
                 f"moveaxis: {len(sources)} source axes but {len(targets)} destinations"
@@ -773,7 +787,8 @@ class Tensor(Value):
         return self.transpose()
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        axis1, axis2 = _axis("swapaxes", axis1, self.ndim), _axis("swapaxes", axis2, self.ndim)
+        axis1 = axis_index("swapaxes", axis1, self.ndim)
+        axis2 = axis_index("swapaxes", axis2, self.ndim)
         return ops.swapaxes(self, axis1=axis1, axis2=axis2)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
@@ -783,18 +798,18 @@ class Tensor(Value):
         """New axes of length 1 at the positions `axis` (an int or a tuple) of the result."""
         axes = axis if isinstance(axis, (tuple, list)) else (axis,)
         ndim = self.ndim + len(axes)
-        positions = _distinct_axes("expand_dims", axes, ndim)
+        positions = distinct_axes("expand_dims", axes, ndim)
         rest = iter(self.shape)
         return self.reshape(tuple(1 if i in positions else next(rest) for i in range(ndim)))
 
     def unsqueeze(self, axis: int) -> Tensor:
         """A new axis of length 1 at position `axis`, as torch's unsqueeze (expand_dims)."""
-        return self.expand_dims(_axis("unsqueeze", axis, self.ndim + 1))
+        return self.expand_dims(axis_index("unsqueeze", axis, self.ndim + 1))
 
     def squeeze(self, axis: Axis = None) -> Tensor:
         if axis is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
-        axes = _axes("squeeze", axis, self.ndim)
+        axes = reduction_axes("squeeze", axis, self.ndim)
         if builtins.any(self.shape[a] != 1 for a in axes):
             raise ValueError(
                 f"squeeze: can only remove axes of length 1; axis {axis} of a tensor of shape "
@@ -804,7 +819,7 @@ class Tensor(Value):
 
     def flip(self, axis: Axis = None) -> Tensor:
         """The order of the elements reversed along `axis` (None: every axis), as np.flip."""
-        axes = range(self.ndim) if axis is None else _axes("flip", axis, self.ndim)
+        axes = range(self.ndim) if axis is None else reduction_axes("flip", axis, self.ndim)
         return self[
             tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(self.ndim))
         ]
@@ -833,7 +848,7 @@ class Tensor(Value):
         (torch's repeat_interleave). PyTorch's t.repeat(*sizes), copies of the whole tensor,
         is tile here."""
         x = self.reshape(-1) if axis is None else self
-        axis = 0 if axis is None else _axis("repeat", axis, builtins.max(x.ndim, 1))
+        axis = 0 if axis is None else axis_index("repeat", axis, builtins.max(x.ndim, 1))
         if x.ndim == 0:
             x = x.reshape(1)
         counts = np.asarray(repeats)
@@ -875,12 +890,12 @@ class Tensor(Value):
         axes axis1 and axis2, as the last axis of the result (np.diagonal, torch.diagonal)."""
         if self.ndim < 2:
             raise ValueError(f"diagonal: needs at least 2 dimensions, got shape {self.shape}")
-        a1, a2 = _axis("diagonal", axis1, self.ndim), _axis("diagonal", axis2, self.ndim)
+        a1, a2 = axis_index("diagonal", axis1, self.ndim), axis_index("diagonal", axis2, self.ndim)
         if a1 == a2:
             raise ValueError(f"diagonal: axis1 and axis2 are the same axis ({axis1}, {axis2})")
         if not isinstance(offset, (int, np.integer)) or isinstance(offset, bool):
             raise TypeError(f"diagonal: offset must be an integer, got {offset!r}")
-        rows, cols = _diagonal_positions(self.shape[a1], self.shape[a2], int(offset))
+        rows, cols = diagonal_positions(self.shape[a1], self.shape[a2], int(offset))
         return self.moveaxis((a1, a2), (-2, -1))[..., rows, cols]
 
     def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
@@ -898,8 +913,8 @@ class Tensor(Value):
     def gather(self, axis: int, index: ArrayLike) -> Tensor:
         """`out[i][j][k] = x[index[i][j][k]][j][k]` for axis 0 (and so on), as torch.gather:
         `index` has x's number of dimensions and is no longer than x along the other axes."""
-        positions = _index_array("gather", index)
-        axis = _axis("gather", axis, builtins.max(self.ndim, 1))
+        positions = index_array("gather", index)
+        axis = axis_index("gather", axis, builtins.max(self.ndim, 1))
         if positions.ndim != self.ndim or builtins.any(
             p > n
             for d, (p, n) in enumerate(zip(positions.shape, self.shape, strict=False))
@@ -911,16 +926,16 @@ class Tensor(Value):
                 "longer than the tensor's except along the axis"
             )
         if self.ndim == 0:
-            _check_range("gather", positions, 1)
+            check_range("gather", positions, 1)
             return self.reshape(1)[positions]
-        return self[_along_axis("gather", positions, self.shape, axis, own=True)]
+        return self[along_axis("gather", positions, self.shape, axis, own=True)]
 
     def scatter_add(self, axis: int, index: ArrayLike, src: ArrayLike) -> Tensor:
         """A copy with `src[i][j]` added at row `index[i][j]` of column j (for axis 0; and so
         on), as torch's scatter_add: repeated indices accumulate. `index` is no longer than src,
         nor than x except along the axis."""
-        positions = _index_array("scatter_add", index)
-        axis = _axis("scatter_add", axis, builtins.max(self.ndim, 1))
+        positions = index_array("scatter_add", index)
+        axis = axis_index("scatter_add", axis, builtins.max(self.ndim, 1))
         src_shape = np.shape(src.data if isinstance(src, Value) else src)
         if (
             positions.ndim != self.ndim
@@ -939,14 +954,14 @@ class Tensor(Value):
                 "except along the axis"
             )
         part = _same_dtype("scatter_add", self, src)[tuple(slice(0, n) for n in positions.shape)]
-        index = _along_axis("scatter_add", positions, self.shape, axis, own=True)
+        index = along_axis("scatter_add", positions, self.shape, axis, own=True)
         return self + ops.scatter_add(part, index=index, shape=self.shape)
 
     def index_add(self, axis: int, index: ArrayLike, source: ArrayLike) -> Tensor:
         """A copy with source's slice i added at position index[i] along `axis`, as torch's
         index_add (repeated indices accumulate)."""
-        positions = _index_array("index_add", index)
-        axis = _axis("index_add", axis, builtins.max(self.ndim, 1))
+        positions = index_array("index_add", index)
+        axis = axis_index("index_add", axis, builtins.max(self.ndim, 1))
         source_shape = np.shape(source.data if isinstance(source, Value) else source)
         expected = self.shape[:axis] + positions.shape + self.shape[axis + 1 :]
         if positions.ndim != 1 or source_shape != expected:
@@ -955,7 +970,7 @@ class Tensor(Value):
                 f"{positions.shape} do not fit a tensor of shape {self.shape} along axis "
                 f"{axis}: the index must be 1-d and source of shape {expected}"
             )
-        _check_range("index_add", positions, self.shape[axis] if self.ndim else 1)
+        check_range("index_add", positions, self.shape[axis] if self.ndim else 1)
         index = (slice(None),) * axis + (positions,)
         part = _same_dtype("index_add", self, source)
         return self + ops.scatter_add(part, index=index, shape=self.shape)
@@ -987,7 +1002,7 @@ class Tensor(Value):
             raise ValueError(f"chunk: chunks must be a positive integer, got {chunks!r}")
         if self.ndim == 0:
             raise ValueError("chunk: a 0-d tensor cannot be split")
-        n = self.shape[_axis("chunk", axis, self.ndim)]
+        n = self.shape[axis_index("chunk", axis, self.ndim)]
         size = -(-n // int(chunks))
         if size == 0:  # an empty axis: `chunks` empty pieces, as torch
             return [self] * int(chunks)
@@ -1025,121 +1040,20 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
     return math.prod(shape[a] for a in axes)
 
 
-def _axis(op: str, axis: Any, ndim: int) -> int:
-    """One axis as a non-negative int, or a clear error (NumPy's counting: -1 is the last).
-    As NumPy, anything that is an integer index (a NumPy integer, a 0-d integer array) will do."""
-    try:
-        if isinstance(axis, (bool, np.bool_)):
-            raise TypeError
-        axis = operator.index(axis)
-    except TypeError:
-        raise TypeError(f"{op}: an axis must be an integer, got {axis!r}") from None
-    if not -ndim <= axis < ndim:
-        raise ValueError(
-            f"{op}: axis {axis} is out of range for a tensor with {ndim} dimension"
-            f"{'' if ndim == 1 else 's'} (valid: {-ndim} to {ndim - 1})"
-        )
-    return int(axis) % ndim
-
-
-def _one_axis(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
-    """The one axis of softmax-like ops, as a tuple (empty for a 0-d tensor's axis 0 or -1)."""
-    if ndim == 0 and isinstance(axis, int) and axis in (0, -1):
-        return ()
-    return (_axis(op, axis, ndim),)
-
-
-def _axes(op: str, axis: Axis, ndim: int, keepdims: Any = False) -> Any:
-    """The axes of a reduction, normalised: None (all), or a sorted tuple of non-negative ints
-    (axis=() reduces nothing, as in NumPy). A 0-d tensor accepts axis 0 and -1, as NumPy does
-    (it reduces nothing). `keepdims` must be a bool (NumPy would take any truthy value)."""
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"{op}: keepdims must be True or False, got {keepdims!r}")
-    if axis is None:
-        return None
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    if ndim == 0 and builtins.all(a in (0, -1) for a in axes if not isinstance(a, bool)):
-        return ()
-    normalised = tuple(sorted(_axis(op, a, ndim) for a in axes))
-    if len(set(normalised)) != len(normalised):
-        raise ValueError(f"{op}: axis {axis} names an axis twice")
-    return normalised
-
-
-def _permutation(op: str, axes: Sequence[Any], shape: tuple[int, ...]) -> tuple[int, ...]:
-    """`axes` as a permutation of a tensor's axes (non-negative), or a clear error."""
-    permutation = tuple(_axis(op, a, len(shape)) for a in axes)
-    if sorted(permutation) != list(range(len(shape))):
-        hint = (
-            "; for PyTorch's two-axis transpose use t.swapaxes(a, b)"
-            if op == "transpose" and len(axes) == 2
-            else ""
-        )
-        raise ValueError(
-            f"{op}: axes {tuple(axes)} are not a permutation of the {len(shape)} axes of a "
-            f"tensor of shape {shape}{hint}"
-        )
-    return permutation
-
-
-def _distinct_axes(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
-    """One axis or a sequence of them, non-negative, none named twice."""
-    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    normalised = tuple(_axis(op, a, ndim) for a in axes)
-    if len(set(normalised)) != len(normalised):
-        raise ValueError(f"{op}: axis {axis} names an axis twice")
-    return normalised
-
-
-def _index_array(op: str, index: Any) -> np.ndarray:
-    """An index argument (a tensor, array or list of integers) as an integer array."""
-    positions = index.data if isinstance(index, Value) else np.asarray(index)
-    if positions.dtype.kind not in "iu":
-        raise TypeError(
-            f"{op}: the index must hold integers, got {positions.dtype}; convert it with "
-            ".astype(np.int64)"
-        )
-    return positions
-
-
-def _check_range(op: str, positions: np.ndarray, length: int) -> None:
-    if positions.size and (positions.min() < -length or positions.max() >= length):
-        raise IndexError(
-            f"{op}: index {positions.min() if positions.min() < -length else positions.max()} "
-            f"is out of range for an axis of length {length}"
-        )
-
-
-def _along_axis(
-    op: str, positions: np.ndarray, shape: tuple[int, ...], axis: int, own: bool = False
-) -> tuple:
-    """The integer-array index that picks x[..., positions[i, j, k], ...] along `axis` of a
-    tensor of `shape` (at least 1-d), the other axes counted by position: over the index's own
-    extent (`own`, torch's gather) or over x's, the index broadcast against it
-    (np.take_along_axis)."""
-    _check_range(op, positions, shape[axis])
-    extents = positions.shape if own else shape
-    ndim = len(shape)
-    return tuple(
-        positions if d == axis else np.arange(extents[d]).reshape((-1,) + (1,) * (ndim - d - 1))
-        for d in range(ndim)
-    )
-
-
 def _take_along(x: Tensor, order: np.ndarray, axis: int) -> Tensor:
     """x's values at `order` along `axis` (the order of a sort, or its first k)."""
     if x.ndim == 0:
         return x.reshape(1)[order]
-    return x[_along_axis("sort", order, x.shape, _axis("sort", axis, x.ndim), own=True)]
+    return x[along_axis("sort", order, x.shape, axis_index("sort", axis, x.ndim), own=True)]
 
 
 def _sort_order(op: str, x: Tensor, axis: int, descending: bool) -> np.ndarray:
     """The indices that sort x along `axis`: stable, NaN last (first when descending, as
     torch.sort); a descending sort keeps tied values in their order too."""
     if x.ndim == 0:
-        _axis(op, axis, 1)
+        axis_index(op, axis, 1)
         return np.zeros((), dtype=np.int64)
-    axis = _axis(op, axis, x.ndim)
+    axis = axis_index(op, axis, x.ndim)
     if not descending:
         return np.argsort(x.data, axis=axis, kind="stable")
     backwards = np.argsort(np.flip(x.data, axis), axis=axis, kind="stable")
@@ -1153,7 +1067,7 @@ def _roll(x: Tensor, shift: Any, axis: Any) -> Tensor:
         raise TypeError(f"roll: shift and axis must be integers, got {shift!r} and {axis!r}")
     total: dict[int, int] = {}
     for s, a in zip(shifts.reshape(-1), axes.reshape(-1), strict=True):
-        a = _axis("roll", int(a), builtins.max(x.ndim, 1))
+        a = axis_index("roll", int(a), builtins.max(x.ndim, 1))
         total[a] = total.get(a, 0) + int(s)
     out = x
     for a, s in total.items():
@@ -1166,15 +1080,6 @@ def _roll(x: Tensor, shift: Any, axis: Any) -> Tensor:
             [out[before + (slice(cut, None),)], out[before + (slice(None, cut),)]], axis=a
         )
     return out if out is not x else x.clone()  # a new tensor, as np.roll's, even unmoved
-
-
-def _diagonal_positions(rows: int, cols: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (row, column) positions of diagonal `offset` of a rows × cols matrix."""
-    n = builtins.max(
-        0, builtins.min(rows + builtins.min(offset, 0), cols - builtins.max(offset, 0))
-    )
-    steps = np.arange(n)
-    return steps - builtins.min(offset, 0), steps + builtins.max(offset, 0)
 
 
 def _triangle(op: str, x: Tensor, k: int, lower: bool) -> Tensor:
@@ -1720,7 +1625,7 @@ def diag(x: ArrayLike, k: int = 0) -> Tensor:
     if x.ndim != 1:
         raise ValueError(f"diag: needs a 1-d or 2-d tensor, got shape {x.shape}")
     size = len(x) + builtins.abs(int(k))
-    return ops.scatter_add(x, index=_diagonal_positions(size, size, int(k)), shape=(size, size))
+    return ops.scatter_add(x, index=diagonal_positions(size, size, int(k)), shape=(size, size))
 
 
 def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
@@ -1748,7 +1653,7 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> Tenso
     against x along the other axes, as np.take_along_axis; repeated indices add up their
     adjoints."""
     x = as_tensor(x)
-    positions = _index_array("take_along_axis", indices)
+    positions = index_array("take_along_axis", indices)
     if axis is None:
         x, axis = x.reshape(-1), 0
         if positions.ndim != 1:
@@ -1761,7 +1666,7 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> Tenso
             f"take_along_axis: indices of shape {positions.shape} need as many dimensions as "
             f"the tensor of shape {x.shape} (at least 1)"
         )
-    axis = _axis("take_along_axis", axis, x.ndim)
+    axis = axis_index("take_along_axis", axis, x.ndim)
     try:
         np.broadcast_shapes(
             *(
@@ -1774,7 +1679,7 @@ def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> Tenso
             f"take_along_axis: indices of shape {positions.shape} do not broadcast against a "
             f"tensor of shape {x.shape} outside axis {axis}"
         ) from None
-    return x[_along_axis("take_along_axis", positions, x.shape, axis)]
+    return x[along_axis("take_along_axis", positions, x.shape, axis)]
 
 
 def scatter_add(x: ArrayLike, axis: int, index: ArrayLike, src: ArrayLike) -> Tensor:
@@ -1810,7 +1715,7 @@ def chunk(x: ArrayLike, chunks: int, axis: int = 0) -> list[Tensor]:
 def _split(op: str, x: Tensor, sections: Any, axis: int, equal: bool) -> list[Tensor]:
     if x.ndim == 0:
         raise ValueError(f"{op}: a 0-d tensor cannot be split")
-    axis = _axis(op, axis, x.ndim)
+    axis = axis_index(op, axis, x.ndim)
     n = x.shape[axis]
     if isinstance(sections, (int, np.integer)) and not isinstance(sections, bool):
         if sections <= 0:
@@ -1825,7 +1730,7 @@ def _split(op: str, x: Tensor, sections: Any, axis: int, equal: bool) -> list[Te
         cuts = [0, *ends.tolist()]
     else:
         sections = np.asarray(sections) if len(sections) else np.zeros(0, dtype=np.int64)
-        points = _index_array(op, sections).reshape(-1).tolist()
+        points = index_array(op, sections).reshape(-1).tolist()
         cuts = [0, *points, n]
     before = (slice(None),) * axis
     return [
@@ -2046,8 +1951,8 @@ def _operand(op: str, x: ArrayLike) -> Any:
 def _contract(op: str, a: Any, b: Any, axes_a: Sequence[int], axes_b: Sequence[int]) -> Tensor:
     """Σ over the paired axes of a and b (one einsum), the result holding a's other axes, then
     b's; the paired axes must have equal lengths (no broadcasting, as NumPy's tensordot)."""
-    axes_a = [_axis(op, x, a.ndim) for x in axes_a]
-    axes_b = [_axis(op, x, b.ndim) for x in axes_b]
+    axes_a = [axis_index(op, x, a.ndim) for x in axes_a]
+    axes_b = [axis_index(op, x, b.ndim) for x in axes_b]
     if len(axes_a) != len(axes_b):
         raise ValueError(
             f"{op}: pairs {len(axes_a)} axes of a with {len(axes_b)} of b; give as many of each"
@@ -2154,7 +2059,7 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int | None = 0) -> Tensor:
     ndim = _values_of(pieces[0]).ndim
     if ndim == 0:
         raise ValueError("concatenate: 0-d tensors cannot be joined along an axis; use stack")
-    return ops.concatenate(*pieces, axis=_axis("concatenate", axis, ndim))
+    return ops.concatenate(*pieces, axis=axis_index("concatenate", axis, ndim))
 
 
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
@@ -2163,7 +2068,7 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     shapes = {_values_of(t).shape for t in pieces}
     if len(shapes) > 1:
         raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
-    return ops.stack(*pieces, axis=_axis("stack", axis, _values_of(pieces[0]).ndim + 1))
+    return ops.stack(*pieces, axis=axis_index("stack", axis, _values_of(pieces[0]).ndim + 1))
 
 
 def _pieces(op: str, tensors: Sequence[ArrayLike]) -> list:
