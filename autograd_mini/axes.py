@@ -45,7 +45,7 @@ def softmax_axis(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
     return (axis_index(op, axis, ndim),)
 
 
-def reduction_axes(op: str, axis: Axis, ndim: int, keepdims: Any = False) -> Any:
+def reduction_axes(op: str, axis: Axis, ndim: int, keepdims: Any = False) -> tuple[int, ...] | None:
     """The axes of a reduction, normalised: None (all), or a sorted tuple of non-negative ints
     (axis=() reduces nothing, as in NumPy). A 0-d tensor accepts axis 0 and -1, as NumPy does
     (it reduces nothing). `keepdims` must be a bool (NumPy would take any truthy value)."""
@@ -108,7 +108,7 @@ def check_range(op: str, positions: np.ndarray, length: int) -> None:
 
 def along_axis(
     op: str, positions: np.ndarray, shape: tuple[int, ...], axis: int, own: bool = False
-) -> tuple:
+) -> tuple[np.ndarray, ...]:
     """The integer-array index that picks x[..., positions[i, j, k], ...] along `axis` of a
     tensor of `shape` (at least 1-d), the other axes counted by position: over the index's own
     extent (`own`, torch's gather) or over x's, the index broadcast against it

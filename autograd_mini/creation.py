@@ -7,9 +7,10 @@ is read by randomness.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
+from numpy.typing import DTypeLike
 
 from .randomness import Rng, generator
 from .tensor import ArrayLike, Tensor, numeric_array, values_of
@@ -29,7 +30,8 @@ def as_tensor(x: ArrayLike, dtype: Any = None) -> Tensor:
         return x
     if isinstance(x, Tensor):
         return x.astype(dtype)
-    return Tensor._from_op(numeric_array("as_tensor", x, dtype, copy=False), None)
+    # Value._from_op returns the class it is called on, but says Value (pyproject.toml's notes)
+    return cast(Tensor, Tensor._from_op(numeric_array("as_tensor", x, dtype, copy=False), None))
 
 
 def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
@@ -155,7 +157,7 @@ def normal(
 _BELOW_ONE = {np.dtype(t): np.nextafter(t(1), t(0)) for t in (np.float16, np.float32, np.float64)}
 
 
-def _random_shape(op: str, shape: tuple) -> tuple[int, ...]:
+def _random_shape(op: str, shape: tuple[Any, ...]) -> tuple[int, ...]:
     """A shape given as ints, or as one int or sequence of them: non-negative integers."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
@@ -167,12 +169,12 @@ def _random_shape(op: str, shape: tuple) -> tuple[int, ...]:
     return tuple(int(n) for n in shape)
 
 
-def _float_dtype(op: str, dtype: Any) -> np.dtype:
+def _float_dtype(op: str, dtype: DTypeLike) -> np.dtype:
     dtype = np.dtype(dtype)
     if dtype.kind != "f":
         raise TypeError(f"{op}: draws floating-point numbers; dtype must be a float, got {dtype}")
     return dtype
 
 
-def _shape(shape: tuple) -> tuple[int, ...]:
+def _shape(shape: tuple[Any, ...]) -> tuple[int, ...]:
     return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape

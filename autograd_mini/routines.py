@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import builtins
 from collections.abc import Sequence
-from typing import Any
+from typing import Any, cast
 
 import numpy as np
 
@@ -19,8 +19,11 @@ from . import ops, subscripts
 from .axes import Axis, along_axis, axis_index, diagonal_positions, index_array
 from .creation import as_tensor
 from .engine import Value
-from .primitive import holds_graph
+from .primitive import Primitive, holds_graph
 from .tensor import ArrayLike, Tensor, values_of
+
+# cast(Tensor, ops.f(...)) below: a primitive given a Tensor returns a Tensor, which its __call__
+# does not say yet (pyproject.toml's notes on mypy)
 
 
 def clone(x: ArrayLike) -> Tensor:
@@ -338,7 +341,8 @@ def diag(x: ArrayLike, k: int = 0) -> Tensor:
     if x.ndim != 1:
         raise ValueError(f"diag: needs a 1-d or 2-d tensor, got shape {x.shape}")
     size = len(x) + builtins.abs(int(k))
-    return ops.scatter_add(x, index=diagonal_positions(size, size, int(k)), shape=(size, size))
+    index = diagonal_positions(size, size, int(k))
+    return cast(Tensor, ops.scatter_add(x, index=index, shape=(size, size)))
 
 
 def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
@@ -483,9 +487,9 @@ def _sequence(op: str, tensors: Any) -> Sequence[Any]:
     return tensors
 
 
-def _at_least(op: str, t: Any, ndim: int) -> Any:
+def _at_least(op: str, t: Any, ndim: int) -> Tensor | np.ndarray:
     """t with axes of length 1 added as np.atleast_1d, _2d and _3d add them."""
-    if not isinstance(t, Value):
+    if not isinstance(t, Tensor):
         return {1: np.atleast_1d, 2: np.atleast_2d, 3: np.atleast_3d}[ndim](np.asarray(t))
     if t.ndim >= ndim:
         return t
@@ -529,7 +533,8 @@ def pad(x: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: f
             continue
         if x.shape[axis] == 0:
             raise ValueError(f"pad: mode {mode!r} cannot pad an empty axis ({axis} of {x.shape})")
-        positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
+        # mode is one of np.pad's (checked above); its stubs take only a literal
+        positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)  # type: ignore[call-overload]
         x = x[(slice(None),) * axis + (positions,)]
     return x if x is not original else x.clone()  # a new tensor, as np.pad's, even unpadded
 
@@ -561,7 +566,7 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 
 def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
-    return ops.matmul(as_tensor(x), y)
+    return cast(Tensor, ops.matmul(as_tensor(x), y))
 
 
 def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
@@ -571,7 +576,7 @@ def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Te
             f"linear: weight must be 2-D (out_features, in_features), got shape "
             f"{values_of(weight).shape}; reshape it, e.g. weight.reshape(1, -1)"
         )
-    return ops.linear(as_tensor(x), weight, bias)
+    return cast(Tensor, ops.linear(as_tensor(x), weight, bias))
 
 
 def einsum(*operands: Any) -> Tensor:
@@ -596,6 +601,7 @@ def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Tensor:
     axes of a with the first N of b (0: the outer product), axes=(a_axes, b_axes) pairs them
     one by one. The result has a's other axes, then b's."""
     a, b = _operand("tensordot", a), _operand("tensordot", b)
+    pairs: tuple[Sequence[int], ...]
     if isinstance(axes, (int, np.integer)) and not isinstance(axes, (bool, np.bool_)):
         most = builtins.min(a.ndim, b.ndim)
         if not 0 <= axes <= most:
@@ -657,10 +663,10 @@ def kron(a: ArrayLike, b: ArrayLike) -> Tensor:
     return product.reshape(tuple(m * k for m, k in zip(sa, sb, strict=True)))
 
 
-def _operand(op: str, x: ArrayLike) -> Any:
+def _operand(op: str, x: ArrayLike) -> Tensor | np.ndarray:
     """A product's operand: a tensor as it is, anything else as an array (not a list of tensors
     that require grad: their array would be a constant cut from their graph)."""
-    if isinstance(x, Value):
+    if isinstance(x, Tensor):
         return x
     if isinstance(x, (list, tuple)) and holds_graph(x):
         raise TypeError(
@@ -761,7 +767,7 @@ def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
     return _tensor_of(ops.where, condition.astype(bool, copy=False), x, y)
 
 
-def _tensor_of(primitive: ops.Primitive, *args: Any, **params: Any) -> Tensor:
+def _tensor_of(primitive: Primitive, *args: Any, **params: Any) -> Tensor:
     """primitive(*args, **params) as a Tensor. Python numbers stay numbers, so that NumPy's
     rules treat them as weak (0.5 with a float32 tensor stays float32); lists become arrays."""
     args = tuple(
@@ -776,12 +782,12 @@ def concatenate(tensors: Sequence[ArrayLike], axis: int | None = 0) -> Tensor:
     axis=None joins them flattened."""
     pieces = _pieces("concatenate", tensors)
     if axis is None:
-        pieces = [p.reshape(-1) if isinstance(p, Value) else np.ravel(p) for p in pieces]
+        pieces = [p.reshape(-1) if isinstance(p, Tensor) else np.ravel(p) for p in pieces]
         axis = 0
     ndim = values_of(pieces[0]).ndim
     if ndim == 0:
         raise ValueError("concatenate: 0-d tensors cannot be joined along an axis; use stack")
-    return ops.concatenate(*pieces, axis=axis_index("concatenate", axis, ndim))
+    return cast(Tensor, ops.concatenate(*pieces, axis=axis_index("concatenate", axis, ndim)))
 
 
 def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
@@ -790,15 +796,16 @@ def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
     shapes = {values_of(t).shape for t in pieces}
     if len(shapes) > 1:
         raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
-    return ops.stack(*pieces, axis=axis_index("stack", axis, values_of(pieces[0]).ndim + 1))
+    axis = axis_index("stack", axis, values_of(pieces[0]).ndim + 1)
+    return cast(Tensor, ops.stack(*pieces, axis=axis))
 
 
-def _pieces(op: str, tensors: Sequence[ArrayLike]) -> list:
+def _pieces(op: str, tensors: Sequence[ArrayLike]) -> list[Tensor | np.ndarray]:
     """The inputs of a joining op: tensors as they are, anything else as an array; at least one
     of them a Tensor, so that the op returns one."""
     if not len(tensors):
         raise ValueError(f"{op}: needs at least one tensor")
-    pieces = [t if isinstance(t, Value) else np.asarray(t) for t in tensors]
-    if not builtins.any(isinstance(t, Value) for t in pieces):
+    pieces = [t if isinstance(t, Tensor) else np.asarray(t) for t in tensors]
+    if not builtins.any(isinstance(t, Tensor) for t in pieces):
         pieces[0] = Tensor(pieces[0])
     return pieces
