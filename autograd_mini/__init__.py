@@ -1,6 +1,23 @@
 """autograd_mini: a minimal reverse-mode automatic differentiation engine on NumPy."""
 
 from . import engine, manual, modes, nn, ops, optim, training, viz
+from .creation import (
+    arange,
+    as_tensor,
+    eye,
+    full,
+    full_like,
+    linspace,
+    normal,
+    ones,
+    ones_like,
+    rand,
+    randn,
+    tensor,
+    uniform,
+    zeros,
+    zeros_like,
+)
 from .explain import explain
 from .functional import (
     grad,
@@ -21,13 +38,10 @@ from .modes import (
     no_grad,
     set_grad_enabled,
 )
-from .serialization import load, save
-from .tensor import (
-    Tensor,
+from .routines import (
     abs,
     all,
     any,
-    arange,
     arccos,
     arccosh,
     arcsin,
@@ -39,7 +53,6 @@ from .tensor import (
     argmin,
     argsort,
     array_split,
-    as_tensor,
     ceil,
     chunk,
     clip,
@@ -60,7 +73,6 @@ from .tensor import (
     exp2,
     expand_dims,
     expm1,
-    eye,
     flatten,
     flip,
     fliplr,
@@ -68,8 +80,6 @@ from .tensor import (
     floor,
     floor_divide,
     fmod,
-    full,
-    full_like,
     gather,
     gelu,
     hardsigmoid,
@@ -85,7 +95,6 @@ from .tensor import (
     kron,
     leaky_relu,
     linear,
-    linspace,
     log,
     log1p,
     log2,
@@ -104,15 +113,10 @@ from .tensor import (
     minimum,
     mish,
     moveaxis,
-    normal,
-    ones,
-    ones_like,
     outer,
     pad,
     permute,
     prod,
-    rand,
-    randn,
     ravel,
     reciprocal,
     relu,
@@ -145,7 +149,6 @@ from .tensor import (
     take_along_axis,
     tan,
     tanh,
-    tensor,
     tensordot,
     tile,
     topk,
@@ -154,14 +157,13 @@ from .tensor import (
     tril,
     triu,
     trunc,
-    uniform,
     unsqueeze,
     var,
     vstack,
     where,
-    zeros,
-    zeros_like,
 )
+from .serialization import load, save
+from .tensor import Tensor
 
 __version__ = "0.1.0"
 

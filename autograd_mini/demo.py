@@ -12,9 +12,10 @@ from typing import Any
 import numpy as np
 
 from . import nn, optim
+from .creation import tensor
 from .datasets import make_moons
 from .modes import no_grad
-from .tensor import Tensor, tensor
+from .tensor import Tensor
 from .training import fit
 
 

@@ -10,7 +10,6 @@ names the construct. Nothing is ever passed to eval(); the checked tree is walke
 from __future__ import annotations
 
 import ast
-import importlib
 import math
 import operator
 from collections.abc import Callable, Mapping
@@ -18,8 +17,7 @@ from typing import Any
 
 import numpy as np
 
-# the module, not the function `autograd_mini.tensor` that shadows it as a package attribute
-T = importlib.import_module(".tensor", __package__)
+from . import routines
 
 MAX_LENGTH = 1000  # characters
 MAX_DEPTH = 32  # nesting of the syntax tree
@@ -27,7 +25,7 @@ MAX_EXPONENT = 100  # |c| in x ** c
 MAX_ELEMENTS = 10_000  # in a variable's value
 
 FUNCTIONS: dict[str, Callable[..., Any]] = {
-    name: getattr(T, name)
+    name: getattr(routines, name)
     for name in (
         "exp", "log", "sqrt", "abs", "sin", "cos", "tanh", "sigmoid", "relu", "leaky_relu",
         "softplus", "sum", "mean", "max", "min", "logsumexp", "softmax", "log_softmax",

@@ -29,7 +29,8 @@ import numpy as np
 from . import forward
 from .engine import gradients, leaves_behind
 from .modes import enable_grad, is_grad_enabled
-from .tensor import Tensor, clone, stack
+from .routines import clone, stack
+from .tensor import Tensor
 
 Argnums = int | tuple[int, ...]
 

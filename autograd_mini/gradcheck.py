@@ -9,7 +9,8 @@ from typing import Any
 import numpy as np
 
 from .engine import gradients
-from .tensor import Tensor, concatenate
+from .routines import concatenate
+from .tensor import Tensor
 
 # a mismatching element: (input's position, the element's index, analytic, numeric)
 Row = tuple[int, tuple[int, ...], Any, Any]

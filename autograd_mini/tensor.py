@@ -2,27 +2,38 @@
 and PyTorch's for autodiff. Every operator and method forwards to a primitive of ops.py, or is
 composed of them (mean, log_softmax, expand_dims: composites need no derivative rule of their own).
 
-Axes are normalised here, once, before any primitive sees them: a primitive's rule may rely on
-non-negative axes.
+Axes are normalised here, once, by the rules of axes.py, before any primitive sees them: a
+primitive's rule may rely on non-negative axes.
+
+The class alone, as torch/_tensor.py holds PyTorch's: the functions that make tensors are in
+creation.py, and the same ops as functions (am.exp, am.concatenate, ...) in routines.py.
 """
 
 from __future__ import annotations
 
-import builtins
 import math
-import operator
 from collections.abc import Callable, Iterator, Sequence
 from typing import Any, Union
 
 import numpy as np
 
-from . import engine, inplace, ops, subscripts
+from . import engine, inplace, ops
+from .axes import (
+    Axis,
+    along_axis,
+    axis_index,
+    check_range,
+    diagonal_positions,
+    distinct_axes,
+    index_array,
+    permutation,
+    reduction_axes,
+    softmax_axis,
+)
 from .engine import Value
 from .primitive import holds_graph
-from .randomness import Rng, generator
 
 ArrayLike = Union["Tensor", np.ndarray, float, int, Sequence[Any]]
-Axis = int | tuple[int, ...] | None
 
 
 class Tensor(Value):
@@ -43,7 +54,7 @@ class Tensor(Value):
         dtype: Any = None,
         name: str | None = None,
     ) -> None:
-        self._init(_numeric_array("Tensor", data, dtype, copy=True), None)
+        self._init(numeric_array("Tensor", data, dtype, copy=True), None)
         self.name = name
         if requires_grad:
             self.requires_grad = True
@@ -345,7 +356,9 @@ class Tensor(Value):
     def isclose(
         self, other: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
     ) -> Tensor:
-        return isclose(self, other, rtol, atol, equal_nan)
+        from . import routines  # it imports this module
+
+        return routines.isclose(self, other, rtol, atol, equal_nan)
 
     def isnan(self) -> Tensor:
         return ops.isnan(self)
@@ -517,8 +530,12 @@ class Tensor(Value):
     def elu(self, alpha: float = 1.0) -> Tensor:
         """x for x > 0, else α (eˣ − 1), as PyTorch's (NaN takes the x side). The exponential
         is taken where x ≤ 0 only: no inf on the unused side, whose adjoint would be NaN."""
+        from . import routines  # it imports this module
+
         negative = self.data <= 0
-        return where(negative, alpha * ops.expm1(where(negative, self, 0.0)), self)
+        return routines.where(
+            negative, alpha * ops.expm1(routines.where(negative, self, 0.0)), self
+        )
 
     def selu(self) -> Tensor:
         """λ elu(x, α) with PyTorch's λ and α (self-normalising)."""
@@ -562,7 +579,7 @@ class Tensor(Value):
         if a_min is None and a_max is None:
             raise ValueError("clip: give a_min, a_max or both")
         bounds = (a_min, a_max)
-        if builtins.any(isinstance(b, Value) and b.requires_grad for b in bounds):
+        if any(isinstance(b, Value) and b.requires_grad for b in bounds):
             return _clip_to_tensors(self, a_min, a_max)
         a_min, a_max = (b.data if isinstance(b, Value) else b for b in bounds)
         return ops.clip(self, a_min=a_min, a_max=a_max)
@@ -574,73 +591,84 @@ class Tensor(Value):
     # --- products (beyond @: NumPy's functions, also methods as in PyTorch) -----------------
 
     def dot(self, other: ArrayLike) -> Tensor:
-        return dot(self, other)
+        from . import routines  # it imports this module
+
+        return routines.dot(self, other)
 
     def inner(self, other: ArrayLike) -> Tensor:
-        return inner(self, other)
+        from . import routines  # it imports this module
+
+        return routines.inner(self, other)
 
     def outer(self, other: ArrayLike) -> Tensor:
-        return outer(self, other)
+        from . import routines  # it imports this module
+
+        return routines.outer(self, other)
 
     def kron(self, other: ArrayLike) -> Tensor:
-        return kron(self, other)
+        from . import routines  # it imports this module
+
+        return routines.kron(self, other)
 
     # --- reductions --------------------------------------------------------------------------
 
     def sum(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.sum(self, axis=_axes("sum", axis, self.ndim, keepdims), keepdims=keepdims)
+        axis = reduction_axes("sum", axis, self.ndim, keepdims)
+        return ops.sum(self, axis=axis, keepdims=keepdims)
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        axis = _axes("mean", axis, self.ndim, keepdims)
+        axis = reduction_axes("mean", axis, self.ndim, keepdims)
         return ops.sum(self, axis=axis, keepdims=keepdims) / _count(self.shape, axis)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; the adjoint goes to the maximal elements, split evenly on ties."""
-        axis = _axes("max", axis, self.ndim, keepdims)
+        axis = reduction_axes("max", axis, self.ndim, keepdims)
         return ops.max(self, axis=axis, keepdims=keepdims)
 
     def min(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Minimum over `axis`; the adjoint goes to the minimal elements, split evenly on ties."""
-        axis = _axes("min", axis, self.ndim, keepdims)
+        axis = reduction_axes("min", axis, self.ndim, keepdims)
         return ops.min(self, axis=axis, keepdims=keepdims)
 
     def var(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """The variance over `axis`, Σ (x − mean)² / (n − ddof), as NumPy's (ddof=1 for the
         unbiased estimate, PyTorch's default)."""
-        axes = _axes("var", axis, self.ndim, keepdims)
+        axes = reduction_axes("var", axis, self.ndim, keepdims)
         return ops.var(self, axis=axes, ddof=ddof, keepdims=keepdims)
 
     def std(self, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
         """The standard deviation, √var (see var); where the variance is 0 (all values
         equal) its adjoint is 0, as PyTorch's, not √'(0) · 0 = NaN."""
+        from . import routines  # it imports this module
+
         v = self.var(axis=axis, ddof=ddof, keepdims=keepdims)
         flat = v.data == 0
-        return where(flat, 0.0, ops.sqrt(where(flat, 1.0, v)))
+        return routines.where(flat, 0.0, ops.sqrt(routines.where(flat, 1.0, v)))
 
     def cumsum(self, axis: int | None = None) -> Tensor:
         """Running sums along `axis` (None: of the flattened tensor), as np.cumsum."""
         if axis is None:
             return ops.cumsum(self.reshape(-1), axis=0)
-        return ops.cumsum(self, axis=_axis("cumsum", axis, self.ndim))
+        return ops.cumsum(self, axis=axis_index("cumsum", axis, self.ndim))
 
     def cumprod(self, axis: int | None = None) -> Tensor:
         """Running products along `axis` (None: of the flattened tensor), as np.cumprod; exact
         derivatives at zeros, as PyTorch's."""
         if axis is None:
             return ops.cumprod(self.reshape(-1), axis=0)
-        return ops.cumprod(self, axis=_axis("cumprod", axis, self.ndim))
+        return ops.cumprod(self, axis=axis_index("cumprod", axis, self.ndim))
 
     def prod(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """The product over `axis`; its derivative is the product of the others, exact at zeros
         (one zero: only the zero's is not 0; two or more: all are 0)."""
-        axis = _axes("prod", axis, self.ndim, keepdims)
+        axis = reduction_axes("prod", axis, self.ndim, keepdims)
         return ops.prod(self, axis=axis, keepdims=keepdims)
 
     def median(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """The median over `axis`, as np.median: the mean of the two middle values of an even
         count (torch.median takes the lower one), NaN for a slice holding NaN. The adjoint goes
         to the middle values, split evenly among ties."""
-        axis = _axes("median", axis, self.ndim, keepdims)
+        axis = reduction_axes("median", axis, self.ndim, keepdims)
         if self.size == 0:
             raise ValueError(f"median: a tensor of shape {self.shape} has no elements")
         return ops.median(self, axis=axis, keepdims=keepdims)
@@ -670,8 +698,8 @@ class Tensor(Value):
         elements they came from, the indices are constants."""
         if isinstance(k, (bool, np.bool_)) or not isinstance(k, (int, np.integer)):
             raise TypeError(f"topk: k must be an integer, got {k!r}")
-        ndim = builtins.max(self.ndim, 1)
-        length = self.shape[_axis("topk", axis, ndim)] if self.ndim else 1
+        ndim = max(self.ndim, 1)
+        length = self.shape[axis_index("topk", axis, ndim)] if self.ndim else 1
         if not 0 <= k <= length:
             raise ValueError(
                 f"topk: k={k} is out of range for an axis of length {length} (shape {self.shape})"
@@ -686,30 +714,32 @@ class Tensor(Value):
     def argmax(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
         """Index of the maximum (the first on ties; None: of the flattened tensor): an integer
         tensor, outside the graph."""
-        axis = None if axis is None else _axis("argmax", axis, builtins.max(self.ndim, 1))
+        axis = None if axis is None else axis_index("argmax", axis, max(self.ndim, 1))
         return ops.argmax(self, axis=axis, keepdims=keepdims)
 
     def argmin(self, axis: int | None = None, keepdims: bool = False) -> Tensor:
-        axis = None if axis is None else _axis("argmin", axis, builtins.max(self.ndim, 1))
+        axis = None if axis is None else axis_index("argmin", axis, max(self.ndim, 1))
         return ops.argmin(self, axis=axis, keepdims=keepdims)
 
     def any(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.any(self, axis=_axes("any", axis, self.ndim, keepdims), keepdims=keepdims)
+        axis = reduction_axes("any", axis, self.ndim, keepdims)
+        return ops.any(self, axis=axis, keepdims=keepdims)
 
     def all(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        return ops.all(self, axis=_axes("all", axis, self.ndim, keepdims), keepdims=keepdims)
+        axis = reduction_axes("all", axis, self.ndim, keepdims)
+        return ops.all(self, axis=axis, keepdims=keepdims)
 
     def logsumexp(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
-        axis = _axes("logsumexp", axis, self.ndim, keepdims)
+        axis = reduction_axes("logsumexp", axis, self.ndim, keepdims)
         return ops.logsumexp(self, axis=axis, keepdims=keepdims)
 
     def softmax(self, axis: int = -1) -> Tensor:
-        return ops.softmax(self, axis=_one_axis("softmax", axis, self.ndim))
+        return ops.softmax(self, axis=softmax_axis("softmax", axis, self.ndim))
 
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x − max − log Σ exp(x − max) over `axis` (the max a constant: the result does not
         depend on it), NaN along a slice holding +inf, as PyTorch's."""
-        axis = _one_axis("log_softmax", axis, self.ndim)
+        axis = softmax_axis("log_softmax", axis, self.ndim)
         shifted = self - np.max(self.data, axis=axis, keepdims=True, initial=-np.inf)
         return shifted - ops.logsumexp(shifted, axis=axis, keepdims=True)
 
@@ -727,9 +757,10 @@ class Tensor(Value):
         """Axes start_dim to end_dim merged into one, as torch.flatten (all of them by default,
         as NumPy's flatten; a 0-d tensor becomes 1-d)."""
         if self.ndim == 0:
-            _axis("flatten", start_dim, 1), _axis("flatten", end_dim, 1)
+            axis_index("flatten", start_dim, 1), axis_index("flatten", end_dim, 1)
             return self.reshape(1)
-        start, end = _axis("flatten", start_dim, self.ndim), _axis("flatten", end_dim, self.ndim)
+        start = axis_index("flatten", start_dim, self.ndim)
+        end = axis_index("flatten", end_dim, self.ndim)
         if start > end:
             raise ValueError(
                 f"flatten: start_dim {start_dim} comes after end_dim {end_dim} for a tensor of "
@@ -746,19 +777,19 @@ class Tensor(Value):
             axes = axes[0] or ()
         if not axes:
             return ops.transpose(self, axes=tuple(reversed(range(self.ndim))))
-        return ops.transpose(self, axes=_permutation("transpose", axes, self.shape))
+        return ops.transpose(self, axes=permutation("transpose", axes, self.shape))
 
     def permute(self, *axes: Any) -> Tensor:
         """The axes in the order given, as torch's permute: t.permute(2, 0, 1) or
         t.permute((2, 0, 1)) (NumPy's transpose with axes)."""
         if len(axes) == 1 and isinstance(axes[0], (tuple, list)):
             axes = tuple(axes[0])
-        return ops.transpose(self, axes=_permutation("permute", axes, self.shape))
+        return ops.transpose(self, axes=permutation("permute", axes, self.shape))
 
     def moveaxis(self, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
         """Axes moved to new positions, the others keeping their order, as np.moveaxis."""
-        sources = _distinct_axes("moveaxis", source, self.ndim)
-        targets = _distinct_axes("moveaxis", destination, self.ndim)
+        sources = distinct_axes("moveaxis", source, self.ndim)
+        targets = distinct_axes("moveaxis", destination, self.ndim)
         if len(sources) != len(targets):
             raise ValueError(
                 f"moveaxis: {len(sources)} source axes but {len(targets)} destinations"
@@ -773,7 +804,8 @@ class Tensor(Value):
         return self.transpose()
 
     def swapaxes(self, axis1: int, axis2: int) -> Tensor:
-        axis1, axis2 = _axis("swapaxes", axis1, self.ndim), _axis("swapaxes", axis2, self.ndim)
+        axis1 = axis_index("swapaxes", axis1, self.ndim)
+        axis2 = axis_index("swapaxes", axis2, self.ndim)
         return ops.swapaxes(self, axis1=axis1, axis2=axis2)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
@@ -783,19 +815,19 @@ class Tensor(Value):
         """New axes of length 1 at the positions `axis` (an int or a tuple) of the result."""
         axes = axis if isinstance(axis, (tuple, list)) else (axis,)
         ndim = self.ndim + len(axes)
-        positions = _distinct_axes("expand_dims", axes, ndim)
+        positions = distinct_axes("expand_dims", axes, ndim)
         rest = iter(self.shape)
         return self.reshape(tuple(1 if i in positions else next(rest) for i in range(ndim)))
 
     def unsqueeze(self, axis: int) -> Tensor:
         """A new axis of length 1 at position `axis`, as torch's unsqueeze (expand_dims)."""
-        return self.expand_dims(_axis("unsqueeze", axis, self.ndim + 1))
+        return self.expand_dims(axis_index("unsqueeze", axis, self.ndim + 1))
 
     def squeeze(self, axis: Axis = None) -> Tensor:
         if axis is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
-        axes = _axes("squeeze", axis, self.ndim)
-        if builtins.any(self.shape[a] != 1 for a in axes):
+        axes = reduction_axes("squeeze", axis, self.ndim)
+        if any(self.shape[a] != 1 for a in axes):
             raise ValueError(
                 f"squeeze: can only remove axes of length 1; axis {axis} of a tensor of shape "
                 f"{self.shape} is longer"
@@ -804,7 +836,7 @@ class Tensor(Value):
 
     def flip(self, axis: Axis = None) -> Tensor:
         """The order of the elements reversed along `axis` (None: every axis), as np.flip."""
-        axes = range(self.ndim) if axis is None else _axes("flip", axis, self.ndim)
+        axes = range(self.ndim) if axis is None else reduction_axes("flip", axis, self.ndim)
         return self[
             tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(self.ndim))
         ]
@@ -833,7 +865,7 @@ class Tensor(Value):
         (torch's repeat_interleave). PyTorch's t.repeat(*sizes), copies of the whole tensor,
         is tile here."""
         x = self.reshape(-1) if axis is None else self
-        axis = 0 if axis is None else _axis("repeat", axis, builtins.max(x.ndim, 1))
+        axis = 0 if axis is None else axis_index("repeat", axis, max(x.ndim, 1))
         if x.ndim == 0:
             x = x.reshape(1)
         counts = np.asarray(repeats)
@@ -853,11 +885,11 @@ class Tensor(Value):
     def tile(self, reps: int | Sequence[int]) -> Tensor:
         """The tensor repeated `reps` times along each axis, as np.tile (torch's repeat)."""
         reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
-        if not builtins.all(
+        if not all(
             isinstance(r, (int, np.integer)) and not isinstance(r, bool) and r >= 0 for r in reps
         ):
             raise TypeError(f"tile: reps must be non-negative integers, got {reps!r}")
-        ndim = builtins.max(len(reps), self.ndim)
+        ndim = max(len(reps), self.ndim)
         reps = (1,) * (ndim - len(reps)) + reps
         shape = (1,) * (ndim - self.ndim) + self.shape
         spread = self.reshape(tuple(n for s in shape for n in (1, s)))
@@ -868,19 +900,21 @@ class Tensor(Value):
 
     def diag(self, k: int = 0) -> Tensor:
         """The k-th diagonal of a matrix, or a matrix with this vector on its k-th diagonal."""
-        return diag(self, k)
+        from . import routines  # it imports this module
+
+        return routines.diag(self, k)
 
     def diagonal(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
         """The diagonal `offset` above the main one (below, if negative) of the matrices in
         axes axis1 and axis2, as the last axis of the result (np.diagonal, torch.diagonal)."""
         if self.ndim < 2:
             raise ValueError(f"diagonal: needs at least 2 dimensions, got shape {self.shape}")
-        a1, a2 = _axis("diagonal", axis1, self.ndim), _axis("diagonal", axis2, self.ndim)
+        a1, a2 = axis_index("diagonal", axis1, self.ndim), axis_index("diagonal", axis2, self.ndim)
         if a1 == a2:
             raise ValueError(f"diagonal: axis1 and axis2 are the same axis ({axis1}, {axis2})")
         if not isinstance(offset, (int, np.integer)) or isinstance(offset, bool):
             raise TypeError(f"diagonal: offset must be an integer, got {offset!r}")
-        rows, cols = _diagonal_positions(self.shape[a1], self.shape[a2], int(offset))
+        rows, cols = diagonal_positions(self.shape[a1], self.shape[a2], int(offset))
         return self.moveaxis((a1, a2), (-2, -1))[..., rows, cols]
 
     def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
@@ -898,9 +932,9 @@ class Tensor(Value):
     def gather(self, axis: int, index: ArrayLike) -> Tensor:
         """`out[i][j][k] = x[index[i][j][k]][j][k]` for axis 0 (and so on), as torch.gather:
         `index` has x's number of dimensions and is no longer than x along the other axes."""
-        positions = _index_array("gather", index)
-        axis = _axis("gather", axis, builtins.max(self.ndim, 1))
-        if positions.ndim != self.ndim or builtins.any(
+        positions = index_array("gather", index)
+        axis = axis_index("gather", axis, max(self.ndim, 1))
+        if positions.ndim != self.ndim or any(
             p > n
             for d, (p, n) in enumerate(zip(positions.shape, self.shape, strict=False))
             if d != axis
@@ -911,22 +945,22 @@ class Tensor(Value):
                 "longer than the tensor's except along the axis"
             )
         if self.ndim == 0:
-            _check_range("gather", positions, 1)
+            check_range("gather", positions, 1)
             return self.reshape(1)[positions]
-        return self[_along_axis("gather", positions, self.shape, axis, own=True)]
+        return self[along_axis("gather", positions, self.shape, axis, own=True)]
 
     def scatter_add(self, axis: int, index: ArrayLike, src: ArrayLike) -> Tensor:
         """A copy with `src[i][j]` added at row `index[i][j]` of column j (for axis 0; and so
         on), as torch's scatter_add: repeated indices accumulate. `index` is no longer than src,
         nor than x except along the axis."""
-        positions = _index_array("scatter_add", index)
-        axis = _axis("scatter_add", axis, builtins.max(self.ndim, 1))
+        positions = index_array("scatter_add", index)
+        axis = axis_index("scatter_add", axis, max(self.ndim, 1))
         src_shape = np.shape(src.data if isinstance(src, Value) else src)
         if (
             positions.ndim != self.ndim
             or len(src_shape) != self.ndim
-            or builtins.any(p > s for p, s in zip(positions.shape, src_shape, strict=False))
-            or builtins.any(
+            or any(p > s for p, s in zip(positions.shape, src_shape, strict=False))
+            or any(
                 p > n
                 for d, (p, n) in enumerate(zip(positions.shape, self.shape, strict=False))
                 if d != axis
@@ -939,14 +973,14 @@ class Tensor(Value):
                 "except along the axis"
             )
         part = _same_dtype("scatter_add", self, src)[tuple(slice(0, n) for n in positions.shape)]
-        index = _along_axis("scatter_add", positions, self.shape, axis, own=True)
+        index = along_axis("scatter_add", positions, self.shape, axis, own=True)
         return self + ops.scatter_add(part, index=index, shape=self.shape)
 
     def index_add(self, axis: int, index: ArrayLike, source: ArrayLike) -> Tensor:
         """A copy with source's slice i added at position index[i] along `axis`, as torch's
         index_add (repeated indices accumulate)."""
-        positions = _index_array("index_add", index)
-        axis = _axis("index_add", axis, builtins.max(self.ndim, 1))
+        positions = index_array("index_add", index)
+        axis = axis_index("index_add", axis, max(self.ndim, 1))
         source_shape = np.shape(source.data if isinstance(source, Value) else source)
         expected = self.shape[:axis] + positions.shape + self.shape[axis + 1 :]
         if positions.ndim != 1 or source_shape != expected:
@@ -955,7 +989,7 @@ class Tensor(Value):
                 f"{positions.shape} do not fit a tensor of shape {self.shape} along axis "
                 f"{axis}: the index must be 1-d and source of shape {expected}"
             )
-        _check_range("index_add", positions, self.shape[axis] if self.ndim else 1)
+        check_range("index_add", positions, self.shape[axis] if self.ndim else 1)
         index = (slice(None),) * axis + (positions,)
         part = _same_dtype("index_add", self, source)
         return self + ops.scatter_add(part, index=index, shape=self.shape)
@@ -963,6 +997,8 @@ class Tensor(Value):
     def masked_fill(self, mask: ArrayLike, value: ArrayLike) -> Tensor:
         """`value` where the boolean `mask` (broadcast to this shape) is True, as torch's
         masked_fill; a 0-d tensor value gets the adjoints of the positions it fills."""
+        from . import routines  # it imports this module
+
         mask = mask.data if isinstance(mask, Value) else np.asarray(mask)
         if mask.dtype != np.bool_:
             raise TypeError(f"masked_fill: the mask must be boolean, got {mask.dtype}")
@@ -978,20 +1014,14 @@ class Tensor(Value):
             )
         if not isinstance(value, Value):
             value = float(value) if np.ndim(value) == 0 else value
-        return where(mask, value, self)
+        return routines.where(mask, value, self)
 
     def chunk(self, chunks: int, axis: int = 0) -> list[Tensor]:
         """At most `chunks` pieces along `axis`, each ⌈length / chunks⌉ long but the last, as
         torch.chunk (views of this tensor)."""
-        if isinstance(chunks, bool) or not isinstance(chunks, (int, np.integer)) or chunks <= 0:
-            raise ValueError(f"chunk: chunks must be a positive integer, got {chunks!r}")
-        if self.ndim == 0:
-            raise ValueError("chunk: a 0-d tensor cannot be split")
-        n = self.shape[_axis("chunk", axis, self.ndim)]
-        size = -(-n // int(chunks))
-        if size == 0:  # an empty axis: `chunks` empty pieces, as torch
-            return [self] * int(chunks)
-        return _split("chunk", self, list(range(size, n, size)), axis, equal=False)
+        from . import routines  # it imports this module
+
+        return routines.chunk(self, chunks, axis)
 
     def __getitem__(self, index: Any) -> Tensor:
         """Basic slices, integer arrays and boolean masks, as NumPy; the adjoint is
@@ -999,19 +1029,48 @@ class Tensor(Value):
         return ops.getitem(self, index=_plain_index(index))
 
 
+def numeric_array(op: str, data: Any, dtype: Any, copy: bool) -> np.ndarray:
+    """`data` as an array: Python numbers and lists become float64 (what gradient checks
+    need), NumPy arrays keep their dtype unless `dtype` says otherwise; only numbers. The one
+    rule of Tensor() and as_tensor (creation.py)."""
+    if isinstance(data, Value):
+        data = data.data
+    elif isinstance(data, (list, tuple)) and holds_graph(data):
+        raise TypeError(
+            f"{op}: the list holds tensors that require grad; an array of their values would be "
+            "cut from their graph. Use am.stack([...]) (or am.concatenate) to keep it, or "
+            "detach() them (or build it under am.no_grad()) for a constant"
+        )
+    from_python = not isinstance(data, (np.ndarray, np.generic))
+    array = np.array(data, dtype=dtype) if copy else np.asarray(data, dtype=dtype)
+    if dtype is None and from_python and array.dtype.kind in "biu":
+        array = array.astype(np.float64)
+    if array.dtype.kind not in "biufc":
+        raise TypeError(f"{op}: cannot hold {array.dtype} data; give numbers or a numeric array")
+    return array
+
+
+def values_of(x: ArrayLike) -> np.ndarray:
+    """x's values as an array (a tensor's own, without asking NumPy to convert it), for the
+    functions of creation.py and routines.py too."""
+    return x.data if isinstance(x, Value) else np.asarray(x)
+
+
 def _clip_to_tensors(x: Tensor, a_min: Any, a_max: Any) -> Tensor:
     """np.clip's values, with torch.clamp's adjoints for bounds that require grad: x's where
     a_min ≤ x ≤ a_max, a_min's where x < a_min < a_max, a_max's where x > a_max or
     a_max < a_min; none where x < a_min = a_max, or where a NaN makes the result NaN."""
+    from . import routines  # it imports this module
+
     lo = -np.inf if a_min is None else a_min
     hi = np.inf if a_max is None else a_max
-    lo_data, hi_data = _values_of(lo), _values_of(hi)
+    lo_data, hi_data = values_of(lo), values_of(hi)
     valid = ~(np.isnan(lo_data) | np.isnan(hi_data))  # a NaN bound makes NaN
     inside = (x.data >= lo_data) & (x.data <= hi_data)
     to_lo = (x.data < lo_data) & (lo_data < hi_data) & valid
     to_hi = ((x.data > hi_data) | (hi_data < lo_data)) & valid
     rest = np.clip(x.data, lo_data, hi_data)  # a constant: no adjoint goes there
-    return where(inside, x, where(to_lo, lo, where(to_hi, hi, rest)))
+    return routines.where(inside, x, routines.where(to_lo, lo, routines.where(to_hi, hi, rest)))
 
 
 _SELU_ALPHA = 1.6732632423543772848170429916717  # PyTorch's constants
@@ -1025,121 +1084,20 @@ def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
     return math.prod(shape[a] for a in axes)
 
 
-def _axis(op: str, axis: Any, ndim: int) -> int:
-    """One axis as a non-negative int, or a clear error (NumPy's counting: -1 is the last).
-    As NumPy, anything that is an integer index (a NumPy integer, a 0-d integer array) will do."""
-    try:
-        if isinstance(axis, (bool, np.bool_)):
-            raise TypeError
-        axis = operator.index(axis)
-    except TypeError:
-        raise TypeError(f"{op}: an axis must be an integer, got {axis!r}") from None
-    if not -ndim <= axis < ndim:
-        raise ValueError(
-            f"{op}: axis {axis} is out of range for a tensor with {ndim} dimension"
-            f"{'' if ndim == 1 else 's'} (valid: {-ndim} to {ndim - 1})"
-        )
-    return int(axis) % ndim
-
-
-def _one_axis(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
-    """The one axis of softmax-like ops, as a tuple (empty for a 0-d tensor's axis 0 or -1)."""
-    if ndim == 0 and isinstance(axis, int) and axis in (0, -1):
-        return ()
-    return (_axis(op, axis, ndim),)
-
-
-def _axes(op: str, axis: Axis, ndim: int, keepdims: Any = False) -> Any:
-    """The axes of a reduction, normalised: None (all), or a sorted tuple of non-negative ints
-    (axis=() reduces nothing, as in NumPy). A 0-d tensor accepts axis 0 and -1, as NumPy does
-    (it reduces nothing). `keepdims` must be a bool (NumPy would take any truthy value)."""
-    if not isinstance(keepdims, (bool, np.bool_)):
-        raise TypeError(f"{op}: keepdims must be True or False, got {keepdims!r}")
-    if axis is None:
-        return None
-    axes = axis if isinstance(axis, (tuple, list)) else (axis,)
-    if ndim == 0 and builtins.all(a in (0, -1) for a in axes if not isinstance(a, bool)):
-        return ()
-    normalised = tuple(sorted(_axis(op, a, ndim) for a in axes))
-    if len(set(normalised)) != len(normalised):
-        raise ValueError(f"{op}: axis {axis} names an axis twice")
-    return normalised
-
-
-def _permutation(op: str, axes: Sequence[Any], shape: tuple[int, ...]) -> tuple[int, ...]:
-    """`axes` as a permutation of a tensor's axes (non-negative), or a clear error."""
-    permutation = tuple(_axis(op, a, len(shape)) for a in axes)
-    if sorted(permutation) != list(range(len(shape))):
-        hint = (
-            "; for PyTorch's two-axis transpose use t.swapaxes(a, b)"
-            if op == "transpose" and len(axes) == 2
-            else ""
-        )
-        raise ValueError(
-            f"{op}: axes {tuple(axes)} are not a permutation of the {len(shape)} axes of a "
-            f"tensor of shape {shape}{hint}"
-        )
-    return permutation
-
-
-def _distinct_axes(op: str, axis: Any, ndim: int) -> tuple[int, ...]:
-    """One axis or a sequence of them, non-negative, none named twice."""
-    axes = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
-    normalised = tuple(_axis(op, a, ndim) for a in axes)
-    if len(set(normalised)) != len(normalised):
-        raise ValueError(f"{op}: axis {axis} names an axis twice")
-    return normalised
-
-
-def _index_array(op: str, index: Any) -> np.ndarray:
-    """An index argument (a tensor, array or list of integers) as an integer array."""
-    positions = index.data if isinstance(index, Value) else np.asarray(index)
-    if positions.dtype.kind not in "iu":
-        raise TypeError(
-            f"{op}: the index must hold integers, got {positions.dtype}; convert it with "
-            ".astype(np.int64)"
-        )
-    return positions
-
-
-def _check_range(op: str, positions: np.ndarray, length: int) -> None:
-    if positions.size and (positions.min() < -length or positions.max() >= length):
-        raise IndexError(
-            f"{op}: index {positions.min() if positions.min() < -length else positions.max()} "
-            f"is out of range for an axis of length {length}"
-        )
-
-
-def _along_axis(
-    op: str, positions: np.ndarray, shape: tuple[int, ...], axis: int, own: bool = False
-) -> tuple:
-    """The integer-array index that picks x[..., positions[i, j, k], ...] along `axis` of a
-    tensor of `shape` (at least 1-d), the other axes counted by position: over the index's own
-    extent (`own`, torch's gather) or over x's, the index broadcast against it
-    (np.take_along_axis)."""
-    _check_range(op, positions, shape[axis])
-    extents = positions.shape if own else shape
-    ndim = len(shape)
-    return tuple(
-        positions if d == axis else np.arange(extents[d]).reshape((-1,) + (1,) * (ndim - d - 1))
-        for d in range(ndim)
-    )
-
-
 def _take_along(x: Tensor, order: np.ndarray, axis: int) -> Tensor:
     """x's values at `order` along `axis` (the order of a sort, or its first k)."""
     if x.ndim == 0:
         return x.reshape(1)[order]
-    return x[_along_axis("sort", order, x.shape, _axis("sort", axis, x.ndim), own=True)]
+    return x[along_axis("sort", order, x.shape, axis_index("sort", axis, x.ndim), own=True)]
 
 
 def _sort_order(op: str, x: Tensor, axis: int, descending: bool) -> np.ndarray:
     """The indices that sort x along `axis`: stable, NaN last (first when descending, as
     torch.sort); a descending sort keeps tied values in their order too."""
     if x.ndim == 0:
-        _axis(op, axis, 1)
+        axis_index(op, axis, 1)
         return np.zeros((), dtype=np.int64)
-    axis = _axis(op, axis, x.ndim)
+    axis = axis_index(op, axis, x.ndim)
     if not descending:
         return np.argsort(x.data, axis=axis, kind="stable")
     backwards = np.argsort(np.flip(x.data, axis), axis=axis, kind="stable")
@@ -1148,12 +1106,14 @@ def _sort_order(op: str, x: Tensor, axis: int, descending: bool) -> np.ndarray:
 
 def _roll(x: Tensor, shift: Any, axis: Any) -> Tensor:
     """x rolled along each axis in turn, as two slices joined (shifts to one axis add up)."""
+    from . import routines  # it imports this module
+
     shifts, axes = np.broadcast_arrays(np.asarray(shift), np.asarray(axis))
     if shifts.dtype.kind not in "iu" or axes.dtype.kind not in "iu" or shifts.ndim > 1:
         raise TypeError(f"roll: shift and axis must be integers, got {shift!r} and {axis!r}")
     total: dict[int, int] = {}
     for s, a in zip(shifts.reshape(-1), axes.reshape(-1), strict=True):
-        a = _axis("roll", int(a), builtins.max(x.ndim, 1))
+        a = axis_index("roll", int(a), max(x.ndim, 1))
         total[a] = total.get(a, 0) + int(s)
     out = x
     for a, s in total.items():
@@ -1162,28 +1122,21 @@ def _roll(x: Tensor, shift: Any, axis: Any) -> Tensor:
             continue
         cut = n - s % n
         before = (slice(None),) * a
-        out = concatenate(
+        out = routines.concatenate(
             [out[before + (slice(cut, None),)], out[before + (slice(None, cut),)]], axis=a
         )
     return out if out is not x else x.clone()  # a new tensor, as np.roll's, even unmoved
 
 
-def _diagonal_positions(rows: int, cols: int, offset: int) -> tuple[np.ndarray, np.ndarray]:
-    """The (row, column) positions of diagonal `offset` of a rows × cols matrix."""
-    n = builtins.max(
-        0, builtins.min(rows + builtins.min(offset, 0), cols - builtins.max(offset, 0))
-    )
-    steps = np.arange(n)
-    return steps - builtins.min(offset, 0), steps + builtins.max(offset, 0)
-
-
 def _triangle(op: str, x: Tensor, k: int, lower: bool) -> Tensor:
+    from . import routines  # it imports this module
+
     if x.ndim < 2:
         raise ValueError(f"{op}: needs at least 2 dimensions, got shape {x.shape}")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
         raise TypeError(f"{op}: k must be an integer, got {k!r}")
     below = np.tri(*x.shape[-2:], k=k if lower else k - 1, dtype=bool)
-    return where(below if lower else ~below, x, 0.0)
+    return routines.where(below if lower else ~below, x, 0.0)
 
 
 def _same_dtype(op: str, x: Tensor, values: ArrayLike) -> Any:
@@ -1205,973 +1158,3 @@ def _plain_index(index: Any) -> Any:
     if isinstance(index, tuple):
         return tuple(i.data if isinstance(i, Value) else i for i in index)
     return index
-
-
-# ---------------------------------------------------------------------------------------------
-# Creating tensors
-# ---------------------------------------------------------------------------------------------
-
-
-def tensor(
-    data: ArrayLike, requires_grad: bool = False, dtype: Any = None, name: str | None = None
-) -> Tensor:
-    """A new leaf tensor holding a copy of `data` (see Tensor for the dtype rules)."""
-    return Tensor(data, requires_grad=requires_grad, dtype=dtype, name=name)
-
-
-def as_tensor(x: ArrayLike, dtype: Any = None) -> Tensor:
-    """`x` itself if it is a Tensor (of `dtype`, if given), else a constant tensor of it that
-    shares a NumPy array's memory instead of copying it, as `torch.as_tensor`."""
-    if isinstance(x, Tensor) and (dtype is None or x.dtype == np.dtype(dtype)):
-        return x
-    if isinstance(x, Tensor):
-        return x.astype(dtype)
-    return Tensor._from_op(_numeric_array("as_tensor", x, dtype, copy=False), None)
-
-
-def _numeric_array(op: str, data: Any, dtype: Any, copy: bool) -> np.ndarray:
-    """`data` as an array: Python numbers and lists become float64 (what gradient checks
-    need), NumPy arrays keep their dtype unless `dtype` says otherwise; only numbers."""
-    if isinstance(data, Value):
-        data = data.data
-    elif isinstance(data, (list, tuple)) and holds_graph(data):
-        raise TypeError(
-            f"{op}: the list holds tensors that require grad; an array of their values would be "
-            "cut from their graph. Use am.stack([...]) (or am.concatenate) to keep it, or "
-            "detach() them (or build it under am.no_grad()) for a constant"
-        )
-    from_python = not isinstance(data, (np.ndarray, np.generic))
-    array = np.array(data, dtype=dtype) if copy else np.asarray(data, dtype=dtype)
-    if dtype is None and from_python and array.dtype.kind in "biu":
-        array = array.astype(np.float64)
-    if array.dtype.kind not in "biufc":
-        raise TypeError(f"{op}: cannot hold {array.dtype} data; give numbers or a numeric array")
-    return array
-
-
-def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros(_shape(shape), dtype=dtype), requires_grad=requires_grad)
-
-
-def ones(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones(_shape(shape), dtype=dtype), requires_grad=requires_grad)
-
-
-def zeros_like(x: ArrayLike, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.zeros_like(_values_of(x)), requires_grad=requires_grad)
-
-
-def ones_like(x: ArrayLike, requires_grad: bool = False) -> Tensor:
-    return Tensor(np.ones_like(_values_of(x)), requires_grad=requires_grad)
-
-
-def full(
-    shape: int | Sequence[int], fill_value: Any, dtype: Any = None, requires_grad: bool = False
-) -> Tensor:
-    """A tensor of `shape` filled with `fill_value` (a Python number gives float64)."""
-    return Tensor(np.full(shape, fill_value, dtype=dtype), requires_grad=requires_grad)
-
-
-def full_like(x: ArrayLike, fill_value: Any, requires_grad: bool = False) -> Tensor:
-    """A tensor of x's shape and dtype filled with `fill_value`."""
-    return Tensor(np.full_like(_values_of(x), fill_value), requires_grad=requires_grad)
-
-
-def arange(
-    start: float, stop: float | None = None, step: float = 1, dtype: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
-    """Evenly spaced values in [start, stop), as np.arange: integer arguments give integers
-    (as in NumPy and PyTorch), give dtype=np.float64 or a float argument for floats."""
-    return Tensor(np.arange(start, stop, step, dtype=dtype), requires_grad=requires_grad)
-
-
-def linspace(
-    start: float, stop: float, num: int = 50, endpoint: bool = True, dtype: Any = None,
-    requires_grad: bool = False,
-) -> Tensor:  # fmt: skip
-    """`num` evenly spaced values from start to stop, as np.linspace."""
-    return Tensor(
-        np.linspace(start, stop, num, endpoint=endpoint, dtype=dtype), requires_grad=requires_grad
-    )
-
-
-def eye(
-    n: int, m: int | None = None, dtype: Any = np.float64, requires_grad: bool = False
-) -> Tensor:
-    """The n × m identity matrix (m = n by default)."""
-    return Tensor(np.eye(n, m, dtype=dtype), requires_grad=requires_grad)
-
-
-def rand(
-    *shape: Any, rng: Rng = None, dtype: Any = np.float64, requires_grad: bool = False
-) -> Tensor:
-    """Uniform samples in [0, 1) of `shape` (`rand(2, 3)` or `rand((2, 3))`), drawn as
-    Generator.random does; `rng` is a Generator, an int seed or None (randomness.py)."""
-    size, dtype = _random_shape("rand", shape), _float_dtype("rand", dtype)
-    source = generator(rng, "rand")
-    if source is np.random:  # the global state draws float64 only: below 1 in float32 too
-        data = np.minimum(np.random.random_sample(size).astype(dtype), _BELOW_ONE[dtype])
-    else:
-        data = source.random(size, dtype=dtype)
-    return Tensor(data, requires_grad=requires_grad)
-
-
-def randn(
-    *shape: Any, rng: Rng = None, dtype: Any = np.float64, requires_grad: bool = False
-) -> Tensor:
-    """Standard normal samples of `shape`, drawn as Generator.standard_normal does; `rng` is a
-    Generator, an int seed or None (randomness.py)."""
-    size, dtype = _random_shape("randn", shape), _float_dtype("randn", dtype)
-    source = generator(rng, "randn")
-    if source is np.random:
-        data = np.random.standard_normal(size).astype(dtype)
-    else:
-        data = source.standard_normal(size, dtype=dtype)
-    return Tensor(data, requires_grad=requires_grad)
-
-
-def uniform(
-    low: ArrayLike = 0.0,
-    high: ArrayLike = 1.0,
-    size: int | Sequence[int] | None = None,
-    *,
-    rng: Rng = None,
-    dtype: Any = np.float64,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Samples uniform in [low, high), as NumPy's Generator.uniform (low and high may be
-    arrays; size=None draws their broadcast shape, one number for numbers); drawn in float64,
-    then cast to `dtype`. `rng` is a Generator, an int seed or None (randomness.py)."""
-    size = None if size is None else _random_shape("uniform", (size,))
-    dtype = _float_dtype("uniform", dtype)
-    data = generator(rng, "uniform").uniform(_values_of(low), _values_of(high), size)
-    return Tensor(np.asarray(data, dtype=dtype), requires_grad=requires_grad)
-
-
-def normal(
-    loc: ArrayLike = 0.0,
-    scale: ArrayLike = 1.0,
-    size: int | Sequence[int] | None = None,
-    *,
-    rng: Rng = None,
-    dtype: Any = np.float64,
-    requires_grad: bool = False,
-) -> Tensor:
-    """Normal samples of mean `loc` and standard deviation `scale`, as NumPy's
-    Generator.normal (arrays broadcast; size=None draws their broadcast shape); drawn in
-    float64, then cast to `dtype`. `rng` is a Generator, an int seed or None (randomness.py)."""
-    size = None if size is None else _random_shape("normal", (size,))
-    dtype = _float_dtype("normal", dtype)
-    if np.any(_values_of(scale) < 0):
-        raise ValueError(f"normal: scale is a standard deviation and must be >= 0, got {scale!r}")
-    data = generator(rng, "normal").normal(_values_of(loc), _values_of(scale), size)
-    return Tensor(np.asarray(data, dtype=dtype), requires_grad=requires_grad)
-
-
-_BELOW_ONE = {np.dtype(t): np.nextafter(t(1), t(0)) for t in (np.float16, np.float32, np.float64)}
-
-
-def _random_shape(op: str, shape: tuple) -> tuple[int, ...]:
-    """A shape given as ints, or as one int or sequence of them: non-negative integers."""
-    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
-        shape = tuple(shape[0])
-    if not builtins.all(
-        isinstance(n, (int, np.integer)) and not isinstance(n, (bool, np.bool_)) and n >= 0
-        for n in shape
-    ):
-        raise ValueError(f"{op}: a shape is non-negative integers, got {shape!r}")
-    return tuple(int(n) for n in shape)
-
-
-def _float_dtype(op: str, dtype: Any) -> np.dtype:
-    dtype = np.dtype(dtype)
-    if dtype.kind != "f":
-        raise TypeError(f"{op}: draws floating-point numbers; dtype must be a float, got {dtype}")
-    return dtype
-
-
-def _values_of(x: ArrayLike) -> np.ndarray:
-    """x's values as an array (a tensor's own, without asking NumPy to convert it)."""
-    return x.data if isinstance(x, Value) else np.asarray(x)
-
-
-def _shape(shape: tuple) -> tuple[int, ...]:
-    return tuple(shape[0]) if len(shape) == 1 and isinstance(shape[0], (tuple, list)) else shape
-
-
-# ---------------------------------------------------------------------------------------------
-# The ops as functions, with NumPy's names: am.exp(x), am.concatenate([a, b], axis=1), ...
-# ---------------------------------------------------------------------------------------------
-
-
-def clone(x: ArrayLike) -> Tensor:
-    return as_tensor(x).clone()
-
-
-def exp(x: ArrayLike) -> Tensor:
-    return as_tensor(x).exp()
-
-
-def log(x: ArrayLike) -> Tensor:
-    return as_tensor(x).log()
-
-
-def sqrt(x: ArrayLike) -> Tensor:
-    return as_tensor(x).sqrt()
-
-
-def abs(x: ArrayLike) -> Tensor:  # NumPy's name, shadowing the builtin here only
-    return as_tensor(x).abs()
-
-
-def sign(x: ArrayLike) -> Tensor:
-    return as_tensor(x).sign()
-
-
-def sin(x: ArrayLike) -> Tensor:
-    return as_tensor(x).sin()
-
-
-def cos(x: ArrayLike) -> Tensor:
-    return as_tensor(x).cos()
-
-
-def tanh(x: ArrayLike) -> Tensor:
-    return as_tensor(x).tanh()
-
-
-def sigmoid(x: ArrayLike) -> Tensor:
-    return as_tensor(x).sigmoid()
-
-
-def relu(x: ArrayLike) -> Tensor:
-    return as_tensor(x).relu()
-
-
-def leaky_relu(x: ArrayLike, negative_slope: float = 0.01) -> Tensor:
-    return as_tensor(x).leaky_relu(negative_slope)
-
-
-def softplus(x: ArrayLike, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    return as_tensor(x).softplus(beta, threshold)
-
-
-def clip(x: ArrayLike, a_min: float | None = None, a_max: float | None = None) -> Tensor:
-    return as_tensor(x).clip(a_min, a_max)
-
-
-def log1p(x: ArrayLike) -> Tensor:
-    return as_tensor(x).log1p()
-
-
-def expm1(x: ArrayLike) -> Tensor:
-    return as_tensor(x).expm1()
-
-
-def log2(x: ArrayLike) -> Tensor:
-    return as_tensor(x).log2()
-
-
-def log10(x: ArrayLike) -> Tensor:
-    return as_tensor(x).log10()
-
-
-def exp2(x: ArrayLike) -> Tensor:
-    return as_tensor(x).exp2()
-
-
-def square(x: ArrayLike) -> Tensor:
-    return as_tensor(x).square()
-
-
-def reciprocal(x: ArrayLike) -> Tensor:
-    return as_tensor(x).reciprocal()
-
-
-def rsqrt(x: ArrayLike) -> Tensor:
-    return as_tensor(x).rsqrt()
-
-
-def tan(x: ArrayLike) -> Tensor:
-    return as_tensor(x).tan()
-
-
-def sinh(x: ArrayLike) -> Tensor:
-    return as_tensor(x).sinh()
-
-
-def cosh(x: ArrayLike) -> Tensor:
-    return as_tensor(x).cosh()
-
-
-def arcsin(x: ArrayLike) -> Tensor:
-    return as_tensor(x).arcsin()
-
-
-def arccos(x: ArrayLike) -> Tensor:
-    return as_tensor(x).arccos()
-
-
-def arctan(x: ArrayLike) -> Tensor:
-    return as_tensor(x).arctan()
-
-
-def arcsinh(x: ArrayLike) -> Tensor:
-    return as_tensor(x).arcsinh()
-
-
-def arccosh(x: ArrayLike) -> Tensor:
-    return as_tensor(x).arccosh()
-
-
-def arctanh(x: ArrayLike) -> Tensor:
-    return as_tensor(x).arctanh()
-
-
-def erf(x: ArrayLike) -> Tensor:
-    return as_tensor(x).erf()
-
-
-def floor(x: ArrayLike) -> Tensor:
-    return as_tensor(x).floor()
-
-
-def ceil(x: ArrayLike) -> Tensor:
-    return as_tensor(x).ceil()
-
-
-def round(x: ArrayLike) -> Tensor:
-    return as_tensor(x).round()
-
-
-def trunc(x: ArrayLike) -> Tensor:
-    return as_tensor(x).trunc()
-
-
-def silu(x: ArrayLike) -> Tensor:
-    return as_tensor(x).silu()
-
-
-def selu(x: ArrayLike) -> Tensor:
-    return as_tensor(x).selu()
-
-
-def softsign(x: ArrayLike) -> Tensor:
-    return as_tensor(x).softsign()
-
-
-def relu6(x: ArrayLike) -> Tensor:
-    return as_tensor(x).relu6()
-
-
-def hardsigmoid(x: ArrayLike) -> Tensor:
-    return as_tensor(x).hardsigmoid()
-
-
-def logsigmoid(x: ArrayLike) -> Tensor:
-    return as_tensor(x).logsigmoid()
-
-
-def mish(x: ArrayLike) -> Tensor:
-    return as_tensor(x).mish()
-
-
-def elu(x: ArrayLike, alpha: float = 1.0) -> Tensor:
-    return as_tensor(x).elu(alpha)
-
-
-def hardtanh(x: ArrayLike, min_val: float = -1.0, max_val: float = 1.0) -> Tensor:
-    return as_tensor(x).hardtanh(min_val, max_val)
-
-
-def gelu(x: ArrayLike, approximate: str = "none") -> Tensor:
-    return as_tensor(x).gelu(approximate)
-
-
-def sum(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).sum(axis=axis, keepdims=keepdims)
-
-
-def mean(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).mean(axis=axis, keepdims=keepdims)
-
-
-def max(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).max(axis=axis, keepdims=keepdims)
-
-
-def min(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).min(axis=axis, keepdims=keepdims)
-
-
-def var(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).var(axis=axis, ddof=ddof, keepdims=keepdims)
-
-
-def std(x: ArrayLike, axis: Axis = None, ddof: int = 0, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).std(axis=axis, ddof=ddof, keepdims=keepdims)
-
-
-def cumsum(x: ArrayLike, axis: int | None = None) -> Tensor:
-    return as_tensor(x).cumsum(axis=axis)
-
-
-def argmax(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).argmax(axis=axis, keepdims=keepdims)
-
-
-def argmin(x: ArrayLike, axis: int | None = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).argmin(axis=axis, keepdims=keepdims)
-
-
-def any(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).any(axis=axis, keepdims=keepdims)
-
-
-def all(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).all(axis=axis, keepdims=keepdims)
-
-
-def logsumexp(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).logsumexp(axis=axis, keepdims=keepdims)
-
-
-def softmax(x: ArrayLike, axis: int = -1) -> Tensor:
-    return as_tensor(x).softmax(axis=axis)
-
-
-def log_softmax(x: ArrayLike, axis: int = -1) -> Tensor:
-    return as_tensor(x).log_softmax(axis=axis)
-
-
-def reshape(x: ArrayLike, shape: tuple[int, ...]) -> Tensor:
-    return as_tensor(x).reshape(shape)
-
-
-def transpose(x: ArrayLike, axes: tuple[int, ...] | None = None) -> Tensor:
-    return as_tensor(x).transpose(axes or ())
-
-
-def swapaxes(x: ArrayLike, axis1: int, axis2: int) -> Tensor:
-    return as_tensor(x).swapaxes(axis1, axis2)
-
-
-def squeeze(x: ArrayLike, axis: Axis = None) -> Tensor:
-    return as_tensor(x).squeeze(axis)
-
-
-def expand_dims(x: ArrayLike, axis: int | Sequence[int]) -> Tensor:
-    return as_tensor(x).expand_dims(axis)
-
-
-def unsqueeze(x: ArrayLike, axis: int) -> Tensor:
-    return as_tensor(x).unsqueeze(axis)
-
-
-def ravel(x: ArrayLike) -> Tensor:
-    return as_tensor(x).ravel()
-
-
-def flatten(x: ArrayLike, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    return as_tensor(x).flatten(start_dim, end_dim)
-
-
-def moveaxis(x: ArrayLike, source: int | Sequence[int], destination: int | Sequence[int]) -> Tensor:
-    return as_tensor(x).moveaxis(source, destination)
-
-
-def permute(x: ArrayLike, axes: Sequence[int]) -> Tensor:
-    return as_tensor(x).permute(tuple(axes))
-
-
-def flip(x: ArrayLike, axis: Axis = None) -> Tensor:
-    return as_tensor(x).flip(axis)
-
-
-def fliplr(x: ArrayLike) -> Tensor:
-    return as_tensor(x).fliplr()
-
-
-def flipud(x: ArrayLike) -> Tensor:
-    return as_tensor(x).flipud()
-
-
-def roll(x: ArrayLike, shift: int | Sequence[int], axis: Axis = None) -> Tensor:
-    return as_tensor(x).roll(shift, axis)
-
-
-def repeat(x: ArrayLike, repeats: int | Sequence[int], axis: int | None = None) -> Tensor:
-    return as_tensor(x).repeat(repeats, axis)
-
-
-def tile(x: ArrayLike, reps: int | Sequence[int]) -> Tensor:
-    return as_tensor(x).tile(reps)
-
-
-def diag(x: ArrayLike, k: int = 0) -> Tensor:
-    """The k-th diagonal of a matrix, or a square matrix with a vector on its k-th diagonal
-    (zeros elsewhere), as np.diag."""
-    x = as_tensor(x)
-    if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
-        raise TypeError(f"diag: k must be an integer, got {k!r}")
-    if x.ndim == 2:
-        return x.diagonal(k)
-    if x.ndim != 1:
-        raise ValueError(f"diag: needs a 1-d or 2-d tensor, got shape {x.shape}")
-    size = len(x) + builtins.abs(int(k))
-    return ops.scatter_add(x, index=_diagonal_positions(size, size, int(k)), shape=(size, size))
-
-
-def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
-    return as_tensor(x).diagonal(offset, axis1, axis2)
-
-
-def trace(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
-    return as_tensor(x).trace(offset, axis1, axis2)
-
-
-def tril(x: ArrayLike, k: int = 0) -> Tensor:
-    return as_tensor(x).tril(k)
-
-
-def triu(x: ArrayLike, k: int = 0) -> Tensor:
-    return as_tensor(x).triu(k)
-
-
-def gather(x: ArrayLike, axis: int, index: ArrayLike) -> Tensor:
-    return as_tensor(x).gather(axis, index)
-
-
-def take_along_axis(x: ArrayLike, indices: ArrayLike, axis: int | None) -> Tensor:
-    """x's values at `indices` along `axis` (None: of the flattened x), the index broadcast
-    against x along the other axes, as np.take_along_axis; repeated indices add up their
-    adjoints."""
-    x = as_tensor(x)
-    positions = _index_array("take_along_axis", indices)
-    if axis is None:
-        x, axis = x.reshape(-1), 0
-        if positions.ndim != 1:
-            raise ValueError(
-                f"take_along_axis: with axis=None the indices must be 1-d, got shape "
-                f"{positions.shape}"
-            )
-    if x.ndim == 0 or positions.ndim != x.ndim:
-        raise ValueError(
-            f"take_along_axis: indices of shape {positions.shape} need as many dimensions as "
-            f"the tensor of shape {x.shape} (at least 1)"
-        )
-    axis = _axis("take_along_axis", axis, x.ndim)
-    try:
-        np.broadcast_shapes(
-            *(
-                tuple(n for d, n in enumerate(shape) if d != axis)
-                for shape in (x.shape, positions.shape)
-            )
-        )
-    except ValueError:
-        raise ValueError(
-            f"take_along_axis: indices of shape {positions.shape} do not broadcast against a "
-            f"tensor of shape {x.shape} outside axis {axis}"
-        ) from None
-    return x[_along_axis("take_along_axis", positions, x.shape, axis)]
-
-
-def scatter_add(x: ArrayLike, axis: int, index: ArrayLike, src: ArrayLike) -> Tensor:
-    return as_tensor(x).scatter_add(axis, index, src)
-
-
-def index_add(x: ArrayLike, axis: int, index: ArrayLike, source: ArrayLike) -> Tensor:
-    return as_tensor(x).index_add(axis, index, source)
-
-
-def masked_fill(x: ArrayLike, mask: ArrayLike, value: ArrayLike) -> Tensor:
-    return as_tensor(x).masked_fill(mask, value)
-
-
-def split(x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0) -> list[Tensor]:
-    """Pieces of x along `axis`, as np.split: an int n makes n equal pieces (an error if the
-    length is not a multiple of n), a list of indices cuts there. (PyTorch's split takes piece
-    sizes: see chunk.)"""
-    return _split("split", as_tensor(x), indices_or_sections, axis, equal=True)
-
-
-def array_split(
-    x: ArrayLike, indices_or_sections: int | Sequence[int], axis: int = 0
-) -> list[Tensor]:
-    """As split, but n pieces need not be equal: the first length % n are one longer."""
-    return _split("array_split", as_tensor(x), indices_or_sections, axis, equal=False)
-
-
-def chunk(x: ArrayLike, chunks: int, axis: int = 0) -> list[Tensor]:
-    return as_tensor(x).chunk(chunks, axis)
-
-
-def _split(op: str, x: Tensor, sections: Any, axis: int, equal: bool) -> list[Tensor]:
-    if x.ndim == 0:
-        raise ValueError(f"{op}: a 0-d tensor cannot be split")
-    axis = _axis(op, axis, x.ndim)
-    n = x.shape[axis]
-    if isinstance(sections, (int, np.integer)) and not isinstance(sections, bool):
-        if sections <= 0:
-            raise ValueError(f"{op}: the number of sections must be positive, got {sections}")
-        if equal and n % sections:
-            raise ValueError(
-                f"{op}: an axis of length {n} does not split into {sections} equal sections; "
-                "use array_split for unequal ones"
-            )
-        size, longer = divmod(n, int(sections))
-        ends = np.cumsum([size + 1] * longer + [size] * (int(sections) - longer))
-        cuts = [0, *ends.tolist()]
-    else:
-        sections = np.asarray(sections) if len(sections) else np.zeros(0, dtype=np.int64)
-        points = _index_array(op, sections).reshape(-1).tolist()
-        cuts = [0, *points, n]
-    before = (slice(None),) * axis
-    return [
-        x[before + (slice(start, builtins.max(start, end)),)]
-        for start, end in zip(cuts, cuts[1:], strict=False)
-    ]
-
-
-def vstack(tensors: Sequence[ArrayLike]) -> Tensor:
-    """Tensors joined along the first axis, 1-d ones as rows (np.vstack)."""
-    return concatenate([_at_least("vstack", t, 2) for t in _sequence("vstack", tensors)], axis=0)
-
-
-def hstack(tensors: Sequence[ArrayLike]) -> Tensor:
-    """Tensors joined along the second axis, or the first for 1-d ones (np.hstack)."""
-    pieces = [_at_least("hstack", t, 1) for t in _sequence("hstack", tensors)]
-    return concatenate(pieces, axis=0 if np.ndim(pieces[0]) == 1 else 1)
-
-
-def dstack(tensors: Sequence[ArrayLike]) -> Tensor:
-    """Tensors joined along the third axis, made 3-d as np.atleast_3d (np.dstack)."""
-    return concatenate([_at_least("dstack", t, 3) for t in _sequence("dstack", tensors)], axis=2)
-
-
-def _sequence(op: str, tensors: Any) -> Sequence[Any]:
-    if isinstance(tensors, (Value, np.ndarray)) or not isinstance(tensors, (list, tuple)):
-        raise TypeError(f"{op}: give a list or tuple of tensors, got {type(tensors).__name__}")
-    return tensors
-
-
-def _at_least(op: str, t: Any, ndim: int) -> Any:
-    """t with axes of length 1 added as np.atleast_1d, _2d and _3d add them."""
-    if not isinstance(t, Value):
-        return {1: np.atleast_1d, 2: np.atleast_2d, 3: np.atleast_3d}[ndim](np.asarray(t))
-    if t.ndim >= ndim:
-        return t
-    if ndim == 3 and t.ndim == 2:
-        return t.reshape(t.shape + (1,))
-    if ndim == 3:
-        return t.reshape((1, t.size, 1))
-    return t.reshape((1,) * (ndim - t.ndim) + t.shape)
-
-
-def pad(x: ArrayLike, pad_width: Any, mode: str = "constant", constant_values: float = 0) -> Tensor:
-    """x padded along each axis as np.pad: pad_width is an int, a (before, after) pair, or one
-    pair per axis. mode "constant" (with constant_values), "reflect" (mirrored without the
-    edge, PyTorch's "reflect"), "symmetric" (with it), "edge" or "wrap"."""
-    x = original = as_tensor(x)
-    try:
-        widths = np.broadcast_to(np.asarray(pad_width), (x.ndim, 2))
-    except ValueError:
-        raise ValueError(
-            f"pad: pad_width {pad_width!r} does not give (before, after) for each of the "
-            f"{x.ndim} axes of a tensor of shape {x.shape}"
-        ) from None
-    if widths.dtype.kind not in "iu" or (widths < 0).any():
-        raise TypeError(f"pad: pad_width must hold non-negative integers, got {pad_width!r}")
-    if mode not in ("constant", "reflect", "symmetric", "edge", "wrap"):
-        raise ValueError(
-            f"pad: mode must be 'constant', 'reflect', 'symmetric', 'edge' or 'wrap', got {mode!r}"
-        )
-    if np.ndim(constant_values) != 0:
-        raise TypeError(f"pad: constant_values must be a number, got {constant_values!r}")
-    for axis, (before, after) in enumerate(widths.tolist()):
-        if before == after == 0:
-            continue
-        if mode == "constant":
-            shape = list(x.shape)
-            blocks = []
-            for width in (before, after):
-                shape[axis] = width
-                blocks.append(np.full(shape, constant_values, dtype=x.dtype))
-            x = concatenate([blocks[0], x, blocks[1]], axis=axis)
-            continue
-        if x.shape[axis] == 0:
-            raise ValueError(f"pad: mode {mode!r} cannot pad an empty axis ({axis} of {x.shape})")
-        positions = np.pad(np.arange(x.shape[axis]), (before, after), mode=mode)
-        x = x[(slice(None),) * axis + (positions,)]
-    return x if x is not original else x.clone()  # a new tensor, as np.pad's, even unpadded
-
-
-def sort(x: ArrayLike, axis: int | None = -1, descending: bool = False) -> Tensor:
-    return as_tensor(x).sort(axis, descending)
-
-
-def argsort(x: ArrayLike, axis: int | None = -1, descending: bool = False) -> Tensor:
-    return as_tensor(x).argsort(axis, descending)
-
-
-def topk(
-    x: ArrayLike, k: int, axis: int = -1, largest: bool = True, sorted: bool = True
-) -> tuple[Tensor, Tensor]:
-    return as_tensor(x).topk(k, axis, largest, sorted)
-
-
-def prod(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).prod(axis=axis, keepdims=keepdims)
-
-
-def cumprod(x: ArrayLike, axis: int | None = None) -> Tensor:
-    return as_tensor(x).cumprod(axis=axis)
-
-
-def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
-    return as_tensor(x).median(axis=axis, keepdims=keepdims)
-
-
-def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
-    return ops.matmul(as_tensor(x), y)
-
-
-def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
-    """The affine map `x @ weight.T + bias` of a layer, as one node (weight: (out, in))."""
-    if _values_of(weight).ndim != 2:  # NumPy would take a vector, and the rules would not
-        raise ValueError(
-            f"linear: weight must be 2-D (out_features, in_features), got shape "
-            f"{_values_of(weight).shape}; reshape it, e.g. weight.reshape(1, -1)"
-        )
-    return ops.linear(as_tensor(x), weight, bias)
-
-
-def einsum(*operands: Any) -> Tensor:
-    """Einstein summation, as np.einsum: `einsum("ij,jk->ik", a, b)` (a matrix product),
-    `einsum("ii", a)` (the trace), `einsum("ii->i", a)` (the diagonal), `einsum("...ij->...ji",
-    a)`, `einsum("bi,bj->bij", x, y)`, any number of operands, and the sublist form
-    `einsum(a, [0, 1], b, [1, 2])`. NumPy's rules for the subscripts (subscripts.py), one node
-    whatever the number of operands; each operand's adjoint is an einsum too."""
-    if not operands:
-        raise TypeError("einsum: give the subscripts and the operands, e.g. einsum('ij,j', a, b)")
-    if isinstance(operands[0], str):
-        spec, xs = operands[0], list(operands[1:])
-    else:
-        spec, xs = subscripts.from_sublists(operands)
-    xs = [_operand("einsum", x) for x in xs]
-    spec = subscripts.explicit(spec, [x.shape for x in xs])
-    return _tensor_of(ops.einsum, *xs, subscripts=spec)
-
-
-def tensordot(a: ArrayLike, b: ArrayLike, axes: Any = 2) -> Tensor:
-    """Σ of a's and b's products over paired axes, as np.tensordot: axes=N pairs the last N
-    axes of a with the first N of b (0: the outer product), axes=(a_axes, b_axes) pairs them
-    one by one. The result has a's other axes, then b's."""
-    a, b = _operand("tensordot", a), _operand("tensordot", b)
-    if isinstance(axes, (int, np.integer)) and not isinstance(axes, (bool, np.bool_)):
-        most = builtins.min(a.ndim, b.ndim)
-        if not 0 <= axes <= most:
-            raise ValueError(
-                f"tensordot: axes={axes} pairs the last {axes} axes of a (shape {a.shape}) with "
-                f"the first {axes} of b (shape {b.shape}); it must lie in 0..{most}"
-            )
-        pairs = (range(a.ndim - axes, a.ndim), range(axes))
-    else:
-        try:
-            pairs = tuple(
-                tuple(p) if isinstance(p, (list, tuple, range, np.ndarray)) else (p,) for p in axes
-            )
-            if len(pairs) != 2 or isinstance(axes, str):
-                raise ValueError
-        except (TypeError, ValueError):
-            raise TypeError(
-                f"tensordot: axes must be an integer or a pair of axis sequences, as "
-                f"([1, 0], [0, 2]), got {axes!r}"
-            ) from None
-    return _contract("tensordot", a, b, *pairs)
-
-
-def dot(a: ArrayLike, b: ArrayLike) -> Tensor:
-    """As np.dot: a product with a 0-d operand; the inner product of two vectors; otherwise the
-    sum over a's last axis and b's second-to-last (its only, if b is 1-d): the matrix product
-    for 2-d operands, and dot(a, b)[i, j, k, m] = Σ a[i, j, :] b[k, :, m] beyond."""
-    a, b = _operand("dot", a), _operand("dot", b)
-    if a.ndim == 0 or b.ndim == 0:
-        return _tensor_of(ops.multiply, a, b)
-    return _contract("dot", a, b, (a.ndim - 1,), (builtins.max(b.ndim - 2, 0),))
-
-
-def inner(a: ArrayLike, b: ArrayLike) -> Tensor:
-    """Σ over the last axes of a and b, as np.inner (a product if either is 0-d); the result
-    has a's other axes, then b's."""
-    a, b = _operand("inner", a), _operand("inner", b)
-    if a.ndim == 0 or b.ndim == 0:
-        return _tensor_of(ops.multiply, a, b)
-    return _contract("inner", a, b, (a.ndim - 1,), (b.ndim - 1,))
-
-
-def outer(a: ArrayLike, b: ArrayLike) -> Tensor:
-    """a[i] · b[j] for every pair, as np.outer: both are flattened first."""
-    a, b = _operand("outer", a), _operand("outer", b)
-    return _tensor_of(ops.multiply, a.reshape((-1, 1)), b.reshape((1, -1)))
-
-
-def kron(a: ArrayLike, b: ArrayLike) -> Tensor:
-    """The Kronecker product, as np.kron: a's grid of blocks a[i, j] · b (the operand with fewer
-    axes gets leading axes of length 1)."""
-    a, b = _operand("kron", a), _operand("kron", b)
-    n = builtins.max(a.ndim, b.ndim)
-    sa, sb = (1,) * (n - a.ndim) + a.shape, (1,) * (n - b.ndim) + b.shape
-    # a[i, j] b[k, l] at [i, k, j, l], whose axes then merge pairwise: (i, k) -> i·len(b) + k
-    spread_a = a.reshape(tuple(x for m in sa for x in (m, 1)))
-    spread_b = b.reshape(tuple(x for m in sb for x in (1, m)))
-    product = _tensor_of(ops.multiply, spread_a, spread_b)
-    return product.reshape(tuple(m * k for m, k in zip(sa, sb, strict=True)))
-
-
-def _operand(op: str, x: ArrayLike) -> Any:
-    """A product's operand: a tensor as it is, anything else as an array (not a list of tensors
-    that require grad: their array would be a constant cut from their graph)."""
-    if isinstance(x, Value):
-        return x
-    if isinstance(x, (list, tuple)) and holds_graph(x):
-        raise TypeError(
-            f"{op}: a list operand holds tensors that require grad; it would be a constant cut "
-            "from their graph. Use am.stack([...])"
-        )
-    return np.asarray(x)
-
-
-def _contract(op: str, a: Any, b: Any, axes_a: Sequence[int], axes_b: Sequence[int]) -> Tensor:
-    """Σ over the paired axes of a and b (one einsum), the result holding a's other axes, then
-    b's; the paired axes must have equal lengths (no broadcasting, as NumPy's tensordot)."""
-    axes_a = [_axis(op, x, a.ndim) for x in axes_a]
-    axes_b = [_axis(op, x, b.ndim) for x in axes_b]
-    if len(axes_a) != len(axes_b):
-        raise ValueError(
-            f"{op}: pairs {len(axes_a)} axes of a with {len(axes_b)} of b; give as many of each"
-        )
-    if len(set(axes_a)) != len(axes_a) or len(set(axes_b)) != len(axes_b):
-        raise ValueError(f"{op}: axes {axes_a} of a and {axes_b} of b name an axis twice")
-    for i, j in zip(axes_a, axes_b, strict=True):
-        if a.shape[i] != b.shape[j]:
-            raise ValueError(
-                f"{op}: axis {i} of a (shape {a.shape}) is {a.shape[i]} long, axis {j} of b "
-                f"(shape {b.shape}) {b.shape[j]}; summed axes need equal lengths"
-            )
-    letters = subscripts.LETTERS
-    of_a = letters[: a.ndim]
-    of_b = [letters[a.ndim + j] for j in range(b.ndim)]
-    for i, j in zip(axes_a, axes_b, strict=True):
-        of_b[j] = of_a[i]
-    free_a = "".join(c for i, c in enumerate(of_a) if i not in axes_a)
-    free_b = "".join(c for j, c in enumerate(of_b) if j not in axes_b)
-    return _tensor_of(ops.einsum, a, b, subscripts=f"{of_a},{''.join(of_b)}->{free_a}{free_b}")
-
-
-def maximum(x: ArrayLike, y: ArrayLike) -> Tensor:
-    """Elementwise maximum; on ties each input gets half the adjoint."""
-    return _tensor_of(ops.maximum, x, y)
-
-
-def minimum(x: ArrayLike, y: ArrayLike) -> Tensor:
-    """Elementwise minimum; on ties each input gets half the adjoint."""
-    return _tensor_of(ops.minimum, x, y)
-
-
-def arctan2(y: ArrayLike, x: ArrayLike) -> Tensor:
-    """The angle of the point (x, y), as np.arctan2; both derivatives are 0 at the origin."""
-    return _tensor_of(ops.arctan2, y, x)
-
-
-def hypot(x: ArrayLike, y: ArrayLike) -> Tensor:
-    return _tensor_of(ops.hypot, x, y)
-
-
-def logaddexp(x: ArrayLike, y: ArrayLike) -> Tensor:
-    """ln(eˣ + eʸ) without overflow."""
-    return _tensor_of(ops.logaddexp, x, y)
-
-
-def fmod(x: ArrayLike, y: ArrayLike) -> Tensor:
-    """The remainder of x / y with x's sign (C's fmod, torch.fmod)."""
-    return _tensor_of(ops.fmod, x, y)
-
-
-def remainder(x: ArrayLike, y: ArrayLike) -> Tensor:
-    """The remainder of x / y with y's sign, as Python's and NumPy's `%`."""
-    return _tensor_of(ops.remainder, x, y)
-
-
-def floor_divide(x: ArrayLike, y: ArrayLike) -> Tensor:
-    """⌊x / y⌋ as NumPy's `//`; a constant to the graph (its derivative is 0 almost everywhere)."""
-    return _tensor_of(ops.floor_divide, x, y)
-
-
-def isnan(x: ArrayLike) -> Tensor:
-    return _tensor_of(ops.isnan, x)
-
-
-def isinf(x: ArrayLike) -> Tensor:
-    return _tensor_of(ops.isinf, x)
-
-
-def isfinite(x: ArrayLike) -> Tensor:
-    return _tensor_of(ops.isfinite, x)
-
-
-def isclose(
-    x: ArrayLike, y: ArrayLike, rtol: float = 1e-05, atol: float = 1e-08, equal_nan: bool = False
-) -> Tensor:
-    """|x − y| ≤ atol + rtol·|y|, elementwise, as np.isclose (a boolean constant)."""
-    return _tensor_of(ops.isclose, x, y, rtol=rtol, atol=atol, equal_nan=equal_nan)
-
-
-def where(condition: ArrayLike, x: ArrayLike, y: ArrayLike) -> Tensor:
-    """`x` where `condition` holds, else `y`; the condition is a constant to the graph."""
-    condition = condition.data if isinstance(condition, Value) else np.asarray(condition)
-    return _tensor_of(ops.where, condition.astype(bool, copy=False), x, y)
-
-
-def _tensor_of(primitive: ops.Primitive, *args: Any, **params: Any) -> Tensor:
-    """primitive(*args, **params) as a Tensor. Python numbers stay numbers, so that NumPy's
-    rules treat them as weak (0.5 with a float32 tensor stays float32); lists become arrays."""
-    args = tuple(
-        a if isinstance(a, (Value, int, float)) or a is None else np.asarray(a) for a in args
-    )
-    out = primitive(*args, **params)
-    return out if isinstance(out, Tensor) else as_tensor(out)
-
-
-def concatenate(tensors: Sequence[ArrayLike], axis: int | None = 0) -> Tensor:
-    """Join tensors along an existing axis, as np.concatenate (one op, whatever their number);
-    axis=None joins them flattened."""
-    pieces = _pieces("concatenate", tensors)
-    if axis is None:
-        pieces = [p.reshape(-1) if isinstance(p, Value) else np.ravel(p) for p in pieces]
-        axis = 0
-    ndim = _values_of(pieces[0]).ndim
-    if ndim == 0:
-        raise ValueError("concatenate: 0-d tensors cannot be joined along an axis; use stack")
-    return ops.concatenate(*pieces, axis=_axis("concatenate", axis, ndim))
-
-
-def stack(tensors: Sequence[ArrayLike], axis: int = 0) -> Tensor:
-    """Join tensors of one shape along a new axis, as np.stack (one op, whatever their number)."""
-    pieces = _pieces("stack", tensors)
-    shapes = {_values_of(t).shape for t in pieces}
-    if len(shapes) > 1:
-        raise ValueError(f"stack: all tensors need the same shape, got {sorted(shapes)}")
-    return ops.stack(*pieces, axis=_axis("stack", axis, _values_of(pieces[0]).ndim + 1))
-
-
-def _pieces(op: str, tensors: Sequence[ArrayLike]) -> list:
-    """The inputs of a joining op: tensors as they are, anything else as an array; at least one
-    of them a Tensor, so that the op returns one."""
-    if not len(tensors):
-        raise ValueError(f"{op}: needs at least one tensor")
-    pieces = [t if isinstance(t, Value) else np.asarray(t) for t in tensors]
-    if not builtins.any(isinstance(t, Value) for t in pieces):
-        pieces[0] = Tensor(pieces[0])
-    return pieces

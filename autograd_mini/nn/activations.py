@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..tensor import Tensor, as_tensor
+from ..creation import as_tensor
+from ..tensor import Tensor
 from .module import Module
 
 

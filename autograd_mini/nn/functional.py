@@ -12,12 +12,10 @@ from typing import Any
 
 import numpy as np
 
+from ..creation import as_tensor
 from ..engine import increment_version
 from ..randomness import Rng, generator
-from ..tensor import (
-    ArrayLike,
-    Tensor,
-    as_tensor,
+from ..routines import (
     elu,
     gelu,
     hardsigmoid,
@@ -36,6 +34,7 @@ from ..tensor import (
     softsign,
     tanh,
 )
+from ..tensor import ArrayLike, Tensor
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,

@@ -9,8 +9,10 @@ from typing import Any
 
 import numpy as np
 
+from ..creation import as_tensor
 from ..randomness import Rng, generator
-from ..tensor import ArrayLike, Tensor, as_tensor, linear
+from ..routines import linear
+from ..tensor import ArrayLike, Tensor
 from . import functional as F
 from . import init as initialisers
 from .module import Module, Parameter

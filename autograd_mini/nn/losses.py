@@ -22,7 +22,9 @@ from typing import Any, TypeVar
 import numpy as np
 
 from .. import modes, ops
-from ..tensor import Tensor, as_tensor, where
+from ..creation import as_tensor
+from ..routines import where
+from ..tensor import Tensor
 from .module import Module
 
 

@@ -14,7 +14,8 @@ from typing import Any
 
 import numpy as np
 
-from ..tensor import Tensor, as_tensor
+from ..creation import as_tensor
+from ..tensor import Tensor
 from .activations import activation as make_activation
 from .layers import Linear
 from .module import Module
