@@ -2,12 +2,12 @@
 zˡ = Wˡ aˡ⁻¹ + bˡ, initialisers have the stated spreads, losses equal PyTorch's and refuse shape
 mismatches. Oracles: PyTorch (float64) when installed, central differences (gradcheck)."""
 
-import gc
 import math
 
 import numpy as np
 import pytest
 import torch
+from cycles import cyclic_garbage
 
 import autograd_mini as am
 import autograd_mini.nn as nn
@@ -725,18 +725,15 @@ def test_a_training_step_leaves_nothing_for_the_cyclic_collector(loss_fn):
     opt = am.optim.SGD(model.parameters(), lr=0.1, momentum=0.9)
     x = rng.standard_normal((5, 4))
     target = rng.integers(0, 3, 5) if loss_fn == "cross_entropy" else rng.standard_normal((5, 3))
-    gc.collect()
-    gc.disable()
-    try:
+
+    def train():
         for _ in range(3):
             opt.zero_grad()
             loss = getattr(nn, loss_fn)(model(x), target)
             loss.backward()
             opt.step()
-        del loss
-        assert gc.collect() == 0
-    finally:
-        gc.enable()
+
+    assert cyclic_garbage(train) == []
 
 
 ACTIVATION_PAIRS = [
