@@ -30,9 +30,10 @@ tests/conformance checks every entry's jvp against torch.func.jvp and central di
 fails for a differentiable primitive that declares none.
 
 Everything not in this table (mean, log_softmax, expand_dims, log2, silu, elu, ...) is composed
-of these primitives in tensor.py and needs no rule of its own. (This module names its
-primitives as NumPy does: `sum`, `max`, `min` and `round` shadow Python's builtins here, which
-nothing in it uses; nor `any` and `all`.)
+of these primitives by the Tensor methods (tensor.py), which the `am.` functions (routines.py)
+call, and needs no rule of its own. (This module names its primitives as NumPy does: `sum`,
+`max`, `min` and `round` shadow Python's builtins here, which nothing in it uses; nor `any`
+and `all`.)
 """
 
 from __future__ import annotations
@@ -54,7 +55,7 @@ def _kept_shape(shape, axis):
     so that it broadcasts back over the reduced axes."""
     if axis is None:
         return (1,) * len(shape)
-    axes = axis if isinstance(axis, tuple) else (axis,)  # non-negative: tensor.py normalises
+    axes = axis if isinstance(axis, tuple) else (axis,)  # non-negative: axes.py normalises
     return tuple(1 if i in axes else n for i, n in enumerate(shape))
 
 
