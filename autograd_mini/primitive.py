@@ -11,6 +11,7 @@ from __future__ import annotations
 import dis
 import inspect
 from collections.abc import Callable, Sequence
+from types import CodeType
 from typing import Any
 
 import numpy as np
@@ -274,20 +275,60 @@ def refresh_view(view: Value) -> None:
 def _names_read(rule: Callable[..., Any]) -> set[str]:
     """The local names whose values a rule's code reads (its parameters among them), including
     those that a nested comprehension or lambda takes from it. A name read only for its shape
-    or dtype (`g.reshape(x.shape)`) does not count: an in-place write changes neither."""
+    or dtype (`g.reshape(x.shape)`) does not count: an in-place write changes neither.
+    Each Python compiles rules its own way (tests/test_what_rules_read.py checks every rule
+    against its source on each)."""
+    return _code_reads(rule.__code__)
+
+
+def _code_reads(code: CodeType) -> set[str]:
     names: set[str] = set()
-    instructions = list(dis.get_instructions(rule))
+    # The names a nested function takes from this one: loading them here only builds its
+    # closure (what it reads of them is counted from its own code, below)
+    captured = {*code.co_cellvars, *code.co_freevars}
+    # (name, span): from 3.12 a comprehension is inlined, and within its span its variable
+    # hides the rule's name (LOAD_FAST_AND_CLEAR keeps the rule's value aside meanwhile)
+    hidden: list[tuple[str, Any]] = []
+    instructions = list(dis.get_instructions(code))
     for instruction, after in zip(instructions, instructions[1:] + [None], strict=True):
-        if instruction.opname.startswith("LOAD_FAST") or instruction.opname in _CLOSURE_LOADS:
-            value = instruction.argval
-            loaded = value if isinstance(value, tuple) else (value,)  # 3.13: LOAD_FAST_LOAD_FAST
-            if after is not None and after.opname == "LOAD_ATTR" and after.argval in _METADATA:
-                loaded = loaded[:-1]  # the attribute is read from the last name loaded only
-            names.update(loaded)
+        if instruction.opname == "LOAD_FAST_AND_CLEAR":
+            hidden.append((instruction.argval, instruction.positions))
+        loaded = _loaded(instruction)
+        if after is not None and after.opname == "LOAD_ATTR" and after.argval in _METADATA:
+            loaded = loaded[:-1]  # the attribute is read from the last name loaded only
+        for name in loaded:
+            if name in captured and instruction.opname != "LOAD_DEREF":
+                continue  # the cell itself, for a closure (LOAD_DEREF reads the value in it)
+            if any(name == n and _within(instruction.positions, span) for n, span in hidden):
+                continue
+            names.add(name)
+    for constant in code.co_consts:
+        if isinstance(constant, CodeType):  # a nested lambda, def or (before 3.12) comprehension
+            names.update(_code_reads(constant) & set(constant.co_freevars))
     return names
 
 
-_CLOSURE_LOADS = ("LOAD_CLOSURE", "LOAD_DEREF")
+def _within(at: Any, span: Any) -> bool:
+    """Whether the source positions `at` lie in `span` (dis.Positions)."""
+    if at.lineno is None:
+        return False
+    start, end = (at.lineno, at.col_offset), (at.end_lineno, at.end_col_offset)
+    return (span.lineno, span.col_offset) <= start and end <= (span.end_lineno, span.end_col_offset)
+
+
+def _loaded(instruction: dis.Instruction) -> tuple[str, ...]:
+    """The names an instruction loads the values of, in order."""
+    opname, value = instruction.opname, instruction.argval
+    if opname == "LOAD_DEREF":
+        return (value,)
+    if opname == "STORE_FAST_LOAD_FAST":  # 3.13: a store, then a load on the same line
+        return (value[1],)
+    if opname.startswith("LOAD_FAST") and opname != "LOAD_FAST_AND_CLEAR":
+        # LOAD_FAST_LOAD_FAST (3.13) loads two; LOAD_FAST_AND_CLEAR only keeps the value aside
+        return value if isinstance(value, tuple) else (value,)
+    return ()
+
+
 _METADATA = ("shape", "dtype", "ndim", "size")
 
 
