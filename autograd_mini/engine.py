@@ -696,6 +696,16 @@ class Value:
         return out
 
     @property
+    def grad_fn(self) -> Node | None:
+        """The graph node that made this value (None for leaves), as in PyTorch."""
+        return self._node
+
+    @property
+    def grad(self) -> Value | None:
+        """The accumulated adjoint (Tensor narrows its type and checks what is assigned)."""
+        return self._grad
+
+    @property
     def name(self) -> str | None:
         return self._name
 

@@ -83,11 +83,6 @@ class Tensor(Value):
         return self._node is None
 
     @property
-    def grad_fn(self) -> engine.Node | None:
-        """The graph node that made this tensor (None for leaves), as in PyTorch."""
-        return self._node
-
-    @property
     def grad(self) -> Tensor | None:
         """The accumulated adjoint: set by backward() on leaves, and on non-leaves that called
         retain_grad(). None before any backward(); assign None to reset it."""

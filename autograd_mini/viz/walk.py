@@ -80,7 +80,7 @@ def walk(
     `every_leaf`: also the adjoints of leaves that do not require grad."""
     if not isinstance(root, Value):
         raise TypeError(f"draw: expected a Tensor, got {type(root).__name__}")
-    if root._node is None:
+    if root.grad_fn is None:
         leaf = _leaf(root, {}, released=False)
         notes: list[str] = []
         if root.requires_grad:
@@ -88,7 +88,7 @@ def walk(
             leaf.step = 1
         return GraphView(leaf, [leaf], [], notes)
 
-    order = engine.backward_order(root._node)
+    order = engine.backward_order(root.grad_fn)
     step = {node: i for i, node in enumerate(order, start=1)}
     known = _known_tensors(root, order)
     notes = []
@@ -138,14 +138,14 @@ def walk(
         ops.append(op)
         tensors.append(out)
         outputs[node] = out
-    return GraphView(outputs[root._node], tensors, ops, notes)
+    return GraphView(outputs[root.grad_fn], tensors, ops, notes)
 
 
 def _leaf(x: Value, leaf_adjoints: dict, released: bool) -> TensorView:
     entry = leaf_adjoints.get(id(x))
     adjoint = None if entry is None else np.asarray(entry.adjoint)
-    if released and x._grad is not None:
-        adjoint = x._grad.data  # a released graph: show what backward() left
+    if released and x.grad is not None:
+        adjoint = x.grad.data  # a released graph: show what backward() left
     return TensorView(
         "leaf", x.name, x.data, x.data.shape, adjoint, requires_grad=x.requires_grad, tensor=x
     )
@@ -154,8 +154,8 @@ def _leaf(x: Value, leaf_adjoints: dict, released: bool) -> TensorView:
 def _output(node: Node, tensor: Value | None, adjoints: dict, released: bool) -> TensorView:
     value = tensor.data if tensor is not None else node.ans
     adjoint = adjoints.get(node)
-    if released and tensor is not None and tensor._grad is not None:
-        adjoint = tensor._grad.data  # a retained grad, after a plain backward()
+    if released and tensor is not None and tensor.grad is not None:
+        adjoint = tensor.grad.data  # a retained grad, after a plain backward()
     return TensorView(
         "output",
         node.name,
@@ -169,7 +169,7 @@ def _output(node: Node, tensor: Value | None, adjoints: dict, released: bool) ->
 def _known_tensors(root: Value, order: list[Node]) -> dict[Node, Value]:
     """The Tensor objects of the ops' outputs that can still be reached: the root, and the
     tensors that called retain_grad() (their hook holds them weakly)."""
-    known: dict[Node, Value] = {root._node: root}
+    known: dict[Node, Value] = {root.grad_fn: root}
     for node in order:
         tensor = node.retained() if node.retained is not None else None
         if tensor is not None:
