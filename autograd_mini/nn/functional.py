@@ -109,7 +109,9 @@ def dropout(x: ArrayLike, p: float = 0.5, training: bool = True, rng: Rng = None
     return x * scale
 
 
-def _shape_tuple(where: str, shape: Any) -> tuple[int, ...]:
+def normalized_shape_tuple(where: str, shape: Any) -> tuple[int, ...]:
+    """layer_norm's `normalized_shape` (an int or a tuple of them) as a tuple, checked; LayerNorm
+    checks its argument with it too."""
     shape = (shape,) if isinstance(shape, numbers.Integral) else tuple(shape)
     if not shape or not all(
         # typeshed's numbers.Integral declares no comparison with an int
@@ -136,7 +138,7 @@ def layer_norm(
 ) -> Tensor:
     """(x − mean) / √(var + eps) · weight + bias, with the mean and the biased variance taken
     over the last len(normalized_shape) axes of each sample, as torch's layer_norm."""
-    shape = _shape_tuple("layer_norm", normalized_shape)
+    shape = normalized_shape_tuple("layer_norm", normalized_shape)
     x = as_tensor(x)
     if x.shape[x.ndim - len(shape) :] != shape or x.ndim < len(shape):
         raise ValueError(

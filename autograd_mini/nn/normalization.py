@@ -26,7 +26,7 @@ class LayerNorm(Module):
         dtype: Any = np.float64,
     ) -> None:
         super().__init__()
-        self.normalized_shape = F._shape_tuple("LayerNorm", normalized_shape)
+        self.normalized_shape = F.normalized_shape_tuple("LayerNorm", normalized_shape)
         self.eps, self.elementwise_affine = eps, elementwise_affine
         self.weight: Parameter | None = None
         self.bias: Parameter | None = None
