@@ -5,8 +5,9 @@ composed of them (mean, log_softmax, expand_dims: composites need no derivative 
 Axes are normalised here, once, by the rules of axes.py, before any primitive sees them: a
 primitive's rule may rely on non-negative axes.
 
-The class alone, as torch/_tensor.py holds PyTorch's: the functions that make tensors are in
-creation.py, and the same ops as functions (am.exp, am.concatenate, ...) in routines.py.
+The class alone, as PyTorch keeps its Tensor class apart from its functions: the functions that
+make tensors are in creation.py, and the same ops as functions (am.exp, am.concatenate, ...) in
+routines.py.
 """
 
 from __future__ import annotations
