@@ -130,7 +130,9 @@ class Dropout(Module):
     def __init__(self, p: float = 0.5, rng: Rng = None) -> None:
         super().__init__()
         self.p = F.check_probability("Dropout", p)
-        self.rng = generator(rng)  # one generator: successive masks differ, yet repeat
+        # one generator for a seed: successive masks differ, yet repeat; None stays None, so
+        # that each call draws from np.random's global state (dropout takes no module)
+        self.rng = None if rng is None else generator(rng)
 
     def forward(self, x: Any) -> Tensor:
         return F.dropout(x, self.p, self.training, self.rng)
