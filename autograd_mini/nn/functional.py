@@ -158,6 +158,13 @@ def layer_norm(
 
 def _array(where: str, stat: Any) -> np.ndarray:
     if isinstance(stat, Tensor):
+        if stat.requires_grad:
+            # read as constants (and written in place while training): a gradient would be lost
+            raise TypeError(
+                f"{where}: running statistics are constants, not differentiated (as in "
+                "PyTorch), but one requires grad; pass running_mean.detach() and "
+                "running_var.detach(), or a weight and bias to train"
+            )
         return stat.data
     if isinstance(stat, np.ndarray):
         return stat
