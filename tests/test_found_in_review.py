@@ -7,7 +7,7 @@ import pytest
 import torch
 
 import autograd_mini as am
-from autograd_mini import nn
+from autograd_mini import nn, optim
 from autograd_mini.nn import functional as F
 
 # --- nn: layers as PyTorch code builds them -------------------------------------------------------
@@ -41,3 +41,26 @@ def test_batch_norm_refuses_running_statistics_that_require_grad(training):
         F.batch_norm(x, am.tensor(mean, requires_grad=True), am.tensor(var), training=training)
     with pytest.raises(TypeError, match="batch_norm: running statistics are constants"):
         F.batch_norm(x, am.tensor(mean), am.tensor(var, requires_grad=True), training=training)
+
+
+# --- optim: a 0-d parameter (a learned temperature or scale) --------------------------------------
+
+
+@pytest.mark.parametrize("nesterov", [False, True])
+def test_sgd_momentum_with_weight_decay_updates_a_0_d_parameter_as_pytorch(nesterov):
+    """SGD(momentum=0.9, weight_decay=...) over a scalar parameter: its momentum buffer was a
+    NumPy scalar that `buf *= momentum` rebound, so momentum never built up."""
+    ours = am.tensor(0.7, requires_grad=True)
+    theirs = torch.tensor(0.7, dtype=torch.float64, requires_grad=True)
+    kw = dict(lr=0.1, momentum=0.9, weight_decay=0.01, nesterov=nesterov)
+    opt_ours, opt_theirs = optim.SGD([ours], **kw), torch.optim.SGD([theirs], **kw)
+    for _ in range(5):
+        opt_ours.zero_grad()
+        opt_theirs.zero_grad()
+        (3 * ours.sin() + ours**2).backward()
+        (3 * theirs.sin() + theirs**2).backward()
+        opt_ours.step()
+        opt_theirs.step()
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
+    buffer = opt_theirs.state[theirs]["momentum_buffer"].numpy()
+    np.testing.assert_allclose(opt_ours.state[ours]["momentum_buffer"], buffer, rtol=1e-12)
