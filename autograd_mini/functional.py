@@ -418,6 +418,12 @@ def hessian(
     if argnum is not None:
         warnings.warn("hessian: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
         argnums = argnum
+    if isinstance(argnums, bool) or not isinstance(argnums, int):
+        # a tuple would make grad return a tuple, which jacfwd refuses with a message about f
+        raise TypeError(
+            f"hessian: argnums must be an int, got {argnums!r}; for the blocks between two "
+            "arguments, pass them as one array, or take jacfwd(grad(f, i), j) block by block"
+        )
     return jacfwd(grad(f, argnums), argnums)
 
 

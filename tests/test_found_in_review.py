@@ -64,3 +64,22 @@ def test_sgd_momentum_with_weight_decay_updates_a_0_d_parameter_as_pytorch(neste
     np.testing.assert_allclose(ours.data, theirs.detach().numpy(), rtol=1e-12)
     buffer = opt_theirs.state[theirs]["momentum_buffer"].numpy()
     np.testing.assert_allclose(opt_ours.state[ours]["momentum_buffer"], buffer, rtol=1e-12)
+
+
+# --- functional transforms ----------------------------------------------------------------------
+
+
+def test_hessian_with_a_tuple_of_argnums_says_that_argnums_must_be_an_int():
+    """am.hessian(f, argnums=(0, 1)), as torch.func.hessian takes it: the error blamed f's
+    output ("jacfwd: f must return a Tensor, got tuple") for what the call asked."""
+
+    def f(a, b):
+        return (a * b.sum()).prod()
+
+    with pytest.raises(TypeError, match=r"hessian: argnums must be an int, got \(0, 1\)"):
+        am.hessian(f, argnums=(0, 1))
+    # the block the message points to is torch.func.hessian's off-diagonal block
+    a, b = np.array([0.5, -1.5]), np.array([2.0, 0.25, 1.0])
+    block = am.jacfwd(am.grad(f, 0), 1)(a, b)
+    theirs = torch.func.hessian(f, argnums=(0, 1))(torch.tensor(a), torch.tensor(b))[0][1]
+    np.testing.assert_allclose(block.data, theirs.numpy(), rtol=1e-12)
