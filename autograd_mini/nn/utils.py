@@ -8,7 +8,7 @@ from collections.abc import Iterable
 
 import numpy as np
 
-from ..engine import increment_version
+from ..modes import no_grad
 from ..tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -60,9 +60,9 @@ def clip_grad_norm_(
             "pass error_if_nonfinite=False to clip anyway"
         )
     scale = min(max_norm / (total + 1e-6), 1.0)  # the 1e-6 is PyTorch's, for a zero norm
-    for g in grads:
-        g.data *= scale
-        increment_version(g)  # a graph built with create_graph may have saved g
+    with no_grad():  # an in-place op, not recorded: what a graph built with create_graph
+        for g in grads:  # saved of g, and what is recorded from g later, see the new values
+            g *= scale
     return Tensor(total, dtype=grads[0].dtype)
 
 
@@ -73,6 +73,6 @@ def clip_grad_value_(parameters: Iterable[Tensor] | Tensor, clip_value: float) -
             f"clip_grad_value_: clip_value must be >= 0, got {clip_value!r}; the gradients "
             "are clamped into [-clip_value, clip_value]"
         )
-    for g in _grads("clip_grad_value_", parameters):
-        np.clip(g.data, -clip_value, clip_value, out=g.data)
-        increment_version(g)
+    with no_grad():  # in place, not recorded, as in clip_grad_norm_
+        for g in _grads("clip_grad_value_", parameters):
+            g[...] = np.clip(g.data, -clip_value, clip_value)
