@@ -14,7 +14,8 @@ Which to use: jacrev costs one backward pass per output element, jacfwd one forw
 input element; for f: Rⁿ → Rᵐ, jacfwd wins when n < m (benchmarks/jacobians.py measures it).
 
 `argnums` says which positional arguments to differentiate with respect to: an int gives one
-result, a tuple of ints a tuple of results, as in torch.func and JAX.
+result, a tuple of ints a tuple of results, as in torch.func and JAX (hessian and hvp take an
+int only).
 """
 
 from __future__ import annotations
