@@ -133,15 +133,18 @@ class Node:
         is rebuilt from its node; leaves and constants are as they were."""
         return tuple(cls._from_op(_value(x), x) if type(x) is Node else x for x in self.inputs)
 
-    def check_saved(self, replay: bool = False) -> None:
+    def check_saved(self, replay: bool = False, recompute: bool = False) -> None:
         """Raise if backward() cannot trust what this node saved: released by an earlier
         backward() (unless `replay`: a drawing's pass over what a small node kept), or written
-        in place since the op was recorded."""
+        in place since the op was recorded. `recompute` (create_graph=True) computes `ans`
+        again from the inputs (_on_tensors), so that the inputs are read too."""
         if self.dropped or (self.released and not replay):
             raise _released_error(self)
         if self.sequence > _last_write:
             return
         read = self.primitive.reads(self.parents)  # what the rules that will run read
+        if recompute and "ans" in read:
+            read = read | {self.primitive.input_name(i) for i in range(len(self.inputs))}
         if "ans" in read and _written_since(self.log, self.sequence):
             raise _modified_error(self, self.name, "the output", self.log)
         for i, x in enumerate(self.inputs):
@@ -364,7 +367,8 @@ def backpropagate(
                 if node not in through:
                     continue
             if node.released or node.sequence < _last_write:
-                node.check_saved(replay=watch is not None)  # raises if a value it reads changed
+                # raises if a value it reads changed
+                node.check_saved(replay=watch is not None, recompute=create_graph)
             primitive, params = node.primitive, node.params
             ans, values = _on_tensors(node, cls) if create_graph else (node.ans, node.values)
             # the chain rule: each input's adjoint from the output's, sent where it goes (an op
@@ -460,7 +464,16 @@ def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
     """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
     the same shape and dtype (PyTorch refuses a hook that changes either)."""
     for hook in hooks:
-        replaced = hook(g if create_graph else cls._from_op(np.asarray(g), None))
+        name = getattr(getattr(hook, "hook", hook), "__name__", hook)  # the user's function
+        given = g if create_graph else cls._from_op(np.asarray(g), None)
+        version = given.version
+        replaced = hook(given)
+        if given.version != version:  # its array may be another input's adjoint too (add)
+            raise RuntimeError(
+                f"hook {name!r} changed the adjoint in place, which may be another tensor's "
+                "adjoint too; return the new adjoint instead (e.g. `return g * 10`), as "
+                "PyTorch asks of its hooks"
+            )
         if replaced is None:
             continue
         if not isinstance(replaced, Value):
@@ -468,7 +481,7 @@ def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
         old, new = g.data if create_graph else g, replaced.data
         if new.shape != old.shape or new.dtype != old.dtype:
             raise RuntimeError(
-                f"hook {getattr(hook, '__name__', hook)!r} has changed the adjoint from "
+                f"hook {name!r} has changed the adjoint from "
                 f"{old.dtype} of shape {old.shape} to {new.dtype} of shape {new.shape}; "
                 "a hook must return a tensor of the adjoint's shape and dtype, or None"
             )

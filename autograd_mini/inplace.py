@@ -27,6 +27,7 @@ from .primitive import Primitive, refresh_view
 
 def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
     """`t <symbol> other`: t ← primitive(t, other), in place."""
+    _refuse_read_only(t, symbol)
     if _records(t, symbol, other):
         if not primitive.differentiable:
             raise TypeError(
@@ -38,12 +39,14 @@ def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
         _write_with_tangents(t, symbol, primitive(t, other))
     else:
         _write(t, symbol, lambda data, v: primitive.forward(data, v, out=data), other)
+        _written_outside_the_graph(t)
 
 
 def setitem(t: Value, index: Any, value: Any, symbol: str = "[...] =") -> None:
     """`t[index] = value`, broadcasting value as NumPy does (`symbol` names it in errors)."""
     if _is_region(value, t, index):
         return  # `t[i] op= v` ends by writing t[i] into itself: its values are there already
+    _refuse_read_only(t, symbol)
     if _records(t, symbol, value):
         if isinstance(value, Value) and value._requires_grad:
             _refuse_repeated_positions(t.data.shape, index)
@@ -52,6 +55,7 @@ def setitem(t: Value, index: Any, value: Any, symbol: str = "[...] =") -> None:
         _write_with_tangents(t, symbol, ops.setitem(t, value, index=index))
     else:
         _write(t, symbol, lambda data, v: data.__setitem__(index, v), value)
+        _written_outside_the_graph(t)
 
 
 def fill(t: Value, value: Any, symbol: str) -> None:
@@ -63,6 +67,20 @@ def fill(t: Value, value: Any, symbol: str) -> None:
             "to write an array, use t[...] = values"
         )
     setitem(t, ..., value, symbol)
+
+
+def _written_outside_the_graph(t: Value) -> None:
+    """After a write that is not recorded (under no_grad(), or through detach()): a tensor
+    that an earlier recorded in-place op made the output of its node keeps that node, whose
+    `ans` is an array of the op's own (see _assign). The node now stands for the memory as it
+    is, as PyTorch's saved output would: ops recorded from here on differentiate with the
+    values they computed with, and a rule recorded before that reads the node's output sees
+    the write in its log and refuses."""
+    owner = t if t._base is None else t._base
+    for u in (owner,) if owner is t else (owner, t):
+        node = u._node
+        if node is not None and node.ans is not None and not np.may_share_memory(node.ans, u.data):
+            node.ans, node.log = u.data, engine.shared_log(owner)
 
 
 def _write_with_tangents(t: Value, symbol: str, result: Value) -> None:
@@ -188,6 +206,17 @@ def _write(t: Value, symbol: str, write: Callable[[np.ndarray, Any], Any], other
             f"{t.data.dtype} of shape {t.data.shape}: {error}"
         ) from None
     engine.increment_version(t)
+
+
+def _refuse_read_only(t: Value, symbol: str) -> None:
+    """A read-only tensor (diagonal() and broadcast_to() make them, as NumPy does: a write into
+    one could not reach the tensor it was taken from) refuses every write, recorded or not."""
+    if not t.data.flags.writeable:
+        raise ValueError(
+            f"{symbol}: {_called(t)} is read-only (diagonal() and broadcast_to() give read-only "
+            "results, as in NumPy, and so does an array NumPy made read-only); write into a "
+            "copy: t = t.clone()"
+        )
 
 
 def _refuse_cast(symbol: str, t: Value, result: np.ndarray) -> None:

@@ -805,7 +805,9 @@ class Tensor(Value):
         return ops.swapaxes(self, axis1=axis1, axis2=axis2)
 
     def broadcast_to(self, shape: tuple[int, ...]) -> Tensor:
-        return ops.broadcast_to(self, shape=tuple(shape))
+        """x repeated along new or length-1 axes to `shape`; read-only, as NumPy's (a write
+        could not reach x: the result is a copy here, and a view that repeats memory there)."""
+        return _read_only(ops.broadcast_to(self, shape=tuple(shape)))
 
     def expand_dims(self, axis: int | Sequence[int]) -> Tensor:
         """New axes of length 1 at the positions `axis` (an int or a tuple) of the result."""
@@ -889,8 +891,8 @@ class Tensor(Value):
         reps = (1,) * (ndim - len(reps)) + reps
         shape = (1,) * (ndim - self.ndim) + self.shape
         spread = self.reshape(tuple(n for s in shape for n in (1, s)))
-        copies = spread.broadcast_to(
-            tuple(n for r, s in zip(reps, shape, strict=True) for n in (r, s))
+        copies = ops.broadcast_to(  # the primitive: its result is a copy, and tile's writable
+            spread, shape=tuple(n for r, s in zip(reps, shape, strict=True) for n in (r, s))
         )
         return copies.reshape(tuple(r * s for r, s in zip(reps, shape, strict=True)))
 
@@ -911,7 +913,8 @@ class Tensor(Value):
         if not isinstance(offset, (int, np.integer)) or isinstance(offset, bool):
             raise TypeError(f"diagonal: offset must be an integer, got {offset!r}")
         rows, cols = diagonal_positions(self.shape[a1], self.shape[a2], int(offset))
-        return self.moveaxis((a1, a2), (-2, -1))[..., rows, cols]
+        # read-only, as NumPy's: a copy here, so a write could not reach self
+        return _read_only(self.moveaxis((a1, a2), (-2, -1))[..., rows, cols])
 
     def trace(self, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
         """The sum of the diagonal (see diagonal), as np.trace."""
@@ -1050,6 +1053,11 @@ def values_of(x: ArrayLike) -> np.ndarray:
     """x's values as an array (a tensor's own, without asking NumPy to convert it), for the
     functions of creation.py and routines.py too."""
     return x.data if isinstance(x, Value) else np.asarray(x)
+
+
+def _read_only(t: Tensor) -> Tensor:
+    t.data.flags.writeable = False
+    return t
 
 
 def _clip_to_tensors(x: Tensor, a_min: Any, a_max: Any) -> Tensor:

@@ -83,3 +83,169 @@ def test_hessian_with_a_tuple_of_argnums_says_that_argnums_must_be_an_int():
     block = am.jacfwd(am.grad(f, 0), 1)(a, b)
     theirs = torch.func.hessian(f, argnums=(0, 1))(torch.tensor(a), torch.tensor(b))[0][1]
     np.testing.assert_allclose(block.data, theirs.numpy(), rtol=1e-12)
+
+
+# --- create_graph: a rule that reads its output recomputes it from the inputs ----------------
+
+
+@pytest.mark.parametrize("op", ["exp", "sigmoid", "tanh", "sqrt"])
+@pytest.mark.parametrize("write", ["through the base", "through detach()"])
+def test_create_graph_refuses_an_output_rule_whose_input_changed_after_the_op(op, write):
+    """y = v.exp(), then v's memory written (h[2] = 0 on v's base, or v.detach()[0] = 9), then
+    backward(create_graph=True): the pass recomputed exp from the changed v, silently."""
+    x0, g = np.array([0.3, 0.7, 1.1]), np.array([1.0, 2.0])
+
+    def program(lib, x):
+        h = x * 1
+        v = h[1:]
+        y = getattr(v, op)()
+        if write == "through the base":
+            h[2] = 0.0
+        else:
+            v.detach()[0] = 9.0
+        return y
+
+    x = torch.tensor(x0, requires_grad=True)
+    program(torch, x).backward(torch.tensor(g))
+    ours = am.tensor(x0, requires_grad=True)
+    program(am, ours).backward(gradient=g)  # a plain pass reads exp's saved output: right
+    np.testing.assert_allclose(ours.grad.data, x.grad.numpy(), rtol=1e-12)
+    ours = am.tensor(x0, requires_grad=True)
+    with pytest.raises(RuntimeError, match=f"input 0 of '{op}' was modified"):
+        program(am, ours).backward(gradient=g, create_graph=True)
+
+
+def test_hessian_through_an_exp_whose_input_was_written_later_is_refused():
+    """am.hessian of f(x) = Σ exp(h[1:]) + Σ h² with h[2] = 0 written after the exp: the
+    Hessian's last diagonal entry came out 1 where torch.func.hessian says e^1.1."""
+
+    def f(x):
+        h = x * 1
+        y = h[1:].exp()
+        h[2] = 0.0
+        return y.sum() + (h * h).sum()
+
+    x0 = np.array([0.3, -0.7, 1.1])
+    np.testing.assert_allclose(
+        am.grad(f)(x0).data, torch.func.grad(f)(torch.tensor(x0)).numpy(), rtol=1e-12
+    )
+    with pytest.raises(RuntimeError, match="input 0 of 'exp' was modified"):
+        am.hessian(f)(x0)
+
+
+# --- a write outside the graph after a recorded in-place op ----------------------------------
+
+
+@pytest.mark.parametrize("write", ["through detach()", "under no_grad()", "through a view"])
+def test_ops_recorded_after_an_unrecorded_write_differentiate_the_written_values(write):
+    """y = x * 1; y *= 2; then y[1] = 1.5 outside the graph, then (y * y).sum().backward():
+    the forward pass used 1.5, the backward pass the value from before the write (0.4), so
+    ∂/∂x₁ was 1.6 where PyTorch says 2 · 1.5 · 2 = 6."""
+    x0 = np.array([0.1, 0.2, 0.3])
+
+    def program(lib, x):
+        y = x * 1
+        y *= 2.0
+        if write == "through detach()":
+            y.detach()[1] = 1.5
+        else:
+            target, index = (y, 1) if write == "under no_grad()" else (y[1:], 0)
+            with lib.no_grad():
+                target[index] = 1.5
+        return (y * y).sum()
+
+    x = torch.tensor(x0, requires_grad=True)
+    program(torch, x).backward()
+    ours = am.tensor(x0, requires_grad=True)
+    program(am, ours).backward()
+    np.testing.assert_allclose(ours.grad.data, x.grad.numpy(), rtol=1e-12)
+
+
+def test_a_rule_recorded_before_an_unrecorded_write_to_its_output_refuses():
+    """z = y / w after y *= 2, then y's output written under no_grad(): the division's rule
+    reads y's values as they were (PyTorch refuses too)."""
+    x, w = am.tensor([1.0, 2.0], requires_grad=True), am.tensor([3.0, 4.0], requires_grad=True)
+    y = x * 1
+    y /= w
+    z = y.exp()
+    with am.no_grad():
+        y[0] = 5.0
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        (z * y).sum().backward()
+
+
+# torch warns that .backward(create_graph=True) makes a cycle between a parameter and its grad
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")
+def test_a_create_graph_gradient_clipped_in_place_is_differentiated_at_its_clipped_values():
+    """backward(create_graph=True), clip_grad_norm_, then a penalty on the clipped gradient
+    (a gradient-penalty step): the penalty's gradient used the unclipped values, 36x³ where
+    PyTorch gives 2 · g_clipped · 6x."""
+    x0 = np.array([1.0, 2.0, 3.0])
+    x = torch.tensor(x0, requires_grad=True)
+    (x**3).sum().backward(create_graph=True)
+    g = x.grad
+    torch.nn.utils.clip_grad_norm_([x], 1.0)
+    x.grad = None
+    (g * g).sum().backward()
+    ours = am.tensor(x0, requires_grad=True)
+    (ours**3).sum().backward(create_graph=True)
+    h = ours.grad
+    am.nn.utils.clip_grad_norm_([ours], 1.0)
+    ours.grad = None
+    (h * h).sum().backward()
+    np.testing.assert_allclose(h.data, g.detach().numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.grad.data, x.grad.numpy(), rtol=1e-12)
+
+
+@pytest.mark.parametrize("create_graph", [False, True])
+@pytest.mark.parametrize("on", ["an intermediate", "a leaf"])
+def test_a_hook_that_changes_its_adjoint_in_place_is_refused(on, create_graph):
+    """u.register_hook(lambda g: g.__imul__(10)) where v = u + w: add hands both inputs the
+    same adjoint, so w.grad became 10 where PyTorch gives 1 (and asks hooks not to do this)."""
+    x, w = am.tensor([1.0, 2.0], requires_grad=True), am.tensor([3.0, 4.0], requires_grad=True)
+    u = x * 1 if on == "an intermediate" else x
+
+    def hook(g):
+        g *= 10
+
+    u.register_hook(hook)
+    with pytest.raises(RuntimeError, match="hook 'hook' changed the adjoint in place"):
+        (u + w).sum().backward(create_graph=create_graph)
+
+
+# --- writes into results that are not views of their input -------------------------------------
+
+
+@pytest.mark.parametrize(
+    "make",
+    [
+        lambda h: h.diagonal(),
+        lambda h: am.diagonal(h, 1),
+        lambda h: h.broadcast_to((2, 3, 3)),
+        lambda h: np.broadcast_to(h[0], (4, 3)),  # NumPy's function on a tensor
+    ],
+)
+@pytest.mark.parametrize("grad", [False, True])
+def test_a_write_into_a_diagonal_or_a_broadcast_is_refused_as_numpy_does(make, grad):
+    """d = h.diagonal(); d += w: the write changed a copy, and h silently not at all (NumPy's
+    diagonal and broadcast_to are read-only views and refuse; PyTorch's diagonal writes
+    through to h)."""
+    values = np.arange(9.0).reshape(3, 3)
+    h = am.tensor(values, requires_grad=grad)
+    out = make(h * 1 if grad else h)
+    with pytest.raises(ValueError, match="read-only"):
+        np.diagonal(values).__iadd__(1)  # what NumPy does
+    with pytest.raises(ValueError, match="read-only.*clone"):
+        out += 1
+    with pytest.raises(ValueError, match="read-only"):
+        out[0] = 5.0
+    np.testing.assert_array_equal(h.data, values)
+    fresh = out.clone()
+    fresh += 1  # a copy is writable
+    np.testing.assert_array_equal(fresh.data, out.data + 1)
+
+
+def test_tile_stays_writable():
+    t = am.tile(am.tensor([1.0, 2.0]), 2)
+    t[0] = 9.0
+    np.testing.assert_array_equal(t.data, [9.0, 2.0, 1.0, 2.0])

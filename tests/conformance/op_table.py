@@ -392,6 +392,11 @@ DELIBERATE_DIFFERENCES = {
         "t[...] and t[...] = v follow NumPy's indexing rules (tuples as lists, where advanced "
         "axes land): torch is asked for the flat positions NumPy selects"
     ),
+    "numpy-negative-position": Difference(
+        "gather, take_along_axis, scatter_add and index_add count a negative position from the "
+        "end, as NumPy's take_along_axis and put_along_axis (torch raises): torch is asked for "
+        "the position modulo the axis's length"
+    ),
     "numpy-sign": Difference(
         "sign(NaN) is NaN, as np.sign (torch.sign gives 0)", forward=_sign_of_nan
     ),
@@ -3353,6 +3358,7 @@ OPS: list[OpEntry] = [
         torch_gather,
         np_gather,
         index_along_samples(own=True),
+        differences=("numpy-negative-position",),
     ),
     OpEntry(
         "take_along_axis",
@@ -3360,6 +3366,7 @@ OPS: list[OpEntry] = [
         torch_take_along_axis,
         np.take_along_axis,
         index_along_samples(own=False),
+        differences=("numpy-negative-position",),
     ),
     OpEntry(
         "scatter_add",
@@ -3370,6 +3377,7 @@ OPS: list[OpEntry] = [
         ),
         np_scatter_add,
         scatter_add_samples,
+        differences=("numpy-negative-position",),
     ),
     OpEntry(
         "index_add",
@@ -3377,6 +3385,7 @@ OPS: list[OpEntry] = [
         lambda x, axis, index, source: x.index_add(axis, index % x.shape[axis], source),
         np_index_add,
         index_add_samples,
+        differences=("numpy-negative-position",),
     ),
     OpEntry(
         "masked_fill",

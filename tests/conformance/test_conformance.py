@@ -151,9 +151,13 @@ def test_op_conforms(entry: OpEntry, sample: Sample, dtype: Any) -> None:
         args = ours_inputs(sample)
         xs = [args[i] for i in sample.grad]
         out = spellings[0][1](*args, **sample.kwargs)
-        with am.no_grad():
-            for x in xs if written == "inputs" else [out]:
-                x += 1
+        try:
+            with am.no_grad():
+                for x in xs if written == "inputs" else [out]:
+                    x += 1
+        except ValueError as refused:  # diagonal's and broadcast_to's results, as NumPy's
+            assert "read-only" in str(refused) and written == "output", refused
+            continue
         try:
             out.backward(gradient=v)
         except RuntimeError:
