@@ -27,7 +27,7 @@ from typing import Any, cast
 
 import numpy as np
 
-from . import forward
+from . import forward, modes
 from .engine import gradients, leaves_behind
 from .modes import enable_grad, is_grad_enabled
 from .routines import clone, stack
@@ -390,7 +390,11 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
                 def f_of_x(x: Tensor, i: int = i) -> Any:
                     return f(*args[:i], x, *args[i + 1 :])
 
-                y, column = jvp(f_of_x, (x,), (basis,))
+                refused, modes.state.draws_refused_by = modes.state.draws_refused_by, "jacfwd"
+                try:
+                    y, column = jvp(f_of_x, (x,), (basis,))
+                finally:
+                    modes.state.draws_refused_by = refused
                 if not isinstance(y, Tensor):
                     raise TypeError(
                         f"jacfwd: f must return a Tensor, got {type(y).__name__}; for several "

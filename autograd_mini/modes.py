@@ -25,6 +25,9 @@ class _State(threading.local):
     record_all = False  # ops on tensors that need no gradient recorded too (for a drawing)
     scope: tuple = ()  # the modules (outermost first) whose forward is running
     forward: tuple | None = None  # the open forward-mode levels, outermost first (forward.py)
+    # a transform that runs f once per input element and needs the same f each time (jacfwd):
+    # a random draw inside f raises (randomness.generator)
+    draws_refused_by: str | None = None
 
 
 state = _State()  # read by the engine on every op, so an attribute and not a function

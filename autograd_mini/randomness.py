@@ -16,12 +16,22 @@ from typing import Any
 
 import numpy as np
 
+from . import modes
+
 Rng = np.random.Generator | int | None
 
 
 def generator(rng: Rng, where: str = "rng") -> Any:
     """The source `rng` names: a Generator as given, a new one for an int seed, or the module
-    np.random (its global state) for None."""
+    np.random (its global state) for None. Refused inside jacfwd (and hessian), which calls f
+    once per input element: each call would draw anew (torch.func refuses too)."""
+    refused_by = modes.state.draws_refused_by
+    if refused_by is not None:
+        raise RuntimeError(
+            f"{refused_by}: f draws random numbers ({where}), and f runs once per element of "
+            "the input, so each column of the Jacobian would come from other draws; draw them "
+            "outside f and pass them in, or use jacrev (one forward pass)"
+        )
     if rng is None:
         return np.random
     if isinstance(rng, np.random.Generator):

@@ -249,3 +249,26 @@ def test_tile_stays_writable():
     t = am.tile(am.tensor([1.0, 2.0]), 2)
     t[0] = 9.0
     np.testing.assert_array_equal(t.data, [9.0, 2.0, 1.0, 2.0])
+
+
+# --- transforms of functions that draw random numbers ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "transform", [am.jacfwd, lambda f: am.hessian(lambda x: (f(x) ** 2).sum())]
+)
+@pytest.mark.parametrize(
+    "draw",
+    [lambda x: F.dropout(x, 0.5), lambda x: nn.Dropout(0.5, rng=0)(x), lambda x: x * am.rand(4)],
+)
+def test_jacfwd_of_a_function_that_draws_random_numbers_is_refused(transform, draw):
+    """am.jacfwd(f) and am.hessian(f) with dropout inside f: f ran once per input element, each
+    time with another mask, so the "Jacobian" belonged to no draw. torch.func.jacfwd refuses."""
+    with pytest.raises(RuntimeError, match="vmap: called random operation"):
+        torch.func.jacfwd(lambda x: torch.nn.functional.dropout(x, 0.5))(torch.ones(4))
+    with pytest.raises(RuntimeError, match="draws random numbers.*jacrev"):
+        transform(draw)(am.ones(4))
+    # one forward pass is one draw: jacrev's Jacobian is that draw's
+    mask = F.dropout(am.ones(4), 0.5, rng=1).data
+    jacobian = am.jacrev(lambda x: F.dropout(x, 0.5, rng=1))(am.ones(4))
+    np.testing.assert_array_equal(jacobian.data, np.diag(mask))

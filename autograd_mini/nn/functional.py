@@ -104,7 +104,7 @@ def dropout(x: ArrayLike, p: float = 0.5, training: bool = True, rng: Rng = None
     x = as_tensor(x)
     if not training or p == 0.0:
         return x
-    keep = generator(rng).random(x.shape) >= p
+    keep = generator(rng, "dropout").random(x.shape) >= p
     scale: np.ndarray = (keep * (1.0 / (1.0 - p))).astype(x.dtype, copy=False)
     return x * scale
 
