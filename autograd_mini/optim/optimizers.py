@@ -44,7 +44,7 @@ def _blocks(
         k: v for k, v in state.items() if isinstance(v, np.ndarray) and v.shape == param.shape
     }
     arrays = [param, grad, *buffers.values()]
-    if param.size <= _BLOCK or not all(a.flags.c_contiguous for a in arrays):
+    if not all(a.flags.c_contiguous for a in arrays):
         yield param, grad, buffers
         return
     flat = [a.reshape(-1) for a in arrays]
@@ -106,8 +106,11 @@ class Optimizer:
                     grad = np.asarray(p.grad.data, dtype=p.data.dtype)
                     state = self.state.setdefault(p, {})
                     settings = self._begin(p.data, state, group)
-                    for param, g, buffers in _blocks(p.data, grad, state):
-                        self._update(param, g, buffers, settings)
+                    if p.data.size <= _BLOCK:  # one block: the state holds the buffers
+                        self._update(p.data, grad, state, settings)
+                    else:
+                        for param, g, buffers in _blocks(p.data, grad, state):
+                            self._update(param, g, buffers, settings)
                     increment_version(p)  # a graph that saved p must not use the new value
 
     def _begin(
@@ -124,8 +127,9 @@ class Optimizer:
         buffers: dict[str, np.ndarray],
         settings: dict[str, Any],
     ) -> None:
-        """The update rule, in place on `param` and the state's `buffers`: elementwise, so that
-        it gives the same on a whole parameter as on each of its blocks."""
+        """The update rule, in place on `param` and the state's arrays in `buffers` (for a
+        parameter of one block, the state itself): elementwise, so that it gives the same on a
+        whole parameter as on each of its blocks."""
         raise NotImplementedError
 
     def _validate(self, settings: dict[str, Any]) -> None:
@@ -232,10 +236,10 @@ class SGD(Optimizer):
     def _begin(
         self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> dict[str, Any]:
-        first = bool(group["momentum"]) and "momentum_buffer" not in state
-        if first:  # the first step's g fills it
-            state["momentum_buffer"] = np.empty_like(param)
-        return {**group, "first": first}
+        if group["momentum"] and "momentum_buffer" not in state:
+            state["momentum_buffer"] = np.empty_like(param)  # the first step's g fills it
+            return {**group, "first": True}
+        return group
 
     def _update(
         self,
@@ -249,7 +253,7 @@ class SGD(Optimizer):
         momentum = settings["momentum"]
         if momentum:
             buf = buffers["momentum_buffer"]
-            if settings["first"]:
+            if settings.get("first"):
                 buf[...] = grad
             else:
                 buf *= momentum
