@@ -53,6 +53,12 @@ def _blocks(
         yield piece[0], piece[1], dict(zip(buffers, piece[2:], strict=True))
 
 
+def _with_weight_decay(grad: np.ndarray, param: np.ndarray, settings: dict[str, Any]) -> Any:
+    """g + weight_decay · p: the gradient of the loss with its L2 penalty (½ λ ‖p‖²) added."""
+    decay = settings["weight_decay"]
+    return grad + decay * param if decay else grad
+
+
 class Optimizer:
     """Holds the parameter groups and the per-parameter state; subclasses write `_begin` (the
     state's first step and step count) and `_update` (the elementwise rule)."""
@@ -248,8 +254,7 @@ class SGD(Optimizer):
         buffers: dict[str, np.ndarray],
         settings: dict[str, Any],
     ) -> None:
-        if settings["weight_decay"]:
-            grad = grad + settings["weight_decay"] * param
+        grad = _with_weight_decay(grad, param, settings)
         momentum = settings["momentum"]
         if momentum:
             buf = buffers["momentum_buffer"]
@@ -317,10 +322,10 @@ class Adam(Optimizer):
         settings: dict[str, Any],
     ) -> None:
         lr, (beta1, beta2), decay = settings["lr"], settings["betas"], settings["weight_decay"]
-        if decay and self.decoupled_weight_decay:
+        if not self.decoupled_weight_decay:
+            grad = _with_weight_decay(grad, param, settings)
+        elif decay:  # AdamW shrinks the parameter instead
             param *= 1 - lr * decay
-        elif decay:
-            grad = grad + decay * param
         m, v = buffers["exp_avg"], buffers["exp_avg_sq"]
         m += (1 - beta1) * (grad - m)  # = β₁ m + (1 − β₁) g, as torch's lerp
         v *= beta2
@@ -397,8 +402,7 @@ class RMSprop(Optimizer):
         settings: dict[str, Any],
     ) -> None:
         alpha, momentum = settings["alpha"], settings["momentum"]
-        if settings["weight_decay"]:
-            grad = grad + settings["weight_decay"] * param
+        grad = _with_weight_decay(grad, param, settings)
         v = buffers["square_avg"]
         v *= alpha
         v += (1 - alpha) * grad * grad
@@ -462,8 +466,7 @@ class Adagrad(Optimizer):
         buffers: dict[str, np.ndarray],
         settings: dict[str, Any],
     ) -> None:
-        if settings["weight_decay"]:
-            grad = grad + settings["weight_decay"] * param
+        grad = _with_weight_decay(grad, param, settings)
         total = buffers["sum"]
         total += grad * grad
         param -= settings["step_lr"] * (grad / (np.sqrt(total) + settings["eps"]))
