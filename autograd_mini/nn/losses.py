@@ -133,17 +133,19 @@ def binary_cross_entropy_with_logits(
     reduction: str = "mean",
     pos_weight: Any = None,
 ) -> Tensor:
-    """binary_cross_entropy(sigmoid(x), t) written as softplus(x) − t·x, which never overflows
-    (stable for |x| ~ 1000) and has the gradient sigmoid(x) − t. `pos_weight` (broadcast along
-    the last axis: one per class) weighs the positive term, −pw·t log σ(x) − (1 − t) log(1 − σ(x)),
-    = (1 − t) x + (1 + (pw − 1) t) softplus(−x), as PyTorch's; `weight` scales each element."""
+    """binary_cross_entropy(sigmoid(x), t) written as (1 − t) x + softplus(−x), which never
+    overflows (stable for |x| ~ 1000) and has the gradient sigmoid(x) − t. `pos_weight`
+    (broadcast along the last axis: one per class) weighs the positive term,
+    −pw·t log σ(x) − (1 − t) log(1 − σ(x)) = (1 − t) x + (1 + (pw − 1) t) softplus(−x). PyTorch's
+    formula, so that infinite logits give what PyTorch gives too (inf at x = +inf where t < 1,
+    and NaN, 0·∞, at x = −inf where t = 1). `weight` scales each element."""
     name = "binary_cross_entropy_with_logits"
     x, t = _pair(name, logits, target)
-    if pos_weight is None:
-        loss = x.softplus() - t * x
-    else:
+    positive = (-x).softplus()
+    if pos_weight is not None:
         pw = _fitting(name, pos_weight, "pos_weight", x)
-        loss = (1 - t) * x + (1 + (pw - 1) * t) * (-x).softplus()
+        positive = (1 + (pw - 1) * t) * positive
+    loss = (1 - t) * x + positive
     return _reduce(name, _scaled(name, loss, weight, "weight"), reduction)
 
 

@@ -352,6 +352,18 @@ def _transposed_rule_tangent(entry: OpEntry, sample: Sample, tangents: list, out
     both inputs get the adjoint (as in torch's backward) and so both tangents count; and
     cumprod along an axis of length 1, the identity, whose tangent is t (torch's backward
     gives g; its forward (t / x)·x is NaN at ±inf and NaN)."""
+    if entry.name == "binary_cross_entropy_with_logits":  # at infinite logits
+        x, t = (np.asarray(a, dtype=np.float64) for a in sample.args[:2])
+        if not np.isinf(x).any():
+            return out
+        assert sample.kwargs.get("reduction") == "none" and "weight" not in sample.kwargs
+        tx, tt = (np.asarray(v, dtype=np.float64) for v in _tangents_of(sample, tangents)[:2])
+        pw = np.asarray(sample.kwargs.get("pos_weight", 1.0), dtype=np.float64)
+        with np.errstate(all="ignore"):
+            dx = (1 - t) - (1 + (pw - 1) * t) / (1 + np.exp(x))  # (1 − t) − c σ(−x)
+            dt = -x + np.where(pw == 1, 0.0, (pw - 1) * np.logaddexp(0, -x))  # no 0·∞
+            terms = tx * dx + tt * dt
+        return np.where(np.isinf(x), terms, out).astype(out.dtype)
     if entry.name == "cumprod":
         x, axis = sample.args[0], sample.kwargs.get("axis")
         length = x.size if axis is None or x.ndim == 0 else x.shape[axis]
@@ -494,7 +506,8 @@ DELIBERATE_DIFFERENCES = {
         "derivative is not defined: x / y at y = 0 (the sum of the two infinite terms), "
         "maximum/minimum at a NaN (both tangents, as both inputs get the adjoint in torch's "
         "backward), and cumprod along an axis of length 1 at ±inf or NaN (t, as torch's "
-        "backward gives g); torch's forward formulas give other infinities or NaN there",
+        "backward gives g), and binary_cross_entropy_with_logits at infinite logits; torch's "
+        "forward formulas give other infinities or NaN there",
         jvp=_transposed_rule_tangent,
     ),
 }
@@ -1233,6 +1246,12 @@ def bce_logits_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]
     x = np.array([1000.0, -1000.0, h, -h, 0.0, 30.0, -30.0], dtype)
     y = np.array([1.0, 0.0, 1.0, 0.0, 0.5, 0.0, 1.0], dtype)
     yield Sample("large-logits", (x, y), {"reduction": "none"}, smooth=False)
+    inf = np.inf
+    x = np.array([inf, -inf, inf, -inf, inf, -inf], dtype)
+    y = np.array([0.0, 1.0, 1.0, 0.0, 0.5, 0.5], dtype)
+    yield Sample("infinite-logits", (x, y), {"reduction": "none"}, smooth=False)
+    kw = {"reduction": "none", "pos_weight": np.array([2.0], dtype)}
+    yield Sample("infinite-logits-pos_weight", (x, y), kw, smooth=False)
 
 
 def bce_weight_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
@@ -1900,10 +1919,13 @@ def np_bce_logits(
     reduction: str = "mean",
     pos_weight: Any = None,
 ) -> np.ndarray:
-    """−w [pw t log σ(x) + (1 − t) log(1 − σ(x))], with log σ(x) = −log(1 + e^−x)."""
+    """−w [pw t log σ(x) + (1 − t) log(1 − σ(x))] = w [(1 − t) x + (1 + (pw − 1) t) log(1 + e^−x)]:
+    the second form, PyTorch's, also at infinite logits (NaN, 0·∞, at x = −inf where t = 1)."""
     pw = 1.0 if pos_weight is None else pos_weight
     w = 1.0 if weight is None else weight
-    return _np_reduce(w * (pw * t * np.logaddexp(0, -x) + (1 - t) * np.logaddexp(0, x)), reduction)
+    with np.errstate(invalid="ignore"):
+        loss = (1 - t) * x + (1 + (pw - 1) * t) * np.logaddexp(0, -x)
+    return _np_reduce(w * loss, reduction)
 
 
 def np_huber(
@@ -3498,6 +3520,7 @@ OPS: list[OpEntry] = [
             *bce_logits_samples(dtype, rng),
             *bce_logits_weight_samples(dtype, rng),
         ],
+        differences=("jvp-transpose",),
     ),
     OpEntry(
         "l1_loss",
