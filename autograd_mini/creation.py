@@ -7,7 +7,7 @@ is read by randomness.py.
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 from numpy.typing import DTypeLike
@@ -30,8 +30,7 @@ def as_tensor(x: ArrayLike, dtype: Any = None) -> Tensor:
         return x
     if isinstance(x, Tensor):
         return x.astype(dtype)
-    # Value._from_op returns the class it is called on, but says Value (pyproject.toml's notes)
-    return cast(Tensor, Tensor._from_op(numeric_array("as_tensor", x, dtype, copy=False), None))
+    return Tensor._from_op(numeric_array("as_tensor", x, dtype, copy=False), None)
 
 
 def zeros(*shape: Any, dtype: Any = np.float64, requires_grad: bool = False) -> Tensor:

@@ -31,6 +31,8 @@ import numpy as np
 from . import modes
 
 if TYPE_CHECKING:
+    from typing_extensions import Self  # typing's from Python 3.11
+
     from .primitive import Primitive
 
 _mode = modes.state  # this thread's modes, read on every op
@@ -703,7 +705,7 @@ class Value:
         self._node = node
 
     @classmethod
-    def _from_op(cls, data: np.ndarray, node: Node | None) -> Value:
+    def _from_op(cls, data: np.ndarray, node: Node | None) -> Self:
         out = cls.__new__(cls)
         out._init(data, node)
         return out

@@ -23,7 +23,7 @@ from __future__ import annotations
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from typing import Any, cast
+from typing import Any
 
 import numpy as np
 
@@ -368,8 +368,7 @@ def _tangent_tensor(tangent: Any, out: Tensor) -> Tensor:
         return Tensor(np.zeros(out.shape, dtype=out.dtype))
     if isinstance(tangent, Tensor):
         return tangent
-    # a Tensor: engine's _from_op is annotated to return its base class, Value
-    return cast(Tensor, Tensor._from_op(np.asarray(tangent), None))
+    return Tensor._from_op(np.asarray(tangent), None)
 
 
 def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:

@@ -12,12 +12,14 @@ import dis
 import inspect
 from collections.abc import Callable, Sequence
 from types import CodeType
-from typing import Any
+from typing import Any, TypeVar, overload
 
 import numpy as np
 
 from . import modes
 from .engine import Node, Value, latest_write, shared_log
+
+V = TypeVar("V", bound=Value)
 
 _mode = modes.state  # this thread's modes, read on every op
 # Shared by the nodes of ops called without parameters (a dict of its own per node would be
@@ -140,6 +142,16 @@ class Primitive:
 
     def __repr__(self) -> str:
         return f"<primitive {self.name}>"
+
+    # What a call returns, for the type checker: a value of its first tensor input's class (a
+    # Tensor) when one of the first two inputs is one; an ndarray when all are arrays (as the
+    # rules' inputs are in a plain backward pass), which the last form leaves open.
+    @overload
+    def __call__(self, x: V, /, *args: Any, **params: Any) -> V: ...
+    @overload
+    def __call__(self, x: Any, y: V, /, *args: Any, **params: Any) -> V: ...
+    @overload
+    def __call__(self, *args: Any, **params: Any) -> Any: ...
 
     def __call__(self, *args: Any, **params: Any) -> Any:
         cls = None

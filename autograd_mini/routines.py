@@ -342,7 +342,7 @@ def diag(x: ArrayLike, k: int = 0) -> Tensor:
         raise ValueError(f"diag: needs a 1-d or 2-d tensor, got shape {x.shape}")
     size = len(x) + builtins.abs(int(k))
     index = diagonal_positions(size, size, int(k))
-    return cast(Tensor, ops.scatter_add(x, index=index, shape=(size, size)))
+    return ops.scatter_add(x, index=index, shape=(size, size))
 
 
 def diagonal(x: ArrayLike, offset: int = 0, axis1: int = 0, axis2: int = 1) -> Tensor:
@@ -566,7 +566,7 @@ def median(x: ArrayLike, axis: Axis = None, keepdims: bool = False) -> Tensor:
 
 
 def matmul(x: ArrayLike, y: ArrayLike) -> Tensor:
-    return cast(Tensor, ops.matmul(as_tensor(x), y))
+    return ops.matmul(as_tensor(x), y)
 
 
 def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Tensor:
@@ -576,7 +576,7 @@ def linear(x: ArrayLike, weight: ArrayLike, bias: ArrayLike | None = None) -> Te
             f"linear: weight must be 2-D (out_features, in_features), got shape "
             f"{values_of(weight).shape}; reshape it, e.g. weight.reshape(1, -1)"
         )
-    return cast(Tensor, ops.linear(as_tensor(x), weight, bias))
+    return ops.linear(as_tensor(x), weight, bias)
 
 
 def einsum(*operands: Any) -> Tensor:

@@ -46,6 +46,7 @@ class Tensor(Value):
     """
 
     __slots__ = ()
+    _grad: Tensor | None  # what backward() and the setter below store: a Tensor
     __hash__ = object.__hash__  # == is elementwise, so hash by identity as PyTorch does
 
     def __init__(
@@ -101,8 +102,9 @@ class Tensor(Value):
                 )
         self._grad = value
 
-    def item(self) -> float:
-        return self.data.item()
+    def item(self) -> int | float | bool:
+        value: int | float | bool = self.data.item()  # a Python number, as torch's item()
+        return value
 
     def numpy(self) -> np.ndarray:
         return self.data
@@ -142,7 +144,9 @@ class Tensor(Value):
 
         return interop.call_ufunc(ufunc, method, inputs, kwargs)
 
-    def __array_function__(self, func: Callable, types: Any, args: tuple, kwargs: dict) -> Any:
+    def __array_function__(
+        self, func: Callable[..., Any], types: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> Any:
         from . import interop
 
         return interop.call_function(func, args, kwargs)
@@ -366,16 +370,16 @@ class Tensor(Value):
         return ops.isfinite(self)
 
     # Comparisons give boolean tensors outside the graph.
-    def __lt__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+    def __lt__(self, other: ArrayLike) -> Tensor:
         return ops.less(self, other)
 
-    def __le__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+    def __le__(self, other: ArrayLike) -> Tensor:
         return ops.less_equal(self, other)
 
-    def __gt__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+    def __gt__(self, other: ArrayLike) -> Tensor:
         return ops.greater(self, other)
 
-    def __ge__(self, other: ArrayLike) -> Tensor:  # type: ignore[override]
+    def __ge__(self, other: ArrayLike) -> Tensor:
         return ops.greater_equal(self, other)
 
     def __eq__(self, other: object) -> Tensor:  # type: ignore[override]
@@ -735,9 +739,9 @@ class Tensor(Value):
     def log_softmax(self, axis: int = -1) -> Tensor:
         """x − max − log Σ exp(x − max) over `axis` (the max a constant: the result does not
         depend on it), NaN along a slice holding +inf, as PyTorch's."""
-        axis = softmax_axis("log_softmax", axis, self.ndim)
-        shifted = self - np.max(self.data, axis=axis, keepdims=True, initial=-np.inf)
-        return shifted - ops.logsumexp(shifted, axis=axis, keepdims=True)
+        axes = softmax_axis("log_softmax", axis, self.ndim)
+        shifted: Tensor = self - np.max(self.data, axis=axes, keepdims=True, initial=-np.inf)
+        return shifted - ops.logsumexp(shifted, axis=axes, keepdims=True)
 
     # --- shapes and indexing -----------------------------------------------------------------
 
@@ -769,11 +773,14 @@ class Tensor(Value):
         """NumPy's transpose: reverse the axes, or put them in the order given,
         t.transpose(1, 0, 2) or t.transpose((1, 0, 2)). PyTorch's two-axis t.transpose(0, 1) is
         t.swapaxes(0, 1) here."""
-        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
-            axes = axes[0] or ()
-        if not axes:
+        order = (
+            axes[0] or ()
+            if len(axes) == 1 and isinstance(axes[0], (tuple, list, type(None)))
+            else axes
+        )
+        if not order:
             return ops.transpose(self, axes=tuple(reversed(range(self.ndim))))
-        return ops.transpose(self, axes=permutation("transpose", axes, self.shape))
+        return ops.transpose(self, axes=permutation("transpose", order, self.shape))
 
     def permute(self, *axes: Any) -> Tensor:
         """The axes in the order given, as torch's permute: t.permute(2, 0, 1) or
@@ -824,7 +831,7 @@ class Tensor(Value):
     def squeeze(self, axis: Axis = None) -> Tensor:
         if axis is None:
             return self.reshape(tuple(n for n in self.shape if n != 1))
-        axes = reduction_axes("squeeze", axis, self.ndim)
+        axes = reduction_axes("squeeze", axis, self.ndim) or ()  # None only for axis=None
         if any(self.shape[a] != 1 for a in axes):
             raise ValueError(
                 f"squeeze: can only remove axes of length 1; axis {axis} of a tensor of shape "
@@ -834,7 +841,8 @@ class Tensor(Value):
 
     def flip(self, axis: Axis = None) -> Tensor:
         """The order of the elements reversed along `axis` (None: every axis), as np.flip."""
-        axes = range(self.ndim) if axis is None else reduction_axes("flip", axis, self.ndim)
+        named = reduction_axes("flip", axis, self.ndim)
+        axes = range(self.ndim) if named is None else named
         return self[
             tuple(slice(None, None, -1) if a in axes else slice(None) for a in range(self.ndim))
         ]
@@ -882,19 +890,19 @@ class Tensor(Value):
 
     def tile(self, reps: int | Sequence[int]) -> Tensor:
         """The tensor repeated `reps` times along each axis, as np.tile (torch's repeat)."""
-        reps = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
+        counts = tuple(reps) if isinstance(reps, (tuple, list)) else (reps,)
         if not all(
-            isinstance(r, (int, np.integer)) and not isinstance(r, bool) and r >= 0 for r in reps
+            isinstance(r, (int, np.integer)) and not isinstance(r, bool) and r >= 0 for r in counts
         ):
-            raise TypeError(f"tile: reps must be non-negative integers, got {reps!r}")
-        ndim = max(len(reps), self.ndim)
-        reps = (1,) * (ndim - len(reps)) + reps
+            raise TypeError(f"tile: reps must be non-negative integers, got {counts!r}")
+        ndim = max(len(counts), self.ndim)
+        counts = (1,) * (ndim - len(counts)) + counts
         shape = (1,) * (ndim - self.ndim) + self.shape
         spread = self.reshape(tuple(n for s in shape for n in (1, s)))
         copies = ops.broadcast_to(  # the primitive: its result is a copy, and tile's writable
-            spread, shape=tuple(n for r, s in zip(reps, shape, strict=True) for n in (r, s))
+            spread, shape=tuple(n for r, s in zip(counts, shape, strict=True) for n in (r, s))
         )
-        return copies.reshape(tuple(r * s for r, s in zip(reps, shape, strict=True)))
+        return copies.reshape(tuple(r * s for r, s in zip(counts, shape, strict=True)))
 
     def diag(self, k: int = 0) -> Tensor:
         """The k-th diagonal of a matrix, or a matrix with this vector on its k-th diagonal."""
@@ -1012,7 +1020,7 @@ class Tensor(Value):
                 f"shape {self.shape}"
             )
         if not isinstance(value, Value):
-            value = float(value) if np.ndim(value) == 0 else value
+            value = float(np.asarray(value)) if np.ndim(value) == 0 else value
         return routines.where(mask, value, self)
 
     def chunk(self, chunks: int, axis: int = 0) -> list[Tensor]:
@@ -1139,11 +1147,12 @@ def _triangle(op: str, x: Tensor, k: int, lower: bool) -> Tensor:
         raise ValueError(f"{op}: needs at least 2 dimensions, got shape {x.shape}")
     if not isinstance(k, (int, np.integer)) or isinstance(k, bool):
         raise TypeError(f"{op}: k must be an integer, got {k!r}")
-    below = np.tri(*x.shape[-2:], k=k if lower else k - 1, dtype=bool)
+    rows, cols = x.shape[-2:]
+    below = np.tri(rows, cols, k=k if lower else k - 1, dtype=bool)
     return routines.where(below if lower else ~below, x, 0.0)
 
 
-def _same_dtype(op: str, x: Tensor, values: ArrayLike) -> Any:
+def _same_dtype(op: str, x: Tensor, values: ArrayLike) -> Tensor | np.ndarray:
     """The values an op adds into x: a tensor of x's dtype, or an array made of it."""
     if not isinstance(values, Value):
         return np.asarray(values, dtype=x.dtype)

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from collections import OrderedDict
 from collections.abc import Callable, Iterable, Iterator, Mapping
-from typing import Any, NamedTuple, cast
+from typing import Any, NamedTuple
 
 import numpy as np
 
@@ -34,10 +34,11 @@ class Parameter(Tensor):
         super().__init__(data, requires_grad=requires_grad, name=name)
 
     @classmethod
-    def _from_op(cls, data: np.ndarray, node: engine.Node | None) -> Tensor:
+    def _from_op(  # type: ignore[override]  # a Tensor, not the class it is called on (Self)
+        cls, data: np.ndarray, node: engine.Node | None
+    ) -> Tensor:
         # Op results and gradients computed from a parameter are plain tensors, as in PyTorch.
-        # a Tensor: engine's _from_op is annotated to return its base class, Value
-        return cast(Tensor, Tensor._from_op(data, node))
+        return Tensor._from_op(data, node)
 
     def __repr__(self) -> str:
         return "Parameter containing:\n" + super().__repr__()
