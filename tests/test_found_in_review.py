@@ -272,3 +272,74 @@ def test_jacfwd_of_a_function_that_draws_random_numbers_is_refused(transform, dr
     mask = F.dropout(am.ones(4), 0.5, rng=1).data
     jacobian = am.jacrev(lambda x: F.dropout(x, 0.5, rng=1))(am.ones(4))
     np.testing.assert_array_equal(jacobian.data, np.diag(mask))
+
+
+# --- writes that nn.init, load_state_dict and the optimisers make -------------------------------
+
+
+def test_nn_init_after_a_recorded_in_place_op_differentiates_with_the_values_it_wrote():
+    """y = x * 1; y *= 2; nn.init.constant_(y, 0.5) (or zeros_ of a row of y), then (y * y).sum():
+    the gradient came from y's values before the init, as if it had never written."""
+    x0 = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for init in (
+        lambda y, nn_init: nn_init.constant_(y, 0.5),
+        lambda y, nn_init: nn_init.zeros_(y[0]),
+    ):
+        xt = torch.tensor(x0, requires_grad=True)
+        yt = xt * 1
+        yt *= 2
+        init(yt, torch.nn.init)
+        (yt * yt).sum().backward()
+        x = am.tensor(x0, requires_grad=True)
+        y = x * 1
+        y *= 2
+        init(y, nn.init)
+        (y * y).sum().backward()
+        np.testing.assert_allclose(y.data, yt.detach().numpy())
+        np.testing.assert_allclose(x.grad.data, xt.grad.numpy())
+
+
+def test_jacfwd_of_a_function_that_builds_a_layer_is_refused():
+    """am.jacfwd(lambda x: nn.Linear(3, 2)(x)): each call of f drew new weights (nn.init drew
+    from np.random directly), so each column came from another layer. torch.func refuses."""
+    with pytest.raises(RuntimeError, match="vmap: called random operation"):
+        torch.func.jacfwd(lambda x: torch.nn.Linear(3, 2, dtype=torch.float64)(x))(
+            torch.ones(3, dtype=torch.float64)
+        )
+    with pytest.raises(RuntimeError, match=r"draws random numbers \(nn.init.uniform_\)"):
+        am.jacfwd(lambda x: nn.Linear(3, 2)(x))(am.ones(3))
+    with pytest.raises(RuntimeError, match=r"draws random numbers \(nn.init.normal_\)"):
+        am.jacfwd(lambda x: x * nn.init.normal_(am.zeros(3), rng=np.random.default_rng(0)))(
+            am.ones(3)
+        )
+    layer = nn.Linear(3, 2)  # built outside f: one layer, its Jacobian is its weight
+    np.testing.assert_allclose(am.jacfwd(layer)(am.ones(3)).data, layer.weight.data)
+
+
+def test_writes_into_a_read_only_tensor_by_init_load_state_dict_and_optimisers_name_the_op():
+    """nn.init.zeros_, load_state_dict and Adam on a broadcast_to() or diagonal() result: NumPy's
+    bare "assignment destination is read-only", an optimiser's after it had changed its state."""
+    with pytest.raises(ValueError, match="read-only"):
+        np.broadcast_to(np.zeros(3), (2, 3))[0] = 1.0  # what NumPy does
+    with pytest.raises(ValueError, match="nn.init: .*read-only.*clone"):
+        nn.init.zeros_(am.tensor([1.0, 2.0, 3.0]).broadcast_to((2, 3)))
+    model = nn.Linear(3, 3)
+    model.register_buffer("rows", am.tensor([1.0, 2.0, 3.0]).broadcast_to((2, 3)))
+    state = model.state_dict()
+    state["rows"] = np.zeros((2, 3))
+    with pytest.raises(ValueError, match="load_state_dict: tensor 'rows' is read-only"):
+        model.load_state_dict(state)
+    diagonal = am.tensor(np.eye(3)).diagonal()
+    diagonal.requires_grad = True
+    with pytest.raises(ValueError, match="Adam: can't optimise a read-only tensor"):
+        optim.Adam([diagonal])
+    writable = diagonal.clone().detach()
+    writable.requires_grad = True
+    opt = optim.Adam([writable], lr=0.1)
+    (writable * writable).sum().backward()
+    opt.step()  # the copy trains as torch's does
+    reference = torch.ones(3, dtype=torch.float64, requires_grad=True)
+    torch_opt = torch.optim.Adam([reference], lr=0.1)
+    (reference * reference).sum().backward()
+    torch_opt.step()
+    np.testing.assert_allclose(writable.data, reference.detach().numpy())
