@@ -135,18 +135,15 @@ class Node:
         is rebuilt from its node; leaves and constants are as they were."""
         return tuple(cls._from_op(_value(x), x) if type(x) is Node else x for x in self.inputs)
 
-    def check_saved(self, replay: bool = False, recompute: bool = False) -> None:
+    def check_saved(self, replay: bool = False) -> None:
         """Raise if backward() cannot trust what this node saved: released by an earlier
         backward() (unless `replay`: a drawing's pass over what a small node kept), or written
-        in place since the op was recorded. `recompute` (create_graph=True) computes `ans`
-        again from the inputs (_on_tensors), so that the inputs are read too."""
+        in place since the op was recorded."""
         if self.dropped or (self.released and not replay):
             raise _released_error(self)
         if self.sequence > _last_write:
             return
         read = self.primitive.reads(self.parents)  # what the rules that will run read
-        if recompute and "ans" in read:
-            read = read | {self.primitive.input_name(i) for i in range(len(self.inputs))}
         if "ans" in read and _written_since(self.log, self.sequence):
             raise _modified_error(self, self.name, "the output", self.log)
         for i, x in enumerate(self.inputs):
@@ -370,7 +367,7 @@ def backpropagate(
                     continue
             if node.released or node.sequence < _last_write:
                 # raises if a value it reads changed
-                node.check_saved(replay=watch is not None, recompute=create_graph)
+                node.check_saved(replay=watch is not None)
             primitive, params = node.primitive, node.params
             ans, values = _on_tensors(node, cls) if create_graph else (node.ans, node.values)
             # the chain rule: each input's adjoint from the output's, sent where it goes (an op
@@ -537,11 +534,13 @@ def _send_to_constant_leaves(node: Node, g: Any, totals: dict[int, TotalAdjoint]
 
 
 def _on_tensors(node: Node, cls: type) -> tuple[Any, tuple]:
-    """ans and the inputs for create_graph=True: the rules run on tensors, with ans recomputed
-    from them, so that the adjoints (and ans) depend on the inputs in the graph they record,
-    and second derivatives see it."""
+    """ans and the inputs for create_graph=True: the rules run on tensors connected to the
+    graph, so that the adjoints depend on the inputs in the graph they record, and second
+    derivatives see it. ans is the node's own output, as PyTorch's saved result: computed
+    again from the inputs, it would read them, and an input written in place after the op
+    (whose output kept its values) would give it other values."""
     inputs = node.input_tensors(cls)
-    ans = node.primitive(*inputs, **node.params) if node.primitive.saves_output else node.ans
+    ans = cls._from_op(node.ans, node) if node.primitive.saves_output else node.ans
     return ans, inputs
 
 

@@ -85,14 +85,15 @@ def test_hessian_with_a_tuple_of_argnums_says_that_argnums_must_be_an_int():
     np.testing.assert_allclose(block.data, theirs.numpy(), rtol=1e-12)
 
 
-# --- create_graph: a rule that reads its output recomputes it from the inputs ----------------
+# --- create_graph: a rule that reads its output reads the output the op saved ----------------
 
 
 @pytest.mark.parametrize("op", ["exp", "sigmoid", "tanh", "sqrt"])
-@pytest.mark.parametrize("write", ["through the base", "through detach()"])
-def test_create_graph_refuses_an_output_rule_whose_input_changed_after_the_op(op, write):
-    """y = v.exp(), then v's memory written (h[2] = 0 on v's base, or v.detach()[0] = 9), then
-    backward(create_graph=True): the pass recomputed exp from the changed v, silently."""
+@pytest.mark.parametrize("write", ["through the base", "through detach()", "outside the view"])
+def test_create_graph_through_an_output_rule_whose_input_changed_after_the_op(op, write):
+    """y = v.exp(), then v's memory written (h[2] = 0 on v's base, v.detach()[0] = 9, or h[0]
+    outside v), then backward(create_graph=True): the pass recomputed exp from the changed v,
+    silently, then refused; PyTorch differentiates its saved output (first and second)."""
     x0, g = np.array([0.3, 0.7, 1.1]), np.array([1.0, 2.0])
 
     def program(lib, x):
@@ -101,23 +102,29 @@ def test_create_graph_refuses_an_output_rule_whose_input_changed_after_the_op(op
         y = getattr(v, op)()
         if write == "through the base":
             h[2] = 0.0
+        elif write == "outside the view":
+            h[0] = 5.0  # v's values unchanged: create_graph refused it all the same
         else:
             v.detach()[0] = 9.0
         return y
 
     x = torch.tensor(x0, requires_grad=True)
-    program(torch, x).backward(torch.tensor(g))
+    (first,) = torch.autograd.grad(program(torch, x), x, torch.tensor(g), create_graph=True)
+    (first * first).sum().backward()
     ours = am.tensor(x0, requires_grad=True)
-    program(am, ours).backward(gradient=g)  # a plain pass reads exp's saved output: right
+    program(am, ours).backward(gradient=g)  # a plain pass reads exp's saved output
+    np.testing.assert_allclose(ours.grad.data, first.detach().numpy(), rtol=1e-12)
+    ours = am.tensor(x0, requires_grad=True)
+    (our_first,) = am.engine.gradients(program(am, ours), [ours], g, create_graph=True)
+    np.testing.assert_allclose(our_first.data, first.detach().numpy(), rtol=1e-12)
+    (our_first * our_first).sum().backward()
     np.testing.assert_allclose(ours.grad.data, x.grad.numpy(), rtol=1e-12)
-    ours = am.tensor(x0, requires_grad=True)
-    with pytest.raises(RuntimeError, match=f"input 0 of '{op}' was modified"):
-        program(am, ours).backward(gradient=g, create_graph=True)
 
 
-def test_hessian_through_an_exp_whose_input_was_written_later_is_refused():
+def test_hessian_through_an_exp_whose_input_was_written_later():
     """am.hessian of f(x) = Σ exp(h[1:]) + Σ h² with h[2] = 0 written after the exp: the
-    Hessian's last diagonal entry came out 1 where torch.func.hessian says e^1.1."""
+    Hessian's last diagonal entry came out 1 where torch.func.hessian says e^1.1 (then the
+    pass refused it)."""
 
     def f(x):
         h = x * 1
@@ -129,8 +136,9 @@ def test_hessian_through_an_exp_whose_input_was_written_later_is_refused():
     np.testing.assert_allclose(
         am.grad(f)(x0).data, torch.func.grad(f)(torch.tensor(x0)).numpy(), rtol=1e-12
     )
-    with pytest.raises(RuntimeError, match="input 0 of 'exp' was modified"):
-        am.hessian(f)(x0)
+    np.testing.assert_allclose(
+        am.hessian(f)(x0).data, torch.func.hessian(f)(torch.tensor(x0)).numpy(), rtol=1e-12
+    )
 
 
 # --- a write outside the graph after a recorded in-place op ----------------------------------
@@ -272,3 +280,74 @@ def test_jacfwd_of_a_function_that_draws_random_numbers_is_refused(transform, dr
     mask = F.dropout(am.ones(4), 0.5, rng=1).data
     jacobian = am.jacrev(lambda x: F.dropout(x, 0.5, rng=1))(am.ones(4))
     np.testing.assert_array_equal(jacobian.data, np.diag(mask))
+
+
+# --- writes that nn.init, load_state_dict and the optimisers make -------------------------------
+
+
+def test_nn_init_after_a_recorded_in_place_op_differentiates_with_the_values_it_wrote():
+    """y = x * 1; y *= 2; nn.init.constant_(y, 0.5) (or zeros_ of a row of y), then (y * y).sum():
+    the gradient came from y's values before the init, as if it had never written."""
+    x0 = np.array([[1.0, 2.0], [3.0, 4.0]])
+    for init in (
+        lambda y, nn_init: nn_init.constant_(y, 0.5),
+        lambda y, nn_init: nn_init.zeros_(y[0]),
+    ):
+        xt = torch.tensor(x0, requires_grad=True)
+        yt = xt * 1
+        yt *= 2
+        init(yt, torch.nn.init)
+        (yt * yt).sum().backward()
+        x = am.tensor(x0, requires_grad=True)
+        y = x * 1
+        y *= 2
+        init(y, nn.init)
+        (y * y).sum().backward()
+        np.testing.assert_allclose(y.data, yt.detach().numpy())
+        np.testing.assert_allclose(x.grad.data, xt.grad.numpy())
+
+
+def test_jacfwd_of_a_function_that_builds_a_layer_is_refused():
+    """am.jacfwd(lambda x: nn.Linear(3, 2)(x)): each call of f drew new weights (nn.init drew
+    from np.random directly), so each column came from another layer. torch.func refuses."""
+    with pytest.raises(RuntimeError, match="vmap: called random operation"):
+        torch.func.jacfwd(lambda x: torch.nn.Linear(3, 2, dtype=torch.float64)(x))(
+            torch.ones(3, dtype=torch.float64)
+        )
+    with pytest.raises(RuntimeError, match=r"draws random numbers \(nn.init.uniform_\)"):
+        am.jacfwd(lambda x: nn.Linear(3, 2)(x))(am.ones(3))
+    with pytest.raises(RuntimeError, match=r"draws random numbers \(nn.init.normal_\)"):
+        am.jacfwd(lambda x: x * nn.init.normal_(am.zeros(3), rng=np.random.default_rng(0)))(
+            am.ones(3)
+        )
+    layer = nn.Linear(3, 2)  # built outside f: one layer, its Jacobian is its weight
+    np.testing.assert_allclose(am.jacfwd(layer)(am.ones(3)).data, layer.weight.data)
+
+
+def test_writes_into_a_read_only_tensor_by_init_load_state_dict_and_optimisers_name_the_op():
+    """nn.init.zeros_, load_state_dict and Adam on a broadcast_to() or diagonal() result: NumPy's
+    bare "assignment destination is read-only", an optimiser's after it had changed its state."""
+    with pytest.raises(ValueError, match="read-only"):
+        np.broadcast_to(np.zeros(3), (2, 3))[0] = 1.0  # what NumPy does
+    with pytest.raises(ValueError, match="nn.init: .*read-only.*clone"):
+        nn.init.zeros_(am.tensor([1.0, 2.0, 3.0]).broadcast_to((2, 3)))
+    model = nn.Linear(3, 3)
+    model.register_buffer("rows", am.tensor([1.0, 2.0, 3.0]).broadcast_to((2, 3)))
+    state = model.state_dict()
+    state["rows"] = np.zeros((2, 3))
+    with pytest.raises(ValueError, match="load_state_dict: tensor 'rows' is read-only"):
+        model.load_state_dict(state)
+    diagonal = am.tensor(np.eye(3)).diagonal()
+    diagonal.requires_grad = True
+    with pytest.raises(ValueError, match="Adam: can't optimise a read-only tensor"):
+        optim.Adam([diagonal])
+    writable = diagonal.clone().detach()
+    writable.requires_grad = True
+    opt = optim.Adam([writable], lr=0.1)
+    (writable * writable).sum().backward()
+    opt.step()  # the copy trains as torch's does
+    reference = torch.ones(3, dtype=torch.float64, requires_grad=True)
+    torch_opt = torch.optim.Adam([reference], lr=0.1)
+    (reference * reference).sum().backward()
+    torch_opt.step()
+    np.testing.assert_allclose(writable.data, reference.detach().numpy())

@@ -18,7 +18,9 @@ from typing import Any
 
 import numpy as np
 
-from ..engine import increment_version
+from .. import inplace
+from ..modes import no_grad
+from ..randomness import generator
 from ..tensor import Tensor
 
 Rng = np.random.Generator | None
@@ -52,20 +54,23 @@ def fans(weight: Any) -> tuple[int, int]:
 
 def _fill(weight: Any, values: np.ndarray) -> Any:
     if isinstance(weight, Tensor):
-        weight.data[...] = values
-        increment_version(weight)  # a graph that saved the weight must not use the new value
+        # a write outside the graph, as torch.nn.init's: inplace.py counts the version (a graph
+        # that saved the weight must not use the old values), refuses a read-only tensor, and
+        # makes the node of a tensor written by a recorded in-place op stand for the new values
+        with no_grad():
+            inplace.setitem(weight, ..., values, "nn.init")
     else:
         weight[...] = values
     return weight
 
 
 def uniform_(weight: Any, low: float = 0.0, high: float = 1.0, rng: Rng = None) -> Any:
-    source = np.random if rng is None else rng
+    source = generator(rng, "nn.init.uniform_")  # refused inside jacfwd, as every draw
     return _fill(weight, source.uniform(low, high, np.shape(getattr(weight, "data", weight))))
 
 
 def normal_(weight: Any, mean: float = 0.0, std: float = 1.0, rng: Rng = None) -> Any:
-    source = np.random if rng is None else rng
+    source = generator(rng, "nn.init.normal_")
     return _fill(weight, source.normal(mean, std, np.shape(getattr(weight, "data", weight))))
 
 

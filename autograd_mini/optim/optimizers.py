@@ -90,6 +90,12 @@ class Optimizer:
                 raise ValueError(
                     f"{type(self).__name__}: can't optimise a non-leaf tensor (an op's output)"
                 )
+            if not p.data.flags.writeable:  # a step would fail halfway, its state changed
+                raise ValueError(
+                    f"{type(self).__name__}: can't optimise a read-only tensor (diagonal() and "
+                    "broadcast_to() give read-only results, as in NumPy); optimise a copy: "
+                    "p = p.clone().detach(), then p.requires_grad = True"
+                )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
             raise ValueError(f"{type(self).__name__}: a parameter appears in two groups")
