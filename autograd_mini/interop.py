@@ -234,7 +234,17 @@ def _binds(func: Callable[..., Any], args: tuple, kwargs: dict) -> bool:
     return True
 
 
+# NumPy functions that write into their first argument: on a tensor, the write would bypass
+# its version (a graph that saved it would differentiate with the new values, silently)
+WRITES_INTO = {np.copyto, np.put, np.place, np.putmask, np.put_along_axis, np.fill_diagonal}
+
+
 def call_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
+    if func in WRITES_INTO and isinstance(args[0] if args else None, Value):
+        raise TypeError(
+            f"{_name(func)}: NumPy cannot write into a tensor (its version would not count the "
+            "change); use t[index] = value, or t.fill_() (under am.no_grad() for a constant)"
+        )
     op = FUNCTIONS.get(func)
     if op is not None and _binds(func, args, kwargs):
         return op(*args, **kwargs)

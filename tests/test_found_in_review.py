@@ -351,3 +351,39 @@ def test_writes_into_a_read_only_tensor_by_init_load_state_dict_and_optimisers_n
     (reference * reference).sum().backward()
     torch_opt.step()
     np.testing.assert_allclose(writable.data, reference.detach().numpy())
+
+
+# --- NumPy functions that write into their argument ----------------------------------------
+
+
+@pytest.mark.parametrize(
+    "write",
+    [
+        lambda t: np.copyto(t, np.zeros((2, 2))),
+        lambda t: np.put(t, [0], [5.0]),
+        lambda t: np.place(t, np.eye(2, dtype=bool), [7.0]),
+        lambda t: np.putmask(t, np.eye(2, dtype=bool), 7.0),
+        lambda t: np.put_along_axis(t, np.array([[0], [0]]), 7.0, axis=1),
+        lambda t: np.fill_diagonal(t, 0.5),
+    ],
+    ids=["copyto", "put", "place", "putmask", "put_along_axis", "fill_diagonal"],
+)
+def test_numpy_functions_that_write_into_a_tensor_are_refused(write):
+    """np.copyto(c, ...) (or np.put, np.place, np.putmask, np.put_along_axis, np.fill_diagonal)
+    on a tensor a graph had saved: the write bypassed the version, so backward() used the new
+    values silently. PyTorch refuses copyto, put, place and putmask on a tensor, and its
+    put_along_axis writes through t[...] =, which counts the version (backward then raises)."""
+    with pytest.raises(TypeError, match="must be a numpy.ndarray"):
+        np.copyto(torch.zeros(2, 2), np.zeros((2, 2)))
+    xt = torch.ones(2, 2, requires_grad=True)
+    ct = torch.tensor([[1.0, 2.0], [3.0, 4.0]])
+    zt = (xt * ct).sum()
+    np.put_along_axis(ct, np.array([[0], [0]]), 7.0, axis=1)
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        zt.backward()
+    x = am.ones((2, 2), requires_grad=True)
+    c = am.tensor([[1.0, 2.0], [3.0, 4.0]])
+    (x * c).sum()
+    with pytest.raises(TypeError, match="NumPy cannot write into a tensor.*t\\[index\\] = value"):
+        write(c)
+    np.testing.assert_array_equal(c.data, [[1.0, 2.0], [3.0, 4.0]])

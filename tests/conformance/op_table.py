@@ -409,6 +409,11 @@ DELIBERATE_DIFFERENCES = {
         "end, as NumPy's take_along_axis and put_along_axis (torch raises): torch is asked for "
         "the position modulo the axis's length"
     ),
+    "numpy-read-only": Difference(
+        "diagonal's and broadcast_to's results are read-only, as NumPy's: a write into one "
+        "could not reach the tensor it comes from (torch's diagonal is a view that writes "
+        "through; its broadcast_to refuses writes too)"
+    ),
     "numpy-sign": Difference(
         "sign(NaN) is NaN, as np.sign (torch.sign gives 0)", forward=_sign_of_nan
     ),
@@ -3218,6 +3223,7 @@ OPS: list[OpEntry] = [
             ],
             edge={"shape": (2, 13, 3)},
         ),
+        differences=("numpy-read-only",),
     ),
     OpEntry(
         "expand_dims",
@@ -3356,6 +3362,7 @@ OPS: list[OpEntry] = [
         lambda x, offset=0, axis1=0, axis2=1: torch.diagonal(x, offset, axis1, axis2),
         np.diagonal,
         diagonal_samples,
+        differences=("numpy-read-only",),
     ),
     OpEntry(
         "trace",
