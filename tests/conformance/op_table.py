@@ -410,7 +410,8 @@ DELIBERATE_DIFFERENCES = {
         "the position modulo the axis's length"
     ),
     "numpy-read-only": Difference(
-        "diagonal's and broadcast_to's results are read-only, as NumPy's: a write into one "
+        "diagonal's, diag's (of a matrix) and broadcast_to's results are read-only, as NumPy's: "
+        "a write into one "
         "could not reach the tensor it comes from (torch's diagonal is a view that writes "
         "through; its broadcast_to refuses writes too)"
     ),
@@ -3355,6 +3356,7 @@ OPS: list[OpEntry] = [
         lambda x, k=0: torch.diag(x, k),
         np.diag,
         diag_samples,
+        differences=("numpy-read-only",),  # the diagonal of a matrix
     ),
     OpEntry(
         "diagonal",
