@@ -72,15 +72,21 @@ def fill(t: Value, value: Any, symbol: str) -> None:
 def _written_outside_the_graph(t: Value) -> None:
     """After a write that is not recorded (under no_grad(), or through detach()): a tensor
     that an earlier recorded in-place op made the output of its node keeps that node, whose
-    `ans` is an array of the op's own (see _assign). The node now stands for the memory as it
-    is, as PyTorch's saved output would: ops recorded from here on differentiate with the
-    values they computed with, and a rule recorded before that reads the node's output sees
-    the write in its log and refuses."""
+    `ans` is an array of the op's own (see _assign), the values before the write. The tensor
+    becomes the output of a pass-through node on that one whose `ans` is the memory as it is,
+    as in PyTorch, where the write changes the values and not the graph: ops recorded from
+    here on differentiate with the values they computed with, their adjoint all goes on to
+    the old node, and that node's own rule still reads the output it made."""
     owner = t if t._base is None else t._base
     for u in (owner,) if owner is t else (owner, t):
         node = u._node
-        if node is not None and node.ans is not None and not np.may_share_memory(node.ans, u.data):
-            node.ans, node.log = u.data, engine.shared_log(owner)
+        if node is None or node.ans is None or np.may_share_memory(node.ans, u.data):
+            continue
+        passed = engine.Node(ops.copy, [node], {}, u.data)
+        passed.name, passed.log = node.name, engine.shared_log(owner)
+        if node.retained is not None and node.retained() is u:
+            passed.retained, node.retained = node.retained, None  # .grad shows the new values'
+        u._node = passed
 
 
 def _write_with_tangents(t: Value, symbol: str, result: Value) -> None:

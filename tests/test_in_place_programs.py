@@ -2,7 +2,9 @@
 tensor, views taken before and after the writes, constant buffers and graph tensors) and runs
 each in autograd_mini and in PyTorch. The gradients must equal PyTorch's; where PyTorch refuses
 a program (a value it saved was overwritten), they must equal central differences of the
-program's value, or autograd_mini must refuse it too."""
+program's value, or autograd_mini must refuse it too. Steps include writes outside the graph
+(under no_grad(), and through detach()) and an op whose rule reads its own output (exp), and
+each program is differentiated twice: by a plain backward() and with create_graph=True."""
 
 from __future__ import annotations
 
@@ -22,8 +24,16 @@ ROWS = [0, 1]  # rows of the (2, 3) reshape
 def programs(draw):
     steps = []
     for _ in range(draw(st.integers(1, 4))):
-        view = draw(st.sampled_from([("slice", s) for s in SLICES] + [("row", r) for r in ROWS]))
-        op = draw(st.sampled_from(["+=", "-=", "*=", "/=", "%=", "fill", "set", "use"]))
+        view = draw(
+            st.sampled_from(
+                [("slice", s) for s in SLICES] + [("row", r) for r in ROWS] + [("whole", None)]
+            )
+        )
+        op = draw(
+            st.sampled_from(
+                ["+=", "-=", "*=", "/=", "%=", "fill", "set", "use", "exp", "no_grad", "detach"]
+            )
+        )
         operand = draw(st.sampled_from(["w", "constant"]))
         steps.append((view, op, operand))
     return {
@@ -35,6 +45,8 @@ def programs(draw):
 
 def _view(y, view):
     kind, where = view
+    if kind == "whole":
+        return y  # the tensor itself: after a recorded write its node keeps its own output
     return y[where[0] : where[1]] if kind == "slice" else y.reshape(2, 3)[where]
 
 
@@ -51,6 +63,13 @@ def run(m, program, x, w):
         other = w[:size] * 1 if operand == "w" else 2.0
         if op == "use":
             used.append((v * v).sum())
+        elif op == "exp":  # its rule reads its output, saved before any later write
+            used.append(v.exp().sum())
+        elif op == "no_grad":  # a write outside the graph: a constant from here on
+            with m.no_grad():
+                v[0] = 1.5
+        elif op == "detach":  # the same, through a tensor sharing v's memory
+            v.detach()[-1] = -0.5
         elif op == "set":
             v[0] = other[0] * 3 if operand == "w" else other
         elif op == "+=":
@@ -101,9 +120,14 @@ def central_differences(program, x, w):
 def test_in_place_programs_through_views_match_pytorch_or_finite_differences(program, seed):
     rng = np.random.default_rng(seed)
     x, w = rng.uniform(-2, 2, N), rng.uniform(1, 2, N)  # w away from 0: it divides
+    for create_graph in (False, True):
+        check_one_pass(program, x, w, create_graph)
+
+
+def check_one_pass(program, x, w, create_graph):
     ours = [am.tensor(x, requires_grad=True), am.tensor(w, requires_grad=True)]
     try:
-        run(am, program, *ours).backward()
+        run(am, program, *ours).backward(create_graph=create_graph)
         got = [np.zeros(N) if t.grad is None else t.grad.data for t in ours]
     except RuntimeError as error:
         assert "modified by an in-place operation" in str(error)
