@@ -85,7 +85,7 @@ def run(m, program, x, w):
         else:
             v /= other
     weights = m.arange(1.0, N + 1, dtype=m.float64) if m is torch else np.arange(1.0, N + 1)
-    value = (y * weights).sum()
+    value = (y * y * weights).sum()  # reads y: a stale value of it would show
     if early is not None:
         value = value + (early * early).sum()
     for term in used:
