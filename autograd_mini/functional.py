@@ -378,39 +378,42 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
 
     def jacfwd_f(*args: Any) -> Any:
         positions, single = _positions(argnums, None, args, "jacfwd")
-        xs = [_primal(args[i]) for i in positions]
-        jacobians = []
-        for i, x in zip(positions, xs, strict=True):
-            columns = []
-            for k in range(x.size):
-                basis = np.zeros(x.shape, dtype=x.dtype)
-                basis.flat[k] = 1
-
-                def f_of_x(x: Tensor, i: int = i) -> Any:
-                    return f(*args[:i], x, *args[i + 1 :])
-
-                refused, modes.state.draws_refused_by = modes.state.draws_refused_by, "jacfwd"
-                try:
-                    y, column = jvp(f_of_x, (x,), (basis,))
-                finally:
-                    modes.state.draws_refused_by = refused
-                if not isinstance(y, Tensor):
-                    raise TypeError(
-                        f"jacfwd: f must return a Tensor, got {type(y).__name__}; for several "
-                        "outputs, take the Jacobian of each"
-                    )
-                columns.append(column)
-            if not columns:  # an empty input: ask f for its output's shape
-                y = f(*args)
-            y_shape = np.shape(y.data if isinstance(y, Tensor) else y)
-            if columns:
-                jacobian = stack(columns, axis=-1).reshape(y_shape + x.shape)
-            else:
-                jacobian = Tensor(np.zeros(y_shape + x.shape, dtype=x.dtype))
-            jacobians.append(jacobian)
+        # f runs once per input element: a random draw inside it would differ from column to
+        # column (randomness.generator refuses it)
+        refused, modes.state.draws_refused_by = modes.state.draws_refused_by, "jacfwd"
+        try:
+            jacobians = [_jacobian_by_columns(f, args, i) for i in positions]
+        finally:
+            modes.state.draws_refused_by = refused
         return jacobians[0] if single else tuple(jacobians)
 
     return jacfwd_f
+
+
+def _jacobian_by_columns(f: Callable[..., Any], args: tuple[Any, ...], i: int) -> Tensor:
+    """∂f/∂args[i], one jvp per element of args[i]: the columns J·eⱼ."""
+    x = _primal(args[i])
+
+    def f_of_x(x: Tensor) -> Any:
+        return f(*args[:i], x, *args[i + 1 :])
+
+    columns = []
+    for k in range(x.size):
+        basis = np.zeros(x.shape, dtype=x.dtype)
+        basis.flat[k] = 1
+        y, column = jvp(f_of_x, (x,), (basis,))
+        if not isinstance(y, Tensor):
+            raise TypeError(
+                f"jacfwd: f must return a Tensor, got {type(y).__name__}; for several "
+                "outputs, take the Jacobian of each"
+            )
+        columns.append(column)
+    if not columns:  # an empty input: ask f for its output's shape
+        y = f(*args)
+    y_shape = np.shape(y.data if isinstance(y, Tensor) else y)
+    if not columns:
+        return Tensor(np.zeros(y_shape + x.shape, dtype=x.dtype))
+    return stack(columns, axis=-1).reshape(y_shape + x.shape)
 
 
 def hessian(
