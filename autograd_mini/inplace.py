@@ -214,14 +214,19 @@ def _write(t: Value, symbol: str, write: Callable[[np.ndarray, Any], Any], other
     engine.increment_version(t)
 
 
+# Which tensors are read-only, for the messages that refuse a write into one
+READ_ONLY = (
+    "diagonal(), diag() of a matrix and broadcast_to() give read-only results, as in NumPy, and "
+    "so does an array NumPy made read-only"
+)
+
+
 def _refuse_read_only(t: Value, symbol: str) -> None:
     """A read-only tensor (diagonal() and broadcast_to() make them, as NumPy does: a write into
     one could not reach the tensor it was taken from) refuses every write, recorded or not."""
     if not t.data.flags.writeable:
         raise ValueError(
-            f"{symbol}: {_called(t)} is read-only (diagonal() and broadcast_to() give read-only "
-            "results, as in NumPy, and so does an array NumPy made read-only); write into a "
-            "copy: t = t.clone()"
+            f"{symbol}: {_called(t)} is read-only ({READ_ONLY}); write into a copy: t = t.clone()"
         )
 
 

@@ -22,6 +22,7 @@ from typing import Any
 import numpy as np
 
 from ..engine import increment_version
+from ..inplace import READ_ONLY
 from ..modes import no_grad
 from ..tensor import Tensor
 
@@ -92,9 +93,8 @@ class Optimizer:
                 )
             if not p.data.flags.writeable:  # a step would fail halfway, its state changed
                 raise ValueError(
-                    f"{type(self).__name__}: can't optimise a read-only tensor (diagonal() and "
-                    "broadcast_to() give read-only results, as in NumPy); optimise a copy: "
-                    "p = p.clone().detach(), then p.requires_grad = True"
+                    f"{type(self).__name__}: can't optimise a read-only tensor ({READ_ONLY}); "
+                    "optimise a copy: p = p.clone().detach(), then p.requires_grad = True"
                 )
         seen = {id(p) for g in self.param_groups for p in g["params"]}
         if any(id(p) in seen for p in params):
