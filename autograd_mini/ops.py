@@ -29,7 +29,7 @@ pushed by forward.py for jvp, jacfwd, hessian and hvp), in one of three forms:
 tests/conformance checks every entry's jvp against torch.func.jvp and central differences, and
 fails for a differentiable primitive that declares none.
 
-Everything not in this table (mean, log_softmax, expand_dims, log2, silu, elu, ...) is composed
+Everything not in this table (log_softmax, expand_dims, log2, silu, elu, ...) is composed
 of these primitives by the Tensor methods (tensor.py), which the `am.` functions (routines.py)
 call, and needs no rule of its own. (This module names its primitives as NumPy does: `sum`,
 `max`, `min` and `round` shadow Python's builtins here, which nothing in it uses; nor `any`
@@ -181,7 +181,18 @@ def _positions(shape, index):
 
 
 def _count(shape, axis):
+    """How many elements a reduction over `axis` takes (math.prod: np.prod costs µs here)."""
     return math.prod(shape) if axis is None else math.prod(shape[a] for a in axis)
+
+
+def _mean(x, axis=None, keepdims=False):
+    with np.errstate(invalid="ignore"):  # the mean of nothing is 0 / 0 = NaN, as PyTorch's
+        return x.sum(axis=axis, keepdims=keepdims) / _count(x.shape, axis)
+
+
+def _mean_vjp(g, ans, x, axis=None, keepdims=False):
+    with np.errstate(divide="ignore", invalid="ignore"):  # g / 0 for an empty x: no element
+        return broadcast_to(_unreduce(g, x.shape, axis) / _count(x.shape, axis), shape=x.shape)
 
 
 def _var(x, axis, ddof, keepdims):
@@ -763,6 +774,10 @@ sum       = Primitive("sum",       lambda x, axis=None, keepdims=False: x.sum(ax
                                    lambda g, ans, x, axis=None, keepdims=False:
                                        broadcast_to(_unreduce(g, x.shape, axis), shape=x.shape),
                       symbol="Σ", rule="∂/∂xᵢ Σ x = 1: g broadcast back", jvp="linear")
+# mean is sum / n, but as one node: it ends most losses, and two nodes (Σ, then ÷ n) cost a
+# learner's small training step ~3% of its time (benchmarks/README.md)
+mean      = Primitive("mean",      _mean,     _mean_vjp,
+                      symbol="mean", rule="∂/∂xᵢ mean x = 1/n: g/n broadcast back", jvp="linear")
 max       = Primitive("max",       lambda x, axis=None, keepdims=False: x.max(axis=axis, keepdims=keepdims),
                                    _extremum_vjp,
                       symbol="max", rule="∂/∂xᵢ max x = [xᵢ = max]  (ties split)", jvp=_extremum_jvp)

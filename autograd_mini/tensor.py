@@ -1,6 +1,6 @@
 """Tensor: an ndarray that remembers how it was computed, with NumPy's names for array operations
 and PyTorch's for autodiff. Every operator and method forwards to a primitive of ops.py, or is
-composed of them (mean, log_softmax, expand_dims: composites need no derivative rule of their own).
+composed of them (log_softmax, expand_dims, std: composites need no derivative rule of their own).
 
 Axes are normalised here, once, by the rules of axes.py, before any primitive sees them: a
 primitive's rule may rely on non-negative axes.
@@ -618,7 +618,7 @@ class Tensor(Value):
 
     def mean(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         axis = reduction_axes("mean", axis, self.ndim, keepdims)
-        return ops.sum(self, axis=axis, keepdims=keepdims) / _count(self.shape, axis)
+        return ops.mean(self, axis=axis, keepdims=keepdims)
 
     def max(self, axis: Axis = None, keepdims: bool = False) -> Tensor:
         """Maximum over `axis`; the adjoint goes to the maximal elements, split evenly on ties."""
@@ -1087,13 +1087,6 @@ def _clip_to_tensors(x: Tensor, a_min: Any, a_max: Any) -> Tensor:
 
 _SELU_ALPHA = 1.6732632423543772848170429916717  # PyTorch's constants
 _SELU_SCALE = 1.0507009873554804934193349852946
-
-
-def _count(shape: tuple[int, ...], axes: tuple[int, ...] | None) -> int:
-    """How many elements a reduction over `axes` averages (math.prod: np.prod costs µs here)."""
-    if axes is None:
-        return math.prod(shape)
-    return math.prod(shape[a] for a in axes)
 
 
 def _take_along(x: Tensor, order: np.ndarray, axis: int) -> Tensor:

@@ -300,8 +300,6 @@ def _cross_entropy_probabilities(
         _check_weight_shape(name, w, classes)
         t = t * w.reshape((classes,) + (1,) * (logits.ndim - axis - 1))
     loss = -(t * logits.log_softmax(axis=axis)).sum(axis=axis)
-    if reduction == "mean":
-        return _divide(loss.sum(), loss.size)
     return _reduce(name, loss, reduction)
 
 
@@ -367,8 +365,10 @@ def _label_reduce(
     if kept is not None:
         loss = where(kept, loss, 0.0)  # selected, not multiplied: a NaN row ignored is 0
     if reduction == "mean":
+        if w_row is None and kept is None:
+            return loss.mean()  # one node (NaN for an empty batch, as PyTorch's)
         if w_row is None:
-            counted = len(labels) if kept is None else int(kept.sum())
+            counted = int(kept.sum())
         else:
             counted = float(w_row.sum() if kept is None else w_row[kept].sum())
         return _divide(loss.sum(), counted)
