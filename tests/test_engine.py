@@ -1,6 +1,7 @@
 """The engine's rules: how adjoints accumulate, when graphs are kept or released, hooks, modes."""
 
 import gc
+import threading
 import weakref
 
 import numpy as np
@@ -279,6 +280,44 @@ def test_no_grad_as_decorator():
         return t * 2
 
     assert double(leaf([1.0])).grad_fn is None
+
+
+def test_a_decorated_function_restores_the_mode_on_error_and_per_thread():
+    @am.no_grad()
+    def fails():
+        raise KeyError("inside")
+
+    @am.enable_grad()
+    def records(t):
+        return fails_then(t)
+
+    def fails_then(t):
+        try:
+            fails()
+        except KeyError:
+            pass
+        return am.is_grad_enabled(), (t * 2).requires_grad
+
+    with am.no_grad():  # enable_grad inside no_grad, no_grad inside that, which raises
+        assert records(leaf([1.0])) == (True, True)
+        assert not am.is_grad_enabled()
+    assert am.is_grad_enabled()
+
+    started, release, seen = threading.Event(), threading.Event(), []
+
+    @am.no_grad()
+    def waits():
+        started.set()
+        release.wait(5)
+        return am.is_grad_enabled()
+
+    thread = threading.Thread(target=lambda: seen.append(waits()))
+    thread.start()
+    started.wait(5)
+    assert am.is_grad_enabled()  # the other thread's no_grad() is its own
+    release.set()
+    thread.join()
+    assert seen == [False]
 
 
 def test_enable_grad_inside_no_grad():
