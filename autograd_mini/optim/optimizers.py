@@ -114,16 +114,20 @@ class Optimizer:
         """Update every parameter that has a gradient, in place."""
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
-                    grad = np.asarray(p.grad.data, dtype=p.data.dtype)
-                    state = self.state.setdefault(p, {})
-                    settings = self._begin(p.data, state, group)
-                    if p.data.size <= _BLOCK:  # one block: the state holds the buffers
-                        self._update(p.data, grad, state, settings)
-                    else:
-                        for param, g, buffers in _blocks(p.data, grad, state):
-                            self._update(param, g, buffers, settings)
-                    increment_version(p)  # a graph that saved p must not use the new value
+                if p.grad is None:
+                    continue
+                param = p.data
+                grad = np.asarray(p.grad.data, dtype=param.dtype)
+                state = self.state.get(p)
+                if state is None:
+                    state = self.state[p] = {}
+                settings = self._begin(param, state, group)
+                if param.size <= _BLOCK:  # one block: the state holds the buffers
+                    self._update(param, grad, state, settings)
+                else:
+                    for piece, g, buffers in _blocks(param, grad, state):
+                        self._update(piece, g, buffers, settings)
+                increment_version(p)  # a graph that saved p must not use the new value
 
     def _begin(
         self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
