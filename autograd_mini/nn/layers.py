@@ -9,9 +9,9 @@ from typing import Any
 
 import numpy as np
 
+from .. import ops
 from ..creation import as_tensor
 from ..randomness import Rng, generator
-from ..routines import linear
 from ..tensor import ArrayLike, Tensor
 from . import functional as F
 from . import init as initialisers
@@ -72,7 +72,7 @@ class Linear(Module):
                 f"Linear{where} ({self.in_features} → {self.out_features}): expects inputs whose "
                 f"last axis has size {self.in_features}, got shape {x.shape}"
             )
-        return linear(x, self.weight, self.bias)  # one graph node: z = x Wᵀ + b
+        return ops.linear(x, self.weight, self.bias)  # one graph node: z = x Wᵀ + b
 
     def extra_repr(self) -> str:
         return (

@@ -98,18 +98,20 @@ class MLP(Module):
             # 800 kB per step)
             x = as_tensor(x)
             x.name = "a0"
-        trace = Trace(z=[], a=[x])
+        trace = Trace(z=[], a=[x]) if return_trace else None
         a = x
+        depth = len(self.layers)
         for n, layer in enumerate(self.layers, start=1):  # n is the books' layer number l
             z = layer(a)
             z.name = f"z{n}"
-            phi = self.output_activation if n == self.depth else self.activation
+            phi = self.output_activation if n == depth else self.activation
             a = phi(z)
             if a is not z:
                 a.name = f"a{n}"
-            trace.z.append(z)
-            trace.a.append(a)
-        return (a, trace) if return_trace else a
+            if trace is not None:
+                trace.z.append(z)
+                trace.a.append(a)
+        return a if trace is None else (a, trace)
 
     def forward_trace(self, x: Any) -> tuple[Tensor, Trace]:
         """`(output, trace)`: the output and every zˡ and aˡ of the pass."""
