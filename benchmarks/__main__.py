@@ -32,8 +32,10 @@ MLP_CASES = [  # sizes, batch
     ([1024, 2048, 2048, 10], 256),
 ]
 QUICK_MLP_CASES = [([2, 4, 1], 4), ([8, 8, 3], 4)]
-# Steps at least this long (seconds) take turns call by call: a thread still spinning after the
-# previous engine's call costs them little, and blocks of ten would leave too few turns.
+# Steps at least this long (seconds) take turns call by call, blocks of ten would leave too few
+# turns; each turn still begins with an untimed call. Timed right after PyTorch's call, the
+# floor of 1024-2048-2048-10 measured 15-20% slower while PyTorch's threads spun on in their
+# process, which made autograd_mini look faster than its floor (benchmarks/README.md, 26.).
 LONG_STEP = 0.02
 # Keeps freed memory instead of handing large blocks back to the OS and faulting them in again.
 KEEP_FREED_MEMORY = "glibc.malloc.trim_threshold=4294967295:glibc.malloc.mmap_max=0"
@@ -57,8 +59,7 @@ def timed_round_robin(
     """Median time of each run. Engines take turns in blocks of `block` calls, so that all see
     the same machine; within a block each call is timed, and the first call after a switch
     (when the previous engine's threads may still be spinning) is not counted, unless
-    `settle=False` (calls so long that a thread still spinning after a switch costs them
-    little)."""
+    `settle=False` (the chains: their ops are too small for any engine to start threads)."""
     for _ in range(warmup):
         for timer in timers.values():
             timer(1, False)
@@ -102,7 +103,7 @@ def mlp_rows(cases, budget: float, torch: worker.Torch) -> list[dict]:
         if seconds < LONG_STEP:
             t = timed_round_robin(runs, repeats)
         else:  # a few long calls: alternate call by call, so that a noisy spell hits all engines
-            t = timed_round_robin(runs, repeats, block=1, settle=False)
+            t = timed_round_robin(runs, repeats, block=1)
         rows.append(
             {
                 "case": "-".join(map(str, sizes)) + f" batch {batch}",
