@@ -424,10 +424,24 @@ def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
             )
         seed = seed.astype(root.data.dtype, copy=False)
     if create_graph:
-        if isinstance(gradient, Value) and gradient.dtype == root.data.dtype:
-            return gradient
+        if isinstance(gradient, Value):
+            if gradient.dtype == root.data.dtype:
+                return gradient
+            # the cast recorded, so that derivatives with respect to the cotangent flow back
+            return _record_anyway("astype", gradient, dtype=root.data.dtype)
         return type(root)._from_op(seed, None)
     return seed
+
+
+def _record_anyway(op: str, *args: Any, **params: Any) -> Any:
+    """ops.<op>(*args), recorded whatever the grad mode: an op of a create_graph pass itself."""
+    from . import ops  # it imports this module
+
+    recording, _mode.grad_enabled = _mode.grad_enabled, True
+    try:
+        return getattr(ops, op)(*args, **params)
+    finally:
+        _mode.grad_enabled = recording
 
 
 def _paths_to(
@@ -595,6 +609,8 @@ def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = F
     elif t._grad._node is None and t._grad.data.flags.writeable:
         t._grad.data += g
         increment_version(t._grad)
+    elif t._grad._node is not None:  # made with create_graph=True: it keeps its graph
+        t._grad = _record_anyway("add", t._grad, cls._from_op(np.asarray(g), None))
     else:
         t._grad = cls._from_op(np.asarray(t._grad.data + g), None)
 

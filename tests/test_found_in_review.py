@@ -2,6 +2,8 @@
 crashed where PyTorch works, trained differently from PyTorch, or passed silently where PyTorch
 raises. Each test says what the user tried and checks PyTorch's answer."""
 
+import warnings
+
 import numpy as np
 import pytest
 import torch
@@ -396,3 +398,41 @@ def test_numpy_functions_that_write_into_a_tensor_are_refused(write):
     with pytest.raises(TypeError, match="NumPy cannot write into a tensor.*t\\[index\\] = value"):
         write(c)
     np.testing.assert_array_equal(c.data, [[1.0, 2.0], [3.0, 4.0]])
+
+
+# --- engine: gradients with graphs --------------------------------------------------------------
+
+
+def test_a_plain_backward_adds_into_a_grad_that_has_a_graph_and_keeps_it():
+    """(x**3).sum().backward(create_graph=True), then an ordinary (x**2).sum().backward(): the
+    gradient-penalty pattern. x.grad = 3x² + 2x must still depend on x, as in PyTorch."""
+    x0 = np.array([1.0, 2.0, 3.0])
+
+    def penalty(m, x):
+        (x**3).sum().backward(create_graph=True)
+        (x**2).sum().backward()
+        g = x.grad
+        x.grad = None
+        (g * x).sum().backward()
+        return x.grad
+
+    ours = penalty(am, am.tensor(x0, requires_grad=True))
+    with warnings.catch_warnings():  # PyTorch warns that .grad and x now hold each other
+        warnings.simplefilter("ignore", UserWarning)
+        theirs = penalty(torch, torch.tensor(x0, requires_grad=True))
+    np.testing.assert_allclose(ours.data, theirs.detach().numpy())  # 9x² + 2x
+
+
+def test_a_cotangent_of_another_float_dtype_stays_differentiable_under_create_graph():
+    """A float32 output seeded with a float64 cotangent v that requires grad: Jᵀv must depend
+    on v (what differentiating a pullback in its cotangent needs)."""
+    x32, v64 = np.array([0.5, 1.5], np.float32), np.array([1.0, -2.0])
+    x, v = am.tensor(x32, requires_grad=True), am.tensor(v64, requires_grad=True)
+    (am.sin(x) * x).backward(gradient=v, create_graph=True)
+    assert x.grad.dtype == np.float32
+    x.grad.sum().backward()
+    X, V = torch.tensor(x32, requires_grad=True), torch.tensor(v64, requires_grad=True)
+    (G,) = torch.autograd.grad(torch.sin(X) * X, [X], grad_outputs=V, create_graph=True)
+    (dv,) = torch.autograd.grad(G.sum(), [V])
+    assert v.grad is not None and v.grad.dtype == np.float64
+    np.testing.assert_allclose(v.grad.data, dv.numpy(), rtol=1e-6)
