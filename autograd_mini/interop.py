@@ -194,6 +194,7 @@ def _name(func: Any) -> str:
 
 
 _CUT = (
+    "on a tensor that requires grad (or carries a tangent inside jvp/jacfwd) "
     "would compute on its values, cut from the graph. Use the am. op or Tensor method of the same "
     "meaning if there is one, compose it from am. ops, or call it on t.detach() for a constant"
 )
@@ -218,12 +219,10 @@ def call_ufunc(ufunc: np.ufunc, method: str, inputs: tuple, kwargs: dict) -> Any
             "from the graph; write a = a + t instead"
         )
     if method != "__call__":
-        raise TypeError(
-            f"{name}.{method} on a tensor that requires grad {_CUT} (np.add.reduce is t.sum())"
-        )
+        raise TypeError(f"{name}.{method} {_CUT} (np.add.reduce is t.sum())")
     if op is not None:
         raise TypeError(f"{name} on a tensor that requires grad: give no {', '.join(kwargs)}")
-    raise TypeError(f"{name} on a tensor that requires grad {_CUT}")
+    raise TypeError(f"{name} {_CUT}")
 
 
 def _binds(func: Callable[..., Any], args: tuple, kwargs: dict) -> bool:
@@ -258,7 +257,7 @@ def call_function(func: Callable[..., Any], args: tuple, kwargs: dict) -> Any:
             f"{_name(func)} on a tensor that requires grad: these options are not supported "
             f"{tuple(kwargs) or '(positional)'}; give the array argument and axis= only"
         )
-    raise TypeError(f"{_name(func)} on a tensor that requires grad {_CUT}")
+    raise TypeError(f"{_name(func)} {_CUT}")
 
 
 def _values_of_dict(kwargs: dict) -> dict:

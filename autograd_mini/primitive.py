@@ -252,14 +252,19 @@ def _no_rule(name: str, i: int) -> Callable[..., Any]:
 
 
 def holds_graph(items: list | tuple) -> bool:
-    """Whether nested lists hold a tensor that requires grad while a graph is recorded."""
-    if not _mode.grad_enabled:
+    """Whether nested lists hold a tensor that requires grad while a graph is recorded, or one
+    with a tangent of an open forward-mode transform (jvp, jacfwd): made an array, it would
+    lose either."""
+    recording, tangents = _mode.grad_enabled, _mode.forward is not None
+    if not (recording or tangents):
         return False
+    if tangents:
+        from .forward import carries_tangent  # it imports this module
     pending = [items]
     while pending:
         for item in pending.pop():
             if isinstance(item, Value):
-                if item._requires_grad:
+                if (recording and item._requires_grad) or (tangents and carries_tangent(item)):
                     return True
             elif isinstance(item, (list, tuple)):
                 pending.append(item)

@@ -115,11 +115,12 @@ class Tensor(Value):
     def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
         """The values, for NumPy; refused while they would leave a graph behind (np.array of a
         list of such tensors, say), as torch does: .numpy() or detach() says it on purpose."""
-        if self._requires_grad and holds_graph((self,)):
+        if holds_graph((self,)):
             raise TypeError(
-                "a tensor that requires grad was turned into a NumPy array, which would cut it "
-                "from the graph (np.array([t, u]) or np.mean([t, u]), say). Use am.stack([...]) "
-                "and the am. ops, or t.detach() / t.numpy() for the values"
+                "a tensor that requires grad (or carries a tangent inside jvp/jacfwd) was turned "
+                "into a NumPy array, which would cut it from the graph (np.array([t, u]) or "
+                "np.mean([t, u]), say). Use am.stack([...]) and the am. ops, or t.detach() / "
+                "t.numpy() for the values"
             )
         return self.data if dtype is None else self.data.astype(dtype)
 

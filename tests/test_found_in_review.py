@@ -436,3 +436,29 @@ def test_a_cotangent_of_another_float_dtype_stays_differentiable_under_create_gr
     (dv,) = torch.autograd.grad(G.sum(), [V])
     assert v.grad is not None and v.grad.dtype == np.float64
     np.testing.assert_allclose(v.grad.data, dv.numpy(), rtol=1e-6)
+
+
+# --- forward mode: a tangent is never dropped silently ------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "f",
+    [
+        lambda a: a * np.asarray(a)[::-1],
+        lambda a: a[0] * np.mean([a[0], a[1]]),
+        lambda a: am.tensor([a[0] * a[1], a[1]]) * a,
+        lambda a: np.percentile(a, 50) * a,
+    ],
+    ids=["asarray", "np.mean of a list", "am.tensor of a list", "a NumPy function"],
+)
+def test_forward_mode_refuses_to_turn_a_tensor_with_a_tangent_into_an_array(f):
+    """Inside jvp/jacfwd, the values of a tensor taken as a NumPy array would be a constant: the
+    Jacobian would silently lose that path. Reverse mode refuses the same f, and torch.func's
+    forward mode raises too ("Cannot access data pointer")."""
+    x = np.array([1.0, 8.0])
+    with pytest.raises(TypeError, match="NumPy|array|cut from"):
+        am.jacrev(f)(x)
+    with pytest.raises(TypeError, match="NumPy|array|cut from"):
+        am.jacfwd(f)(x)
+    with pytest.raises(TypeError, match="NumPy|array|cut from"):
+        am.jvp(f, (x,), (np.array([1.0, 0.0]),))
