@@ -462,3 +462,22 @@ def test_forward_mode_refuses_to_turn_a_tensor_with_a_tangent_into_an_array(f):
         am.jacfwd(f)(x)
     with pytest.raises(TypeError, match="NumPy|array|cut from"):
         am.jvp(f, (x,), (np.array([1.0, 0.0]),))
+
+
+# --- losses at their edges ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("dtype", [np.float64, np.float32])
+def test_binary_cross_entropy_s_target_adjoint_is_minus_logit_p_unclamped(dtype):
+    """Soft targets that require grad (distillation): ∂/∂t = log((1 − p)/p), ±inf at p = 0 or 1
+    and 690.8 at p = 1e-300, as PyTorch's; the logs of the loss value are clamped at −100, its
+    target adjoint is not."""
+    tiny = np.finfo(dtype).tiny
+    p = np.array([0.0, 1.0, tiny, 1e-20, 0.3, 1 - np.finfo(dtype).eps], dtype)
+    t = np.array([0.0, 1.0, 1.0, 0.5, 0.2, 0.0], dtype)
+    ours = am.tensor(t, requires_grad=True)
+    F.binary_cross_entropy(am.tensor(p, requires_grad=True), ours, reduction="sum").backward()
+    theirs = torch.tensor(t, requires_grad=True)
+    torch.nn.functional.binary_cross_entropy(torch.tensor(p), theirs, reduction="sum").backward()
+    assert ours.grad.dtype == dtype
+    np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-6)
