@@ -97,7 +97,8 @@ def _sigmoid(x):
 
 
 def _softmax(x, axis=-1):
-    e = np.exp(x - _row_max(x, axis))
+    with np.errstate(invalid="ignore"):  # inf − inf: a slice with a +inf is NaN, as PyTorch's
+        e = np.exp(x - _row_max(x, axis))
     return e / e.sum(axis=axis, keepdims=True)
 
 
@@ -415,10 +416,14 @@ def _softmax_cross_entropy(x, labels=None):
     with m the row's maximum: x − m is exact where it matters (0 at the maximum) and the sum,
     1 + the rest, goes through log1p, so that huge or close logits lose no digits."""
     rows = np.arange(len(labels))
-    shifted = x - x.max(axis=-1, keepdims=True)
+    top = x.max(axis=-1, keepdims=True)
+    with np.errstate(invalid="ignore"):  # inf − inf: a row with a +inf logit is NaN, as PyTorch's
+        shifted = x - top
     rest = np.exp(shifted)
     rest[rows, shifted.argmax(axis=-1)] = 0  # one maximal entry per row: its exp(0) is the 1
-    return np.log1p(rest.sum(axis=-1)) - shifted[rows, labels]
+    loss = np.log1p(rest.sum(axis=-1)) - shifted[rows, labels]
+    loss[top[:, 0] == np.inf] = np.nan  # (the rest of such a row is −inf or NaN, its loss not NaN)
+    return loss
 
 
 def _softmax_cross_entropy_vjp(g, ans, x, labels=None):

@@ -741,8 +741,9 @@ class Tensor(Value):
         """x − max − log Σ exp(x − max) over `axis` (the max a constant: the result does not
         depend on it), NaN along a slice holding +inf, as PyTorch's."""
         axes = softmax_axis("log_softmax", axis, self.ndim)
-        shifted: Tensor = self - np.max(self.data, axis=axes, keepdims=True, initial=-np.inf)
-        return shifted - ops.logsumexp(shifted, axis=axes, keepdims=True)
+        with np.errstate(invalid="ignore"):  # inf − inf: the slice's NaN, without a warning
+            shifted: Tensor = self - np.max(self.data, axis=axes, keepdims=True, initial=-np.inf)
+            return shifted - ops.logsumexp(shifted, axis=axes, keepdims=True)
 
     # --- shapes and indexing -----------------------------------------------------------------
 

@@ -1396,6 +1396,10 @@ def cross_entropy_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Samp
     yield Sample(
         "masked-and-huge-logits", (x, np.array([0, 1, 0])), {"reduction": "none"}, smooth=False
     )
+    x = np.array([[inf, 0.0, 1.0], [inf, 0.0, 1.0], [inf, inf, 1.0], [0.0, 1.0, 2.0]], dtype)
+    for reduction in ("none", "mean"):  # a row holding +inf is NaN whatever its label
+        kw = {"reduction": reduction}
+        yield Sample(f"plus-inf-logits-{reduction}", (x, np.array([0, 1, 2, 1])), kw, smooth=False)
     yield from class_option_samples(dtype, rng, smoothing=True)
     w = positive(rng, (3,), dtype)
     for reduction in ("mean", "sum", "none"):
