@@ -349,8 +349,8 @@ def backpropagate(
     sent = watch.sent if watch is not None else None
     retain_graph = retain_graph or watch is not None
     anomaly = _mode.anomaly
-    # the pass itself is recorded only to be differentiated (saved and restored directly: a
-    # switch object per backward() costs more than a small graph's whole pass)
+    # the pass itself, hooks included, is recorded only to be differentiated (saved and
+    # restored directly: a switch object per backward() costs more than a small graph's pass)
     recording, _mode.grad_enabled = _mode.grad_enabled, create_graph
     try:
         for node, parents in _schedule(root._node, wanted):
@@ -393,12 +393,12 @@ def backpropagate(
                     _send_to_leaf(totals, parent, gi, g)
             if not retain_graph:
                 node.release(parents)
+        for x in inputs or ():
+            if reached.get(x._node) is not None:  # an op's output: its adjoint
+                totals[id(x)] = TotalAdjoint(x, reached[x._node], False)
+        return totals if watch is not None else _serve_leaf_hooks(totals, cls, create_graph)
     finally:
         _mode.grad_enabled = recording
-    for x in inputs or ():
-        if reached.get(x._node) is not None:  # an op's output: its adjoint
-            totals[id(x)] = TotalAdjoint(x, reached[x._node], False)
-    return totals if watch is not None else _serve_leaf_hooks(totals, cls, create_graph)
 
 
 def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
@@ -598,7 +598,7 @@ def _accumulate(t: Value, g: Any, cls: type, create_graph: bool, owned: bool = F
             g = cls._from_op(g.data.copy(), g._node)
         else:
             g = cls._from_op(np.array(g), None)
-        t._grad = g if t._grad is None else t._grad + g
+        t._grad = g if t._grad is None else _record_anyway("add", t._grad, g)
         return
     if isinstance(g, Value):
         g = g.data

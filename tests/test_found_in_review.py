@@ -481,3 +481,31 @@ def test_binary_cross_entropy_s_target_adjoint_is_minus_logit_p_unclamped(dtype)
     torch.nn.functional.binary_cross_entropy(torch.tensor(p), theirs, reduction="sum").backward()
     assert ours.grad.dtype == dtype
     np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-6)
+
+
+@pytest.mark.parametrize("hooked", [False, True], ids=["twice", "leaf hook"])
+def test_backward_with_create_graph_under_no_grad_records_its_sums_and_hooks(hooked):
+    """backward(create_graph=True) inside no_grad() (an evaluation loop that computes a
+    gradient penalty): the pass, the sum into .grad and the leaves' hooks are recorded as in
+    PyTorch, whose backward sets the grad mode to create_graph for all of it."""
+    x0 = np.array([1.0, 2.0])
+
+    def second(m):
+        x = m.tensor(x0, requires_grad=True)
+        if hooked:
+            x.register_hook(lambda g: g * x)
+        cube, square = (x**3).sum(), (x**2).sum()
+        with m.no_grad():
+            cube.backward(create_graph=True)
+            if not hooked:
+                square.backward(create_graph=True)
+        g = x.grad
+        x.grad = None
+        (g * x).sum().backward()
+        return x.grad
+
+    ours = second(am)
+    with warnings.catch_warnings():  # PyTorch warns that .grad and x now hold each other
+        warnings.simplefilter("ignore", UserWarning)
+        theirs = second(torch)
+    np.testing.assert_allclose(ours.data, theirs.numpy())
