@@ -509,3 +509,72 @@ def test_backward_with_create_graph_under_no_grad_records_its_sums_and_hooks(hoo
         warnings.simplefilter("ignore", UserWarning)
         theirs = second(torch)
     np.testing.assert_allclose(ours.data, theirs.numpy())
+
+
+# --- nn.functional: shapes PyTorch refuses, and edges it computes ------------------------
+
+
+def test_dropout_of_p_1_zeroes_everything_as_pytorch():
+    x = am.ones((2, 3), requires_grad=True)
+    y = nn.Dropout(1.0)(x)
+    y.sum().backward()
+    t = torch.ones((2, 3), requires_grad=True)
+    torch.nn.Dropout(1.0)(t).sum().backward()
+    np.testing.assert_array_equal(y.data, 0.0)
+    np.testing.assert_array_equal(x.grad.data, t.grad.numpy())
+
+
+@pytest.mark.parametrize("shape", [(0, 3), (2, 3, 0)])
+def test_batch_norm_training_on_an_empty_batch_is_empty_and_keeps_the_statistics(shape):
+    ours, theirs = nn.BatchNorm1d(3), torch.nn.BatchNorm1d(3, dtype=torch.float64)
+    x = am.zeros(shape, requires_grad=True)
+    y = ours(x)
+    y.sum().backward()
+    t = torch.zeros(shape, dtype=torch.float64, requires_grad=True)
+    theirs(t).sum().backward()
+    assert y.shape == shape and x.grad.shape == shape
+    np.testing.assert_array_equal(ours.running_mean.data, theirs.running_mean.numpy())
+    np.testing.assert_array_equal(ours.running_var.data, theirs.running_var.numpy())
+    np.testing.assert_array_equal(ours.weight.grad.data, theirs.weight.grad.numpy())
+
+
+@pytest.mark.parametrize("stat_shape", [(2,), (3, 1), (3, 3)])
+def test_batch_norm_refuses_running_statistics_of_another_shape(stat_shape):
+    """A (3, 3) running mean was updated by broadcasting; PyTorch refuses every other shape."""
+    x = np.random.default_rng(0).standard_normal((4, 3))
+    with pytest.raises(ValueError, match=r"batch_norm: running_mean .* \(3,\), got shape"):
+        F.batch_norm(x, np.zeros(stat_shape), np.ones(3), training=True)
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.batch_norm(
+            torch.tensor(x), torch.zeros(stat_shape, dtype=torch.float64),
+            torch.ones(3, dtype=torch.float64), training=True,
+        )  # fmt: skip
+
+
+@pytest.mark.parametrize("weight_shape", [(5,), (4, 1), (1, 4, 5), (7, 1, 1, 1)])
+def test_layer_norm_refuses_a_weight_that_is_not_of_the_normalized_shape(weight_shape):
+    """A (7, 1, 1, 1) weight made a (7, 3, 4, 5) output by broadcasting, silently."""
+    x = np.random.default_rng(0).standard_normal((3, 4, 5))
+    with pytest.raises(ValueError, match=r"layer_norm: weight must have the normalized_shape"):
+        F.layer_norm(x, (4, 5), weight=np.ones(weight_shape))
+    with pytest.raises(RuntimeError):
+        torch.nn.functional.layer_norm(
+            torch.tensor(x), (4, 5), weight=torch.ones(weight_shape, dtype=torch.float64)
+        )
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda m, F_: F_.huber_loss(m.ones(2), m.zeros(2), delta=np.float32(0.5)),
+        lambda m, F_: F_.smooth_l1_loss(m.ones(2), m.zeros(2), beta=np.int64(1)),
+        lambda m, F_: F_.cross_entropy(
+            m.ones((2, 3)), m.tensor(np.array([0, 2])), label_smoothing=np.float32(0.1)
+        ),
+    ],
+    ids=["huber delta", "smooth_l1 beta", "label_smoothing"],
+)
+def test_losses_take_numpy_scalars_as_numbers(call):
+    ours = call(am, F)
+    theirs = call(torch, torch.nn.functional)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)

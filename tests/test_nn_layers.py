@@ -66,11 +66,11 @@ def test_dropout_masks_are_reproducible_from_a_seed_and_differ_call_to_call():
     assert not np.array_equal(first, second)
 
 
-@pytest.mark.parametrize("p", [-0.1, 1.0, 1.5, float("nan"), "0.5"])
+@pytest.mark.parametrize("p", [-0.1, 1.5, float("nan"), "0.5"])
 def test_dropout_refuses_p_outside_0_1(p):
-    with pytest.raises(ValueError, match=r"Dropout: p .* \[0, 1\), got"):
+    with pytest.raises(ValueError, match=r"Dropout: p .* \[0, 1\], got"):
         nn.Dropout(p)
-    with pytest.raises(ValueError, match=r"dropout: p .* \[0, 1\), got"):
+    with pytest.raises(ValueError, match=r"dropout: p .* \[0, 1\], got"):
         F.dropout(np.ones(2), p)
 
 

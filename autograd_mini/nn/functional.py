@@ -34,7 +34,7 @@ from ..routines import (
     softsign,
     tanh,
 )
-from ..tensor import ArrayLike, Tensor
+from ..tensor import ArrayLike, Tensor, values_of
 from .losses import (
     binary_cross_entropy,
     binary_cross_entropy_with_logits,
@@ -85,12 +85,12 @@ __all__ = [
 
 
 def check_probability(where: str, p: Any) -> float:
-    """p as a float, refused unless it is a number in [0, 1)."""
+    """p as a float, refused unless it is a number in [0, 1]."""
     # typeshed's numbers.Real declares no comparison with a float (hence the ignore)
-    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p < 1.0:  # type: ignore[operator]
+    if isinstance(p, bool) or not isinstance(p, numbers.Real) or not 0.0 <= p <= 1.0:  # type: ignore[operator]
         raise ValueError(
             f"{where}: p is the probability of zeroing an element and must be a number in "
-            f"[0, 1), got {p!r}"
+            f"[0, 1], got {p!r}"
         )
     return float(p)
 
@@ -105,6 +105,8 @@ def dropout(x: ArrayLike, p: float = 0.5, training: bool = True, rng: Rng = None
     if not training or p == 0.0:
         return x
     keep = generator(rng, "dropout").random(x.shape) >= p
+    if p == 1.0:  # every element zeroed (and 1/(1 − p) never used), as PyTorch's
+        return x * np.zeros(x.shape, x.dtype)
     scale: np.ndarray = (keep * (1.0 / (1.0 - p))).astype(x.dtype, copy=False)
     return x * scale
 
@@ -145,6 +147,12 @@ def layer_norm(
             f"layer_norm: normalized_shape {shape} must be the last axes of the input, got "
             f"input of shape {x.shape}"
         )
+    for what, value in (("weight", weight), ("bias", bias)):
+        if value is not None and np.shape(values_of(value)) != shape:  # would broadcast
+            raise ValueError(
+                f"layer_norm: {what} must have the normalized_shape {shape}, got shape "
+                f"{np.shape(values_of(value))}"
+            )
     axes = tuple(range(x.ndim - len(shape), x.ndim))
     mean = x.mean(axis=axes, keepdims=True)
     var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)  # biased, as PyTorch normalises
@@ -195,17 +203,26 @@ def batch_norm(
             f"batch_norm: expects an input of shape (N, C) or (N, C, L), got shape {x.shape}"
         )
     channels = x.shape[1]
+    for what, value in (("running_mean", running_mean), ("running_var", running_var),
+                        ("weight", weight), ("bias", bias)):  # fmt: skip
+        if value is not None and np.shape(values_of(value)) != (channels,):
+            raise ValueError(
+                f"batch_norm: {what} must have one value per channel, shape ({channels},), "
+                f"got shape {np.shape(values_of(value))} for an input of shape {x.shape}"
+            )
     axes = (0,) if x.ndim == 2 else (0, 2)
     shape = (1, channels) + (1,) * (x.ndim - 2)
     if training:
-        n = x.size // channels
-        if n <= 1:
+        n = x.size // channels if channels else 0
+        if n == 1:
             raise ValueError(
                 f"batch_norm: training needs more than one value per channel to estimate a "
                 f"variance, got input of shape {x.shape}; use a larger batch or eval()"
             )
         mean = x.mean(axis=axes, keepdims=True)
         var = ((x - mean) ** 2).mean(axis=axes, keepdims=True)
+        if n == 0:  # an empty batch: an empty output, the running statistics unchanged
+            running_mean = running_var = None
         if running_mean is not None:
             _blend(_array("batch_norm", running_mean), mean.data.reshape(channels), momentum)
             if isinstance(running_mean, Tensor):

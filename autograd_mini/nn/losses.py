@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any, TypeVar
 
@@ -253,7 +254,7 @@ def cross_entropy(
     """
     name = "cross_entropy"
     logits = as_tensor(logits)
-    if not (isinstance(label_smoothing, (int, float)) and 0.0 <= label_smoothing <= 1.0):
+    if not (isinstance(label_smoothing, numbers.Real) and 0.0 <= label_smoothing <= 1.0):
         raise ValueError(f"{name}: label_smoothing must lie in [0, 1], got {label_smoothing!r}")
     t = target if isinstance(target, Tensor) else np.asarray(target)
     if logits.ndim and t.shape == logits.shape:
@@ -432,7 +433,7 @@ def _scaled(name: str, loss: Tensor, weight: Any, what: str) -> Tensor:
 def _positive(name: str, what: str, value: Any, zero: bool) -> float:
     if (
         isinstance(value, bool)
-        or not isinstance(value, (int, float))
+        or not isinstance(value, numbers.Real)  # NumPy's scalars too
         or not (value >= 0 if zero else value > 0)
     ):
         bound = "≥ 0" if zero else "> 0"
