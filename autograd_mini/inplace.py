@@ -22,7 +22,7 @@ import numpy as np
 
 from . import engine, forward, modes, ops
 from .engine import Value
-from .primitive import Primitive, refresh_view
+from .primitive import Primitive, refresh_view, remake_view
 
 
 def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
@@ -178,6 +178,7 @@ def _assign(t: Value, symbol: str, result: Value, written: bool = False) -> None
         base, view, params, _ = t._view
         t._view = (base, view, params, engine.latest_write())  # not stale: it made the change
         _assign(base, symbol, _written_into(base, t, view, params), written=True)
+        remake_view(t)  # a view of the base's new value: its uses go through the base's node
 
 
 def _view_chain(t: Value) -> list[Value]:

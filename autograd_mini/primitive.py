@@ -279,12 +279,21 @@ def refresh_view(view: Value) -> None:
     log = view._base._log
     changed = log is not None and bool(log.stamps) and log.stamps[-1] > made_at
     outside = view._node is None and base._requires_grad  # made under no_grad, say
-    if not (changed or outside):
-        return
+    if changed or outside:
+        remake_view(view)
+
+
+def remake_view(view: Value) -> None:
+    """Make `view` again from its base, as PyTorch's view replay: its values then come with the
+    base's current graph, so that the base's hooks and retain_grad() see its later uses (and
+    the view's own retain_grad() moves with it)."""
+    base, op, params, _ = view._view
     fresh = op(base, **params)  # refreshes the base first, if it is itself a stale view
-    node = fresh._node
+    node, old = fresh._node, view._node
     if node is not None:
         node.ans, node.name, node.log = view.data, view._name, shared_log(view._base)
+        if old is not None and old.retained is not None and old.retained() is view:
+            node.retained, old.retained = old.retained, None
         view._node, view._requires_grad = node, True
     view._view = (base, op, params, latest_write())
 

@@ -4,7 +4,9 @@ each in autograd_mini and in PyTorch. The gradients must equal PyTorch's; where 
 a program (a value it saved was overwritten), they must equal central differences of the
 program's value, or autograd_mini must refuse it too. Steps include writes outside the graph
 (under no_grad(), and through detach()) and an op whose rule reads its own output (exp), and
-each program is differentiated twice: by a plain backward() and with create_graph=True."""
+each program is differentiated twice: by a plain backward() and with create_graph=True. Steps
+also register a hook on the tensor (that changes its adjoint, hence the leaves' gradients) and
+call retain_grad() on a view, whose .grad must equal PyTorch's too."""
 
 from __future__ import annotations
 
@@ -32,6 +34,7 @@ def programs(draw):
         op = draw(
             st.sampled_from(
                 ["+=", "-=", "*=", "/=", "%=", "fill", "set", "use", "exp", "no_grad", "detach"]
+                + ["hook", "retain"]
             )
         )
         operand = draw(st.sampled_from(["w", "constant"]))
@@ -50,19 +53,26 @@ def _view(y, view):
     return y[where[0] : where[1]] if kind == "slice" else y.reshape(2, 3)[where]
 
 
-def run(m, program, x, w):
-    """The program in module m (autograd_mini or torch); its scalar value."""
+def run(m, program, x, w, retained=None):
+    """The program in module m (autograd_mini or torch); its scalar value. The views that
+    called retain_grad() are appended to `retained`."""
     y = (m.zeros(N, dtype=m.float64) if m is torch else m.zeros(N)) if program["buffer"] else x * 1
     if program["buffer"]:
         y = y + x * 0.5  # a buffer that depends on x
     early = None if program["early_view"] is None else y[slice(*program["early_view"])]
     used = []  # values read by ordinary ops: a later write into them is what PyTorch refuses
+    kept = []  # the views that called retain_grad()
     for view, op, operand in program["steps"]:
         v = _view(y, view)
         size = v.shape[0]
         other = w[:size] * 1 if operand == "w" else 2.0
         if op == "use":
             used.append((v * v).sum())
+        elif op == "hook":  # on the tensor, not a view (PyTorch crashes on some of those)
+            y.register_hook(lambda g: g * 3)
+        elif op == "retain":  # and used at the end, after the steps that follow
+            v.retain_grad()
+            kept.append(v)
         elif op == "exp":  # its rule reads its output, saved before any later write
             used.append(v.exp().sum())
         elif op == "no_grad":  # a write outside the graph: a constant from here on
@@ -90,6 +100,10 @@ def run(m, program, x, w):
         value = value + (early * early).sum()
     for term in used:
         value = value + term
+    for v in kept:
+        value = value + (v * v).sum() * 0.5
+    if retained is not None:
+        retained += kept
     return value
 
 
@@ -126,21 +140,26 @@ def test_in_place_programs_through_views_match_pytorch_or_finite_differences(pro
 
 def check_one_pass(program, x, w, create_graph):
     ours = [am.tensor(x, requires_grad=True), am.tensor(w, requires_grad=True)]
+    views = []
     try:
-        run(am, program, *ours).backward(create_graph=create_graph)
-        got = [np.zeros(N) if t.grad is None else t.grad.data for t in ours]
+        run(am, program, *ours, retained=views).backward(create_graph=create_graph)
+        got = [np.zeros(N) if t.grad is None else t.grad.data for t in ours + views]
     except RuntimeError as error:
         assert "modified by an in-place operation" in str(error)
         got = None
     theirs = [torch.tensor(x, requires_grad=True), torch.tensor(w, requires_grad=True)]
+    views = []
     try:
-        run(torch, program, *theirs).backward()
-        expected = [np.zeros(N) if t.grad is None else t.grad.numpy() for t in theirs]
+        run(torch, program, *theirs, retained=views).backward()
+        expected = [
+            np.zeros(N) if t.grad is None else t.grad.numpy() for t in theirs + views
+        ]  # fmt: skip
         assert got is not None, "PyTorch differentiates this program; autograd_mini refused it"
         tolerance = {"rtol": 1e-10, "atol": 1e-12}
     except RuntimeError:  # PyTorch refuses: the program's own value decides
         if got is None:
             return
+        got = got[:2]  # the leaves': a view's adjoint has no difference quotient here
         expected = central_differences(program, x, w)
         tolerance = {"rtol": 1e-5, "atol": 1e-5}
     for a, b in zip(got, expected, strict=True):
