@@ -72,7 +72,8 @@ class Linear(Module):
                 f"Linear{where} ({self.in_features} → {self.out_features}): expects inputs whose "
                 f"last axis has size {self.in_features}, got shape {x.shape}"
             )
-        return ops.linear(x, self.weight, self.bias)  # one graph node: z = x Wᵀ + b
+        z: Tensor = ops.linear(x, self.weight, self.bias)  # one graph node: z = x Wᵀ + b
+        return z
 
     def extra_repr(self) -> str:
         return (
