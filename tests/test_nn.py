@@ -304,13 +304,51 @@ def test_uniform_schemes_stay_within_their_bound():
 
 
 def test_init_gains_match_torch():
-    for name in ["linear", "sigmoid", "tanh", "relu", "leaky_relu"]:
+    names = ["linear", "conv1d", "conv2d", "conv_transpose3d", "sigmoid", "tanh", "relu", "selu"]
+    for name in [*names, "leaky_relu"]:
         assert nn.init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name))
-    assert nn.init.calculate_gain("leaky_relu", 0.2) == pytest.approx(
-        torch.nn.init.calculate_gain("leaky_relu", 0.2)
-    )
+    for slope in (0, 0.2, 3, math.sqrt(5)):
+        assert nn.init.calculate_gain("leaky_relu", slope) == pytest.approx(
+            torch.nn.init.calculate_gain("leaky_relu", slope)
+        )
     with pytest.raises(ValueError, match="unknown nonlinearity"):
         nn.init.calculate_gain("swish")
+    with pytest.raises(ValueError, match="slope must be a number, got True"):
+        nn.init.calculate_gain("leaky_relu", True)  # torch refuses a bool slope too
+
+
+@pytest.mark.parametrize("a", [0.0, 0.2, math.sqrt(5.0)])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"mode": "fan_out"}, {"nonlinearity": "relu"}, {"nonlinearity": "tanh"}]
+)
+def test_kaiming_init_draws_from_torchs_distribution_whatever_the_slope(a, kwargs):
+    # torch's default nonlinearity is leaky_relu, whose gain reads the slope a: with a = √5
+    # (torch's own idiom for Linear) the bound is 1/√fan_in, not ReLU's √6/√fan_in
+    torch.manual_seed(0)
+    ours, theirs = np.empty((1000, 400)), torch.empty(1000, 400, dtype=torch.float64)
+    nn.init.kaiming_uniform_(ours, a=a, rng=rng(), **kwargs)
+    torch.nn.init.kaiming_uniform_(theirs, a=a, **kwargs)
+    assert np.abs(ours).max() == pytest.approx(theirs.abs().max().item(), rel=1e-4)
+    nn.init.kaiming_normal_(ours, a=a, rng=rng(1), **kwargs)
+    torch.nn.init.kaiming_normal_(theirs, a=a, **kwargs)
+    assert ours.std() == pytest.approx(theirs.std().item(), rel=5e-3)
+
+
+def test_kaiming_init_leaves_an_empty_weight_as_torch_does():
+    for shape in [(0, 3), (3, 0)]:
+        w = np.empty(shape)
+        assert nn.init.kaiming_uniform_(w) is w and nn.init.kaiming_normal_(w) is w
+        with pytest.warns(UserWarning, match="no-op"):
+            torch.nn.init.kaiming_uniform_(torch.empty(shape))
+
+
+def test_linear_default_init_draws_from_torch_linears_distribution():
+    ours = nn.Linear(400, 1000, rng=rng())
+    torch.manual_seed(0)
+    theirs = torch.nn.Linear(400, 1000, dtype=torch.float64)
+    for mine, torchs in [(ours.weight, theirs.weight), (ours.bias, theirs.bias)]:
+        assert np.abs(mine.numpy()).max() == pytest.approx(torchs.abs().max().item(), rel=1e-2)
+    assert ours.weight.numpy().std() == pytest.approx(theirs.weight.std().item(), rel=5e-3)
 
 
 def test_zeros_and_fans():
