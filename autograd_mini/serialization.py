@@ -2,6 +2,8 @@
 
     am.save(model.state_dict(), "model.npz")
     model.load_state_dict(am.load("model.npz"))
+    am.save(optimizer.state_dict(), "optimizer.npz")   # nested: kept as it was
+    optimizer.load_state_dict(am.load("optimizer.npz"))
 
 An .npz file is a zip of .npy arrays, one member `<name>.npy` per entry, as `numpy.savez` writes
 it (so NumPy reads our files and we read its). Both directions are done here rather than by
@@ -10,12 +12,19 @@ it (so NumPy reads our files and we read its). Both directions are done here rat
 bytes that are really there before anything is allocated, and refuses object arrays, the one
 part of the format that would run code. Writing goes to a temporary file in the same directory,
 renamed over the target only when complete: a crash never leaves half an archive behind.
+
+A state dict that holds more than arrays (an optimiser's: dicts of per-parameter buffers, lists
+of settings, numbers, tuples) is written as the same kind of archive: each array a `.npy`
+member, named by its path (`state.0.exp_avg`), and one more member, `structure.json`, which
+describes the rest in JSON: dicts, lists, tuples, numbers, strings, bools and None, with the
+places of the arrays. JSON is data, never code, so reading it runs nothing either.
 """
 
 from __future__ import annotations
 
 import ast
 import errno
+import json
 import math
 import os
 import secrets
@@ -36,6 +45,12 @@ MAX_HEADER = 10_000  # characters in a member's header; NumPy's own limit
 MAX_NAME_BYTES = 0xFFFF - len(MEMBER_SUFFIX)  # a zip entry name is at most 65535 bytes
 NUMERIC = "biufc"  # the dtype kinds saved and loaded: bool, integers, floats, complex
 _CHUNK = 1 << 20
+STRUCTURE = "structure.json"  # the member that describes a nested state dict; never a .npy
+MAX_STRUCTURE = 1 << 26  # bytes: the description of millions of arrays
+MAX_DEPTH = 64  # levels of nesting in a nested state dict
+_END_RECORD = b"PK\x05\x06"  # the zip's end-of-central-directory record, 22 bytes
+_ZIP64_LOCATOR = b"PK\x06\x07"  # 20 bytes before it in an archive of 65535 entries or more
+_ZIP64_RECORD = 56  # the bytes of the zip64 end record that the locator follows
 # what zipfile raises on a damaged or cut archive: bad CRC or structure, a seek to an offset that
 # is not there (OSError), a member name that is not UTF-8
 DAMAGED = (zipfile.BadZipFile, zipfile.LargeZipFile, EOFError, zlib.error, OSError, UnicodeError)
@@ -49,21 +64,25 @@ def save(state: Mapping[str, Any], path: PathLike) -> None:
     """Write a mapping name → array (or Tensor) to `path` as an .npz archive, at exactly that
     path (NumPy would add `.npz` to a name without it). Every string name comes back from `load`
     unchanged. The file appears complete or not at all: an existing file at `path` is replaced
-    only once the new one is fully written."""
+    only once the new one is fully written.
+
+    A state dict that holds more than arrays, as an optimiser's does (nested dicts, lists and
+    tuples of arrays, Python numbers, strings, bools and None), comes back from `load` equal
+    to what was saved, with the same types, each array as a NumPy array. Anything else (an
+    object of a class, a set) is refused: reading it back would need pickling. (In a state
+    dict of arrays alone, a number or a list of numbers becomes an array, as in numpy.savez.)"""
     if not isinstance(state, Mapping):
         hint = " (pass model.state_dict())" if hasattr(state, "state_dict") else ""
         raise TypeError(f"save: expects a dict of name → array, got {type(state).__name__}{hint}")
-    arrays = {}
-    for name, value in state.items():  # everything is checked before a byte is written
+    for name in state:  # everything is checked before a byte is written
         _check_name(name)
-        if not isinstance(value, np.ndarray):
-            value = getattr(value, "data", value)  # a Tensor's array
-        array = np.asarray(value)
-        if array.dtype.kind not in NUMERIC:
-            raise TypeError(
-                f"save: {name!r} is a {array.dtype} array; only numeric arrays are saved "
-                "(anything else would need pickling)"
-            )
+    structure: Any = None
+    arrays: dict[str, np.ndarray] = {}
+    for name, value in state.items():
+        array = _as_array(value)
+        if array is None:  # not arrays alone: a nested state dict, an optimiser's say
+            structure, arrays = _describe(state)
+            break
         arrays[name] = array
     target = os.fspath(path)
     if os.path.isdir(target):
@@ -73,6 +92,9 @@ def save(state: Mapping[str, Any], path: PathLike) -> None:
     temporary, file = _create_beside(target)
     try:
         with file, zipfile.ZipFile(file, "w", zipfile.ZIP_STORED, allowZip64=True) as archive:
+            if structure is not None:
+                info = zipfile.ZipInfo(STRUCTURE, date_time=(1980, 1, 1, 0, 0, 0))
+                archive.writestr(info, json.dumps({"version": 1, "tree": structure}))
             for name, array in arrays.items():
                 info = zipfile.ZipInfo(name + MEMBER_SUFFIX, date_time=(1980, 1, 1, 0, 0, 0))
                 with archive.open(info, "w", force_zip64=True) as member:
@@ -88,8 +110,9 @@ def save(state: Mapping[str, Any], path: PathLike) -> None:
         raise
 
 
-def load(path: PathLike) -> OrderedDict[str, np.ndarray]:
-    """Read an archive written by `save` (or `numpy.savez`): an ordered dict name → array.
+def load(path: PathLike) -> OrderedDict[str, Any]:
+    """Read an archive written by `save` (or `numpy.savez`): an ordered dict name → array, or
+    the nested state dict that was saved (an optimiser's), as it was.
 
     Raises ArchiveError (a ValueError) naming the file and the problem when the file is empty,
     not an .npz archive, damaged or truncated, holds a member that is not a numeric .npy array
@@ -158,6 +181,86 @@ def _check_name(name: object) -> None:
         )
 
 
+def _as_array(value: Any) -> np.ndarray | None:
+    """`value` as a numeric array (a Tensor's own array), or None when it is not one: a dict,
+    None, a string, a ragged list, a list of tensors in a graph."""
+    if isinstance(value, Mapping):
+        return None
+    if not isinstance(value, (np.ndarray, np.generic)):
+        value = getattr(value, "data", value)  # a Tensor's array
+    try:
+        array = np.asarray(value)
+    except (TypeError, ValueError):
+        return None
+    return array if array.dtype.kind in NUMERIC else None
+
+
+def _describe(state: Mapping[str, Any]) -> tuple[Any, dict[str, np.ndarray]]:
+    """(the description of a nested state dict, for JSON; its arrays by member name). A dict is
+    {"dict": [[key, item], ...]}, a list {"list": [...]}, a tuple {"tuple": [...]}, an array
+    {"array": member name}; numbers, strings, bools and None are themselves."""
+    arrays: dict[str, np.ndarray] = {}
+
+    def describe(value: Any, path: tuple[Any, ...], above: tuple[int, ...]) -> Any:
+        where = ".".join(map(str, path))
+        if value is None or isinstance(value, str) or _is_python_number(value):
+            return value
+        if isinstance(value, (Mapping, list, tuple)):
+            if id(value) in above:
+                raise ValueError(f"save: {where!r} holds itself (a cycle); it cannot be saved")
+            if len(above) == MAX_DEPTH:
+                raise ValueError(f"save: {where!r} is nested more than {MAX_DEPTH} levels deep")
+            inner = (*above, id(value))
+            if isinstance(value, Mapping):
+                for key in value:
+                    if not (key is None or isinstance(key, str) or _is_python_number(key)):
+                        raise TypeError(
+                            f"save: {where!r} has the key {key!r}; the keys of a saved dict are "
+                            "strings, Python numbers, bools or None"
+                        )
+                pairs = [[k, describe(v, (*path, k), inner)] for k, v in value.items()]
+                return {"dict": pairs}
+            items = [describe(v, (*path, i), inner) for i, v in enumerate(value)]
+            return {"tuple" if isinstance(value, tuple) else "list": items}
+        if isinstance(value, np.ndarray) and value.dtype.kind not in NUMERIC:
+            raise TypeError(
+                f"save: {where!r} is a {value.dtype} array; only numeric arrays are saved "
+                "(anything else would need pickling)"
+            )
+        array = _as_array(value)
+        if array is None:
+            raise TypeError(
+                f"save: {where!r} is a {type(value).__name__}; a state dict is saved with numeric "
+                "arrays, Python numbers, strings, bools, None, and dicts, lists and tuples of "
+                "them (anything else would need pickling)"
+            )
+        name = _member_name(where, arrays)
+        arrays[name] = array
+        return {"array": name}
+
+    return describe(state, (), ()), arrays
+
+
+def _is_python_number(value: Any) -> bool:
+    """A bool, int or float that JSON gives back as it was (NumPy's scalars are saved as arrays,
+    which keep their dtype)."""
+    return isinstance(value, (bool, int, float)) and not isinstance(value, np.generic)
+
+
+def _member_name(path: str, taken: Mapping[str, Any]) -> str:
+    """The array at `path` (e.g. `state.0.exp_avg`) is the member `<path>.npy`, made unique."""
+    try:
+        _check_name(path)
+        name = path or "array"
+    except ValueError:  # NUL, a lone surrogate, too long: the path is in the description anyway
+        name = "array"
+    candidate, n = name, 1
+    while candidate in taken:
+        n += 1
+        candidate = f"{name}~{n}"
+    return candidate
+
+
 def _create_beside(target: str) -> tuple[str, IO[bytes]]:
     """A new file in the target's directory (so that os.replace is a rename on one file system),
     created with the permissions an ordinary open would give."""
@@ -184,27 +287,118 @@ def _remove_quietly(path: str) -> None:
         pass
 
 
-def _read_archive(file: IO[bytes], where: str, size: int) -> OrderedDict[str, np.ndarray]:
-    state: OrderedDict[str, np.ndarray] = OrderedDict()
+def _read_archive(file: IO[bytes], where: str, size: int) -> OrderedDict[str, Any]:
+    state: OrderedDict[str, Any] = OrderedDict()
+    structure = None
     with zipfile.ZipFile(file) as archive:
+        _check_entry_count(file, size, archive, where)
         for info in archive.infolist():
             member = info.filename
-            if not member.endswith(MEMBER_SUFFIX) or info.is_dir():
-                raise ArchiveError(
-                    f"load: {where} holds {member!r}, which is not a .npy array; an archive "
-                    "written by am.save holds only <name>.npy members"
-                )
-            name = member[: -len(MEMBER_SUFFIX)]
-            if name in state:
-                raise ArchiveError(f"load: {where} holds {member!r} twice; save it again")
             if info.compress_size > size:  # a stored size cannot exceed the file itself
                 raise ArchiveError(
                     f"load: {where} is damaged: {member!r} claims {info.compress_size} bytes in a "
                     f"file of {size}; save it again"
                 )
+            if not 0 <= info.header_offset < size:  # nor can a member start outside it
+                raise ArchiveError(
+                    f"load: {where} is damaged: {member!r} starts at byte {info.header_offset} "
+                    f"of a file of {size}; save it again"
+                )
+            if member == STRUCTURE and structure is None:
+                if info.file_size > MAX_STRUCTURE:
+                    raise ArchiveError(
+                        f"load: {where} is damaged: its {STRUCTURE} claims {info.file_size} "
+                        f"bytes (at most {MAX_STRUCTURE}); save it again"
+                    )
+                structure = archive.read(info)  # its checksum checked too
+                continue
+            if not member.endswith(MEMBER_SUFFIX) or info.is_dir():
+                raise ArchiveError(
+                    f"load: {where} holds {member!r}, which is not a .npy array; an archive "
+                    "written by am.save holds only <name>.npy members (and one "
+                    f"{STRUCTURE} for a nested state dict)"
+                )
+            name = member[: -len(MEMBER_SUFFIX)]
+            if name in state:
+                raise ArchiveError(f"load: {where} holds {member!r} twice; save it again")
             with archive.open(info) as stream:
                 state[name] = _read_member(stream, info.file_size, f"{name!r} in {where}")
-    return state
+    return state if structure is None else _rebuild(structure, state, where)
+
+
+def _check_entry_count(file: IO[bytes], size: int, archive: zipfile.ZipFile, where: str) -> None:
+    """zipfile reads the central directory as far as the end record says it reaches, and does
+    not count what it finds: one damaged byte (an entry's comment length) can hide the entries
+    after it, and load would return some of the arrays. The end record says how many there
+    are (or, past 65535, the zip64 end record just before it)."""
+    end = size - 22 - len(archive.comment)
+    file.seek(max(end, 0))
+    record = file.read(22)
+    if end < 0 or not record.startswith(_END_RECORD):
+        raise ArchiveError(f"load: {where} is damaged: its end record is not where it ends")
+    announced = int.from_bytes(record[10:12], "little")
+    if end >= 20 + _ZIP64_RECORD:
+        file.seek(end - 20)
+        if file.read(20).startswith(_ZIP64_LOCATOR):  # zipfile then read the zip64 record
+            file.seek(end - 20 - _ZIP64_RECORD)
+            announced = int.from_bytes(file.read(_ZIP64_RECORD)[32:40], "little")
+    found = len(archive.infolist())
+    if found != announced:
+        raise ArchiveError(
+            f"load: {where} is damaged: its directory lists {found} of the {announced} members "
+            "that its end record announces; save it again"
+        )
+
+
+def _rebuild(text: bytes, arrays: Mapping[str, np.ndarray], where: str) -> OrderedDict[str, Any]:
+    """The nested state dict that `text` (the structure member) describes, with its arrays; every
+    array is used once, and nothing but dicts, lists, tuples and JSON's scalars is made."""
+    damaged = f"load: {where} has a damaged {STRUCTURE}"
+    try:
+        description = json.loads(text.decode("utf-8"))
+    except (ValueError, RecursionError):  # UnicodeDecodeError and JSONDecodeError are ValueErrors
+        raise ArchiveError(f"{damaged} (not JSON); save it again") from None
+    used: set[str] = set()
+
+    def rebuild(node: Any, depth: int) -> Any:
+        if node is None or isinstance(node, (str, bool, int, float)):
+            return node
+        if depth <= MAX_DEPTH and isinstance(node, dict) and len(node) == 1:
+            [(kind, body)] = node.items()
+            if kind == "array" and isinstance(body, str) and body in arrays and body not in used:
+                used.add(body)
+                return arrays[body]
+            if kind in ("list", "tuple") and isinstance(body, list):
+                items = [rebuild(item, depth + 1) for item in body]
+                return items if kind == "list" else tuple(items)
+            if kind == "dict" and isinstance(body, list) and all(map(_is_pair, body)):
+                rebuilt = {key: rebuild(item, depth + 1) for key, item in body}
+                if len(rebuilt) == len(body):  # no key twice
+                    return rebuilt
+        raise ArchiveError(
+            f"{damaged}: an entry is none of a number, string, array, list, tuple or dict, or "
+            "names an array that is not there (or twice); save it again"
+        )
+
+    if not isinstance(description, dict) or description.get("version") != 1:
+        raise ArchiveError(f"{damaged}: not a description of version 1; save it again")
+    state = rebuild(description.get("tree"), 0)
+    if not isinstance(state, dict) or not all(isinstance(k, str) for k in state):
+        raise ArchiveError(f"{damaged}: not a dict of names; save it again")
+    if used != set(arrays):
+        raise ArchiveError(
+            f"{damaged}: it does not place {sorted(set(arrays) - used)[:3]}; save it again"
+        )
+    return OrderedDict(state)
+
+
+def _is_pair(item: Any) -> bool:
+    """[key, description]: a dict's entry in a structure member."""
+    return (
+        isinstance(item, list)
+        and len(item) == 2
+        and (item[0] is None or isinstance(item[0], (str, bool, int, float)))
+    )
 
 
 def _read_member(stream: IO[bytes], size: int, what: str) -> np.ndarray:

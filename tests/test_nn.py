@@ -137,6 +137,127 @@ def test_zero_grad_sets_every_gradient_to_none():
     assert all(p.grad is None for p in net.parameters())
 
 
+def test_a_registered_parameter_takes_only_a_parameter_or_none_as_torch():
+    # anything else would silently leave parameters() and state_dict(): never trained or saved
+    ours, theirs = nn.Linear(2, 1), torch.nn.Linear(2, 1)
+    for value, torch_value in [
+        (am.Tensor(np.zeros((1, 2)), requires_grad=True), torch.zeros(1, 2, requires_grad=True)),
+        (np.zeros((1, 2)), np.zeros((1, 2))),
+        (3.0, 3.0),
+        ([nn.Parameter(np.zeros(2))], [torch.nn.Parameter(torch.zeros(2))]),
+        (nn.Linear(1, 1), torch.nn.Linear(1, 1)),
+    ]:
+        with pytest.raises(TypeError, match=r"Parameter or None expected"):
+            theirs.weight = torch_value
+        with pytest.raises(TypeError, match=r"Linear\.weight is a parameter: .*nn\.Parameter"):
+            ours.weight = value
+        assert [n for n, _ in ours.named_parameters()] == ["weight", "bias"]
+    # None keeps the name a parameter's: it leaves the lists, and a tensor is still refused
+    ours.weight, theirs.weight = None, None
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["bias"]
+    with pytest.raises(TypeError, match="Parameter or None expected"):
+        theirs.weight = torch.zeros(1, 2)
+    with pytest.raises(TypeError, match="is a parameter"):
+        ours.weight = am.Tensor(np.zeros((1, 2)))
+    ours.weight, theirs.weight = nn.Parameter(np.ones((1, 2))), torch.nn.Parameter(torch.ones(2))
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["weight", "bias"]
+    # del frees the name, for any value, as in torch
+    del ours.weight, theirs.weight
+    ours.weight, theirs.weight = np.zeros((1, 2)), torch.zeros(1, 2)
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["bias"]
+    # a parameter may replace a module, as in torch
+    ours.sub, theirs.sub = nn.Linear(1, 1), torch.nn.Linear(1, 1)
+    ours.sub, theirs.sub = nn.Parameter(np.ones(1)), torch.nn.Parameter(torch.ones(1))
+    assert list(ours.state_dict()) == list(theirs.state_dict()) == ["bias", "sub"]
+
+
+def test_zero_grad_without_set_to_none_writes_zeros_into_the_same_gradients_as_torch():
+    x = rng().standard_normal((4, 2))
+    ours, theirs = nn.Linear(2, 3, rng=rng()), torch.nn.Linear(2, 3).double()
+    with torch.no_grad():
+        theirs.weight.copy_(torch.from_numpy(ours.weight.numpy()))
+        theirs.bias.copy_(torch.from_numpy(ours.bias.numpy()))
+    ours.weight.requires_grad_(False)  # no gradient: stays None, as torch's
+    theirs.weight.requires_grad_(False)
+    ours(x).tanh().sum().backward()
+    theirs(torch.from_numpy(x)).tanh().sum().backward()
+    held, version = ours.bias.grad, ours.bias.grad.version
+    held_t, version_t = theirs.bias.grad, theirs.bias.grad._version
+    ours.zero_grad(set_to_none=False)
+    theirs.zero_grad(set_to_none=False)
+    assert ours.weight.grad is None and theirs.weight.grad is None
+    assert ours.bias.grad is held and theirs.bias.grad is held_t  # the same tensor, zeroed
+    np.testing.assert_array_equal(held.numpy(), theirs.bias.grad.numpy())
+    assert not held.numpy().any()
+    assert (held.version - version, held_t._version - version_t) == (1, 1)  # a counted write
+    # the next backward accumulates into the zeros: the fresh gradient, as torch's
+    ours(x).sum().backward()
+    theirs(torch.from_numpy(x)).sum().backward()
+    np.testing.assert_allclose(held.numpy(), theirs.bias.grad.numpy(), rtol=1e-15)
+    ours.zero_grad()  # the default stays set_to_none=True
+    assert ours.bias.grad is None
+    one = am.tensor([1.0])
+    ours.bias.grad = one.broadcast_to((3,))  # read-only memory: zeros of its own instead
+    ours.zero_grad(set_to_none=False)
+    assert ours.bias.grad.numpy().tolist() == [0.0, 0.0, 0.0] and one.item() == 1.0
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")
+def test_zero_grad_without_set_to_none_cuts_a_create_graph_gradient_from_its_graph():
+    x = rng().standard_normal((4, 2))
+    ours, theirs = nn.Linear(2, 1, rng=rng()), torch.nn.Linear(2, 1).double()
+    (ours(x) ** 3).sum().backward(create_graph=True)
+    (theirs(torch.from_numpy(x)) ** 3).sum().backward(create_graph=True)
+    held, held_t = ours.weight.grad, theirs.weight.grad
+    assert not held.is_leaf and held_t.grad_fn is not None
+    ours.zero_grad(set_to_none=False)
+    theirs.zero_grad(set_to_none=False)
+    for grad in (ours.weight.grad, theirs.weight.grad):
+        assert grad.is_leaf and not grad.requires_grad
+    assert not ours.weight.grad.numpy().any() and not theirs.weight.grad.numpy().any()
+    assert not held.numpy().any()  # the same memory as the new .grad, as torch's
+    ours(x).sum().backward()
+    theirs(torch.from_numpy(x)).sum().backward()
+    np.testing.assert_allclose(ours.weight.grad.numpy(), theirs.weight.grad.numpy(), rtol=1e-15)
+
+
+def test_module_requires_grad_freezes_and_unfreezes_every_parameter_as_torch():
+    ours, theirs = Net(), torch.nn.Linear(2, 1)
+    assert ours.requires_grad_(False) is ours and theirs.requires_grad_(False) is theirs
+    assert not any(p.requires_grad for p in ours.parameters())
+    ours.block.fc.requires_grad_()
+    sum(out.sum() for out in ours(am.tensor(np.ones((4, 2)), requires_grad=True))).backward()
+    assert [n for n, p in ours.named_parameters() if p.grad is not None] == [
+        "block.fc.weight",
+        "block.fc.bias",
+    ]
+
+
+def test_state_dict_lists_a_tied_module_under_each_name_as_torch():
+    def build(nn_):
+        class Tied(nn_.Module):
+            def __init__(self):
+                super().__init__()
+                self.l1 = nn_.Linear(2, 2)
+                self.norm = nn_.BatchNorm1d(2)
+                self.l2 = self.l1  # weight tying: one module, two names
+                self.stack = nn_.Sequential(self.norm, nn_.Linear(2, 2), self.l1)
+                self.stack[1].weight = self.l1.weight  # a tied parameter
+
+        return Tied()
+
+    ours, theirs = build(nn), build(torch.nn).double()
+    assert list(ours.state_dict()) == list(theirs.state_dict())
+    assert len(list(ours.parameters())) == len(list(theirs.parameters())) == 5  # each once
+    assert [n for n, _ in ours.named_parameters()] == [n for n, _ in theirs.named_parameters()]
+    # a checkpoint of torch's tied model loads strictly, and the tied tensors take its values
+    state = {k: v.numpy() + 1.0 for k, v in theirs.state_dict().items()}
+    assert ours.load_state_dict(state) == ([], [])
+    for name, value in ours.state_dict().items():
+        np.testing.assert_array_equal(value, state[name])
+    assert ours.l2.weight is ours.l1.weight is ours.stack[1].weight
+
+
 def test_train_and_eval_set_the_training_flag_on_every_module():
     net = Net()
     assert all(m.training for m in net.modules())
@@ -304,13 +425,51 @@ def test_uniform_schemes_stay_within_their_bound():
 
 
 def test_init_gains_match_torch():
-    for name in ["linear", "sigmoid", "tanh", "relu", "leaky_relu"]:
+    names = ["linear", "conv1d", "conv2d", "conv_transpose3d", "sigmoid", "tanh", "relu", "selu"]
+    for name in [*names, "leaky_relu"]:
         assert nn.init.calculate_gain(name) == pytest.approx(torch.nn.init.calculate_gain(name))
-    assert nn.init.calculate_gain("leaky_relu", 0.2) == pytest.approx(
-        torch.nn.init.calculate_gain("leaky_relu", 0.2)
-    )
+    for slope in (0, 0.2, 3, math.sqrt(5)):
+        assert nn.init.calculate_gain("leaky_relu", slope) == pytest.approx(
+            torch.nn.init.calculate_gain("leaky_relu", slope)
+        )
     with pytest.raises(ValueError, match="unknown nonlinearity"):
         nn.init.calculate_gain("swish")
+    with pytest.raises(ValueError, match="slope must be a number, got True"):
+        nn.init.calculate_gain("leaky_relu", True)  # torch refuses a bool slope too
+
+
+@pytest.mark.parametrize("a", [0.0, 0.2, math.sqrt(5.0)])
+@pytest.mark.parametrize(
+    "kwargs", [{}, {"mode": "fan_out"}, {"nonlinearity": "relu"}, {"nonlinearity": "tanh"}]
+)
+def test_kaiming_init_draws_from_torchs_distribution_whatever_the_slope(a, kwargs):
+    # torch's default nonlinearity is leaky_relu, whose gain reads the slope a: with a = √5
+    # (torch's own idiom for Linear) the bound is 1/√fan_in, not ReLU's √6/√fan_in
+    torch.manual_seed(0)
+    ours, theirs = np.empty((1000, 400)), torch.empty(1000, 400, dtype=torch.float64)
+    nn.init.kaiming_uniform_(ours, a=a, rng=rng(), **kwargs)
+    torch.nn.init.kaiming_uniform_(theirs, a=a, **kwargs)
+    assert np.abs(ours).max() == pytest.approx(theirs.abs().max().item(), rel=1e-4)
+    nn.init.kaiming_normal_(ours, a=a, rng=rng(1), **kwargs)
+    torch.nn.init.kaiming_normal_(theirs, a=a, **kwargs)
+    assert ours.std() == pytest.approx(theirs.std().item(), rel=5e-3)
+
+
+def test_kaiming_init_leaves_an_empty_weight_as_torch_does():
+    for shape in [(0, 3), (3, 0)]:
+        w = np.empty(shape)
+        assert nn.init.kaiming_uniform_(w) is w and nn.init.kaiming_normal_(w) is w
+        with pytest.warns(UserWarning, match="no-op"):
+            torch.nn.init.kaiming_uniform_(torch.empty(shape))
+
+
+def test_linear_default_init_draws_from_torch_linears_distribution():
+    ours = nn.Linear(400, 1000, rng=rng())
+    torch.manual_seed(0)
+    theirs = torch.nn.Linear(400, 1000, dtype=torch.float64)
+    for mine, torchs in [(ours.weight, theirs.weight), (ours.bias, theirs.bias)]:
+        assert np.abs(mine.numpy()).max() == pytest.approx(torchs.abs().max().item(), rel=1e-2)
+    assert ours.weight.numpy().std() == pytest.approx(theirs.weight.std().item(), rel=5e-3)
 
 
 def test_zeros_and_fans():

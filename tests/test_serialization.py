@@ -9,7 +9,7 @@ import pytest
 
 import autograd_mini as am
 import autograd_mini.nn as nn
-from autograd_mini.serialization import load, save
+from autograd_mini.serialization import ArchiveError, load, save
 
 
 def make_model(seed=0):
@@ -325,3 +325,180 @@ def test_save_into_a_missing_directory_or_onto_a_directory_names_the_path(tmp_pa
         save({"w": np.ones(1)}, tmp_path / "nodir" / "x.npz")
     with pytest.raises(IsADirectoryError, match="is a directory; give the path of a file"):
         save({"w": np.ones(1)}, tmp_path)
+
+
+# --- a damaged archive is an ArchiveError, never part of the arrays
+
+
+def same(a, b):
+    """Equal values of equal types, arrays with equal dtypes (NaN equal to NaN)."""
+    if isinstance(a, np.ndarray):
+        return (
+            isinstance(b, np.ndarray)
+            and (a.dtype, a.shape) == (b.dtype, b.shape)
+            and np.array_equal(a, b, equal_nan=a.dtype.kind in "fc")
+        )
+    if type(a) is not type(b) and not (isinstance(a, dict) and isinstance(b, dict)):
+        return False
+    if isinstance(a, dict):
+        return list(a) == list(b) and all(same(a[k], b[k]) for k in a)
+    if isinstance(a, (list, tuple)):
+        return len(a) == len(b) and all(map(same, a, b))
+    return a == b or (a != a and b != b)
+
+
+def every_damaged_copy(whole):
+    """The archive with each byte flipped in turn, then cut after each byte."""
+    for at in range(len(whole)):
+        flipped = bytearray(whole)
+        flipped[at] ^= 0xFF
+        yield bytes(flipped)
+    for end in range(len(whole)):
+        yield whole[:end]
+
+
+def assert_every_damage_is_caught(tmp_path, state):
+    path = tmp_path / "saved.npz"
+    save(state, path)
+    assert same(load(path), dict(state))
+    damaged = tmp_path / "damaged.npz"
+    for data in every_damaged_copy(path.read_bytes()):
+        damaged.write_bytes(data)
+        try:
+            back = load(damaged)
+        except ArchiveError:
+            continue
+        assert same(back, dict(state)), f"{len(data)} bytes loaded as {back}"
+
+
+THREE = {"w": np.arange(6.0).reshape(2, 3), "b": np.array([1.5, -2.0]), "n": np.array(7)}
+
+
+def test_every_flipped_byte_and_every_cut_gives_the_arrays_or_an_archive_error(tmp_path):
+    # a flipped comment length in the central directory hid the entries after it, and load
+    # returned the others without a word; the end record says how many there are
+    assert_every_damage_is_caught(tmp_path, THREE)
+
+
+def test_an_archive_with_zip64_end_records_is_checked_against_their_count(tmp_path, monkeypatch):
+    import zipfile
+
+    # zipfile writes them from 65535 entries on; three make it here
+    monkeypatch.setattr(zipfile, "ZIP_FILECOUNT_LIMIT", 2)
+    save(THREE, tmp_path / "z64.npz")
+    assert b"PK\x06\x06" in (tmp_path / "z64.npz").read_bytes()
+    assert_every_damage_is_caught(tmp_path, THREE)
+
+
+def test_a_directory_that_lists_fewer_entries_than_announced_names_both_counts(tmp_path):
+    path = tmp_path / "m.npz"
+    save(THREE, path)
+    whole = bytearray(path.read_bytes())
+    first = whole.index(b"PK\x01\x02")  # the first entry of the central directory
+    whole[first + 32] = 0xFF  # its comment length: the comment swallows the next entries
+    path.write_bytes(bytes(whole))
+    with pytest.raises(ArchiveError, match="directory lists 1 of the 3 members"):
+        load(path)
+
+
+# --- nested state dicts (an optimiser's): kept as they were, nothing pickled
+
+
+def adam_and_sgd(params):
+    params = list(params)
+    return [
+        am.optim.Adam(params, lr=0.01, betas=(0.8, 0.99), amsgrad=True, weight_decay=0.1),
+        am.optim.SGD(params, lr=0.1, momentum=0.9, nesterov=True),
+    ]
+
+
+@pytest.mark.parametrize("which", [0, 1], ids=["Adam", "SGD-momentum"])
+def test_an_optimizer_checkpoint_saved_and_loaded_resumes_training_exactly(tmp_path, which):
+    x = np.random.default_rng(1).standard_normal((8, 3))
+    y = np.random.default_rng(2).standard_normal((8, 2))
+
+    def train(model, optimizer, steps):
+        for _ in range(steps):
+            optimizer.zero_grad()
+            ((model(x) - y) ** 2).mean().backward()
+            optimizer.step()
+
+    model = make_model()
+    optimizer = adam_and_sgd(model.parameters())[which]
+    train(model, optimizer, 3)
+    save(model.state_dict(), tmp_path / "model.npz")
+    save(optimizer.state_dict(), tmp_path / "optimizer.npz")
+    saved = optimizer.state_dict()
+    assert same(load(tmp_path / "optimizer.npz"), saved)  # int keys, tuples, ints kept
+    train(model, optimizer, 4)  # the run that is never interrupted
+
+    resumed = make_model(seed=5)
+    resumed.load_state_dict(load(tmp_path / "model.npz"))
+    resumed_optimizer = adam_and_sgd(resumed.parameters())[which]
+    resumed_optimizer.load_state_dict(load(tmp_path / "optimizer.npz"))
+    train(resumed, resumed_optimizer, 4)
+    for (name, a), b in zip(model.named_parameters(), resumed.parameters(), strict=True):
+        np.testing.assert_array_equal(a.numpy(), b.numpy(), err_msg=name)
+
+
+def test_a_nested_state_dict_comes_back_with_its_types_and_numpy_reads_its_arrays(tmp_path):
+    state = {
+        "state": {0: {"step": 3, "buffer": np.arange(4.0)}, 1: {}},
+        "groups": [{"lr": 0.1, "betas": (0.9, 0.999), "nesterov": False, "none": None}],
+        "edges": [float("nan"), float("inf"), -0.0, 10**30, "ü\ud800", True, [], ()],
+        "keys": {None: 1, True: 2, 2.5: 3, "": 4},
+        "float32": np.float32(0.1),  # a NumPy scalar keeps its dtype, as a 0-d array
+        "tensor": am.tensor([1.0, 2.0]),
+        "tensors": [am.tensor(1.0, requires_grad=True) * 2],
+        "w": np.ones((2, 0)),
+    }
+    save(state, tmp_path / "nested.npz")
+    back = load(tmp_path / "nested.npz")
+    expected = {**state, "float32": np.array(np.float32(0.1)), "tensor": np.array([1.0, 2.0])}
+    expected["tensors"] = [np.array(2.0)]
+    assert same(back, expected) and isinstance(back, OrderedDict)
+    with np.load(tmp_path / "nested.npz") as archive:
+        np.testing.assert_array_equal(archive["state.0.buffer"], np.arange(4.0))
+
+
+def test_every_flipped_byte_and_every_cut_of_a_nested_archive_is_caught(tmp_path):
+    assert_every_damage_is_caught(
+        tmp_path, {"state": {0: {"step": 2, "m": np.ones(2)}}, "groups": [{"lr": 0.5}]}
+    )
+
+
+def test_what_a_nested_state_dict_cannot_hold_is_refused_before_anything_is_written(tmp_path):
+    cycle = {"a": 1}
+    cycle["self"] = cycle
+    for state, error, reason in [
+        ({"opt": {"x": {1, 2}}}, TypeError, r"'opt.x' is a set; .*would need pickling"),
+        ({"opt": {"x": object()}}, TypeError, r"'opt.x' is a object; .*would need pickling"),
+        ({"opt": {"x": np.array(["a"])}}, TypeError, r"'opt.x' is a <U1 array; only numeric"),
+        ({"opt": {(1, 2): 3}}, TypeError, r"'opt' has the key \(1, 2\); the keys"),
+        ({"c": cycle}, ValueError, r"'c.self' holds itself"),
+    ]:
+        with pytest.raises(error, match=reason):
+            save(state, tmp_path / "x.npz")
+    assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.parametrize(
+    "structure, reason",
+    [
+        (b"{not json", "not JSON"),
+        (b'{"tree": {"dict": []}}', "not a description of version 1"),
+        (b'{"version": 1, "tree": {"list": []}}', "not a dict of names"),
+        (b'{"version": 1, "tree": {"dict": [["a", {"array": "gone"}]]}}', "names an array"),
+        (b'{"version": 1, "tree": {"dict": [["a", {"pickle": "x"}]]}}', "is none of"),
+        (b'{"version": 1, "tree": {"dict": [["a", 1], ["a", 2]]}}', "is none of"),
+        (b'{"version": 1, "tree": {"dict": [["a", {"array": "w"}], ["b", {"array": "w"}]]}}',
+         "or twice"),
+        (b'{"version": 1, "tree": {"dict": []}}', r"does not place \['w'\]"),
+        (b"[" * 100_000, "not JSON"),
+    ],
+)  # fmt: skip
+def test_a_damaged_structure_member_is_an_archive_error(tmp_path, structure, reason):
+    w = npy_member("{'descr': '<f8', 'fortran_order': False, 'shape': (), }", b"\0" * 8)
+    path = write_zip(tmp_path / "bad.npz", {"structure.json": structure, "w.npy": w})
+    with pytest.raises(ArchiveError, match=reason):
+        load(path)

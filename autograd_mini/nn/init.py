@@ -6,13 +6,17 @@ is None. fan_in = in (columns of W), fan_out = out (rows).
 
 - Xavier/Glorot (tanh, sigmoid): keeps the variance of activations and of gradients alike,
   Var(W) = gain² · 2 / (fan_in + fan_out).
-- Kaiming/He (ReLU): Var(W) = gain² / fan, fan = fan_in (forward) or fan_out (backward).
+- Kaiming/He (ReLU): Var(W) = gain² / fan, fan = fan_in (forward) or fan_out (backward). As in
+  PyTorch the nonlinearity defaults to leaky_relu with slope `a` (0 by default: ReLU's gain √2).
 - `default_`: PyTorch's default for Linear, kaiming_uniform with a=√5, i.e. U(±1/√fan_in).
+
+Kaiming leaves a weight with no elements as it is, as PyTorch does (its fan may be 0).
 """
 
 from __future__ import annotations
 
 import math
+import numbers
 from collections.abc import Callable
 from typing import Any
 
@@ -25,22 +29,44 @@ from ..tensor import Tensor
 
 Rng = np.random.Generator | None
 
+# the nonlinearities whose gain is 1 as the identity's: PyTorch's names for linear layers
+_LINEAR = (
+    "linear",
+    "identity",
+    "conv1d",
+    "conv2d",
+    "conv3d",
+    "conv_transpose1d",
+    "conv_transpose2d",
+    "conv_transpose3d",
+)
+
 
 def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
-    """The gain PyTorch recommends for `nonlinearity`: 1 for linear/identity/sigmoid, 5/3 for
-    tanh, √2 for relu, √(2 / (1 + slope²)) for leaky_relu (slope `param`, default 0.01)."""
-    if nonlinearity in ("linear", "identity", "sigmoid"):
+    """The gain PyTorch recommends for `nonlinearity`: 1 for linear/identity/sigmoid (and
+    torch's conv names), 5/3 for tanh, √2 for relu, √(2 / (1 + slope²)) for leaky_relu (slope
+    `param`, default 0.01), 3/4 for selu."""
+    if nonlinearity in _LINEAR or nonlinearity == "sigmoid":
         return 1.0
     if nonlinearity == "tanh":
         return 5.0 / 3.0
     if nonlinearity == "relu":
         return math.sqrt(2.0)
     if nonlinearity == "leaky_relu":
-        slope = 0.01 if param is None else float(param)
+        if param is None:
+            slope = 0.01
+        elif isinstance(param, numbers.Real) and not isinstance(param, bool):
+            slope = float(param)
+        else:
+            raise ValueError(
+                f"calculate_gain: the leaky_relu slope must be a number, got {param!r}"
+            )
         return math.sqrt(2.0 / (1.0 + slope**2))
+    if nonlinearity == "selu":
+        return 0.75  # PyTorch's value, found empirically
     raise ValueError(
         f"calculate_gain: unknown nonlinearity {nonlinearity!r}; choose linear, identity, "
-        "sigmoid, tanh, relu or leaky_relu"
+        "sigmoid, tanh, relu, leaky_relu or selu"
     )
 
 
@@ -103,17 +129,31 @@ def _kaiming_std(weight: Any, a: float, mode: str, nonlinearity: str) -> float:
 
 
 def kaiming_uniform_(
-    weight: Any, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "relu", rng: Rng = None
+    weight: Any,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    rng: Rng = None,
 ) -> Any:
-    """U(−b, b) with b = gain · √(3 / fan); `a` is the leaky_relu slope."""
+    """U(−b, b) with b = gain · √(3 / fan); `a` is the leaky_relu slope (PyTorch's default
+    nonlinearity), so a=0 gives ReLU's gain."""
+    if np.size(getattr(weight, "data", weight)) == 0:  # nothing to fill; a fan may be 0
+        return weight
     bound = math.sqrt(3.0) * _kaiming_std(weight, a, mode, nonlinearity)
     return uniform_(weight, -bound, bound, rng)
 
 
 def kaiming_normal_(
-    weight: Any, a: float = 0.0, mode: str = "fan_in", nonlinearity: str = "relu", rng: Rng = None
+    weight: Any,
+    a: float = 0.0,
+    mode: str = "fan_in",
+    nonlinearity: str = "leaky_relu",
+    rng: Rng = None,
 ) -> Any:
-    """N(0, std²) with std = gain / √fan; `a` is the leaky_relu slope."""
+    """N(0, std²) with std = gain / √fan; `a` is the leaky_relu slope (PyTorch's default
+    nonlinearity), so a=0 gives ReLU's gain."""
+    if np.size(getattr(weight, "data", weight)) == 0:  # nothing to fill; a fan may be 0
+        return weight
     return normal_(weight, 0.0, _kaiming_std(weight, a, mode, nonlinearity), rng)
 
 

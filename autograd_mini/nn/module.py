@@ -4,8 +4,10 @@ Assigning `self.weight = Parameter(...)` or `self.fc = Linear(...)` is all it ta
 them: `named_parameters()` walks the attributes in the order they were set, as PyTorch does. A
 list of modules (`self.layers = [Linear(...), ...]`) becomes a `ModuleList`, a list of
 parameters a `ParameterList`, so that `model.layers[1].weight` is registered as
-`layers.1.weight`. Buffers (`register_buffer`) are tensors that are state but not parameters,
-such as BatchNorm's running statistics: saved and loaded with the parameters, never trained.
+`layers.1.weight`. Once an attribute holds a parameter, only a Parameter or None may be
+assigned to it, as in PyTorch: anything else would silently leave the parameters. Buffers
+(`register_buffer`) are tensors that are state but not parameters, such as BatchNorm's running
+statistics: saved and loaded with the parameters, never trained.
 
 Names follow the tree: each module knows its dotted path (`_name`, "" for the root) and each
 parameter tensor carries its own in `tensor.name`, re-prefixed whenever a module is assigned
@@ -82,11 +84,31 @@ class Module:
                 value.name = _join(self._name, key)
         elif isinstance(value, (list, tuple)):
             value = _as_container(value, f"{type(self).__name__}.{key}")
+        if key in self._parameter_names() and not (value is None or isinstance(value, Parameter)):
+            raise TypeError(  # accepted, the weight would silently leave parameters()
+                f"{type(self).__name__}.{key} is a parameter: cannot assign a "
+                f"{type(value).__name__} to it (a Parameter or None expected, as in PyTorch); "
+                f"assign nn.Parameter(...) to train a new tensor, write new values in place with "
+                f"`with am.no_grad(): module.{key}[...] = values`, or `del module.{key}` first"
+            )
         object.__setattr__(self, key, value)
         if isinstance(value, Module):
             value._rename(_join(self._name, key))
         elif isinstance(value, Parameter):
+            self._parameter_names().add(key)
             value.name = _join(self._name, key)
+
+    def __delattr__(self, key: str) -> None:
+        object.__delattr__(self, key)
+        self._parameter_names().discard(key)  # the name is free for any value again
+
+    def _parameter_names(self) -> set[str]:
+        """The attributes that hold a parameter, or None in its place (PyTorch keeps the name
+        of a parameter set to None, so that only a Parameter or None may be assigned to it)."""
+        if "_parameters" not in vars(self):  # made here so super().__init__() stays optional
+            object.__setattr__(self, "_parameters", set())
+        names: set[str] = vars(self)["_parameters"]
+        return names
 
     def _own(self) -> Iterator[tuple[str, Parameter | Module]]:
         """This module's direct parameters and sub-modules, in the order they were assigned."""
@@ -193,10 +215,31 @@ class Module:
 
     # --- training state --------------------------------------------------------------------------
 
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient to None (as PyTorch's set_to_none=True)."""
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient, as PyTorch's: to None (the default), or, with
+        set_to_none=False, to zeros written into the gradient's own array, a counted in-place
+        write. A gradient that backward(create_graph=True) left in a graph is cut from it
+        first (torch's detach_()): .grad becomes a tensor with no graph over the same memory."""
         for p in self.parameters():
-            p.grad = None
+            grad = p.grad
+            if grad is None:
+                continue
+            if set_to_none or not grad.data.flags.writeable:
+                p.grad = None if set_to_none else np.zeros_like(grad.data)
+                continue
+            if not grad.is_leaf:
+                grad = p.grad = grad.detach()  # same memory and version, no graph
+            elif grad.requires_grad:
+                grad.requires_grad_(False)
+            with modes.no_grad():
+                grad.zero_()
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Set requires_grad on every parameter (False freezes them: backward() leaves their
+        .grad alone); returns the module, as PyTorch's."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
 
     def train(self, mode: bool = True) -> Module:
         for module in self.modules():
@@ -237,17 +280,20 @@ class Module:
 
     def state_dict(self) -> OrderedDict[str, np.ndarray]:
         """Name → a copy of the array, for every parameter and persistent buffer: module by
-        module, each module's parameters then its buffers, as PyTorch orders them."""
+        module, each module's parameters then its buffers, as PyTorch orders them. As in
+        PyTorch, a module or tensor reached under two names (weight tying) is listed under
+        both, though parameters() gives it once."""
         return OrderedDict((name, t.data.copy()) for name, t in self._state_tensors())
 
     def _state_tensors(self) -> Iterator[tuple[str, Tensor]]:
-        seen: set[int] = set()
-        for module_name, module in self.named_modules():
+        """(name, tensor) under every path through the tree, depth-first."""
+        stack: list[tuple[str, Module]] = [("", self)]
+        while stack:
+            name, module = stack.pop()
             own = [(k, v) for k, v in module._own() if isinstance(v, Parameter)]
             for key, value in own + list(module._own_buffers(persistent_only=True)):
-                if id(value) not in seen:
-                    seen.add(id(value))
-                    yield _join(module_name, key), value
+                yield _join(name, key), value
+            stack.extend(reversed([(_join(name, k), m) for k, m in module.named_children()]))
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True
