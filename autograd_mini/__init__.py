@@ -162,7 +162,7 @@ from .routines import (
     vstack,
     where,
 )
-from .serialization import load, save
+from .serialization import ArchiveError, load, save
 from .tensor import Tensor
 
 __version__ = "0.1.0"

@@ -948,3 +948,35 @@ def test_functional_forms_are_the_tensor_ops():
         np.testing.assert_array_equal(
             getattr(nn.functional, name)(x).numpy(), getattr(x, name)().numpy()
         )
+
+
+def test_a_module_refuses_what_pytorch_refuses_over_its_registered_names():
+    """Linear(bias=False) keeps `bias` for a Parameter or None; a sub-module's name takes a
+    Module or None; each as torch.nn (a Tensor accepted there silently left the module)."""
+    for m, lin in ((am, nn.Linear(2, 1, bias=False)), (torch, torch.nn.Linear(2, 1, bias=False))):
+        with pytest.raises(TypeError):
+            lin.bias = m.ones(1)
+    for m, outer, inner in (
+        (am, nn.Module(), nn.Linear(2, 2)),
+        (torch, torch.nn.Module(), torch.nn.Linear(2, 2)),
+    ):
+        outer.child = inner
+        with pytest.raises(TypeError):
+            outer.child = m.ones(1)
+        outer.child = None  # None is taken, as in PyTorch
+        assert outer.child is None
+
+
+def test_a_deleted_buffer_frees_its_name_and_a_cycle_of_modules_is_named_without_recursion():
+    bn = nn.BatchNorm1d(2)
+    del bn.running_mean
+    bn.running_mean = am.ones(2)  # a plain attribute now: not a buffer
+    assert "running_mean" not in bn.state_dict()
+    a, b = nn.Module(), nn.Module()
+    a.b = b
+    b.a = a  # held by what it holds: naming it walks the cycle once
+    assert list(a.named_parameters()) == []
+
+
+def test_archive_error_is_public():
+    assert issubclass(am.ArchiveError, ValueError)

@@ -56,7 +56,8 @@ class Linear(Module):
         weight = np.empty((self.out_features, self.in_features))
         _scheme(init)(weight, rng=rng)
         self.weight = Parameter(weight.astype(dtype))
-        self.bias: Parameter | None = None
+        self.bias: Parameter | None
+        self.register_parameter("bias", None)  # a name for a Parameter or None only, as PyTorch
         if bias:
             b = np.zeros(self.out_features)
             if init == "default":

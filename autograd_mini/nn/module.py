@@ -91,6 +91,15 @@ class Module:
                 f"assign nn.Parameter(...) to train a new tensor, write new values in place with "
                 f"`with am.no_grad(): module.{key}[...] = values`, or `del module.{key}` first"
             )
+        held = vars(self).get(key)
+        if isinstance(held, Module) and not (
+            value is None or isinstance(value, (Module, Parameter))
+        ):
+            raise TypeError(  # accepted, the sub-module would silently leave state_dict()
+                f"{type(self).__name__}.{key} is a sub-module: cannot assign a "
+                f"{type(value).__name__} to it (a Module, a Parameter or None, as in PyTorch); "
+                f"`del module.{key}` first to use the name for something else"
+            )
         object.__setattr__(self, key, value)
         if isinstance(value, Module):
             value._rename(_join(self._name, key))
@@ -101,6 +110,18 @@ class Module:
     def __delattr__(self, key: str) -> None:
         object.__delattr__(self, key)
         self._parameter_names().discard(key)  # the name is free for any value again
+        self._buffer_names().pop(key, None)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """`module.name = param`, as PyTorch's; with None, the name is kept for a parameter:
+        only a Parameter or None may be assigned to it later (Linear(bias=False) does this)."""
+        if param is not None and not isinstance(param, Parameter):
+            raise TypeError(
+                f"register_parameter: {name!r} must be a Parameter or None, got "
+                f"{type(param).__name__}; wrap a tensor in nn.Parameter(...)"
+            )
+        self._parameter_names().add(name)
+        setattr(self, name, param)
 
     def _parameter_names(self) -> set[str]:
         """The attributes that hold a parameter, or None in its place (PyTorch keeps the name
@@ -117,14 +138,22 @@ class Module:
                 yield key, value
 
     def _rename(self, name: str) -> None:
-        object.__setattr__(self, "_name", name)
-        for key, value in self._own():
-            if isinstance(value, Module):
-                value._rename(_join(name, key))
-            else:
-                value.name = _join(name, key)
-        for key, buffer in self._own_buffers():
-            buffer.name = _join(name, key)
+        """Name this module, and everything it holds after it, walking the tree with a list
+        (no recursion; a module held twice, or holding its parent, is named once)."""
+        pending, seen = [(self, name)], set()
+        while pending:
+            module, path = pending.pop()
+            if id(module) in seen:
+                continue
+            seen.add(id(module))
+            object.__setattr__(module, "_name", path)
+            for key, value in module._own():
+                if isinstance(value, Module):
+                    pending.append((value, _join(path, key)))
+                else:
+                    value.name = _join(path, key)
+            for key, buffer in module._own_buffers():
+                buffer.name = _join(path, key)
 
     # --- buffers -------------------------------------------------------------------------------
 
