@@ -506,3 +506,71 @@ def test_a_scheduler_resumes_from_its_state_dict():
 def test_bad_schedules_and_settings_are_refused_naming_the_class(make, error, message):
     with pytest.raises(error, match=message):
         make(optim.SGD(make_model().parameters(), lr=0.1))
+
+
+# --- found in review: each compared with torch ---------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "dtype, big", [(np.float32, 3e21), (np.float32, 1e38), (np.float64, 1e160), (np.float64, 1e300)]
+)
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_centered_rmsprop_stays_finite_after_a_gradient_whose_square_overflows(
+    dtype, big, momentum
+):
+    # v − ḡ² is inf − inf unless rounded once, as torch's addcmul: then inf, and the step 0
+    w = am.tensor(np.array([0.5, 0.5], dtype), requires_grad=True)
+    ref = torch.tensor(np.array([0.5, 0.5], dtype), requires_grad=True)
+    opt = optim.RMSprop([w], lr=0.01, centered=True, momentum=momentum)
+    opt_ref = torch.optim.RMSprop([ref], lr=0.01, centered=True, momentum=momentum)
+    for g in (big, 1.0, -2.0):
+        gradient = np.array([g, 1.0], dtype)
+        w.grad, ref.grad = am.tensor(gradient), torch.tensor(gradient)
+        with np.errstate(over="ignore"):  # g² overflows to inf: NumPy says so, torch does not
+            opt.step()
+        opt_ref.step()
+    assert np.isfinite(ref.detach().numpy()).all()
+    np.testing.assert_array_equal(w.numpy(), ref.detach().numpy())
+
+
+LERPED = [
+    ("Adam", "exp_avg", lambda beta: dict(betas=(beta, 0.999))),
+    ("AdamW", "exp_avg", lambda beta: dict(betas=(beta, 0.9), weight_decay=0.1)),
+    ("RMSprop", "grad_avg", lambda beta: dict(alpha=beta, centered=True)),
+]
+
+
+@pytest.mark.parametrize("name, buffer, settings", LERPED)
+@pytest.mark.parametrize("beta", [0.0, 0.3, 0.5, 0.7, 0.9, 0.999])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_moving_averages_are_torchs_lerp_bit_for_bit(name, buffer, settings, beta, dtype):
+    # torch's lerp_ rounds start + w (end − start) for w < 0.5, end − (1 − w)(end − start)
+    # above, each as one fused multiply-add; the average depends on the gradients alone, so it
+    # must equal torch's to the last bit. 1,000 elements: whole vectors of torch's kernel and
+    # a tail; gradients from 1e-4 to 1e3, so that the average and the gradient differ in scale
+    rng = np.random.default_rng(6)
+    start = rng.standard_normal(1000).astype(dtype)
+    w, ref = am.tensor(start, requires_grad=True), torch.tensor(start, requires_grad=True)
+    opt = getattr(optim, name)([w], lr=1e-3, **settings(beta))
+    opt_ref = getattr(torch.optim, name)([ref], lr=1e-3, **settings(beta))
+    for _ in range(5):
+        g = (rng.standard_normal(1000) * rng.choice([1e-4, 1.0, 1e3], 1000)).astype(dtype)
+        w.grad, ref.grad = am.tensor(g), torch.tensor(g)
+        with np.errstate(invalid="ignore"):  # RMSprop at α = 0: v − ḡ² is g²'s rounding error,
+            opt.step()  # negative for some elements, and its square root NaN, in torch too
+        opt_ref.step()
+        np.testing.assert_array_equal(opt.state[w][buffer], opt_ref.state[ref][buffer].numpy())
+    assert w.dtype == dtype
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(w.numpy(), ref.detach().numpy(), rtol=tolerance)
+
+
+def test_adam_with_beta1_0_takes_the_gradient_itself_as_its_first_moment():
+    # the review's case: after a gradient of 2, torch's average of 1e-4 at β₁ = 0 is 1e-4 exactly
+    for dtype in (np.float32, np.float64):
+        w = am.tensor(np.zeros(1, dtype), requires_grad=True)
+        opt = optim.Adam([w], lr=1.0, betas=(0.0, 0.0))
+        for g in (2.0, 1e-4):
+            w.grad = am.tensor(np.array([g], dtype))
+            opt.step()
+        assert opt.state[w]["exp_avg"][0] == dtype(1e-4)
