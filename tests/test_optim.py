@@ -511,6 +511,25 @@ def test_bad_schedules_and_settings_are_refused_naming_the_class(make, error, me
 # --- found in review: each compared with torch ---------------------------------------------------
 
 
+def test_adagrad_starts_every_group_at_the_constructors_initial_accumulator_value_as_torch():
+    # torch fills the accumulator with the constructor's value, whatever a group says
+    start = np.random.default_rng(5).standard_normal(6)
+    a, b = am.tensor(start[:3], requires_grad=True), am.tensor(start[3:], requires_grad=True)
+    ta, tb = (torch.tensor(v, requires_grad=True) for v in (start[:3], start[3:]))
+    groups = lambda x, y: [{"params": [x], "initial_accumulator_value": 2.0}, {"params": [y]}]  # noqa: E731
+    opt = optim.Adagrad(groups(a, b), lr=0.1, initial_accumulator_value=0.5)
+    opt_ref = torch.optim.Adagrad(groups(ta, tb), lr=0.1, initial_accumulator_value=0.5)
+    for step in range(3):
+        g = np.random.default_rng(step).standard_normal(6)
+        a.grad, b.grad = am.tensor(g[:3]), am.tensor(g[3:])
+        ta.grad, tb.grad = torch.tensor(g[:3]), torch.tensor(g[3:])
+        opt.step(), opt_ref.step()
+    for p, ref in ((a, ta), (b, tb)):
+        np.testing.assert_allclose(opt.state[p]["sum"], opt_ref.state[ref]["sum"].numpy(), 0, 0)
+        np.testing.assert_allclose(p.numpy(), ref.detach().numpy(), rtol=1e-15)
+    assert opt.param_groups[0]["initial_accumulator_value"] == 2.0  # kept, as torch keeps it
+
+
 @pytest.mark.parametrize(
     "dtype, big", [(np.float32, 3e21), (np.float32, 1e38), (np.float64, 1e160), (np.float64, 1e300)]
 )

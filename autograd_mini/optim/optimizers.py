@@ -508,6 +508,9 @@ class Adagrad(Optimizer):
     g ← g + weight_decay · p
     s ← s + g²                                (s starts at initial_accumulator_value)
     p ← p − lr / (1 + (t − 1) · lr_decay) · g / (√s + eps)
+
+    As in torch, s starts at the constructor's initial_accumulator_value in every group: a
+    group's own value is kept in the group but not used.
     """
 
     def __init__(
@@ -536,7 +539,8 @@ class Adagrad(Optimizer):
         self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> dict[str, Any]:
         if not state:
-            state.update(step=0, sum=np.full_like(param, group["initial_accumulator_value"]))
+            start = self.defaults["initial_accumulator_value"]  # torch's: not the group's
+            state.update(step=0, sum=np.full_like(param, start))
         state["step"] += 1
         return {**group, "step_lr": group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])}
 
