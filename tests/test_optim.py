@@ -593,3 +593,41 @@ def test_adam_with_beta1_0_takes_the_gradient_itself_as_its_first_moment():
             w.grad = am.tensor(np.array([g], dtype))
             opt.step()
         assert opt.state[w]["exp_avg"][0] == dtype(1e-4)
+
+
+def test_a_refused_load_state_dict_leaves_the_optimiser_as_it_was():
+    # group 1's settings are refused: group 0's and the state must not have been taken either,
+    # so that training goes on exactly as torch's, which never saw the bad state dict
+    model = make_model()
+    ref = torch_twin(torch, model)
+    params, ref_params = list(model.parameters()), list(ref.parameters())
+    opt = optim.SGD([{"params": params[:2]}, {"params": params[2:]}], lr=0.1, momentum=0.9)
+    opt_ref = torch.optim.SGD(
+        [{"params": ref_params[:2]}, {"params": ref_params[2:]}], lr=0.1, momentum=0.9
+    )
+    x, t = torch.from_numpy(X), torch.from_numpy(T)
+
+    def steps(n):
+        for _ in range(n):
+            opt.zero_grad()
+            nn.mse_loss(model(X), T).backward()
+            opt.step()
+            opt_ref.zero_grad()
+            torch.nn.functional.mse_loss(ref(x), t).backward()
+            opt_ref.step()
+
+    steps(2)
+    bad = opt.state_dict()
+    bad["param_groups"][0]["lr"] = 123.0
+    bad["param_groups"][1]["lr"] = -1.0
+    bad["state"][0]["momentum_buffer"] = bad["state"][0]["momentum_buffer"] * 0 + 7
+    with pytest.raises(ValueError, match="lr must be >= 0"):
+        opt.load_state_dict(bad)
+    out_of_range = opt.state_dict()
+    out_of_range["state"][9] = out_of_range["state"][0]
+    with pytest.raises(ValueError, match=r"SGD.load_state_dict: the state of parameter 9"):
+        opt.load_state_dict(out_of_range)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.1]
+    steps(3)
+    for a, b in zip(model.parameters(), ref.parameters(), strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=0, atol=1e-12)

@@ -244,7 +244,9 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Take the settings and buffers of `state_dict` (from state_dict() of an optimiser of
-        the same kind over parameters of the same shapes, in the same order), as copies."""
+        the same kind over parameters of the same shapes, in the same order), as copies. All
+        is checked before anything changes: a refused state dict leaves the optimiser as it
+        was."""
         name = type(self).__name__
         groups = state_dict.get("param_groups") if isinstance(state_dict, Mapping) else None
         if groups is None or "state" not in state_dict:
@@ -262,6 +264,11 @@ class Optimizer:
         params = self._all_params()
         state: dict[Tensor, dict[str, Any]] = {}
         for key, saved in state_dict["state"].items():
+            if not 0 <= int(key) < len(params):
+                raise ValueError(
+                    f"{name}.load_state_dict: the state of parameter {key}, but this optimiser "
+                    f"has {len(params)} parameters; build it over the same parameters"
+                )
             p = params[int(key)]
             state[p] = {}
             for k, v in saved.items():
@@ -273,10 +280,13 @@ class Optimizer:
                         )
                     v = v.astype(p.dtype) if v.dtype.kind == "f" else v.copy()
                 state[p][k] = copy.deepcopy(v)
-        for group, saved_group in zip(self.param_groups, groups, strict=True):
-            settings = copy.deepcopy({k: v for k, v in saved_group.items() if k != "params"})
-            self._validate({**group, **settings})
-            group.update(settings)
+        settings = [
+            copy.deepcopy({k: v for k, v in saved.items() if k != "params"}) for saved in groups
+        ]
+        for group, saved_settings in zip(self.param_groups, settings, strict=True):
+            self._validate({**group, **saved_settings})
+        for group, saved_settings in zip(self.param_groups, settings, strict=True):
+            group.update(saved_settings)
         self.state = state
 
     def _all_params(self) -> list[Tensor]:
