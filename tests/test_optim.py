@@ -631,3 +631,80 @@ def test_a_refused_load_state_dict_leaves_the_optimiser_as_it_was():
     steps(3)
     for a, b in zip(model.parameters(), ref.parameters(), strict=True):
         np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=0, atol=1e-12)
+
+
+def test_zero_grad_set_to_none_false_zeroes_each_gradient_in_place_as_torch():
+    w = am.tensor([1.0, 2.0], requires_grad=True)
+    tw = torch.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    (tw * tw).sum().backward()
+    grad = w.grad
+    x, tx = am.tensor([3.0, 4.0], requires_grad=True), torch.tensor([3.0, 4.0], requires_grad=True)
+    y, ty = (x * w.grad).sum(), (tx * tw.grad).sum()  # graphs that saved the gradient
+    optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+    torch.optim.SGD([tw], lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad is grad and tw.grad is not None
+    np.testing.assert_array_equal(w.grad.numpy(), tw.grad.numpy())
+    np.testing.assert_array_equal(w.grad.numpy(), [0.0, 0.0])
+    # an in-place write: a graph that saved the old gradient refuses, in both
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        ty.backward()
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y.backward()
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")
+def test_zero_grad_set_to_none_false_cuts_a_create_graph_gradient_from_its_graph_as_torch():
+    w = am.tensor([1.0, 2.0], requires_grad=True)
+    tw = torch.tensor([1.0, 2.0], requires_grad=True)
+    (w**3).sum().backward(create_graph=True)
+    (tw**3).sum().backward(create_graph=True)
+    old, told = w.grad, tw.grad
+    assert not old.is_leaf and told.grad_fn is not None
+    optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+    torch.optim.SGD([tw], lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad.is_leaf and not w.grad.requires_grad
+    assert tw.grad.is_leaf and not tw.grad.requires_grad
+    np.testing.assert_array_equal(old.numpy(), told.detach().numpy())  # zeroed in its memory
+    # the next create_graph backward starts from 0 and differentiates to second order
+    (w**3).sum().backward(create_graph=True)
+    (tw**3).sum().backward(create_graph=True)
+    np.testing.assert_array_equal(w.grad.numpy(), tw.grad.detach().numpy())
+    w.grad.sum().backward()
+    tw.grad.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), tw.grad.detach().numpy())
+
+
+def test_training_with_zero_grad_set_to_none_false_steps_on_zero_gradients_as_torch():
+    # a zero gradient is a gradient: Adam moves a parameter the loss no longer reaches
+    model = make_model()
+    ref = torch_twin(torch, model)
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    opt_ref = torch.optim.Adam(ref.parameters(), lr=0.05)
+    x, t = torch.from_numpy(X), torch.from_numpy(T)
+    for step in range(6):
+        opt.zero_grad(set_to_none=False)
+        opt_ref.zero_grad(set_to_none=False)
+        if step < 2:  # the whole network, then the last layer's input only
+            nn.mse_loss(model(X), T).backward()
+            torch.nn.functional.mse_loss(ref(x), t).backward()
+        else:
+            last, ref_last = model.layers[1], ref[2]
+            hidden = np.tanh(X @ model.layers[0].weight.numpy().T)
+            nn.mse_loss(last(hidden), T).backward()
+            torch.nn.functional.mse_loss(ref_last(torch.from_numpy(hidden)), t).backward()
+        opt.step()
+        opt_ref.step()
+    for a, b in zip(model.parameters(), ref.parameters(), strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name, settings", SETTINGS + NEW_SETTINGS)
+def test_maximize_ascends_as_torch(name, settings):
+    ours, theirs = trajectories(
+        torch, getattr(optim, name), getattr(torch.optim, name), maximize=True, **settings
+    )
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    descended, _ = trajectories(torch, getattr(optim, name), getattr(torch.optim, name), **settings)
+    assert not np.allclose(ours[0], descended[0])  # maximize changed the way

@@ -1,6 +1,7 @@
 """Optimisers: how a gradient becomes a step. The update rules are PyTorch's, line for line
 (`torch.optim.SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`), so that both give the same
-trajectory from the same weights.
+trajectory from the same weights; the moving averages are rounded as torch's kernels round them
+(`_lerp_`). `maximize=True` ascends: every rule sees −g, as in torch.
 
 Each step runs on the raw arrays, in place (`p.data` stays the same array object, so nothing
 that holds the parameter has to be told), records no graph, and skips parameters whose
@@ -172,11 +173,26 @@ class Optimizer:
         self._validate(settings)
         self.param_groups.append({"params": params, **settings})
 
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient to None (PyTorch's default, set_to_none=True)."""
+    @no_grad()
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient: to None (the default, as PyTorch's), or with
+        set_to_none=False to zeros written into the gradient's memory, as torch. That write
+        counts as one (a graph that saved the gradient refuses to differentiate with it), and a
+        gradient made with create_graph=True leaves its graph: a zero gradient carries none."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                grad = p.grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                    continue
+                if grad.is_leaf:
+                    grad.requires_grad_(False)
+                    grad.zero_()
+                else:  # torch detaches it in place: the same memory, zeroed, and no graph
+                    grad.zero_()
+                    p.grad = grad.detach()
 
     @no_grad()
     def step(self) -> None:
@@ -187,6 +203,8 @@ class Optimizer:
                     continue
                 param = p.data
                 grad = np.asarray(p.grad.data, dtype=param.dtype)
+                if group["maximize"]:  # ascend: every rule sees −g, as torch's
+                    grad = -grad
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
@@ -319,9 +337,11 @@ class SGD(Optimizer):
         dampening: float = 0.0,
         weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay)
-        super().__init__(params, {**defaults, "nesterov": nesterov})
+        super().__init__(params, {**defaults, "nesterov": nesterov, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
@@ -376,9 +396,11 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
-        super().__init__(params, {**defaults, "amsgrad": amsgrad})
+        super().__init__(params, {**defaults, "amsgrad": amsgrad, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
@@ -439,8 +461,10 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
 
 class RMSprop(Optimizer):
@@ -462,9 +486,11 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay)
-        super().__init__(params, {**defaults, "momentum": momentum, "centered": centered})
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
+        super().__init__(params, {**defaults, "centered": centered, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
@@ -531,11 +557,12 @@ class Adagrad(Optimizer):
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps)
-        super().__init__(
-            params, {**defaults, "initial_accumulator_value": initial_accumulator_value}
-        )
+        defaults["initial_accumulator_value"] = initial_accumulator_value
+        super().__init__(params, {**defaults, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
