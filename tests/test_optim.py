@@ -530,6 +530,39 @@ def test_adagrad_starts_every_group_at_the_constructors_initial_accumulator_valu
     assert opt.param_groups[0]["initial_accumulator_value"] == 2.0  # kept, as torch keeps it
 
 
+RESUMED = [
+    ("StepLR", dict(step_size=3, gamma=0.5)),
+    ("ExponentialLR", dict(gamma=0.9)),
+    ("CosineAnnealingLR", dict(T_max=7, eta_min=0.01)),
+    ("CosineAnnealingLR", dict(T_max=4)),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: 1 / (1 + epoch))),
+    ("OneCycleLR", dict(max_lr=0.5, total_steps=30)),
+    ("OneCycleLR", dict(max_lr=0.5, total_steps=30, three_phase=True, anneal_strategy="linear")),
+]
+
+
+@pytest.mark.parametrize("name, settings", RESUMED)
+@pytest.mark.parametrize("k", [0, 3, 7, 8, 11])
+def test_a_scheduler_built_with_last_epoch_k_goes_on_as_torch(name, settings, k):
+    # the group as a checkpoint leaves it: a rate of its own (not the formula's at epoch k) and
+    # what the schedule keeps in it; torch 2.13 keeps that rate at construction, then recurses
+    def rates(library, parameter):
+        group = dict(lr=0.0123 + 0.01 * k, initial_lr=0.1, max_lr=0.5, min_lr=2e-6)
+        group.update(params=[parameter], max_momentum=0.95, base_momentum=0.85)
+        opt = library.SGD([group], lr=0.1, momentum=0.9)
+        schedule = getattr(library.lr_scheduler, name)(opt, last_epoch=k, **settings)
+        seen = [(opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"])]
+        for _ in range(min(12, 29 - k)):
+            opt.step()
+            schedule.step()
+            seen.append((opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"]))
+        return np.array(seen)
+
+    ours = rates(optim, am.tensor([1.0], requires_grad=True))
+    theirs = rates(torch.optim, torch.ones(1, requires_grad=True))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-15, atol=0)
+
+
 @pytest.mark.parametrize(
     "dtype, big", [(np.float32, 3e21), (np.float32, 1e38), (np.float64, 1e160), (np.float64, 1e300)]
 )
@@ -708,3 +741,43 @@ def test_maximize_ascends_as_torch(name, settings):
         np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
     descended, _ = trajectories(torch, getattr(optim, name), getattr(torch.optim, name), **settings)
     assert not np.allclose(ours[0], descended[0])  # maximize changed the way
+
+
+NUMPY_SCHEDULES = [
+    ("StepLR", dict(step_size=np.int64(2), gamma=np.float32(0.5))),
+    ("ExponentialLR", dict(gamma=np.float64(0.9))),
+    ("CosineAnnealingLR", dict(T_max=np.int32(5), eta_min=np.float64(0.01))),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: np.float32(0.9) ** epoch)),
+    ("OneCycleLR", dict(max_lr=np.float64(0.5), total_steps=np.int64(30))),
+    ("OneCycleLR", dict(max_lr=0.5, epochs=np.int64(5), steps_per_epoch=np.uint8(6))),
+]
+
+
+@pytest.mark.parametrize("name, settings", NUMPY_SCHEDULES)
+def test_numpy_scalar_settings_of_a_schedule_are_numbers_as_in_torch(name, settings):
+    # torch takes NumPy numbers (OneCycleLR's integers it refuses: compared with Python ints)
+    as_python = {k: v.item() if isinstance(v, np.generic) else v for k, v in settings.items()}
+    torch_settings = as_python if name == "OneCycleLR" else settings
+    opt = optim.SGD([am.tensor([1.0], requires_grad=True)], lr=0.1, momentum=0.9)
+    opt_ref = torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    ours = getattr(optim.lr_scheduler, name)(opt, **settings)
+    theirs = getattr(torch.optim.lr_scheduler, name)(opt_ref, **torch_settings)
+    for _ in range(20):
+        opt.step(), opt_ref.step(), ours.step(), theirs.step()
+        assert ours.get_last_lr() == theirs.get_last_lr()
+        assert opt.param_groups[0]["momentum"] == opt_ref.param_groups[0]["momentum"]
+
+
+NUMPY_OPTIMISERS = [
+    ("SGD", dict(lr=np.float32(0.1), momentum=np.float64(0.9), weight_decay=np.float32(0.01))),
+    ("AdamW", dict(lr=np.float64(0.01), betas=(np.float64(0.3), np.float64(0.99)))),
+    ("RMSprop", dict(lr=np.float32(0.01), alpha=np.float32(0.9), centered=np.True_)),
+    ("Adagrad", dict(lr=np.float32(0.1), initial_accumulator_value=np.float32(0.1))),
+]
+
+
+@pytest.mark.parametrize("name, settings", NUMPY_OPTIMISERS)
+def test_numpy_scalar_settings_of_an_optimiser_are_numbers_as_in_torch(name, settings):
+    ours, theirs = trajectories(torch, getattr(optim, name), getattr(torch.optim, name), **settings)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
