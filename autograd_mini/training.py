@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import sys
 from collections.abc import Callable, Iterator
+from numbers import Integral
 from typing import Any
 
 import numpy as np
@@ -18,6 +19,32 @@ import numpy as np
 
 def _array(x: Any) -> np.ndarray:
     return np.asarray(getattr(x, "data", x))
+
+
+def _rows(where: str, x: Any, y: Any) -> tuple[np.ndarray, np.ndarray]:
+    """x and y as arrays of one row per sample, as many of each."""
+    x, y = _array(x), _array(y)
+    for name, values in (("x", x), ("y", y)):
+        if values.ndim == 0:
+            raise ValueError(
+                f"{where}: {name} is 0-d (one number); x and y need one row per sample, e.g. "
+                f"{name}.reshape(1) for a single sample"
+            )
+    if len(x) != len(y):
+        raise ValueError(f"{where}: x has {len(x)} rows but y has {len(y)}; they must match")
+    return x, y
+
+
+def _count(where: str, name: str, value: Any, least: int) -> int:
+    """value as an int, if it is an integer (a NumPy one too) of at least `least`."""
+    if isinstance(value, bool) or not isinstance(value, Integral):
+        raise TypeError(
+            f"{where}: {name} must be a whole number, got {value!r} ({type(value).__name__}); "
+            "pass an int"
+        )
+    if value < least:
+        raise ValueError(f"{where}: {name} must be an integer >= {least}, got {value!r}")
+    return int(value)
 
 
 def show_progress(progress: bool | None = None) -> bool:
@@ -45,11 +72,8 @@ def batches(
     """Yield `(x_batch, y_batch)` slices of `batch_size` rows covering the data once, in an
     order shuffled by `rng` (a Generator, or a seed for one; None draws a fresh seed). The last
     batch is smaller unless `drop_last`."""
-    x, y = _array(x), _array(y)
-    if len(x) != len(y):
-        raise ValueError(f"batches: x has {len(x)} rows but y has {len(y)}; they must match")
-    if batch_size < 1:
-        raise ValueError(f"batches: batch_size must be positive, got {batch_size}")
+    x, y = _rows("batches", x, y)
+    batch_size = _count("batches", "batch_size", batch_size, 1)
     order = np.random.default_rng(rng).permutation(len(x)) if shuffle else np.arange(len(x))
     stop = len(x) - len(x) % batch_size if drop_last else len(x)
     for start in range(0, stop, batch_size):
@@ -77,8 +101,15 @@ def fit(
     terminal (`progress=None`), always with `progress=True`, never with `progress=False` or
     with TQDM_DISABLE=1 in the environment.
     """
-    for name, data in (("x", x), ("y", y)):
-        values = _array(data)
+    epochs = _count("fit", "epochs", epochs, 0)
+    _count("fit", "batch_size", batch_size, 1)
+    rows = _rows("fit", x, y)
+    if len(rows[0]) == 0:
+        raise ValueError(
+            "fit: x and y have no rows, so an epoch would have no loss to report; give at least "
+            "one sample"
+        )
+    for name, values in zip(("x", "y"), rows, strict=True):
         if values.dtype.kind in "fc" and not np.all(np.isfinite(values)):
             bad = np.argwhere(~np.isfinite(values))[0]
             raise ValueError(

@@ -506,3 +506,278 @@ def test_a_scheduler_resumes_from_its_state_dict():
 def test_bad_schedules_and_settings_are_refused_naming_the_class(make, error, message):
     with pytest.raises(error, match=message):
         make(optim.SGD(make_model().parameters(), lr=0.1))
+
+
+# --- found in review: each compared with torch ---------------------------------------------------
+
+
+def test_adagrad_starts_every_group_at_the_constructors_initial_accumulator_value_as_torch():
+    # torch fills the accumulator with the constructor's value, whatever a group says
+    start = np.random.default_rng(5).standard_normal(6)
+    a, b = am.tensor(start[:3], requires_grad=True), am.tensor(start[3:], requires_grad=True)
+    ta, tb = (torch.tensor(v, requires_grad=True) for v in (start[:3], start[3:]))
+    groups = lambda x, y: [{"params": [x], "initial_accumulator_value": 2.0}, {"params": [y]}]  # noqa: E731
+    opt = optim.Adagrad(groups(a, b), lr=0.1, initial_accumulator_value=0.5)
+    opt_ref = torch.optim.Adagrad(groups(ta, tb), lr=0.1, initial_accumulator_value=0.5)
+    for step in range(3):
+        g = np.random.default_rng(step).standard_normal(6)
+        a.grad, b.grad = am.tensor(g[:3]), am.tensor(g[3:])
+        ta.grad, tb.grad = torch.tensor(g[:3]), torch.tensor(g[3:])
+        opt.step(), opt_ref.step()
+    for p, ref in ((a, ta), (b, tb)):
+        np.testing.assert_allclose(opt.state[p]["sum"], opt_ref.state[ref]["sum"].numpy(), 0, 0)
+        np.testing.assert_allclose(p.numpy(), ref.detach().numpy(), rtol=1e-15)
+    assert opt.param_groups[0]["initial_accumulator_value"] == 2.0  # kept, as torch keeps it
+
+
+RESUMED = [
+    ("StepLR", dict(step_size=3, gamma=0.5)),
+    ("ExponentialLR", dict(gamma=0.9)),
+    ("CosineAnnealingLR", dict(T_max=7, eta_min=0.01)),
+    ("CosineAnnealingLR", dict(T_max=4)),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: 1 / (1 + epoch))),
+    ("OneCycleLR", dict(max_lr=0.5, total_steps=30)),
+    ("OneCycleLR", dict(max_lr=0.5, total_steps=30, three_phase=True, anneal_strategy="linear")),
+]
+
+
+@pytest.mark.parametrize("name, settings", RESUMED)
+@pytest.mark.parametrize("k", [0, 3, 7, 8, 11])
+def test_a_scheduler_built_with_last_epoch_k_goes_on_as_torch(name, settings, k):
+    # the group as a checkpoint leaves it: a rate of its own (not the formula's at epoch k) and
+    # what the schedule keeps in it; torch 2.13 keeps that rate at construction, then recurses
+    def rates(library, parameter):
+        group = dict(lr=0.0123 + 0.01 * k, initial_lr=0.1, max_lr=0.5, min_lr=2e-6)
+        group.update(params=[parameter], max_momentum=0.95, base_momentum=0.85)
+        opt = library.SGD([group], lr=0.1, momentum=0.9)
+        schedule = getattr(library.lr_scheduler, name)(opt, last_epoch=k, **settings)
+        seen = [(opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"])]
+        for _ in range(min(12, 29 - k)):
+            opt.step()
+            schedule.step()
+            seen.append((opt.param_groups[0]["lr"], opt.param_groups[0]["momentum"]))
+        return np.array(seen)
+
+    ours = rates(optim, am.tensor([1.0], requires_grad=True))
+    theirs = rates(torch.optim, torch.ones(1, requires_grad=True))
+    np.testing.assert_allclose(ours, theirs, rtol=1e-15, atol=0)
+
+
+@pytest.mark.parametrize(
+    "dtype, big", [(np.float32, 3e21), (np.float32, 1e38), (np.float64, 1e160), (np.float64, 1e300)]
+)
+@pytest.mark.parametrize("momentum", [0.0, 0.5])
+def test_centered_rmsprop_stays_finite_after_a_gradient_whose_square_overflows(
+    dtype, big, momentum
+):
+    # v − ḡ² is inf − inf unless rounded once, as torch's addcmul: then inf, and the step 0
+    w = am.tensor(np.array([0.5, 0.5], dtype), requires_grad=True)
+    ref = torch.tensor(np.array([0.5, 0.5], dtype), requires_grad=True)
+    opt = optim.RMSprop([w], lr=0.01, centered=True, momentum=momentum)
+    opt_ref = torch.optim.RMSprop([ref], lr=0.01, centered=True, momentum=momentum)
+    for g in (big, 1.0, -2.0):
+        gradient = np.array([g, 1.0], dtype)
+        w.grad, ref.grad = am.tensor(gradient), torch.tensor(gradient)
+        with np.errstate(over="ignore"):  # g² overflows to inf: NumPy says so, torch does not
+            opt.step()
+        opt_ref.step()
+    assert np.isfinite(ref.detach().numpy()).all()
+    np.testing.assert_array_equal(w.numpy(), ref.detach().numpy())
+
+
+LERPED = [
+    ("Adam", "exp_avg", lambda beta: dict(betas=(beta, 0.999))),
+    ("AdamW", "exp_avg", lambda beta: dict(betas=(beta, 0.9), weight_decay=0.1)),
+    ("RMSprop", "grad_avg", lambda beta: dict(alpha=beta, centered=True)),
+]
+
+
+@pytest.mark.parametrize("name, buffer, settings", LERPED)
+@pytest.mark.parametrize("beta", [0.0, 0.3, 0.5, 0.7, 0.9, 0.999])
+@pytest.mark.parametrize("dtype", [np.float32, np.float64])
+def test_moving_averages_are_torchs_lerp_bit_for_bit(name, buffer, settings, beta, dtype):
+    # torch's lerp_ rounds start + w (end − start) for w < 0.5, end − (1 − w)(end − start)
+    # above, each as one fused multiply-add; the average depends on the gradients alone, so it
+    # must equal torch's to the last bit. 1,000 elements: whole vectors of torch's kernel and
+    # a tail; gradients from 1e-4 to 1e3, so that the average and the gradient differ in scale
+    rng = np.random.default_rng(6)
+    start = rng.standard_normal(1000).astype(dtype)
+    w, ref = am.tensor(start, requires_grad=True), torch.tensor(start, requires_grad=True)
+    opt = getattr(optim, name)([w], lr=1e-3, **settings(beta))
+    opt_ref = getattr(torch.optim, name)([ref], lr=1e-3, **settings(beta))
+    for _ in range(5):
+        g = (rng.standard_normal(1000) * rng.choice([1e-4, 1.0, 1e3], 1000)).astype(dtype)
+        w.grad, ref.grad = am.tensor(g), torch.tensor(g)
+        with np.errstate(invalid="ignore"):  # RMSprop at α = 0: v − ḡ² is g²'s rounding error,
+            opt.step()  # negative for some elements, and its square root NaN, in torch too
+        opt_ref.step()
+        np.testing.assert_array_equal(opt.state[w][buffer], opt_ref.state[ref][buffer].numpy())
+    assert w.dtype == dtype
+    tolerance = 1e-5 if dtype == np.float32 else 1e-12
+    np.testing.assert_allclose(w.numpy(), ref.detach().numpy(), rtol=tolerance)
+
+
+def test_adam_with_beta1_0_takes_the_gradient_itself_as_its_first_moment():
+    # the review's case: after a gradient of 2, torch's average of 1e-4 at β₁ = 0 is 1e-4 exactly
+    for dtype in (np.float32, np.float64):
+        w = am.tensor(np.zeros(1, dtype), requires_grad=True)
+        opt = optim.Adam([w], lr=1.0, betas=(0.0, 0.0))
+        for g in (2.0, 1e-4):
+            w.grad = am.tensor(np.array([g], dtype))
+            opt.step()
+        assert opt.state[w]["exp_avg"][0] == dtype(1e-4)
+
+
+def test_a_refused_load_state_dict_leaves_the_optimiser_as_it_was():
+    # group 1's settings are refused: group 0's and the state must not have been taken either,
+    # so that training goes on exactly as torch's, which never saw the bad state dict
+    model = make_model()
+    ref = torch_twin(torch, model)
+    params, ref_params = list(model.parameters()), list(ref.parameters())
+    opt = optim.SGD([{"params": params[:2]}, {"params": params[2:]}], lr=0.1, momentum=0.9)
+    opt_ref = torch.optim.SGD(
+        [{"params": ref_params[:2]}, {"params": ref_params[2:]}], lr=0.1, momentum=0.9
+    )
+    x, t = torch.from_numpy(X), torch.from_numpy(T)
+
+    def steps(n):
+        for _ in range(n):
+            opt.zero_grad()
+            nn.mse_loss(model(X), T).backward()
+            opt.step()
+            opt_ref.zero_grad()
+            torch.nn.functional.mse_loss(ref(x), t).backward()
+            opt_ref.step()
+
+    steps(2)
+    bad = opt.state_dict()
+    bad["param_groups"][0]["lr"] = 123.0
+    bad["param_groups"][1]["lr"] = -1.0
+    bad["state"][0]["momentum_buffer"] = bad["state"][0]["momentum_buffer"] * 0 + 7
+    with pytest.raises(ValueError, match="lr must be >= 0"):
+        opt.load_state_dict(bad)
+    out_of_range = opt.state_dict()
+    out_of_range["state"][9] = out_of_range["state"][0]
+    with pytest.raises(ValueError, match=r"SGD.load_state_dict: the state of parameter 9"):
+        opt.load_state_dict(out_of_range)
+    assert [g["lr"] for g in opt.param_groups] == [0.1, 0.1]
+    steps(3)
+    for a, b in zip(model.parameters(), ref.parameters(), strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=0, atol=1e-12)
+
+
+def test_zero_grad_set_to_none_false_zeroes_each_gradient_in_place_as_torch():
+    w = am.tensor([1.0, 2.0], requires_grad=True)
+    tw = torch.tensor([1.0, 2.0], requires_grad=True)
+    (w * w).sum().backward()
+    (tw * tw).sum().backward()
+    grad = w.grad
+    x, tx = am.tensor([3.0, 4.0], requires_grad=True), torch.tensor([3.0, 4.0], requires_grad=True)
+    y, ty = (x * w.grad).sum(), (tx * tw.grad).sum()  # graphs that saved the gradient
+    optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+    torch.optim.SGD([tw], lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad is grad and tw.grad is not None
+    np.testing.assert_array_equal(w.grad.numpy(), tw.grad.numpy())
+    np.testing.assert_array_equal(w.grad.numpy(), [0.0, 0.0])
+    # an in-place write: a graph that saved the old gradient refuses, in both
+    with pytest.raises(RuntimeError, match="modified by an inplace operation"):
+        ty.backward()
+    with pytest.raises(RuntimeError, match="modified by an in-place operation"):
+        y.backward()
+
+
+@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")
+def test_zero_grad_set_to_none_false_cuts_a_create_graph_gradient_from_its_graph_as_torch():
+    w = am.tensor([1.0, 2.0], requires_grad=True)
+    tw = torch.tensor([1.0, 2.0], requires_grad=True)
+    (w**3).sum().backward(create_graph=True)
+    (tw**3).sum().backward(create_graph=True)
+    old, told = w.grad, tw.grad
+    assert not old.is_leaf and told.grad_fn is not None
+    optim.SGD([w], lr=0.1).zero_grad(set_to_none=False)
+    torch.optim.SGD([tw], lr=0.1).zero_grad(set_to_none=False)
+    assert w.grad.is_leaf and not w.grad.requires_grad
+    assert tw.grad.is_leaf and not tw.grad.requires_grad
+    np.testing.assert_array_equal(old.numpy(), told.detach().numpy())  # zeroed in its memory
+    # the next create_graph backward starts from 0 and differentiates to second order
+    (w**3).sum().backward(create_graph=True)
+    (tw**3).sum().backward(create_graph=True)
+    np.testing.assert_array_equal(w.grad.numpy(), tw.grad.detach().numpy())
+    w.grad.sum().backward()
+    tw.grad.sum().backward()
+    np.testing.assert_array_equal(w.grad.numpy(), tw.grad.detach().numpy())
+
+
+def test_training_with_zero_grad_set_to_none_false_steps_on_zero_gradients_as_torch():
+    # a zero gradient is a gradient: Adam moves a parameter the loss no longer reaches
+    model = make_model()
+    ref = torch_twin(torch, model)
+    opt = optim.Adam(model.parameters(), lr=0.05)
+    opt_ref = torch.optim.Adam(ref.parameters(), lr=0.05)
+    x, t = torch.from_numpy(X), torch.from_numpy(T)
+    for step in range(6):
+        opt.zero_grad(set_to_none=False)
+        opt_ref.zero_grad(set_to_none=False)
+        if step < 2:  # the whole network, then the last layer's input only
+            nn.mse_loss(model(X), T).backward()
+            torch.nn.functional.mse_loss(ref(x), t).backward()
+        else:
+            last, ref_last = model.layers[1], ref[2]
+            hidden = np.tanh(X @ model.layers[0].weight.numpy().T)
+            nn.mse_loss(last(hidden), T).backward()
+            torch.nn.functional.mse_loss(ref_last(torch.from_numpy(hidden)), t).backward()
+        opt.step()
+        opt_ref.step()
+    for a, b in zip(model.parameters(), ref.parameters(), strict=True):
+        np.testing.assert_allclose(a.numpy(), b.detach().numpy(), rtol=0, atol=1e-12)
+
+
+@pytest.mark.parametrize("name, settings", SETTINGS + NEW_SETTINGS)
+def test_maximize_ascends_as_torch(name, settings):
+    ours, theirs = trajectories(
+        torch, getattr(optim, name), getattr(torch.optim, name), maximize=True, **settings
+    )
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)
+    descended, _ = trajectories(torch, getattr(optim, name), getattr(torch.optim, name), **settings)
+    assert not np.allclose(ours[0], descended[0])  # maximize changed the way
+
+
+NUMPY_SCHEDULES = [
+    ("StepLR", dict(step_size=np.int64(2), gamma=np.float32(0.5))),
+    ("ExponentialLR", dict(gamma=np.float64(0.9))),
+    ("CosineAnnealingLR", dict(T_max=np.int32(5), eta_min=np.float64(0.01))),
+    ("LambdaLR", dict(lr_lambda=lambda epoch: np.float32(0.9) ** epoch)),
+    ("OneCycleLR", dict(max_lr=np.float64(0.5), total_steps=np.int64(30))),
+    ("OneCycleLR", dict(max_lr=0.5, epochs=np.int64(5), steps_per_epoch=np.uint8(6))),
+]
+
+
+@pytest.mark.parametrize("name, settings", NUMPY_SCHEDULES)
+def test_numpy_scalar_settings_of_a_schedule_are_numbers_as_in_torch(name, settings):
+    # torch takes NumPy numbers (OneCycleLR's integers it refuses: compared with Python ints)
+    as_python = {k: v.item() if isinstance(v, np.generic) else v for k, v in settings.items()}
+    torch_settings = as_python if name == "OneCycleLR" else settings
+    opt = optim.SGD([am.tensor([1.0], requires_grad=True)], lr=0.1, momentum=0.9)
+    opt_ref = torch.optim.SGD([torch.ones(1, requires_grad=True)], lr=0.1, momentum=0.9)
+    ours = getattr(optim.lr_scheduler, name)(opt, **settings)
+    theirs = getattr(torch.optim.lr_scheduler, name)(opt_ref, **torch_settings)
+    for _ in range(20):
+        opt.step(), opt_ref.step(), ours.step(), theirs.step()
+        assert ours.get_last_lr() == theirs.get_last_lr()
+        assert opt.param_groups[0]["momentum"] == opt_ref.param_groups[0]["momentum"]
+
+
+NUMPY_OPTIMISERS = [
+    ("SGD", dict(lr=np.float32(0.1), momentum=np.float64(0.9), weight_decay=np.float32(0.01))),
+    ("AdamW", dict(lr=np.float64(0.01), betas=(np.float64(0.3), np.float64(0.99)))),
+    ("RMSprop", dict(lr=np.float32(0.01), alpha=np.float32(0.9), centered=np.True_)),
+    ("Adagrad", dict(lr=np.float32(0.1), initial_accumulator_value=np.float32(0.1))),
+]
+
+
+@pytest.mark.parametrize("name, settings", NUMPY_OPTIMISERS)
+def test_numpy_scalar_settings_of_an_optimiser_are_numbers_as_in_torch(name, settings):
+    ours, theirs = trajectories(torch, getattr(optim, name), getattr(torch.optim, name), **settings)
+    for a, b in zip(ours, theirs, strict=True):
+        np.testing.assert_allclose(a, b, rtol=0, atol=1e-10)

@@ -95,3 +95,42 @@ def test_fit_puts_the_model_in_training_mode():
     model = nn.MLP([3, 1]).eval()
     fit(model, nn.mse_loss, optim.SGD(model.parameters(), lr=0.01), X, Y, 1, 10, progress=False)
     assert model.training
+
+
+def fit_once(x=X, y=Y, **settings):
+    model = nn.MLP([3, 1], rng=np.random.default_rng(0))
+    opt = optim.SGD(model.parameters(), lr=0.05)
+    return fit(model, nn.mse_loss, opt, x, y, **{"progress": False, "rng": 0, **settings})
+
+
+@pytest.mark.parametrize(
+    "call, error, message",
+    [
+        (lambda: fit_once(X[:0], Y[:0]), ValueError, r"fit: x and y have no rows, .* at least"),
+        (lambda: fit_once(batch_size=2.5), TypeError, r"fit: batch_size must be a whole number"),
+        (lambda: fit_once(batch_size=0), ValueError, r"fit: batch_size must be an integer >= 1"),
+        (lambda: fit_once(epochs=-1), ValueError, r"fit: epochs must be an integer >= 0, got -1"),
+        (lambda: fit_once(epochs=2.0), TypeError, r"fit: epochs must be a whole number"),
+        (lambda: fit_once(epochs=True), TypeError, r"fit: epochs must be a whole number"),
+        (lambda: fit_once(X[:1].ravel(), np.array(1.0)), ValueError, r"fit: y is 0-d .* per sam"),
+        (lambda: list(batches(X[:3], np.array(1.0), 2)), ValueError, r"batches: y is 0-d"),
+        (lambda: list(batches(np.array(2.0), Y[:3], 2)), ValueError, r"batches: x is 0-d"),
+        (lambda: list(batches(X, Y, 2.5)), TypeError, r"batches: batch_size must be a whole"),
+    ],
+)
+def test_bad_arguments_of_fit_and_batches_are_named_in_the_error(call, error, message):
+    # not a ZeroDivisionError, or a TypeError from range() or len(), from inside the loop
+    with pytest.raises(error, match=message):
+        call()
+
+
+def test_numpy_integers_are_counts_and_no_rows_make_no_batches_as_torchs_data_loader():
+    import torch
+
+    np.testing.assert_array_equal(
+        fit_once(epochs=np.int64(3), batch_size=np.int32(10)), fit_once(epochs=3, batch_size=10)
+    )
+    assert fit_once(epochs=0) == []
+    empty = torch.utils.data.TensorDataset(torch.zeros(0, 3), torch.zeros(0, 1))
+    assert list(torch.utils.data.DataLoader(empty, batch_size=4)) == []
+    assert list(batches(X[:0], Y[:0], 4)) == []

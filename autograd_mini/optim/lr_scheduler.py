@@ -6,13 +6,21 @@ As in PyTorch, creating a scheduler counts as its first step (last_epoch becomes
 each group's starting rate as `group["initial_lr"]`; StepLR, ExponentialLR and
 CosineAnnealingLR multiply the current rate (PyTorch's recursive forms), LambdaLR scales the
 starting one. OneCycleLR is stepped once per batch, and cycles the momentum too.
+
+Resuming with `last_epoch=k` (the optimiser's state loaded first, so that each group has its
+rate of epoch k and its initial_lr) goes on as torch 2.13 does: ExponentialLR and
+CosineAnnealingLR keep the current rate at construction and recurse from it; StepLR, LambdaLR
+and OneCycleLR set the rate of epoch k + 1.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Callable, Sequence
+from numbers import Integral
 from typing import Any
+
+import numpy as np
 
 from .optimizers import Optimizer
 
@@ -44,7 +52,9 @@ class LRScheduler:
         self.base_lrs: list[float] = [g["initial_lr"] for g in optimizer.param_groups]
         self.last_epoch = last_epoch
         self._last_lr: list[float] = []
+        self._initial = True  # the constructor's step: the recursive forms keep the rate
         self.step()  # the first step, as PyTorch: last_epoch 0 and the starting rates
+        self._initial = False
 
     def get_lr(self) -> list[float]:
         """The rates for epoch last_epoch, one per parameter group (called by step())."""
@@ -82,9 +92,11 @@ def _check_optimizer(where: str, optimizer: Any) -> None:
         )
 
 
-def _check_positive_int(where: str, name: str, value: Any) -> None:
-    if isinstance(value, bool) or not isinstance(value, int) or value < 1:
+def _positive_int(where: str, name: str, value: Any) -> int:
+    """value as an int, if it is a positive integer (a NumPy one too, as torch takes it)."""
+    if isinstance(value, bool) or not isinstance(value, Integral) or value < 1:
         raise ValueError(f"{where}: {name} must be a positive integer, got {value!r}")
+    return int(value)
 
 
 class StepLR(LRScheduler):
@@ -94,8 +106,8 @@ class StepLR(LRScheduler):
     def __init__(
         self, optimizer: Optimizer, step_size: int, gamma: float = 0.1, last_epoch: int = -1
     ) -> None:
-        _check_positive_int("StepLR", "step_size", step_size)
-        self.step_size, self.gamma = step_size, gamma
+        self.step_size = _positive_int("StepLR", "step_size", step_size)
+        self.gamma = gamma
         super().__init__(optimizer, last_epoch)
 
     def get_lr(self) -> list[float]:
@@ -109,9 +121,7 @@ class ExponentialLR(LRScheduler):
 
     def __init__(self, optimizer: Optimizer, gamma: float, last_epoch: int = -1) -> None:
         self.gamma = gamma
-        self._initial = True  # the constructor's step keeps the starting rate
         super().__init__(optimizer, last_epoch)
-        self._initial = False
 
     def get_lr(self) -> list[float]:
         if self._initial:
@@ -122,26 +132,20 @@ class ExponentialLR(LRScheduler):
 class CosineAnnealingLR(LRScheduler):
     """Anneal from initial_lr to eta_min along half a cosine over T_max epochs (and back up
     over the next T_max, as PyTorch): lr ≈ eta_min + ½ (initial_lr − eta_min)(1 + cos(π ·
-    epoch / T_max)), computed recursively from the current rate as PyTorch does."""
+    epoch / T_max)), computed recursively from the current rate as PyTorch does (resumed with
+    last_epoch=k, from the group's rate: not the formula's unless that rate is epoch k's)."""
 
     def __init__(
         self, optimizer: Optimizer, T_max: int, eta_min: float = 0.0, last_epoch: int = -1
     ) -> None:
-        _check_positive_int("CosineAnnealingLR", "T_max", T_max)
-        self.T_max, self.eta_min = T_max, eta_min
-        self._initial = True
+        self.T_max = _positive_int("CosineAnnealingLR", "T_max", T_max)
+        self.eta_min = eta_min
         super().__init__(optimizer, last_epoch)
-        self._initial = False
 
     def get_lr(self) -> list[float]:
         epoch, T, low = self.last_epoch, self.T_max, self.eta_min
-        if self._initial and epoch == 0:
+        if self._initial:
             return self._current()
-        if self._initial:  # resumed at a later epoch: the closed form
-            return [
-                low + (base - low) * (1 + math.cos(epoch * math.pi / T)) / 2
-                for base in self.base_lrs
-            ]
         if (epoch - 1 - T) % (2 * T) == 0:  # the bottom of the cosine: start back up
             return [
                 lr + (base - low) * (1 - math.cos(math.pi / T)) / 2
@@ -210,12 +214,13 @@ class OneCycleLR(LRScheduler):
         if total_steps is None:
             if epochs is None or steps_per_epoch is None:
                 raise ValueError(f"{name}: give total_steps, or epochs and steps_per_epoch")
-            _check_positive_int(name, "epochs", epochs)
-            _check_positive_int(name, "steps_per_epoch", steps_per_epoch)
-            total_steps = epochs * steps_per_epoch
-        _check_positive_int(name, "total_steps", total_steps)
-        if not isinstance(pct_start, float) or not 0.0 <= pct_start <= 1.0:
+            epochs = _positive_int(name, "epochs", epochs)
+            total_steps = epochs * _positive_int(name, "steps_per_epoch", steps_per_epoch)
+        total_steps = _positive_int(name, "total_steps", total_steps)
+        # a float, as torch asks (1 is refused, 1.0 taken), a NumPy one too
+        if not isinstance(pct_start, (float, np.floating)) or not 0.0 <= pct_start <= 1.0:
             raise ValueError(f"{name}: pct_start must be a float in [0, 1], got {pct_start!r}")
+        pct_start = float(pct_start)
         if anneal_strategy not in ("cos", "linear"):
             raise ValueError(
                 f"{name}: anneal_strategy must be 'cos' or 'linear', got {anneal_strategy!r}"

@@ -1,6 +1,7 @@
 """Optimisers: how a gradient becomes a step. The update rules are PyTorch's, line for line
 (`torch.optim.SGD`, `Adam`, `AdamW`, `RMSprop`, `Adagrad`), so that both give the same
-trajectory from the same weights.
+trajectory from the same weights; the moving averages are rounded as torch's kernels round them
+(`_lerp_`). `maximize=True` ascends: every rule sees −g, as in torch.
 
 Each step runs on the raw arrays, in place (`p.data` stays the same array object, so nothing
 that holds the parameter has to be told), records no graph, and skips parameters whose
@@ -60,6 +61,75 @@ def _with_weight_decay(grad: np.ndarray, param: np.ndarray, settings: dict[str, 
     return grad + decay * param if decay else grad
 
 
+# --- rounding as torch's CPU kernels -------------------------------------------------------------
+# torch's lerp_ and addcmul_ are fused multiply-adds on the CPU (AVX2, AVX-512 and NEON have the
+# instruction): a·b + c rounded once. NumPy has none, and rounding the product first changes the
+# last bit of a sixth to a third of the elements, so _fma computes the exactly rounded result
+# from error-free transformations: float32 in float64 (where the product is exact), float64 with
+# Dekker's exact product and one addition rounded to odd (Boldo & Melquiond, "Emulation of FMA
+# and correctly rounded sums", 2008). Other dtypes round twice.
+
+_VELTKAMP = 2.0**27 + 1  # splits a float64 into two halves whose products are exact
+
+
+def _two_sum(a: Any, b: Any) -> tuple[Any, Any]:
+    """(s, e): s = a + b rounded, and s + e = a + b exactly (Knuth)."""
+    s = a + b
+    b_part = s - a
+    return s, (a - (s - b_part)) + (b - b_part)
+
+
+def _two_product(a: Any, b: Any) -> tuple[Any, Any]:
+    """(p, e): p = a · b rounded, and p + e = a · b exactly (Dekker), short of overflow."""
+    p = a * b
+    a_big, b_big = _VELTKAMP * a, _VELTKAMP * b
+    a_hi, b_hi = a_big - (a_big - a), b_big - (b_big - b)
+    a_lo, b_lo = a - a_hi, b - b_hi
+    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
+
+
+def _add_rounded_to_odd(a: Any, b: Any) -> np.ndarray:
+    """a + b (float64) rounded to odd: when inexact, the neighbour whose last bit is 1. Rounded
+    once more to fewer bits, it gives the sum correctly rounded to those bits."""
+    s, e = _two_sum(a, b)
+    s = np.asarray(s)
+    bits = s.view(np.int64)
+    toward_zero = bits - (np.signbit(e) != np.signbit(s))  # undo a rounding away from zero
+    inexact = (e != 0) & np.isfinite(s)
+    return np.where(inexact, toward_zero | 1, bits).view(np.float64)
+
+
+def _fma(a: Any, b: np.ndarray, c: np.ndarray) -> np.ndarray:
+    """a · b + c rounded once, in the dtype of b and c (a is a number or an array)."""
+    dtype = np.result_type(b, c)
+    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is the result's, not ours
+        if dtype == np.float32:
+            product = np.float64(a) * b.astype(np.float64)  # 24 + 24 bits: exact
+            return _add_rounded_to_odd(product, c.astype(np.float64)).astype(np.float32)
+        if dtype != np.float64:
+            return np.asarray(a * b + c)
+        product, product_error = _two_product(a, b)
+        total, total_error = _two_sum(c, product)
+        result = total + _add_rounded_to_odd(total_error, product_error)
+        if np.isfinite(result).all():
+            return np.asarray(result)
+        # where the exact steps overflowed: an infinite c stays c (a · b is finite), the
+        # rest is the plain a · b + c (a finite a · b beyond 1e300 only: rounded twice)
+        stays = np.isinf(c) & np.isfinite(a) & np.isfinite(b)
+        return np.where(np.isfinite(result), result, np.where(stays, c, a * b + c))
+
+
+def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
+    """start ← start + weight · (end − start), in place, rounded as torch's lerp_: one fused
+    multiply-add, from start for a weight below 0.5 and from end above it (end − (end −
+    start)(1 − weight), exactly end at weight 1), the weight in start's dtype."""
+    w = start.dtype.type(weight)
+    if abs(w) < 0.5:
+        start[...] = _fma(w, end - start, start)
+    else:
+        start[...] = _fma(w - 1, end - start, end)
+
+
 class Optimizer:
     """Holds the parameter groups and the per-parameter state; subclasses write `_begin` (the
     state's first step and step count) and `_update` (the elementwise rule)."""
@@ -103,11 +173,26 @@ class Optimizer:
         self._validate(settings)
         self.param_groups.append({"params": params, **settings})
 
-    def zero_grad(self) -> None:
-        """Reset every parameter's gradient to None (PyTorch's default, set_to_none=True)."""
+    @no_grad()
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset every parameter's gradient: to None (the default, as PyTorch's), or with
+        set_to_none=False to zeros written into the gradient's memory, as torch. That write
+        counts as one (a graph that saved the gradient refuses to differentiate with it), and a
+        gradient made with create_graph=True leaves its graph: a zero gradient carries none."""
         for group in self.param_groups:
             for p in group["params"]:
-                p.grad = None
+                grad = p.grad
+                if grad is None:
+                    continue
+                if set_to_none:
+                    p.grad = None
+                    continue
+                if grad.is_leaf:
+                    grad.requires_grad_(False)
+                    grad.zero_()
+                else:  # torch detaches it in place: the same memory, zeroed, and no graph
+                    grad.zero_()
+                    p.grad = grad.detach()
 
     @no_grad()
     def step(self) -> None:
@@ -118,6 +203,8 @@ class Optimizer:
                     continue
                 param = p.data
                 grad = np.asarray(p.grad.data, dtype=param.dtype)
+                if group["maximize"]:  # ascend: every rule sees −g, as torch's
+                    grad = -grad
                 state = self.state.get(p)
                 if state is None:
                     state = self.state[p] = {}
@@ -175,7 +262,9 @@ class Optimizer:
 
     def load_state_dict(self, state_dict: Mapping[str, Any]) -> None:
         """Take the settings and buffers of `state_dict` (from state_dict() of an optimiser of
-        the same kind over parameters of the same shapes, in the same order), as copies."""
+        the same kind over parameters of the same shapes, in the same order), as copies. All
+        is checked before anything changes: a refused state dict leaves the optimiser as it
+        was."""
         name = type(self).__name__
         groups = state_dict.get("param_groups") if isinstance(state_dict, Mapping) else None
         if groups is None or "state" not in state_dict:
@@ -193,6 +282,11 @@ class Optimizer:
         params = self._all_params()
         state: dict[Tensor, dict[str, Any]] = {}
         for key, saved in state_dict["state"].items():
+            if not 0 <= int(key) < len(params):
+                raise ValueError(
+                    f"{name}.load_state_dict: the state of parameter {key}, but this optimiser "
+                    f"has {len(params)} parameters; build it over the same parameters"
+                )
             p = params[int(key)]
             state[p] = {}
             for k, v in saved.items():
@@ -204,10 +298,13 @@ class Optimizer:
                         )
                     v = v.astype(p.dtype) if v.dtype.kind == "f" else v.copy()
                 state[p][k] = copy.deepcopy(v)
-        for group, saved_group in zip(self.param_groups, groups, strict=True):
-            settings = copy.deepcopy({k: v for k, v in saved_group.items() if k != "params"})
-            self._validate({**group, **settings})
-            group.update(settings)
+        settings = [
+            copy.deepcopy({k: v for k, v in saved.items() if k != "params"}) for saved in groups
+        ]
+        for group, saved_settings in zip(self.param_groups, settings, strict=True):
+            self._validate({**group, **saved_settings})
+        for group, saved_settings in zip(self.param_groups, settings, strict=True):
+            group.update(saved_settings)
         self.state = state
 
     def _all_params(self) -> list[Tensor]:
@@ -240,9 +337,11 @@ class SGD(Optimizer):
         dampening: float = 0.0,
         weight_decay: float = 0.0,
         nesterov: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay)
-        super().__init__(params, {**defaults, "nesterov": nesterov})
+        super().__init__(params, {**defaults, "nesterov": nesterov, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
@@ -297,9 +396,11 @@ class Adam(Optimizer):
         eps: float = 1e-8,
         weight_decay: float = 0.0,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(lr=lr, betas=tuple(betas), eps=eps, weight_decay=weight_decay)
-        super().__init__(params, {**defaults, "amsgrad": amsgrad})
+        super().__init__(params, {**defaults, "amsgrad": amsgrad, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
@@ -337,7 +438,7 @@ class Adam(Optimizer):
         elif decay:  # AdamW shrinks the parameter instead
             param *= 1 - lr * decay
         m, v = buffers["exp_avg"], buffers["exp_avg_sq"]
-        m += (1 - beta1) * (grad - m)  # = β₁ m + (1 − β₁) g, as torch's lerp
+        _lerp_(m, grad, 1 - beta1)  # m ← β₁ m + (1 − β₁) g
         v *= beta2
         v += (1 - beta2) * grad * grad
         if settings["amsgrad"]:
@@ -360,8 +461,10 @@ class AdamW(Adam):
         eps: float = 1e-8,
         weight_decay: float = 1e-2,
         amsgrad: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        super().__init__(params, lr, betas, eps, weight_decay, amsgrad)
+        super().__init__(params, lr, betas, eps, weight_decay, amsgrad, maximize=maximize)
 
 
 class RMSprop(Optimizer):
@@ -383,9 +486,11 @@ class RMSprop(Optimizer):
         weight_decay: float = 0.0,
         momentum: float = 0.0,
         centered: bool = False,
+        *,
+        maximize: bool = False,
     ) -> None:
-        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay)
-        super().__init__(params, {**defaults, "momentum": momentum, "centered": centered})
+        defaults = dict(lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum)
+        super().__init__(params, {**defaults, "centered": centered, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
@@ -418,8 +523,10 @@ class RMSprop(Optimizer):
         v += (1 - alpha) * grad * grad
         if settings["centered"]:
             mean = buffers["grad_avg"]
-            mean += (1 - alpha) * (grad - mean)  # = α ḡ + (1 − α) g, as torch's lerp
-            denom = np.sqrt(v - mean * mean) + settings["eps"]
+            _lerp_(mean, grad, 1 - alpha)  # ḡ ← α ḡ + (1 − α) g
+            # v − ḡ² rounded once, as torch's addcmul: where v is infinite, so is the
+            # difference (a step of 0), not inf − inf
+            denom = np.sqrt(_fma(-mean, mean, v)) + settings["eps"]
         else:
             denom = np.sqrt(v) + settings["eps"]
         if momentum > 0:
@@ -437,6 +544,9 @@ class Adagrad(Optimizer):
     g ← g + weight_decay · p
     s ← s + g²                                (s starts at initial_accumulator_value)
     p ← p − lr / (1 + (t − 1) · lr_decay) · g / (√s + eps)
+
+    As in torch, s starts at the constructor's initial_accumulator_value in every group: a
+    group's own value is kept in the group but not used.
     """
 
     def __init__(
@@ -447,11 +557,12 @@ class Adagrad(Optimizer):
         weight_decay: float = 0.0,
         initial_accumulator_value: float = 0.0,
         eps: float = 1e-10,
+        *,
+        maximize: bool = False,
     ) -> None:
         defaults = dict(lr=lr, lr_decay=lr_decay, weight_decay=weight_decay, eps=eps)
-        super().__init__(
-            params, {**defaults, "initial_accumulator_value": initial_accumulator_value}
-        )
+        defaults["initial_accumulator_value"] = initial_accumulator_value
+        super().__init__(params, {**defaults, "maximize": maximize})
 
     def _validate(self, settings: dict[str, Any]) -> None:
         super()._validate(settings)
@@ -465,7 +576,8 @@ class Adagrad(Optimizer):
         self, param: np.ndarray, state: dict[str, Any], group: dict[str, Any]
     ) -> dict[str, Any]:
         if not state:
-            state.update(step=0, sum=np.full_like(param, group["initial_accumulator_value"]))
+            start = self.defaults["initial_accumulator_value"]  # torch's: not the group's
+            state.update(step=0, sum=np.full_like(param, start))
         state["step"] += 1
         return {**group, "step_lr": group["lr"] / (1 + (state["step"] - 1) * group["lr_decay"])}
 
