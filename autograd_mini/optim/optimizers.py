@@ -61,73 +61,16 @@ def _with_weight_decay(grad: np.ndarray, param: np.ndarray, settings: dict[str, 
     return grad + decay * param if decay else grad
 
 
-# --- rounding as torch's CPU kernels -------------------------------------------------------------
-# torch's lerp_ and addcmul_ are fused multiply-adds on the CPU (AVX2, AVX-512 and NEON have the
-# instruction): a·b + c rounded once. NumPy has none, and rounding the product first changes the
-# last bit of a sixth to a third of the elements, so _fma computes the exactly rounded result
-# from error-free transformations: float32 in float64 (where the product is exact), float64 with
-# Dekker's exact product and one addition rounded to odd (Boldo & Melquiond, "Emulation of FMA
-# and correctly rounded sums", 2008). Other dtypes round twice.
-
-_VELTKAMP = 2.0**27 + 1  # splits a float64 into two halves whose products are exact
-
-
-def _two_sum(a: Any, b: Any) -> tuple[Any, Any]:
-    """(s, e): s = a + b rounded, and s + e = a + b exactly (Knuth)."""
-    s = a + b
-    b_part = s - a
-    return s, (a - (s - b_part)) + (b - b_part)
-
-
-def _two_product(a: Any, b: Any) -> tuple[Any, Any]:
-    """(p, e): p = a · b rounded, and p + e = a · b exactly (Dekker), short of overflow."""
-    p = a * b
-    a_big, b_big = _VELTKAMP * a, _VELTKAMP * b
-    a_hi, b_hi = a_big - (a_big - a), b_big - (b_big - b)
-    a_lo, b_lo = a - a_hi, b - b_hi
-    return p, ((a_hi * b_hi - p) + a_hi * b_lo + a_lo * b_hi) + a_lo * b_lo
-
-
-def _add_rounded_to_odd(a: Any, b: Any) -> np.ndarray:
-    """a + b (float64) rounded to odd: when inexact, the neighbour whose last bit is 1. Rounded
-    once more to fewer bits, it gives the sum correctly rounded to those bits."""
-    s, e = _two_sum(a, b)
-    s = np.asarray(s)
-    bits = s.view(np.int64)
-    toward_zero = bits - (np.signbit(e) != np.signbit(s))  # undo a rounding away from zero
-    inexact = (e != 0) & np.isfinite(s)
-    return np.where(inexact, toward_zero | 1, bits).view(np.float64)
-
-
-def _fma(a: Any, b: np.ndarray, c: np.ndarray) -> np.ndarray:
-    """a · b + c rounded once, in the dtype of b and c (a is a number or an array)."""
-    dtype = np.result_type(b, c)
-    with np.errstate(over="ignore", invalid="ignore"):  # an overflow is the result's, not ours
-        if dtype == np.float32:
-            product = np.float64(a) * b.astype(np.float64)  # 24 + 24 bits: exact
-            return _add_rounded_to_odd(product, c.astype(np.float64)).astype(np.float32)
-        if dtype != np.float64:
-            return np.asarray(a * b + c)
-        product, product_error = _two_product(a, b)
-        total, total_error = _two_sum(c, product)
-        result = total + _add_rounded_to_odd(total_error, product_error)
-        if np.isfinite(result).all():
-            return np.asarray(result)
-        # where the exact steps overflowed: an infinite c stays c (a · b is finite), the
-        # rest is the plain a · b + c (a finite a · b beyond 1e300 only: rounded twice)
-        stays = np.isinf(c) & np.isfinite(a) & np.isfinite(b)
-        return np.where(np.isfinite(result), result, np.where(stays, c, a * b + c))
-
-
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float) -> None:
-    """start ← start + weight · (end − start), in place, rounded as torch's lerp_: one fused
-    multiply-add, from start for a weight below 0.5 and from end above it (end − (end −
-    start)(1 − weight), exactly end at weight 1), the weight in start's dtype."""
-    w = start.dtype.type(weight)
+    """start ← start + weight · (end − start), in place, by torch's lerp_ formulas: from start
+    for a weight below 0.5, from end above it (end − (1 − weight)(end − start): exactly end at
+    weight 1, so that Adam with β₁ = 0 takes the gradient itself). torch's CPU kernel fuses
+    each multiply-add; here the product is rounded first, so the last bit may differ."""
+    w = start.dtype.type(weight)  # and 1 − w in start's dtype, as torch computes it
     if abs(w) < 0.5:
-        start[...] = _fma(w, end - start, start)
+        start += w * (end - start)
     else:
-        start[...] = _fma(w - 1, end - start, end)
+        np.subtract(end, (1 - w) * (end - start), out=start)
 
 
 class Optimizer:
@@ -524,9 +467,11 @@ class RMSprop(Optimizer):
         if settings["centered"]:
             mean = buffers["grad_avg"]
             _lerp_(mean, grad, 1 - alpha)  # ḡ ← α ḡ + (1 − α) g
-            # v − ḡ² rounded once, as torch's addcmul: where v is infinite, so is the
-            # difference (a step of 0), not inf − inf
-            denom = np.sqrt(_fma(-mean, mean, v)) + settings["eps"]
+            # where v overflowed to inf, v − ḡ² is inf (a step of 0), as torch's fused addcmul
+            # gives, not inf − inf
+            with np.errstate(invalid="ignore"):
+                spread = np.where(np.isinf(v), v, v - mean * mean)
+            denom = np.sqrt(spread) + settings["eps"]
         else:
             denom = np.sqrt(v) + settings["eps"]
         if momentum > 0:
