@@ -152,3 +152,31 @@ def test_a_constant_function_has_zero_gradients():
 def test_argnum_still_works_with_a_deprecation_warning():
     with pytest.warns(DeprecationWarning, match="argnums"):
         assert am.grad(lambda x, y: x * y, argnum=1)(2.0, 3.0).item() == 2.0
+
+
+@pytest.mark.parametrize("check", ["gradcheck", "gradgradcheck"])
+def test_gradcheck_refuses_inputs_of_which_none_requires_grad_as_torch_does(check):
+    wrong = lambda a: a * a[0].item()  # noqa: E731  item() cuts the graph: a wrong gradient
+    for inputs in ([am.tensor([1.0, 2.0])], [am.tensor(np.array([1, 2]))]):
+        with pytest.raises(ValueError, match=f"{check}: no input requires grad"):
+            getattr(am, check)(wrong, inputs)
+    with pytest.raises(ValueError, match="at least one input tensor to require gradient"):
+        getattr(torch.autograd, check)(wrong, [torch.tensor([1.0, 2.0], dtype=torch.float64)])
+    with pytest.raises(AssertionError, match="differ from central differences"):
+        getattr(am, check)(wrong, [am.tensor([1.0, 2.0], requires_grad=True)])
+
+
+def test_gradcheck_restores_its_input_when_f_raises():
+    x = am.tensor([1.0, 2.0], requires_grad=True)
+    calls = []
+
+    def f(a):
+        calls.append(a.data.copy())
+        if len(calls) == 3:  # the first evaluation at a perturbed value
+            raise FloatingPointError("f refuses this value")
+        return a * a
+
+    with pytest.raises(FloatingPointError):
+        am.gradcheck(f, [x])
+    assert not np.array_equal(calls[-1], [1.0, 2.0])  # it did raise at a perturbed value
+    np.testing.assert_array_equal(x.data, [1.0, 2.0])
