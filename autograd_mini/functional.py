@@ -7,7 +7,7 @@ d(output)/d(input) along the paths to them only, without touching any `.grad`. C
 another transform (when x is already on a graph), one records its own backward pass with
 `create_graph=True`, so transforms compose. The forward-mode ones open a level of tangents
 (forward.py) and call `f` once per direction; inside one, the reverse-mode transforms also
-record their backward pass, so that the tangents flow through its rules: hessian = jacfwd(grad)
+record their backward pass, so that the tangents flow through its rules: hessian = jacfwd(jacrev)
 and hvp = jvp of grad (forward-over-reverse, as torch.func and JAX do it).
 
 Which to use: jacrev costs one backward pass per output element, jacfwd one forward pass per
@@ -36,29 +36,63 @@ from .tensor import Tensor
 Argnums = int | tuple[int, ...]
 
 
-def _variable(x: Any, outer: bool) -> Tensor:
+def _variable(x: Any, outer: bool, transform: str, position: int) -> Tensor:
     """The tensor to differentiate with respect to. A value on an outer graph (an outer
-    transform's variable, or any tensor that requires grad) enters as a new node that is x, so
-    that this transform counts only the paths through its own variable, while its result stays
-    differentiable by the outer graph; a value with a tangent of an open forward-mode
-    transform enters as a copy that keeps the tangent; anything else enters as a fresh leaf,
-    keeping a float dtype (an integer or a Python number becomes float64)."""
+    transform's variable, or any tensor that requires grad) enters as a copy of it on that
+    graph (an op output, not a view: a write into it inside f must not reach the caller's
+    tensor), so that this transform counts only the paths through its own variable, while its
+    result stays differentiable by the outer graph; a value with a tangent of an open
+    forward-mode transform enters as a copy that keeps the tangent; anything else enters as a
+    fresh leaf (see _fresh)."""
     if outer and isinstance(x, Tensor) and x.requires_grad:
-        return x.reshape(x.shape)
+        return clone(x)
     if forward.carries_tangent(x):
         with enable_grad():
             copied = clone(x)
         if copied.grad_fn is None:
             copied.requires_grad = True
         return copied
-    data = np.asarray(x.data if isinstance(x, Tensor) else x)
-    dtype = data.dtype if data.dtype.kind == "f" else np.float64
-    return Tensor(np.array(data, dtype=dtype), requires_grad=True)
+    return _fresh(x, transform, position, requires_grad=True)
+
+
+def _fresh(x: Any, transform: str, position: int, requires_grad: bool) -> Tensor:
+    """A new tensor of x's values, by am.tensor's rules: Python numbers and lists become
+    float64, arrays and tensors keep their dtype, which must be one that can require grad, as
+    torch.func requires: an integer, bool or complex array is refused with requires_grad's own
+    message (complex gradients are not supported, and a derivative with respect to an integer
+    or a bool has no meaning)."""
+    fresh = Tensor(x.data if isinstance(x, Tensor) else x)
+    try:
+        fresh.requires_grad = True
+    except TypeError as error:
+        raise TypeError(
+            f"{transform}: argument {position} cannot be differentiated: {error}"
+        ) from None
+    fresh.requires_grad = requires_grad
+    return fresh
+
+
+def _refuse_written(
+    xs: list[Tensor], made_by: list[Any], positions: tuple[int, ...], transform: str
+) -> None:
+    """Refuse a variable that f changed in place (`a *= 2`, `a[0] = v`), as torch.func does:
+    the variable would have become the output of the write, and the derivative taken with
+    respect to the written value instead of the argument. (A fresh leaf refuses the write
+    itself; a copy on an outer graph is checked here, after f.)"""
+    for x, node, position in zip(xs, made_by, positions, strict=True):
+        if x.grad_fn is not node:
+            raise RuntimeError(
+                f"{transform}: f changed argument {position}, which it differentiates with "
+                "respect to, in place (an in-place op or an assignment to an index): the "
+                "derivative with respect to the argument as given would be lost. In f, write "
+                "a new tensor instead (a = a * 2, not a *= 2; a = am.where(...) or a.clone() "
+                "before assigning into it)"
+            )
 
 
 @contextmanager
 def _own_variables(
-    args: list[Any], positions: tuple[int, ...], outer: bool
+    args: list[Any], positions: tuple[int, ...], outer: bool, transform: str
 ) -> Iterator[list[Tensor]]:
     """Put the transform's variables in `args` at `positions` and record f's graph (even
     inside no_grad(), as torch.func does). Once the transform is done, a fresh leaf it made is
@@ -66,7 +100,7 @@ def _own_variables(
     differentiate with respect to it."""
     xs = []
     for i in positions:
-        args[i] = _variable(args[i], outer)
+        args[i] = _variable(args[i], outer, transform, i)
         xs.append(args[i])
     try:
         with enable_grad():
@@ -160,16 +194,19 @@ def value_and_grad(
     *,
     argnum: int | None = None,
 ) -> Callable[..., tuple[Any, Any]]:
-    """`value_and_grad(f)(*args)` → `(f(*args), ∂f/∂args[argnums])` for a scalar-valued `f`
-    (a tuple of gradients for a tuple of argnums). With `has_aux=True`, `f` returns
-    `(value, aux)` and the result is `((value, aux), grads)`, as in JAX; aux passes untouched."""
+    """`value_and_grad(f)(*args, **kwargs)` → `(f(*args, **kwargs), ∂f/∂args[argnums])` for a
+    scalar-valued `f` (a tuple of gradients for a tuple of argnums); keyword arguments pass to
+    `f` as they are. With `has_aux=True`, `f` returns `(value, aux)` and the result is
+    `((value, aux), grads)`, as in JAX; aux passes untouched."""
 
-    def value_and_grad_f(*given: Any) -> tuple[Any, Any]:
+    def value_and_grad_f(*given: Any, **kwargs: Any) -> tuple[Any, Any]:
         positions, single = _positions(argnums, argnum, given, "grad")
         args = list(given)
         outer = is_grad_enabled()
-        with _own_variables(args, positions, outer) as xs:
-            value, aux = _scalar_output(f(*args), has_aux, "grad")
+        with _own_variables(args, positions, outer, "grad") as xs:
+            made_by = [x.grad_fn for x in xs]
+            value, aux = _scalar_output(f(*args, **kwargs), has_aux, "grad")
+            _refuse_written(xs, made_by, positions, "grad")
             if not value.requires_grad:  # f does not depend on its variables
                 grads = [Tensor(np.zeros_like(x.data)) for x in xs]
                 nested = forward.is_active()  # its value may still carry a tangent
@@ -190,13 +227,13 @@ def grad(
     *,
     argnum: int | None = None,
 ) -> Callable[..., Any]:
-    """`grad(f)(*args)` → ∂f/∂args[argnums], a Tensor of the argument's shape and dtype (a
-    tuple of them for a tuple of argnums); with `has_aux=True`, `(grads, aux)`, as
+    """`grad(f)(*args, **kwargs)` → ∂f/∂args[argnums], a Tensor of the argument's shape and
+    dtype (a tuple of them for a tuple of argnums); with `has_aux=True`, `(grads, aux)`, as
     torch.func.grad. A constant `f` has zero gradients."""
     value_and_grad_f = value_and_grad(f, argnums, has_aux, argnum=argnum)
 
-    def grad_f(*args: Any) -> Any:
-        (value_aux, grads) = value_and_grad_f(*args)
+    def grad_f(*args: Any, **kwargs: Any) -> Any:
+        (value_aux, grads) = value_and_grad_f(*args, **kwargs)
         return (grads, value_aux[1]) if has_aux else grads
 
     return grad_f
@@ -204,18 +241,29 @@ def grad(
 
 def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tuple[Any, ...]]]:
     """`out, pullback = vjp(f, *primals)`; `pullback(v)` → the tuple of vᵀ ∂f/∂primal, one
-    per primal, as torch.func.vjp. The pullback may be called several times."""
+    per primal, as torch.func.vjp. The pullback may be called several times, and is
+    differentiable with respect to v (a tensor that requires grad, or a transform's variable):
+    differentiating vᵀJ in v gives J (the double-vjp trick)."""
     outer = is_grad_enabled()
     # its own variables, which stay variables while the pullback lives (no _own_variables)
-    xs = [_variable(p, outer) for p in primals]
+    xs = [_variable(p, outer, "vjp", i) for i, p in enumerate(primals)]
+    made_by = [x.grad_fn for x in xs]
     with enable_grad():
         out = f(*xs)
+    _refuse_written(xs, made_by, tuple(range(len(xs))), "vjp")
     if not isinstance(out, Tensor):
         raise TypeError(f"vjp: f must return a Tensor, got {type(out).__name__}")
     nested = (out.requires_grad and _is_nested(out, xs, outer)) or forward.is_active()
 
     def pullback(v: Any) -> tuple[Any, ...]:
-        cotangent = v.data if isinstance(v, Tensor) and not nested else v
+        # the pass is recorded if the result must be differentiable in the primals (nested),
+        # or in v: then it is linear in v through the recorded rules
+        recorded = (
+            nested
+            or forward.is_active()
+            or (isinstance(v, Tensor) and v.requires_grad and is_grad_enabled())
+        )
+        cotangent = v.data if isinstance(v, Tensor) and not recorded else v
         if np.shape(cotangent) != out.shape:
             raise ValueError(
                 f"vjp: the cotangent has shape {np.shape(cotangent)} but f's output has shape "
@@ -225,7 +273,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
             return tuple(Tensor(np.zeros_like(x.data)) for x in xs)
         with enable_grad():
             return tuple(
-                gradients(out, xs, gradient=cotangent, retain_graph=True, create_graph=nested)
+                gradients(out, xs, gradient=cotangent, retain_graph=True, create_graph=recorded)
             )
 
     return (out if nested else out.detach()), pullback
@@ -234,22 +282,18 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
 def jacobian(
     f: Callable[..., Any], argnums: Argnums = 0, *, argnum: int | None = None
 ) -> Callable[..., Any]:
-    """`jacobian(f)(*args)` → J with shape `f(*args).shape + args[argnums].shape`,
+    """`jacobian(f)(*args, **kwargs)` → J with shape `f(*args).shape + args[argnums].shape`,
     J[i..., j...] = ∂f[i...]/∂x[j...] (a tuple of them for a tuple of argnums), by reverse
     mode: one backward pass per output element. Also called jacrev."""
 
-    def jacobian_f(*given: Any) -> Any:
+    def jacobian_f(*given: Any, **kwargs: Any) -> Any:
         positions, single = _positions(argnums, argnum, given, "jacobian")
         args = list(given)
         outer = is_grad_enabled()
-        with _own_variables(args, positions, outer) as xs:
-            y = f(*args)
-            if isinstance(y, (tuple, list)):
-                raise TypeError(
-                    f"jacobian: f must return a Tensor, got {type(y).__name__}; for several "
-                    "outputs, take the Jacobian of each"
-                )
-            y = y if isinstance(y, Tensor) else Tensor(y)
+        with _own_variables(args, positions, outer, "jacobian") as xs:
+            made_by = [x.grad_fn for x in xs]
+            y = _tensor_output(f(*args, **kwargs), "jacobian")
+            _refuse_written(xs, made_by, positions, "jacobian")
             if not y.requires_grad or y.size == 0:
                 jacobians = [Tensor(np.zeros(y.shape + x.shape, dtype=x.dtype)) for x in xs]
             else:
@@ -269,6 +313,19 @@ def jacobian(
     return jacobian_f
 
 
+def _tensor_output(y: Any, transform: str) -> Tensor:
+    """f's output for a Jacobian: a Tensor, or a number or an array (a constant function)."""
+    if isinstance(y, Tensor):
+        return y
+    values = np.asarray(y) if isinstance(y, (int, float, np.ndarray, np.generic)) else None
+    if values is not None and values.dtype.kind in "biuf":
+        return Tensor(values)
+    raise TypeError(
+        f"{transform}: f must return a Tensor, got {type(y).__name__}; for several outputs "
+        "(a tuple, a list, a dict), take the Jacobian of each"
+    )
+
+
 jacrev = jacobian
 
 
@@ -277,18 +334,16 @@ jacrev = jacobian
 # ---------------------------------------------------------------------------------------------
 
 
-def _primal(x: Any) -> Tensor:
-    """jvp's variable for a primal: a fresh tensor (float dtype kept, a number or an integer
-    becomes float64), or, for a value on an outer graph or with an outer level's tangent, a
-    copy of it that stays connected to them (the new level's tangent is then the copy's own)."""
+def _primal(x: Any, transform: str, position: int) -> Tensor:
+    """jvp's variable for a primal: a fresh tensor (by the rules of _fresh: integer, bool and
+    complex values are refused), or, for a value on an outer graph or with an outer level's
+    tangent, a copy of it that stays connected to them (the new level's tangent is then the
+    copy's own)."""
     if isinstance(x, Tensor) and (
         (x.requires_grad and is_grad_enabled()) or forward.carries_tangent(x)
     ):
         return clone(x)
-    data = np.asarray(x.data if isinstance(x, Tensor) else x)
-    if data.dtype.kind not in "biuf":
-        raise TypeError(f"jvp: a primal must be numeric, got {data.dtype}")
-    return Tensor(np.array(data, dtype=data.dtype if data.dtype.kind == "f" else np.float64))
+    return _fresh(x, transform, position, requires_grad=False)
 
 
 def _tangent_for(primal: Tensor, tangent: Any, i: int) -> Any:
@@ -338,7 +393,9 @@ def jvp(
         raise ValueError(
             f"jvp: {len(primals)} primals but {len(tangents)} tangents; give one tangent per primal"
         )
-    xs = [_primal(p) for p in primals]  # before the level opens: outer tangents carry over
+    outer = is_grad_enabled()
+    # before the level opens: outer tangents carry over
+    xs = [_primal(p, "jvp", i) for i, p in enumerate(primals)]
     ts = [_tangent_for(x, t, i) for i, (x, t) in enumerate(zip(xs, tangents, strict=True))]
     with forward.Level() as level:
         for x, t in zip(xs, ts, strict=True):
@@ -359,8 +416,26 @@ def jvp(
                     f"jvp: f must return a Tensor or a tuple of Tensors, got {type(out).__name__}"
                 )
         tangents_out = tuple(_tangent_tensor(level.tangent(out), out) for out in outs)
+    outs = tuple(_without_graph(out, outer) for out in outs)
+    tangents_out = tuple(_without_graph(t, outer) for t in tangents_out)
     out_tangent = tangents_out if isinstance(result, tuple) else tangents_out[0]
+    result = outs if isinstance(result, tuple) else outs[0]
     return (result, out_tangent, aux) if has_aux else (result, out_tangent)
+
+
+def _without_graph(t: Tensor, outer: bool) -> Tensor:
+    """t cut from its graph if nothing outside jvp can differentiate it: its tangents came
+    through a recorded backward pass (grad inside jvp) whose variables are constants once the
+    transform is done, so without an outer graph (or under no_grad()) the graph leads to no
+    leaf, and every op on t would be recorded for nothing. torch.func returns such results
+    without a graph too. Kept while an outer forward-mode level is open (t carries its
+    tangent) or while a leaf that requires grad lies behind t (an outer transform's variable,
+    or a tensor f closes over)."""
+    if not t.requires_grad or forward.is_active():
+        return t
+    if outer and any(leaf.requires_grad for leaf in leaves_behind(t)):
+        return t
+    return t.detach()
 
 
 def _tangent_tensor(tangent: Any, out: Tensor) -> Tensor:
@@ -372,17 +447,17 @@ def _tangent_tensor(tangent: Any, out: Tensor) -> Tensor:
 
 
 def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
-    """`jacfwd(f)(*args)` → the Jacobian, as `jacobian`, by forward mode: one jvp per element
-    of the input (the columns J·eⱼ), where `jacobian` (jacrev) makes one backward pass per
-    element of the output (the rows eᵢᵀ·J). Cheaper when the input is the smaller."""
+    """`jacfwd(f)(*args, **kwargs)` → the Jacobian, as `jacobian`, by forward mode: one jvp
+    per element of the input (the columns J·eⱼ), where `jacobian` (jacrev) makes one backward
+    pass per element of the output (the rows eᵢᵀ·J). Cheaper when the input is the smaller."""
 
-    def jacfwd_f(*args: Any) -> Any:
+    def jacfwd_f(*args: Any, **kwargs: Any) -> Any:
         positions, single = _positions(argnums, None, args, "jacfwd")
         # f runs once per input element: a random draw inside it would differ from column to
         # column (randomness.generator refuses it)
         refused, modes.state.draws_refused_by = modes.state.draws_refused_by, "jacfwd"
         try:
-            jacobians = [_jacobian_by_columns(f, args, i) for i in positions]
+            jacobians = [_jacobian_by_columns(f, args, kwargs, i) for i in positions]
         finally:
             modes.state.draws_refused_by = refused
         return jacobians[0] if single else tuple(jacobians)
@@ -390,26 +465,29 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     return jacfwd_f
 
 
-def _jacobian_by_columns(f: Callable[..., Any], args: tuple[Any, ...], i: int) -> Tensor:
+def _jacobian_by_columns(
+    f: Callable[..., Any], args: tuple[Any, ...], kwargs: dict[str, Any], i: int
+) -> Tensor:
     """∂f/∂args[i], one jvp per element of args[i]: the columns J·eⱼ."""
-    x = _primal(args[i])
+    x = _primal(args[i], "jacfwd", i)
 
-    def f_of_x(x: Tensor) -> Any:
-        return f(*args[:i], x, *args[i + 1 :])
+    def f_of_x(x: Tensor) -> Tensor:
+        y = f(*args[:i], x, *args[i + 1 :], **kwargs)
+        if not isinstance(y, Tensor):
+            raise TypeError(
+                f"jacfwd: f must return a Tensor, got {type(y).__name__}; for several "
+                "outputs (a tuple, a list, a dict), take the Jacobian of each"
+            )
+        return y
 
     columns = []
     for k in range(x.size):
         basis = np.zeros(x.shape, dtype=x.dtype)
         basis.flat[k] = 1
         y, column = jvp(f_of_x, (x,), (basis,))
-        if not isinstance(y, Tensor):
-            raise TypeError(
-                f"jacfwd: f must return a Tensor, got {type(y).__name__}; for several "
-                "outputs, take the Jacobian of each"
-            )
         columns.append(column)
     if not columns:  # an empty input: ask f for its output's shape
-        y = f(*args)
+        y = f(*args, **kwargs)
     y_shape = np.shape(y.data if isinstance(y, Tensor) else y)
     if not columns:
         return Tensor(np.zeros(y_shape + x.shape, dtype=x.dtype))
@@ -419,40 +497,53 @@ def _jacobian_by_columns(f: Callable[..., Any], args: tuple[Any, ...], i: int) -
 def hessian(
     f: Callable[..., Any], argnums: int = 0, *, argnum: int | None = None
 ) -> Callable[..., Tensor]:
-    """`hessian(f)(*args)` → the matrix of second derivatives, shape `x.shape + x.shape`, by
-    forward-over-reverse: jacfwd of grad, one jvp through f and its backward pass per element
-    of x (as torch.func.hessian)."""
+    """`hessian(f)(*args, **kwargs)` → the second derivatives of f with respect to
+    x = args[argnums], of shape `f(*args).shape + x.shape + x.shape` (`x.shape + x.shape` for
+    a scalar f), by forward-over-reverse: jacfwd of jacrev, one jvp through f and its backward
+    pass per element of x, as torch.func.hessian (of a vector-valued f too)."""
     if argnum is not None:
         warnings.warn("hessian: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
         argnums = argnum
     if isinstance(argnums, bool) or not isinstance(argnums, int):
-        # a tuple would make grad return a tuple, which jacfwd refuses with a message about f
+        # a tuple would make jacrev return a tuple, which jacfwd refuses with a message about f
         raise TypeError(
             f"hessian: argnums must be an int, got {argnums!r}; for the blocks between two "
             "arguments, pass them as one array, or take jacfwd(grad(f, i), j) block by block"
         )
-    return jacfwd(grad(f, argnums), argnums)
+    return jacfwd(jacobian(f, argnums), argnums)
 
 
 def hvp(
     f: Callable[..., Any], argnums: int = 0, *, argnum: int | None = None
 ) -> Callable[..., Tensor]:
-    """`hvp(f)(*args, v)` → H v, the Hessian of `f` times `v`, without forming H: by
+    """`hvp(f)(*args, v, **kwargs)` → H v, the Hessian of a scalar `f` with respect to
+    args[argnums] times `v` (of that argument's shape), without forming H: by
     forward-over-reverse, the tangent of grad(f) along v, in one forward pass of f (carrying
     tangents) and one backward pass (its rules carrying them too)."""
     if argnum is not None:
         warnings.warn("hvp: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
         argnums = argnum
 
-    def hvp_f(*given: Any) -> Tensor:
+    def hvp_f(*given: Any, **kwargs: Any) -> Tensor:
+        if len(given) < 2:
+            raise TypeError(
+                f"hvp: hvp(f) takes f's arguments followed by v, the vector to multiply the "
+                f"Hessian by: hvp(f)(x, v); got {len(given)} argument(s)"
+            )
         *args, v = given  # v as it is: a tensor that requires grad keeps H v differentiable in v
         positions, single = _positions(argnums, None, tuple(args), "hvp")
         if not single:
             raise TypeError(f"hvp: argnums must be an int, got {argnums!r}")
         i = positions[0]
+        if np.shape(v) != np.shape(args[i]):
+            raise ValueError(
+                f"hvp: v has shape {np.shape(v)} but argument {i} has shape "
+                f"{np.shape(args[i])}; v must have the shape of the argument the Hessian is "
+                "taken with respect to"
+            )
 
         def grad_of_x(x: Tensor) -> Tensor:
-            g: Tensor = grad(f, i)(*args[:i], x, *args[i + 1 :])
+            g: Tensor = grad(f, i)(*args[:i], x, *args[i + 1 :], **kwargs)
             return g
 
         hv: Tensor = jvp(grad_of_x, (args[i],), (v,))[1]

@@ -19,16 +19,19 @@ Row = tuple[int, tuple[int, ...], Any, Any]
 def numerical_jacobian(
     f: Callable[..., Any], inputs: Sequence[Tensor], i: int, eps: float = 1e-6
 ) -> np.ndarray:
-    """∂f/∂inputs[i] by central differences, shape `output.shape + input.shape`."""
+    """∂f/∂inputs[i] by central differences, shape `output.shape + input.shape`. The input's
+    elements are moved by ±eps in place, each restored even when f raises."""
     x = inputs[i].data
     columns = []
     for k in range(x.size):
         saved = x.flat[k]
-        x.flat[k] = saved + eps
-        plus = np.array(_evaluate(f, inputs).data, dtype=np.float64)
-        x.flat[k] = saved - eps
-        minus = np.array(_evaluate(f, inputs).data, dtype=np.float64)
-        x.flat[k] = saved
+        try:
+            x.flat[k] = saved + eps
+            plus = np.array(_evaluate(f, inputs).data, dtype=np.float64)
+            x.flat[k] = saved - eps
+            minus = np.array(_evaluate(f, inputs).data, dtype=np.float64)
+        finally:
+            x.flat[k] = saved
         columns.append((plus - minus) / (2 * eps))
     out_shape = columns[0].shape if columns else _evaluate(f, inputs).shape
     jac = np.stack(columns, axis=-1) if columns else np.zeros(out_shape + (0,))
@@ -63,6 +66,7 @@ def gradcheck(
     |analytic − numeric| > atol + rtol·|numeric|.
     """
     inputs = _as_inputs(inputs)
+    _refuse_nothing_to_check(inputs, "gradcheck")
     if any(x.requires_grad and x.dtype != np.float64 for x in inputs):
         warnings.warn(
             "gradcheck: inputs are not float64; finite differences will be inaccurate",
@@ -93,6 +97,7 @@ def gradgradcheck(
     """Check second derivatives: gradcheck of the vector-Jacobian product of `f` with a fixed
     random vector, computed with `create_graph=True`."""
     inputs = _as_inputs(inputs)
+    _refuse_nothing_to_check(inputs, "gradgradcheck")
     out_shape = _evaluate(f, inputs).shape
     v = np.random.default_rng(seed).standard_normal(out_shape)
 
@@ -110,6 +115,17 @@ def _as_inputs(inputs: Sequence[Any]) -> list[Tensor]:
         x if isinstance(x, Tensor) else Tensor(np.asarray(x, dtype=np.float64), requires_grad=True)
         for x in inputs
     ]
+
+
+def _refuse_nothing_to_check(inputs: Sequence[Tensor], check: str) -> None:
+    """Only inputs that require grad are checked: with none, a check would pass having
+    checked nothing (torch.autograd.gradcheck refuses it too)."""
+    if not any(x.requires_grad for x in inputs):
+        raise ValueError(
+            f"{check}: no input requires grad, so there is no derivative to check; pass "
+            "arrays (they become float64 tensors that require grad) or tensors made with "
+            "requires_grad=True"
+        )
 
 
 def _evaluate(f: Callable[..., Any], inputs: Sequence[Tensor]) -> Tensor:

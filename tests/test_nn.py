@@ -342,7 +342,9 @@ def test_linear_gradients_match_central_differences():
     x = am.tensor(rng(1).standard_normal((4, 3)), requires_grad=True)
     # gradcheck perturbs the parameters' arrays in place, so layer(x) sees every perturbation
     assert am.gradcheck(lambda x, w, b: layer(x).tanh(), [x, layer.weight, layer.bias])
-    assert am.gradcheck(lambda x: layer(x), [am.tensor(rng(2).standard_normal(3))])
+    assert am.gradcheck(
+        lambda x: layer(x), [am.tensor(rng(2).standard_normal(3), requires_grad=True)]
+    )
 
 
 def test_linear_matches_torch_forward_and_gradients():
