@@ -417,6 +417,11 @@ def _seed_gradient(root: Value, gradient: Any, create_graph: bool) -> Any:
         seed = np.ones_like(root.data)
     else:
         seed = gradient.data if isinstance(gradient, Value) else np.asarray(gradient)
+        if seed.dtype.kind not in "biuf":  # a complex one would lose its imaginary part
+            raise TypeError(
+                f"backward: gradient must be real numbers of the output's dtype "
+                f"({root.data.dtype}), got {seed.dtype}; complex gradients are not supported"
+            )
         if seed.shape != root.data.shape:
             raise ValueError(
                 f"backward: gradient has shape {seed.shape} but the output has shape "

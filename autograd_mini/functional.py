@@ -212,7 +212,8 @@ def value_and_grad(
                 nested = forward.is_active()  # its value may still carry a tangent
             else:
                 nested = _is_nested(value, xs, outer)
-                grads = gradients(value, xs, create_graph=nested)
+                # aux may share the graph (and reach tensors f closes over): kept for it
+                grads = gradients(value, xs, retain_graph=nested or has_aux, create_graph=nested)
         value = value if nested else value.detach()
         result = grads[0] if single else tuple(grads)
         return ((value, aux) if has_aux else value), result

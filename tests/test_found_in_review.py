@@ -628,3 +628,13 @@ def test_a_view_written_in_place_is_made_again_from_its_base(case):
         assert (a is None) == (b is None)
         if a is not None:
             np.testing.assert_allclose(a.data, b.numpy())
+
+
+def test_backward_refuses_a_complex_gradient_for_a_real_output():
+    """y.backward(gradient=[1j, 1]) kept the real part only; PyTorch refuses the dtype too."""
+    x = am.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(TypeError, match="backward: gradient must be real.*complex128"):
+        (x * 3).backward(gradient=np.array([1j, 1.0]))
+    t = torch.tensor([1.0, 2.0], requires_grad=True)
+    with pytest.raises(RuntimeError):
+        (t * 3).backward(gradient=torch.tensor([1j, 1.0]))

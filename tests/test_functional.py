@@ -370,3 +370,22 @@ def test_gradcheck_restores_its_input_when_f_raises():
         am.gradcheck(f, [x])
     assert not np.array_equal(calls[-1], [1.0, 2.0])  # it did raise at a perturbed value
     np.testing.assert_array_equal(x.data, [1.0, 2.0])
+
+
+def test_aux_stays_differentiable_when_it_shares_the_value_s_graph():
+    """grad(f, has_aux=True) whose aux shares a node with the value and reaches a tensor f
+    closes over: backward through aux works after grad's own pass, as in torch.func."""
+    x0, w0 = np.array([1.0, 2.0]), np.array([3.0, -1.0])
+
+    def run(m, transform, w):
+        def f(a):
+            h = a * 2
+            return (h**2).sum(), h * w
+
+        _, aux = transform(f, has_aux=True)(m.tensor(x0))
+        aux.sum().backward()
+        return w.grad
+
+    ours = run(am, am.grad, am.tensor(w0, requires_grad=True))
+    theirs = run(torch, torch.func.grad, torch.tensor(w0, requires_grad=True))
+    np.testing.assert_allclose(ours.data, theirs.numpy())
