@@ -131,6 +131,11 @@ def _positions(
     """The positions to differentiate (non-negative), and whether one result is wanted
     rather than a tuple."""
     if argnum is not None:
+        if argnums != 0:  # both given: neither may silently win
+            raise TypeError(
+                f"{transform}: got argnums={argnums!r} and argnum={argnum!r}; give argnums= only "
+                "(argnum= is its old name)"
+            )
         warnings.warn(
             f"{transform}: argnum= is now argnums= (an int, or a tuple of ints)",
             DeprecationWarning,

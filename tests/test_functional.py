@@ -389,3 +389,9 @@ def test_aux_stays_differentiable_when_it_shares_the_value_s_graph():
     ours = run(am, am.grad, am.tensor(w0, requires_grad=True))
     theirs = run(torch, torch.func.grad, torch.tensor(w0, requires_grad=True))
     np.testing.assert_allclose(ours.data, theirs.numpy())
+
+
+def test_argnums_and_its_old_name_argnum_together_are_refused():
+    """grad(f, 1, argnum=0) differentiated by argument 0 with only a deprecation warning."""
+    with pytest.raises(TypeError, match="argnums=1 and argnum=0; give argnums= only"):
+        am.grad(lambda a, b: (a * b).sum(), 1, argnum=0)(np.ones(2), np.ones(2))
