@@ -3591,7 +3591,7 @@ NOT_OPS = {
     "am.jacrev", "am.vjp", "am.jvp", "am.jacfwd",
     "am.hvp", "am.gradcheck", "am.gradgradcheck", "am.no_grad", "am.enable_grad",
     "am.set_grad_enabled", "am.is_grad_enabled", "am.detect_anomaly", "am.explain", "am.save",
-    "am.load",
+    "am.load", "am.ArchiveError",
     "Tensor.data", "Tensor.shape", "Tensor.ndim", "Tensor.size", "Tensor.dtype", "Tensor.grad",
     "Tensor.grad_fn", "Tensor.is_leaf", "Tensor.requires_grad", "Tensor.name", "Tensor.version",
     "Tensor.item", "Tensor.numpy", "Tensor.tolist", "Tensor.backward", "Tensor.detach",
