@@ -481,8 +481,11 @@ def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
 def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
     """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
     the same shape and dtype (PyTorch refuses a hook that changes either)."""
+    level = _mode.reverse_level
     for hook in hooks:
-        name = getattr(getattr(hook, "hook", hook), "__name__", hook)  # the user's function
+        if hook.level != level:  # another transform's (torch.func scopes hooks so)
+            continue
+        name = getattr(hook.hook, "__name__", hook)  # the user's function
         given = g if create_graph else cls._from_op(np.asarray(g), None)
         version = given.version
         replaced = hook(given)
@@ -629,10 +632,11 @@ class _Registered:
     """One registration of a hook: the same function registered twice is two entries, and
     each handle removes its own."""
 
-    __slots__ = ("hook",)
+    __slots__ = ("hook", "level")
 
     def __init__(self, hook: Callable[..., Any]) -> None:
         self.hook = hook
+        self.level = _mode.reverse_level  # registered inside a transform's f: that one's
 
     def __call__(self, g: Any) -> Any:
         return self.hook(g)
@@ -762,6 +766,12 @@ class Value:
             raise RuntimeError(
                 "requires_grad can be changed only on leaf tensors; this one is the output of "
                 f"'{self._node.primitive.name}'. Use .detach() to get a leaf."
+            )
+        if not flag and id(self) in _mode.variables:  # its gradient would silently be 0
+            raise RuntimeError(
+                "requires_grad cannot be turned off on the argument a transform differentiates, "
+                "inside its f (torch.func refuses requires_grad_ there too); use a.detach() for "
+                "a constant copy of it"
             )
         if flag and self.data.dtype.kind != "f":
             kind = "complex gradients are not supported" if self.data.dtype.kind == "c" else ""

@@ -21,7 +21,7 @@ int only).
 from __future__ import annotations
 
 import warnings
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
@@ -103,12 +103,26 @@ def _own_variables(
         args[i] = _variable(args[i], outer, transform, i)
         xs.append(args[i])
     try:
-        with enable_grad():
+        with enable_grad(), _running(xs, modes.state.reverse_level + 1):
             yield xs
     finally:
         for x in xs:
             if x.grad_fn is None:
                 x.requires_grad = False
+
+
+@contextmanager
+def _running(xs: Sequence[Tensor], level: int) -> Iterator[None]:
+    """f and the transform's own backward pass at its level: a hook registered in f runs in
+    this pass only, not again in an outer transform's (torch.func scopes hooks so); and xs
+    known as its variables, whose requires_grad f may not turn off."""
+    state = modes.state
+    previous = state.reverse_level, state.variables
+    state.reverse_level, state.variables = level, previous[1] | {id(x) for x in xs}
+    try:
+        yield
+    finally:
+        state.reverse_level, state.variables = previous
 
 
 def _is_nested(y: Tensor, xs: list[Tensor], outer: bool) -> bool:
@@ -254,7 +268,8 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
     # its own variables, which stay variables while the pullback lives (no _own_variables)
     xs = [_variable(p, outer, "vjp", i) for i, p in enumerate(primals)]
     made_by = [x.grad_fn for x in xs]
-    with enable_grad():
+    level = modes.state.reverse_level + 1  # f's and the pullback's passes
+    with enable_grad(), _running(xs, level):
         out = f(*xs)
     _refuse_written(xs, made_by, tuple(range(len(xs))), "vjp")
     if not isinstance(out, Tensor):
@@ -277,7 +292,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
             )
         if not out.requires_grad:
             return tuple(Tensor(np.zeros_like(x.data)) for x in xs)
-        with enable_grad():
+        with enable_grad(), _running((), level):
             return tuple(
                 gradients(out, xs, gradient=cotangent, retain_graph=True, create_graph=recorded)
             )
