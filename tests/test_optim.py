@@ -36,6 +36,12 @@ def trajectories(torch, ours, theirs, steps=10, **settings):
     ref = torch_twin(torch, model)
     opt = ours(model.parameters(), **settings)
     opt_ref = theirs(ref.parameters(), **settings)
+    train_side_by_side(torch, model, ref, opt, opt_ref, steps)
+    return [p.numpy() for p in model.parameters()], [p.detach().numpy() for p in ref.parameters()]
+
+
+def train_side_by_side(torch, model, ref, opt, opt_ref, steps):
+    """`steps` steps of MSE on X, T: autograd_mini's model and optimiser, then torch's."""
     x, t = torch.from_numpy(X), torch.from_numpy(T)
     for _ in range(steps):
         opt.zero_grad()
@@ -44,7 +50,6 @@ def trajectories(torch, ours, theirs, steps=10, **settings):
         opt_ref.zero_grad()
         torch.nn.functional.mse_loss(ref(x), t).backward()
         opt_ref.step()
-    return [p.numpy() for p in model.parameters()], [p.detach().numpy() for p in ref.parameters()]
 
 
 SETTINGS = [
@@ -641,16 +646,9 @@ def test_a_refused_load_state_dict_leaves_the_optimiser_as_it_was():
     opt_ref = torch.optim.SGD(
         [{"params": ref_params[:2]}, {"params": ref_params[2:]}], lr=0.1, momentum=0.9
     )
-    x, t = torch.from_numpy(X), torch.from_numpy(T)
 
     def steps(n):
-        for _ in range(n):
-            opt.zero_grad()
-            nn.mse_loss(model(X), T).backward()
-            opt.step()
-            opt_ref.zero_grad()
-            torch.nn.functional.mse_loss(ref(x), t).backward()
-            opt_ref.step()
+        train_side_by_side(torch, model, ref, opt, opt_ref, n)
 
     steps(2)
     bad = opt.state_dict()
