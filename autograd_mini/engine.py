@@ -867,9 +867,16 @@ def changed_since_recorded(node: Node) -> bool:
 def keep_values(node: Node) -> None:
     """Give a node its own copy of its output, so that a write into the memory it shared (an
     in-place op that is itself recorded) leaves the values the graph computed as they were;
-    the memory's later writes are then no concern of the node's."""
-    if node.ans is not None:
-        node.ans, node.log = node.ans.copy(), None
+    the memory's later writes are then no concern of the node's. Writes it had already had
+    since the node was recorded (one outside the graph, under no_grad()) are in the copy too:
+    they stay on its record, so that backward() still refuses a rule that reads them."""
+    if node.ans is None:
+        return
+    log = node.log
+    node.ans, node.log = node.ans.copy(), None
+    if log is not None and _written_since(log, node.sequence):
+        node.log = WriteLog()
+        node.log.count, node.log.stamps = log.count, list(log.stamps)
 
 
 def latest_write() -> int:

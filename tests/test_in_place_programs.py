@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import numpy as np
 import torch
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 import autograd_mini as am
@@ -131,6 +131,15 @@ def central_differences(program, x, w):
     max_examples=300, deadline=None, derandomize=True, suppress_health_check=[HealthCheck.too_slow]
 )
 @given(programs(), st.integers(0, 2**16))
+@example(  # found on another Hypothesis version: a write under no_grad(), then one recorded
+    program={
+        "buffer": False,
+        "early_view": None,
+        "steps": [(("whole", None), "use", "w"), (("slice", (0, 2)), "no_grad", "w"),
+                  (("slice", (0, 2)), "+=", "w")],
+    },
+    seed=0,
+)  # fmt: skip
 def test_in_place_programs_through_views_match_pytorch_or_finite_differences(program, seed):
     rng = np.random.default_rng(seed)
     x, w = rng.uniform(-2, 2, N), rng.uniform(1, 2, N)  # w away from 0: it divides
