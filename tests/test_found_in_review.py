@@ -638,3 +638,20 @@ def test_backward_refuses_a_complex_gradient_for_a_real_output():
     t = torch.tensor([1.0, 2.0], requires_grad=True)
     with pytest.raises(RuntimeError):
         (t * 3).backward(gradient=torch.tensor([1j, 1.0]))
+
+
+def test_a_value_written_under_no_grad_then_through_a_view_is_still_refused_where_read():
+    """y·y saves y; y[0] is written under no_grad(), then y[0:2] += w is recorded: the product's
+    rule would read the changed y. PyTorch refuses; so must autograd_mini (the recorded write
+    copied the changed values and forgot the first write, and the gradient was silently wrong)."""
+    for m in (am, torch):
+        x = m.tensor(np.array([0.5, 1.0, 2.0]), requires_grad=True)
+        w = m.tensor(np.array([2.0, 3.0]), requires_grad=True)
+        y = x * 1
+        used = (y * y).sum()
+        with m.no_grad():
+            y[0:2][0] = 1.5
+        v = y[0:2]
+        v += w * 1
+        with pytest.raises(RuntimeError, match="modified by an in"):
+            ((y * y).sum() + used).backward()
