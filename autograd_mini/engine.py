@@ -481,10 +481,7 @@ def _serve_hooks(node: Node, g: Any, cls: type, create_graph: bool) -> Any:
 def _run_hooks(hooks: list, g: Any, cls: type, create_graph: bool) -> Any:
     """Call each hook on the adjoint (as a tensor); one that returns a tensor replaces it, in
     the same shape and dtype (PyTorch refuses a hook that changes either)."""
-    level = _mode.reverse_level
     for hook in hooks:
-        if hook.level != level:  # another transform's (torch.func scopes hooks so)
-            continue
         name = getattr(hook.hook, "__name__", hook)  # the user's function
         given = g if create_graph else cls._from_op(np.asarray(g), None)
         version = given.version
@@ -632,11 +629,10 @@ class _Registered:
     """One registration of a hook: the same function registered twice is two entries, and
     each handle removes its own."""
 
-    __slots__ = ("hook", "level")
+    __slots__ = ("hook",)
 
     def __init__(self, hook: Callable[..., Any]) -> None:
         self.hook = hook
-        self.level = _mode.reverse_level  # registered inside a transform's f: that one's
 
     def __call__(self, g: Any) -> Any:
         return self.hook(g)

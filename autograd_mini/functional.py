@@ -103,7 +103,7 @@ def _own_variables(
         args[i] = _variable(args[i], outer, transform, i)
         xs.append(args[i])
     try:
-        with enable_grad(), _running(xs, modes.state.reverse_level + 1):
+        with enable_grad(), _running(xs):
             yield xs
     finally:
         for x in xs:
@@ -112,17 +112,15 @@ def _own_variables(
 
 
 @contextmanager
-def _running(xs: Sequence[Tensor], level: int) -> Iterator[None]:
-    """f and the transform's own backward pass at its level: a hook registered in f runs in
-    this pass only, not again in an outer transform's (torch.func scopes hooks so); and xs
-    known as its variables, whose requires_grad f may not turn off."""
-    state = modes.state
-    previous = state.reverse_level, state.variables
-    state.reverse_level, state.variables = level, previous[1] | {id(x) for x in xs}
+def _running(xs: Sequence[Tensor]) -> Iterator[None]:
+    """f running, with xs known as its transform's variables: f may not turn their
+    requires_grad off (their gradient would silently be 0; torch.func refuses it too)."""
+    previous = modes.state.variables
+    modes.state.variables = previous | {id(x) for x in xs}
     try:
         yield
     finally:
-        state.reverse_level, state.variables = previous
+        modes.state.variables = previous
 
 
 def _is_nested(y: Tensor, xs: list[Tensor], outer: bool) -> bool:
@@ -268,8 +266,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
     # its own variables, which stay variables while the pullback lives (no _own_variables)
     xs = [_variable(p, outer, "vjp", i) for i, p in enumerate(primals)]
     made_by = [x.grad_fn for x in xs]
-    level = modes.state.reverse_level + 1  # f's and the pullback's passes
-    with enable_grad(), _running(xs, level):
+    with enable_grad(), _running(xs):
         out = f(*xs)
     _refuse_written(xs, made_by, tuple(range(len(xs))), "vjp")
     if not isinstance(out, Tensor):
@@ -292,7 +289,7 @@ def vjp(f: Callable[..., Any], *primals: Any) -> tuple[Tensor, Callable[..., tup
             )
         if not out.requires_grad:
             return tuple(Tensor(np.zeros_like(x.data)) for x in xs)
-        with enable_grad(), _running((), level):
+        with enable_grad():
             return tuple(
                 gradients(out, xs, gradient=cotangent, retain_graph=True, create_graph=recorded)
             )

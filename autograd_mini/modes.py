@@ -28,10 +28,8 @@ class _State(threading.local):
     # a transform that runs f once per input element and needs the same f each time (jacfwd):
     # a random draw inside f raises (randomness.generator)
     draws_refused_by: str | None = None
-    # how many reverse-mode transforms (grad, vjp, jacrev) are running f or their pass: a hook
-    # registered inside one's f belongs to it, as in torch.func, and no other pass runs it
-    reverse_level = 0
-    # the ids of the running transforms' own variables: f may not turn their requires_grad off
+    # the ids of the running reverse-mode transforms' own variables: f may not turn their
+    # requires_grad off
     variables: frozenset[int] = frozenset()
 
 

@@ -397,33 +397,6 @@ def test_argnums_and_its_old_name_argnum_together_are_refused():
         am.grad(lambda a, b: (a * b).sum(), 1, argnum=0)(np.ones(2), np.ones(2))
 
 
-@pytest.mark.parametrize(
-    "second", ["jacrev of grad", "grad of grad", "hessian"], ids=lambda s: s.replace(" ", "-")
-)
-def test_a_hook_registered_inside_f_belongs_to_its_own_transform(second):
-    """A hook that scales the adjoint, registered inside f, runs in the pass of the transform
-    whose f registered it, not again in an outer one: torch.func's answer, diag(12a), and the
-    same by every route (it was 2× through jacrev(grad(f)))."""
-
-    def f(m):
-        def inner(a):
-            y = a * 1
-            y.register_hook(lambda g: g * 2)
-            return (y**3).sum()
-
-        return inner
-
-    x0 = np.array([1.0, 2.0])
-    routes = {
-        "jacrev of grad": (lambda m, t: m.jacrev(m.grad(f(m)))(t)),
-        "grad of grad": (lambda m, t: m.grad(lambda a: m.grad(f(m))(a).sum())(t)),
-        "hessian": (lambda m, t: m.hessian(f(m))(t)),
-    }
-    ours = routes[second](am, am.tensor(x0))
-    theirs = routes[second](tf, torch.tensor(x0))
-    np.testing.assert_allclose(ours.data, theirs.numpy())
-
-
 @pytest.mark.parametrize("transform", [am.grad, am.jacrev])
 def test_f_may_not_turn_off_requires_grad_of_its_own_argument(transform):
     """a.requires_grad_(False) inside f made the gradient silently 0; torch.func refuses it."""
