@@ -982,3 +982,14 @@ def test_a_deleted_buffer_frees_its_name_and_a_cycle_of_modules_is_named_without
 
 def test_archive_error_is_public():
     assert issubclass(am.ArchiveError, ValueError)
+
+
+def test_the_state_dict_of_a_module_holding_its_parent_is_refused_not_endless():
+    """PyTorch recurses until RecursionError; here a ValueError says why."""
+    outer, inner = nn.Module(), nn.Linear(2, 2)
+    outer.inner = inner
+    inner.parent = outer
+    with pytest.raises(ValueError, match="state_dict: .* holds a module that holds it"):
+        outer.state_dict()
+    with pytest.raises(ValueError, match="a cycle"):
+        outer.load_state_dict({})

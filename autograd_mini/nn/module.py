@@ -316,13 +316,21 @@ class Module:
 
     def _state_tensors(self) -> Iterator[tuple[str, Tensor]]:
         """(name, tensor) under every path through the tree, depth-first."""
-        stack: list[tuple[str, Module]] = [("", self)]
+        stack: list[tuple[str, Module, frozenset[int]]] = [("", self, frozenset())]
         while stack:
-            name, module = stack.pop()
+            name, module, above = stack.pop()
+            if id(module) in above:  # every path through it would be endless
+                raise ValueError(
+                    f"state_dict: {type(module).__name__} '{name}' holds a module that holds it "
+                    "(a cycle): its names would never end; hold the outer module some other way "
+                    "than as an attribute (e.g. a weakref or a plain function argument)"
+                )
             own = [(k, v) for k, v in module._own() if isinstance(v, Parameter)]
             for key, value in own + list(module._own_buffers(persistent_only=True)):
                 yield _join(name, key), value
-            stack.extend(reversed([(_join(name, k), m) for k, m in module.named_children()]))
+            below = above | {id(module)}
+            children = [(_join(name, k), m, below) for k, m in module.named_children()]
+            stack.extend(reversed(children))
 
     def load_state_dict(
         self, state_dict: Mapping[str, Any], strict: bool = True
