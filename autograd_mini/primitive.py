@@ -284,17 +284,26 @@ def refresh_view(view: Value) -> None:
 
 
 def remake_view(view: Value) -> None:
-    """Make `view` again from its base, as PyTorch's view replay: its values then come with the
-    base's current graph, so that the base's hooks and retain_grad() see its later uses (and
-    the view's own retain_grad() moves with it)."""
-    base, op, params, _ = view._view
-    fresh = op(base, **params)  # refreshes the base first, if it is itself a stale view
+    """Make `view` again from the tensor that owns its memory, as PyTorch's view replay: its
+    values then come with that tensor's current graph, so that its hooks and retain_grad() see
+    the view's later uses (and the view's own retain_grad() moves with it). A view of a view is
+    replayed from the owner too, past the view in between, whose node it does not pass through
+    (as in PyTorch, where the in-between view's retained .grad does not collect its uses)."""
+    steps, t = [], view
+    while t._view is not None:  # the view ops from the owner of the memory to `view`
+        parent, op, params, _ = t._view
+        steps.append((op, params))
+        t = parent
+    fresh = t
+    for op, params in reversed(steps):
+        fresh = op(fresh, **params)
     node, old = fresh._node, view._node
     if node is not None:
         node.ans, node.name, node.log = view.data, view._name, shared_log(view._base)
         if old is not None and old.retained is not None and old.retained() is view:
             node.retained, old.retained = old.retained, None
         view._node, view._requires_grad = node, True
+    base, op, params, _ = view._view
     view._view = (base, op, params, latest_write())
 
 

@@ -603,6 +603,14 @@ def _view_program(m, case):
         v[0] = 5 * x[0]
         ((v * 2).sum() + (y * 7).sum() + (y[:2] * y[1:]).sum()).backward()
         return x.grad, y.grad
+    if case == "retain a view of a view, write into the base":
+        outer = y.reshape(1, 3)
+        inner = outer[0]
+        outer.retain_grad()
+        inner.retain_grad()
+        y *= 2  # both are made again from y; inner not through outer (as PyTorch replays it)
+        ((inner**2).sum() + (outer * 3).sum()).backward()
+        return x.grad, outer.grad, inner.grad
     v[0] = 5 * x[0]  # a hook on the base after a write through its view: a leaf's gradient
     y.register_hook(lambda g: g * 10)
     ((v * 2).sum() + (y * 7).sum()).backward()
@@ -615,6 +623,7 @@ def _view_program(m, case):
         "retain the view, write into it",
         "retain the view, write into the base",
         "retain the base, write into the view",
+        "retain a view of a view, write into the base",
         "hook on the base after a write through the view",
     ],
 )
