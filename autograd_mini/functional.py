@@ -504,8 +504,8 @@ def _jacobian_by_columns(
         basis.flat[k] = 1
         y, column = jvp(f_of_x, (x,), (basis,))
         columns.append(column)
-    if not columns:  # an empty input: ask f for its output's shape
-        y = f(*args, **kwargs)
+    if not columns:  # an empty input: ask f (given the primal, a tensor) for its output's shape
+        y = f_of_x(x)
     y_shape = np.shape(y.data if isinstance(y, Tensor) else y)
     if not columns:
         return Tensor(np.zeros(y_shape + x.shape, dtype=x.dtype))

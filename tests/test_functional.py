@@ -409,3 +409,9 @@ def test_f_may_not_turn_off_requires_grad_of_its_own_argument(transform):
     with pytest.raises(RuntimeError):
         tf.grad(f)(torch.tensor([1.0, 2.0]))
     assert am.grad(lambda a: (a.detach() * a).sum())(np.array([1.0, 2.0])).tolist() == [1.0, 2.0]
+
+
+def test_jacfwd_of_an_empty_numpy_argument_gives_f_a_tensor():
+    """f was called with the raw ndarray for an empty input (AttributeError: no .exp)."""
+    out = am.jacfwd(lambda x: x.exp())(np.zeros((0,)))
+    assert out.shape == tf.jacfwd(torch.exp)(torch.zeros(0, dtype=torch.float64)).shape == (0, 0)
