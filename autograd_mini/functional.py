@@ -233,7 +233,7 @@ def value_and_grad(
                 grads = gradients(value, xs, retain_graph=nested or has_aux, create_graph=nested)
         value = value if nested else value.detach()
         result = grads[0] if single else tuple(grads)
-        return ((value, aux) if has_aux else value), result
+        return ((value, _aux_without_graph(aux, outer)) if has_aux else value), result
 
     return value_and_grad_f
 
@@ -454,6 +454,19 @@ def _without_graph(t: Tensor, outer: bool) -> Tensor:
     if outer and any(leaf.requires_grad for leaf in leaves_behind(t)):
         return t
     return t.detach()
+
+
+def _aux_without_graph(aux: Any, outer: bool) -> Any:
+    """aux (a tensor, or a tuple, list or dict of them) with each tensor cut from a graph that
+    leads only to the transform's own variables, as torch.func returns it."""
+    if isinstance(aux, Tensor):
+        return _without_graph(aux, outer)
+    items = aux.values() if isinstance(aux, dict) else aux if isinstance(aux, (tuple, list)) else ()
+    if not any(isinstance(a, Tensor) for a in items):
+        return aux  # passed through as it is
+    if isinstance(aux, dict):
+        return {k: _without_graph(a, outer) if isinstance(a, Tensor) else a for k, a in aux.items()}
+    return type(aux)(_without_graph(a, outer) if isinstance(a, Tensor) else a for a in aux)
 
 
 def _tangent_tensor(tangent: Any, out: Tensor) -> Tensor:

@@ -415,3 +415,13 @@ def test_jacfwd_of_an_empty_numpy_argument_gives_f_a_tensor():
     """f was called with the raw ndarray for an empty input (AttributeError: no .exp)."""
     out = am.jacfwd(lambda x: x.exp())(np.zeros((0,)))
     assert out.shape == tf.jacfwd(torch.exp)(torch.zeros(0, dtype=torch.float64)).shape == (0, 0)
+
+
+def test_aux_that_depends_only_on_the_variable_comes_back_without_a_graph():
+    """As torch.func: its graph would lead only to the transform's own variable, a constant
+    once the transform is done (backward through it silently reached nothing)."""
+    for m, transform in ((am, am.grad), (torch, tf.grad)):
+        _, aux = transform(lambda x: ((x * x).sum(), (x * x, x * 2)), has_aux=True)(
+            m.tensor(np.array([1.0, 2.0]))
+        )
+        assert not aux[0].requires_grad and not aux[1].requires_grad
