@@ -471,7 +471,7 @@ CASES = [
         "optim-nan-lr",
         lambda: optim.Adam([leaf([1.0])], lr=float("nan")),
         ValueError,
-        r"Adam: lr must be >= 0",
+        r"Adam: lr must be a number >= 0",
     ),
     ("optim-non-leaf", lambda: optim.SGD([x3 * 2], lr=0.1), ValueError, r"non-leaf"),
     ("linear-zero", lambda: nn.Linear(0, 3), ValueError, r"Linear: .* must be positive, got 0"),

@@ -209,14 +209,15 @@ def test_float32_parameters_stay_float32():
 @pytest.mark.parametrize(
     "make, message",
     [
-        (lambda ps: optim.SGD(ps, lr=-0.1), "lr must be >= 0"),
-        (lambda ps: optim.SGD(ps, lr=float("nan")), "lr must be >= 0"),
-        (lambda ps: optim.SGD(ps, lr=0.1, momentum=-1), "momentum must be >= 0"),
-        (lambda ps: optim.SGD(ps, lr=0.1, weight_decay=-1), "weight_decay must be >= 0"),
+        (lambda ps: optim.SGD(ps, lr=-0.1), "lr must be a number >= 0"),
+        (lambda ps: optim.SGD(ps, lr=float("nan")), "lr must be a number >= 0"),
+        (lambda ps: optim.SGD(ps, lr="0.1"), "lr must be a number >= 0, got '0.1'"),
+        (lambda ps: optim.SGD(ps, lr=0.1, momentum=-1), "momentum must be a number >= 0"),
+        (lambda ps: optim.SGD(ps, lr=0.1, weight_decay=-1), "weight_decay must be a number >= 0"),
         (lambda ps: optim.SGD(ps, lr=0.1, nesterov=True), "nesterov"),
         (lambda ps: optim.SGD(ps, lr=0.1, momentum=0.9, dampening=0.1, nesterov=True), "nesterov"),
-        (lambda ps: optim.Adam(ps, lr=-1), "lr must be >= 0"),
-        (lambda ps: optim.Adam(ps, eps=-1), "eps must be >= 0"),
+        (lambda ps: optim.Adam(ps, lr=-1), "lr must be a number >= 0"),
+        (lambda ps: optim.Adam(ps, eps=-1), "eps must be a number >= 0"),
         (lambda ps: optim.Adam(ps, betas=(1.0, 0.999)), "betas"),
         (lambda ps: optim.AdamW(ps, betas=(0.9,)), "betas"),
         (lambda ps: optim.SGD([], lr=0.1), "empty parameter list"),
@@ -655,7 +656,7 @@ def test_a_refused_load_state_dict_leaves_the_optimiser_as_it_was():
     bad["param_groups"][0]["lr"] = 123.0
     bad["param_groups"][1]["lr"] = -1.0
     bad["state"][0]["momentum_buffer"] = bad["state"][0]["momentum_buffer"] * 0 + 7
-    with pytest.raises(ValueError, match="lr must be >= 0"):
+    with pytest.raises(ValueError, match="lr must be a number >= 0"):
         opt.load_state_dict(bad)
     out_of_range = opt.state_dict()
     out_of_range["state"][9] = out_of_range["state"][0]

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import copy
 import math
+import numbers
 from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
@@ -180,9 +181,10 @@ class Optimizer:
 
     def _validate(self, settings: dict[str, Any]) -> None:
         for key in ("lr", "momentum", "dampening", "weight_decay", "eps", "lr_decay"):
-            if key in settings and not settings[key] >= 0.0:
+            value = settings.get(key, 0.0)
+            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
                 raise ValueError(
-                    f"{type(self).__name__}: {key} must be >= 0, got {settings[key]}; give a "
+                    f"{type(self).__name__}: {key} must be a number >= 0, got {value!r}; give a "
                     "non-negative number"
                 )
 
