@@ -218,6 +218,8 @@ def _describe(state: Mapping[str, Any]) -> tuple[Any, dict[str, np.ndarray]]:
                             f"save: {where!r} has the key {key!r}; the keys of a saved dict are "
                             "strings, Python numbers, bools or None"
                         )
+                    if key != key:  # NaN: two of them are two keys, which load cannot tell apart
+                        raise ValueError(f"save: {where!r} has a NaN key; it cannot be loaded back")
                 pairs = [[k, describe(v, (*path, k), inner)] for k, v in value.items()]
                 return {"dict": pairs}
             items = [describe(v, (*path, i), inner) for i, v in enumerate(value)]

@@ -502,3 +502,11 @@ def test_a_damaged_structure_member_is_an_archive_error(tmp_path, structure, rea
     path = write_zip(tmp_path / "bad.npz", {"structure.json": structure, "w.npy": w})
     with pytest.raises(ArchiveError, match=reason):
         load(path)
+
+
+def test_a_nan_key_is_refused_when_saved_not_when_loaded(tmp_path):
+    """Two NaN keys were saved, then load called the file damaged (its dict had one key)."""
+    nan = float("nan")
+    with pytest.raises(ValueError, match="NaN key"):
+        am.save({"stats": {nan: 1, float("nan"): 2}, "w": np.zeros(2)}, tmp_path / "s.npz")
+    assert not (tmp_path / "s.npz").exists()
