@@ -127,7 +127,7 @@ def _source(t: Value) -> Value:
     keeps a leaf itself, whose memory is about to change, and the leaf becomes the op's
     output: it must not be its own input)."""
     if t._view is not None:
-        refresh_view(t)
+        refresh_view(t, writing=True)
     if t._node is not None:
         return t
     old = type(t)._from_op(t.data.copy(), None)

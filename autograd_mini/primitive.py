@@ -271,15 +271,18 @@ def holds_graph(items: list | tuple) -> bool:
     return False
 
 
-def refresh_view(view: Value) -> None:
+def refresh_view(view: Value, writing: bool = False) -> None:
     """Make a view again from its base if the base's memory was written since the view was
     made (through the base or another view of it): as PyTorch's view replay, its values, which
-    changed with the memory, then come with the base's current graph."""
+    changed with the memory, then come with the base's current graph. A view outside the
+    base's graph (made under no_grad(), or before the base required grad) is a constant to
+    the ops that read it, as in PyTorch; one about to be `writing` joins the graph first, so
+    that the base keeps its gradient."""
     base, op, params, made_at = view._view
     log = view._base._log
     changed = log is not None and bool(log.stamps) and log.stamps[-1] > made_at
-    outside = view._node is None and base._requires_grad  # made under no_grad, say
-    if changed or outside:
+    outside = view._node is None and base._requires_grad
+    if changed or (outside and writing):
         remake_view(view)
 
 
