@@ -187,8 +187,10 @@ def _count(shape, axis):
 
 
 def _mean(x, axis=None, keepdims=False):
-    with np.errstate(invalid="ignore"):  # the mean of nothing is 0 / 0 = NaN, as PyTorch's
-        return x.sum(axis=axis, keepdims=keepdims) / _count(x.shape, axis)
+    wide = np.float32 if x.dtype == np.float16 else None  # as NumPy's mean: 10,000 halves of
+    with np.errstate(invalid="ignore"):  # 10 would overflow; the mean of nothing is 0/0 = NaN
+        out = x.sum(axis=axis, keepdims=keepdims, dtype=wide) / _count(x.shape, axis)
+    return out if wide is None else out.astype(np.float16)
 
 
 def _mean_vjp(g, ans, x, axis=None, keepdims=False):

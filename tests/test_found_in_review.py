@@ -688,3 +688,11 @@ def test_a_view_outside_the_graph_is_a_constant_to_the_ops_that_read_it(made):
         ((q[:-1] - target) ** 2).sum().backward()
         grads.append(np.asarray(w.grad.data if m is am else w.grad.numpy()))
     np.testing.assert_allclose(grads[0], grads[1])
+
+
+def test_the_mean_of_float16_values_sums_them_wider_as_numpy_and_pytorch():
+    """10,000 halves of 10.0: a float16 sum overflows to inf; NumPy and PyTorch give 10."""
+    x = np.full(10_000, 10.0, np.float16)
+    ours = am.tensor(x).mean()
+    assert ours.dtype == np.float16
+    assert ours.item() == x.mean() == torch.tensor(x).mean().item() == 10.0
