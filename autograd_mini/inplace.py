@@ -22,7 +22,7 @@ import numpy as np
 
 from . import engine, forward, modes, ops
 from .engine import Value
-from .primitive import Primitive, refresh_view, remake_view
+from .primitive import Primitive, refresh_view, remake_view, replay_view
 
 
 def apply(t: Value, symbol: str, primitive: Primitive, other: Any) -> None:
@@ -128,6 +128,11 @@ def _source(t: Value) -> Value:
     output: it must not be its own input)."""
     if t._view is not None:
         refresh_view(t, writing=True)
+        if t._node is not None and t._node.hooks is not None:
+            # the op reads the view made again, not t's node: a hook registered on t before
+            # the write sees the adjoint of t's earlier uses only, as in PyTorch (whose write
+            # through a view goes past the view's node)
+            return replay_view(t)
     if t._node is not None:
         return t
     old = type(t)._from_op(t.data.copy(), None)

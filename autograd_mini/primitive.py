@@ -292,15 +292,7 @@ def remake_view(view: Value) -> None:
     the view's later uses (and the view's own retain_grad() moves with it). A view of a view is
     replayed from the owner too, past the view in between, whose node it does not pass through
     (as in PyTorch, where the in-between view's retained .grad does not collect its uses)."""
-    steps, t = [], view
-    while t._view is not None:  # the view ops from the owner of the memory to `view`
-        parent, op, params, _ = t._view
-        steps.append((op, params))
-        t = parent
-    fresh = t
-    for op, params in reversed(steps):
-        fresh = op(fresh, **params)
-    node, old = fresh._node, view._node
+    node, old = replay_view(view)._node, view._node
     if node is not None:
         node.ans, node.name, node.log = view.data, view._name, shared_log(view._base)
         if old is not None and old.retained is not None and old.retained() is view:
@@ -308,6 +300,19 @@ def remake_view(view: Value) -> None:
         view._node, view._requires_grad = node, True
     base, op, params, _ = view._view
     view._view = (base, op, params, latest_write())
+
+
+def replay_view(view: Value) -> Value:
+    """A new view of the same memory, made by the same view ops from the tensor that owns it,
+    with that tensor's current graph (not through `view`'s own node)."""
+    steps, t = [], view
+    while t._view is not None:  # the view ops from the owner of the memory to `view`
+        parent, op, params, _ = t._view
+        steps.append((op, params))
+        t = parent
+    for op, params in reversed(steps):
+        t = op(t, **params)
+    return t
 
 
 def _names_read(rule: Callable[..., Any]) -> set[str]:

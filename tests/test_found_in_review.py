@@ -611,6 +611,12 @@ def _view_program(m, case):
         y *= 2  # both are made again from y; inner not through outer (as PyTorch replays it)
         ((inner**2).sum() + (outer * 3).sum()).backward()
         return x.grad, outer.grad, inner.grad
+    if case == "hook on the view, then a write through it":
+        v.register_hook(lambda g: g * 100)
+        before = (v * 3).sum()
+        v += 1  # the hook sees the adjoint of the earlier use only: the write goes past v's node
+        (before + (v * 1).sum()).backward()
+        return x.grad, None
     v[0] = 5 * x[0]  # a hook on the base after a write through its view: a leaf's gradient
     y.register_hook(lambda g: g * 10)
     ((v * 2).sum() + (y * 7).sum()).backward()
@@ -624,6 +630,7 @@ def _view_program(m, case):
         "retain the view, write into the base",
         "retain the base, write into the view",
         "retain a view of a view, write into the base",
+        "hook on the view, then a write through it",
         "hook on the base after a write through the view",
     ],
 )
