@@ -182,7 +182,8 @@ class Optimizer:
     def _validate(self, settings: dict[str, Any]) -> None:
         for key in ("lr", "momentum", "dampening", "weight_decay", "eps", "lr_decay"):
             value = settings.get(key, 0.0)
-            if isinstance(value, bool) or not isinstance(value, numbers.Real) or not value >= 0:
+            number = isinstance(value, numbers.Real) and not isinstance(value, bool)
+            if not (number and float(value) >= 0):
                 raise ValueError(
                     f"{type(self).__name__}: {key} must be a number >= 0, got {value!r}; give a "
                     "non-negative number"
