@@ -137,23 +137,30 @@ def _is_nested(y: Tensor, xs: list[Tensor], outer: bool) -> bool:
     return any(all(leaf is not x for x in xs) for leaf in leaves_behind(y))
 
 
+def _renamed_argnum(argnums: Any, argnum: int | None, transform: str, stacklevel: int) -> Any:
+    """argnums, or its old name argnum= with a deprecation warning at the user's line (when
+    the transform is made: `stacklevel` 3 from its maker); both together are refused: neither
+    may silently win."""
+    if argnum is None:
+        return argnums
+    if argnums != 0:
+        raise TypeError(
+            f"{transform}: got argnums={argnums!r} and argnum={argnum!r}; give argnums= only "
+            "(argnum= is its old name)"
+        )
+    warnings.warn(
+        f"{transform}: argnum= is now argnums= (an int, or a tuple of ints)",
+        DeprecationWarning,
+        stacklevel=stacklevel,
+    )
+    return argnum
+
+
 def _positions(
-    argnums: Argnums, argnum: int | None, args: tuple[Any, ...], transform: str
+    argnums: Argnums, args: tuple[Any, ...], transform: str
 ) -> tuple[tuple[int, ...], bool]:
     """The positions to differentiate (non-negative), and whether one result is wanted
     rather than a tuple."""
-    if argnum is not None:
-        if argnums != 0:  # both given: neither may silently win
-            raise TypeError(
-                f"{transform}: got argnums={argnums!r} and argnum={argnum!r}; give argnums= only "
-                "(argnum= is its old name)"
-            )
-        warnings.warn(
-            f"{transform}: argnum= is now argnums= (an int, or a tuple of ints)",
-            DeprecationWarning,
-            stacklevel=3,
-        )
-        argnums = argnum
     single = isinstance(argnums, int) and not isinstance(argnums, bool)
     numbers: object = (argnums,) if single else argnums  # as the caller gave it: checked here
     if (
@@ -216,8 +223,10 @@ def value_and_grad(
     `f` as they are. With `has_aux=True`, `f` returns `(value, aux)` and the result is
     `((value, aux), grads)`, as in JAX; aux passes untouched."""
 
+    argnums = _renamed_argnum(argnums, argnum, "grad", stacklevel=3)
+
     def value_and_grad_f(*given: Any, **kwargs: Any) -> tuple[Any, Any]:
-        positions, single = _positions(argnums, argnum, given, "grad")
+        positions, single = _positions(argnums, given, "grad")
         args = list(given)
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer, "grad") as xs:
@@ -248,7 +257,8 @@ def grad(
     """`grad(f)(*args, **kwargs)` → ∂f/∂args[argnums], a Tensor of the argument's shape and
     dtype (a tuple of them for a tuple of argnums); with `has_aux=True`, `(grads, aux)`, as
     torch.func.grad. A constant `f` has zero gradients."""
-    value_and_grad_f = value_and_grad(f, argnums, has_aux, argnum=argnum)
+    argnums = _renamed_argnum(argnums, argnum, "grad", stacklevel=3)
+    value_and_grad_f = value_and_grad(f, argnums, has_aux)
 
     def grad_f(*args: Any, **kwargs: Any) -> Any:
         (value_aux, grads) = value_and_grad_f(*args, **kwargs)
@@ -304,8 +314,10 @@ def jacobian(
     J[i..., j...] = ∂f[i...]/∂x[j...] (a tuple of them for a tuple of argnums), by reverse
     mode: one backward pass per output element. Also called jacrev."""
 
+    argnums = _renamed_argnum(argnums, argnum, "jacobian", stacklevel=3)
+
     def jacobian_f(*given: Any, **kwargs: Any) -> Any:
-        positions, single = _positions(argnums, argnum, given, "jacobian")
+        positions, single = _positions(argnums, given, "jacobian")
         args = list(given)
         outer = is_grad_enabled()
         with _own_variables(args, positions, outer, "jacobian") as xs:
@@ -483,7 +495,7 @@ def jacfwd(f: Callable[..., Any], argnums: Argnums = 0) -> Callable[..., Any]:
     pass per element of the output (the rows eᵢᵀ·J). Cheaper when the input is the smaller."""
 
     def jacfwd_f(*args: Any, **kwargs: Any) -> Any:
-        positions, single = _positions(argnums, None, args, "jacfwd")
+        positions, single = _positions(argnums, args, "jacfwd")
         # f runs once per input element: a random draw inside it would differ from column to
         # column (randomness.generator refuses it)
         refused, modes.state.draws_refused_by = modes.state.draws_refused_by, "jacfwd"
@@ -532,9 +544,7 @@ def hessian(
     x = args[argnums], of shape `f(*args).shape + x.shape + x.shape` (`x.shape + x.shape` for
     a scalar f), by forward-over-reverse: jacfwd of jacrev, one jvp through f and its backward
     pass per element of x, as torch.func.hessian (of a vector-valued f too)."""
-    if argnum is not None:
-        warnings.warn("hessian: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
-        argnums = argnum
+    argnums = _renamed_argnum(argnums, argnum, "hessian", stacklevel=3)
     if isinstance(argnums, bool) or not isinstance(argnums, int):
         # a tuple would make jacrev return a tuple, which jacfwd refuses with a message about f
         raise TypeError(
@@ -551,9 +561,7 @@ def hvp(
     args[argnums] times `v` (of that argument's shape), without forming H: by
     forward-over-reverse, the tangent of grad(f) along v, in one forward pass of f (carrying
     tangents) and one backward pass (its rules carrying them too)."""
-    if argnum is not None:
-        warnings.warn("hvp: argnum= is now argnums=", DeprecationWarning, stacklevel=2)
-        argnums = argnum
+    argnums = _renamed_argnum(argnums, argnum, "hvp", stacklevel=3)
 
     def hvp_f(*given: Any, **kwargs: Any) -> Tensor:
         if len(given) < 2:
@@ -562,7 +570,7 @@ def hvp(
                 f"Hessian by: hvp(f)(x, v); got {len(given)} argument(s)"
             )
         *args, v = given  # v as it is: a tensor that requires grad keeps H v differentiable in v
-        positions, single = _positions(argnums, None, tuple(args), "hvp")
+        positions, single = _positions(argnums, tuple(args), "hvp")
         if not single:
             raise TypeError(f"hvp: argnums must be an int, got {argnums!r}")
         i = positions[0]

@@ -391,10 +391,18 @@ def test_aux_stays_differentiable_when_it_shares_the_value_s_graph():
     np.testing.assert_allclose(ours.data, theirs.numpy())
 
 
-def test_argnums_and_its_old_name_argnum_together_are_refused():
+@pytest.mark.parametrize("transform", [am.grad, am.value_and_grad, am.jacrev, am.hessian, am.hvp])
+def test_argnums_and_its_old_name_argnum_together_are_refused(transform):
     """grad(f, 1, argnum=0) differentiated by argument 0 with only a deprecation warning."""
     with pytest.raises(TypeError, match="argnums=1 and argnum=0; give argnums= only"):
-        am.grad(lambda a, b: (a * b).sum(), 1, argnum=0)(np.ones(2), np.ones(2))
+        transform(lambda a, b: (a * b).sum(), 1, argnum=0)
+
+
+@pytest.mark.parametrize("transform", [am.grad, am.jacrev, am.hessian, am.hvp])
+def test_the_old_name_argnum_warns_at_the_line_that_uses_it(transform):
+    with pytest.warns(DeprecationWarning, match="argnum= is now argnums=") as warned:
+        transform(lambda a: (a * a).sum(), argnum=0)
+    assert warned[0].filename == __file__
 
 
 @pytest.mark.parametrize("transform", [am.grad, am.jacrev])
