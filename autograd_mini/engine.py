@@ -683,6 +683,17 @@ def _hooks_field(owner: Node | Value) -> str:
     return "hooks" if type(owner) is Node else "_hooks"
 
 
+def give_node(tensor: Value, node: Node) -> None:
+    """Make `node` the one that made `tensor`, whose values it now holds (a write in place, a
+    view made again): the tensor's name and its retain_grad() go with it, so that .grad shows
+    the new value's adjoint."""
+    old = tensor._node
+    node.name = tensor._name
+    if old is not None and old.retained is not None and old.retained() is tensor:
+        node.retained, old.retained = old.retained, None
+    tensor._node, tensor._requires_grad = node, True
+
+
 def retain(tensor: Value) -> None:
     """Keep a non-leaf tensor's adjoint in its `.grad` during backward(). The node holds the
     tensor weakly, so that the graph does not keep its own output alive (no cycle)."""

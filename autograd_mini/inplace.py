@@ -83,10 +83,8 @@ def _written_outside_the_graph(t: Value) -> None:
         if node is None or node.ans is None or np.may_share_memory(node.ans, u.data):
             continue
         passed = engine.Node(ops.copy, [node], {}, u.data)
-        passed.name, passed.log = node.name, engine.shared_log(owner)
-        if node.retained is not None and node.retained() is u:
-            passed.retained, node.retained = node.retained, None  # .grad shows the new values'
-        u._node = passed
+        passed.log = engine.shared_log(owner)
+        engine.give_node(u, passed)
 
 
 def _write_with_tangents(t: Value, symbol: str, result: Value) -> None:
@@ -172,13 +170,10 @@ def _assign(t: Value, symbol: str, result: Value, written: bool = False) -> None
             if u._node is not None:
                 engine.keep_values(u._node)
         _write(t, symbol, np.copyto, result)
-    old, node = t._node, result._node
+    node = result._node
     if node is None:  # an integer tensor: its values changed, it is a constant still
         return
-    node.name = t._name  # its `ans` stays the op's own array: later writes to t leave it be
-    if old is not None and old.retained is not None and old.retained() is t:
-        node.retained, old.retained = old.retained, None  # .grad shows the new value's adjoint
-    t._node, t._requires_grad = node, True
+    engine.give_node(t, node)  # its `ans` stays the op's own array: later writes leave it be
     if t._view is not None:
         base, view, params, _ = t._view
         t._view = (base, view, params, engine.latest_write())  # not stale: it made the change

@@ -17,7 +17,7 @@ from typing import Any, TypeVar, overload
 import numpy as np
 
 from . import modes
-from .engine import Node, Value, latest_write, shared_log
+from .engine import Node, Value, give_node, latest_write, shared_log
 
 V = TypeVar("V", bound=Value)
 
@@ -292,12 +292,10 @@ def remake_view(view: Value) -> None:
     the view's later uses (and the view's own retain_grad() moves with it). A view of a view is
     replayed from the owner too, past the view in between, whose node it does not pass through
     (as in PyTorch, where the in-between view's retained .grad does not collect its uses)."""
-    node, old = replay_view(view)._node, view._node
+    node = replay_view(view)._node
     if node is not None:
-        node.ans, node.name, node.log = view.data, view._name, shared_log(view._base)
-        if old is not None and old.retained is not None and old.retained() is view:
-            node.retained, old.retained = old.retained, None
-        view._node, view._requires_grad = node, True
+        node.ans, node.log = view.data, shared_log(view._base)
+        give_node(view, node)
     base, op, params, _ = view._view
     view._view = (base, op, params, latest_write())
 
