@@ -837,6 +837,12 @@ class WriteLog:
         if len(self.stamps) > self.KEPT:
             del self.stamps[0]
 
+    def copy(self) -> WriteLog:
+        """A record of the same writes, which later writes to the memory do not reach."""
+        kept = WriteLog()
+        kept.count, kept.stamps = self.count, list(self.stamps)
+        return kept
+
     def version_at(self, sequence: int) -> int | None:
         """The version when op number `sequence` was recorded (None if too long ago)."""
         later = sum(stamp > sequence for stamp in self.stamps)
@@ -880,10 +886,8 @@ def keep_values(node: Node) -> None:
     if node.ans is None:
         return
     log = node.log
-    node.ans, node.log = node.ans.copy(), None
-    if log is not None and _written_since(log, node.sequence):
-        node.log = WriteLog()
-        node.log.count, node.log.stamps = log.count, list(log.stamps)
+    written = log is not None and _written_since(log, node.sequence)
+    node.ans, node.log = node.ans.copy(), log.copy() if written else None
 
 
 def latest_write() -> int:
