@@ -18,7 +18,7 @@ from typing import Any, Union
 
 import numpy as np
 
-from . import engine, inplace, ops
+from . import engine, inplace, modes, ops
 from .axes import (
     Axis,
     along_axis,
@@ -226,8 +226,25 @@ class Tensor(Value):
             raise RuntimeError("register_hook: this tensor does not require grad")
         return engine.add_hook(self, hook)
 
-    def zero_grad(self) -> None:
-        self._grad = None
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Reset `.grad`: to None, or with set_to_none=False to zeros written into its memory,
+        as PyTorch's optimisers and modules do it: a counted in-place write (a graph that saved
+        the gradient refuses to differentiate with it). A gradient that backward(
+        create_graph=True) left in a graph is cut from it first (torch's detach_(): `.grad`
+        becomes a tensor with no graph over the same memory); a read-only one becomes zeros."""
+        grad = self._grad
+        if grad is None or set_to_none:
+            self._grad = None
+            return
+        if not grad.data.flags.writeable:
+            self._grad = Tensor(np.zeros_like(grad.data))
+            return
+        if not grad.is_leaf:
+            grad = self._grad = grad.detach()  # same memory and version, no graph
+        elif grad.requires_grad:
+            grad.requires_grad_(False)
+        with modes.no_grad():
+            grad.zero_()
 
     def fill_(self, value: ArrayLike) -> Tensor:
         """Write `value` (a number or a 0-d tensor) into every element, in place; returns self.

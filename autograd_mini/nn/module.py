@@ -245,23 +245,10 @@ class Module:
     # --- training state --------------------------------------------------------------------------
 
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset every parameter's gradient, as PyTorch's: to None (the default), or, with
-        set_to_none=False, to zeros written into the gradient's own array, a counted in-place
-        write. A gradient that backward(create_graph=True) left in a graph is cut from it
-        first (torch's detach_()): .grad becomes a tensor with no graph over the same memory."""
+        """Reset every parameter's gradient (Tensor.zero_grad): to None, as PyTorch's default,
+        or with set_to_none=False to zeros written into its memory."""
         for p in self.parameters():
-            grad = p.grad
-            if grad is None:
-                continue
-            if set_to_none or not grad.data.flags.writeable:
-                p.grad = None if set_to_none else np.zeros_like(grad.data)
-                continue
-            if not grad.is_leaf:
-                grad = p.grad = grad.detach()  # same memory and version, no graph
-            elif grad.requires_grad:
-                grad.requires_grad_(False)
-            with modes.no_grad():
-                grad.zero_()
+            p.zero_grad(set_to_none)
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Set requires_grad on every parameter (False freezes them: backward() leaves their

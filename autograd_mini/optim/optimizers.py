@@ -119,24 +119,11 @@ class Optimizer:
 
     @no_grad()
     def zero_grad(self, set_to_none: bool = True) -> None:
-        """Reset every parameter's gradient: to None (the default, as PyTorch's), or with
-        set_to_none=False to zeros written into the gradient's memory, as torch. That write
-        counts as one (a graph that saved the gradient refuses to differentiate with it), and a
-        gradient made with create_graph=True leaves its graph: a zero gradient carries none."""
+        """Reset every parameter's gradient (Tensor.zero_grad): to None, as PyTorch's default,
+        or with set_to_none=False to zeros written into its memory."""
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
-                if grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                    continue
-                if grad.is_leaf:
-                    grad.requires_grad_(False)
-                    grad.zero_()
-                else:  # torch detaches it in place: the same memory, zeroed, and no graph
-                    grad.zero_()
-                    p.grad = grad.detach()
+                p.zero_grad(set_to_none)
 
     @no_grad()
     def step(self) -> None:
