@@ -2,8 +2,6 @@
 crashed where PyTorch works, trained differently from PyTorch, or passed silently where PyTorch
 raises. Each test says what the user tried and checks PyTorch's answer."""
 
-import warnings
-
 import numpy as np
 import pytest
 import torch
@@ -194,26 +192,31 @@ def test_a_rule_recorded_before_an_unrecorded_write_to_its_output_reads_what_it_
 
 
 # torch warns that .backward(create_graph=True) makes a cycle between a parameter and its grad
-@pytest.mark.filterwarnings("ignore:Using backward\\(\\) with create_graph=True:UserWarning")
+IGNORE_GRAD_CYCLE_WARNING = pytest.mark.filterwarnings(
+    "ignore:Using backward\\(\\) with create_graph=True:UserWarning"
+)
+
+
+@IGNORE_GRAD_CYCLE_WARNING
 def test_a_create_graph_gradient_clipped_in_place_is_differentiated_at_its_clipped_values():
     """backward(create_graph=True), clip_grad_norm_, then a penalty on the clipped gradient
     (a gradient-penalty step): the penalty's gradient used the unclipped values, 36x³ where
     PyTorch gives 2 · g_clipped · 6x."""
     x0 = np.array([1.0, 2.0, 3.0])
-    x = torch.tensor(x0, requires_grad=True)
-    (x**3).sum().backward(create_graph=True)
-    g = x.grad
-    torch.nn.utils.clip_grad_norm_([x], 1.0)
-    x.grad = None
-    (g * g).sum().backward()
-    ours = am.tensor(x0, requires_grad=True)
-    (ours**3).sum().backward(create_graph=True)
-    h = ours.grad
-    am.nn.utils.clip_grad_norm_([ours], 1.0)
-    ours.grad = None
-    (h * h).sum().backward()
+
+    def penalty(m, clip_grad_norm_):
+        x = m.tensor(x0, requires_grad=True)
+        (x**3).sum().backward(create_graph=True)
+        g = x.grad
+        clip_grad_norm_([x], 1.0)
+        x.grad = None
+        (g * g).sum().backward()
+        return g, x.grad
+
+    h, ours = penalty(am, am.nn.utils.clip_grad_norm_)
+    g, theirs = penalty(torch, torch.nn.utils.clip_grad_norm_)
     np.testing.assert_allclose(h.data, g.detach().numpy(), rtol=1e-12)
-    np.testing.assert_allclose(ours.grad.data, x.grad.numpy(), rtol=1e-12)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-12)
 
 
 @pytest.mark.parametrize("create_graph", [False, True])
@@ -403,6 +406,7 @@ def test_numpy_functions_that_write_into_a_tensor_are_refused(write):
 # --- engine: gradients with graphs --------------------------------------------------------------
 
 
+@IGNORE_GRAD_CYCLE_WARNING
 def test_a_plain_backward_adds_into_a_grad_that_has_a_graph_and_keeps_it():
     """(x**3).sum().backward(create_graph=True), then an ordinary (x**2).sum().backward(): the
     gradient-penalty pattern. x.grad = 3x² + 2x must still depend on x, as in PyTorch."""
@@ -417,9 +421,7 @@ def test_a_plain_backward_adds_into_a_grad_that_has_a_graph_and_keeps_it():
         return x.grad
 
     ours = penalty(am, am.tensor(x0, requires_grad=True))
-    with warnings.catch_warnings():  # PyTorch warns that .grad and x now hold each other
-        warnings.simplefilter("ignore", UserWarning)
-        theirs = penalty(torch, torch.tensor(x0, requires_grad=True))
+    theirs = penalty(torch, torch.tensor(x0, requires_grad=True))
     np.testing.assert_allclose(ours.data, theirs.detach().numpy())  # 9x² + 2x
 
 
@@ -483,6 +485,7 @@ def test_binary_cross_entropy_s_target_adjoint_is_minus_logit_p_unclamped(dtype)
     np.testing.assert_allclose(ours.grad.data, theirs.grad.numpy(), rtol=1e-6)
 
 
+@IGNORE_GRAD_CYCLE_WARNING
 @pytest.mark.parametrize("hooked", [False, True], ids=["twice", "leaf hook"])
 def test_backward_with_create_graph_under_no_grad_records_its_sums_and_hooks(hooked):
     """backward(create_graph=True) inside no_grad() (an evaluation loop that computes a
@@ -505,9 +508,7 @@ def test_backward_with_create_graph_under_no_grad_records_its_sums_and_hooks(hoo
         return x.grad
 
     ours = second(am)
-    with warnings.catch_warnings():  # PyTorch warns that .grad and x now hold each other
-        warnings.simplefilter("ignore", UserWarning)
-        theirs = second(torch)
+    theirs = second(torch)
     np.testing.assert_allclose(ours.data, theirs.numpy())
 
 
