@@ -6,7 +6,8 @@ program's value, or autograd_mini must refuse it too. Steps include writes outsi
 (under no_grad(), and through detach()) and an op whose rule reads its own output (exp), and
 each program is differentiated twice: by a plain backward() and with create_graph=True. Steps
 also register a hook on the tensor (that changes its adjoint, hence the leaves' gradients) and
-call retain_grad() on a view, whose .grad must equal PyTorch's too."""
+call retain_grad() on a view, whose .grad must equal PyTorch's too, and take a view under
+no_grad(), a constant to the product that reads it at the end."""
 
 from __future__ import annotations
 
@@ -34,7 +35,7 @@ def programs(draw):
         op = draw(
             st.sampled_from(
                 ["+=", "-=", "*=", "/=", "%=", "fill", "set", "use", "exp", "no_grad", "detach"]
-                + ["hook", "retain"]
+                + ["hook", "retain", "no_grad_view"]
             )
         )
         operand = draw(st.sampled_from(["w", "constant"]))
@@ -62,6 +63,7 @@ def run(m, program, x, w, retained=None):
     early = None if program["early_view"] is None else y[slice(*program["early_view"])]
     used = []  # values read by ordinary ops: a later write into them is what PyTorch refuses
     kept = []  # the views that called retain_grad()
+    read = []  # views taken under no_grad(), read at the end
     for view, op, operand in program["steps"]:
         v = _view(y, view)
         size = v.shape[0]
@@ -75,6 +77,10 @@ def run(m, program, x, w, retained=None):
             if v.requires_grad:
                 v.retain_grad()
             kept.append(v)
+        elif op == "no_grad_view":  # taken under no_grad(): a constant to what reads it
+            with m.no_grad():
+                constant = _view(y, view)
+            read.append(constant)
         elif op == "exp":  # its rule reads its output, saved before any later write
             used.append(v.exp().sum())
         elif op == "no_grad":  # a write outside the graph: a constant from here on
@@ -104,6 +110,8 @@ def run(m, program, x, w, retained=None):
         value = value + term
     for v in kept:
         value = value + (v * v).sum() * 0.5
+    for v in read:
+        value = value + (y[: v.shape[0]] * v).sum()
     if retained is not None:
         retained += kept
     return value
@@ -160,8 +168,12 @@ def check_one_pass(program, x, w, create_graph):
         tolerance = {"rtol": 1e-10, "atol": 1e-12}
     except RuntimeError:  # PyTorch refuses: the program's own value decides
         # no oracle for a hook's gradient, nor past a write outside the graph, which PyTorch's
-        # gradients go through as if it had not happened: neither is the value's derivative
-        unchecked = {"hook", "no_grad", "detach"} & {op for _, op, _ in program["steps"]}
+        # gradients go through as if it had not happened: neither is the value's derivative;
+        # nor for a view taken under no_grad() whose memory a recorded op wrote afterwards
+        # (PyTorch forbids reading it: whether it is a constant is ambiguous)
+        unchecked = {"hook", "no_grad", "detach", "no_grad_view"} & {
+            op for _, op, _ in program["steps"]
+        }
         if got is None or unchecked:
             return
         got = got[:2]  # the leaves': a view's adjoint has no difference quotient here

@@ -1244,6 +1244,8 @@ def bce_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
     p = np.array([0.0, 0.0, 1.0, 1.0, t, 1.0 - np.finfo(dtype).eps, 0.5], dtype)
     y = np.array([0.0, 1.0, 0.0, 1.0, 1.0, 0.0, 0.5], dtype)
     yield Sample("p-at-0-and-1", (p, y), {"reduction": "none"}, grad=(0,), smooth=False)
+    # the target's adjoint there: −logit(p), unclamped (±inf at 0 and 1, 690.8 at p = 1e-300)
+    yield Sample("p-at-0-and-1-target", (p, y), {"reduction": "none"}, grad=(1,), smooth=False)
 
 
 def bce_logits_samples(dtype: Any, rng: np.random.Generator) -> Iterable[Sample]:
