@@ -716,8 +716,9 @@ class Value:
     `_log` records the in-place writes to the memory this value owns; a value whose data is a
     view of another's memory (`_base`, set by detach() and by view ops) records on that one's,
     so that a write through either is seen by every node that saved either. A view op's output
-    also keeps `_view`: (its input, the op, its params, the latest write when it was made),
-    for writing through it and for making it again after its base changed (primitive.py).
+    also keeps `_view`: (its input, the op, its params, the latest write when it was made,
+    whether it was made under no_grad()), for writing through it and for making it again after
+    its base changed (primitive.py).
     """
 
     __slots__ = ("data", "_requires_grad", "_node", "__dict__", "__weakref__")

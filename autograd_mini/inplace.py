@@ -175,8 +175,9 @@ def _assign(t: Value, symbol: str, result: Value, written: bool = False) -> None
         return
     engine.give_node(t, node)  # its `ans` stays the op's own array: later writes leave it be
     if t._view is not None:
-        base, view, params, _ = t._view
-        t._view = (base, view, params, engine.latest_write())  # not stale: it made the change
+        base, view, params, _, _ = t._view
+        # not stale: it made the change, recorded (remake_view below makes it a view again)
+        t._view = (base, view, params, engine.latest_write(), False)
         _assign(base, symbol, _written_into(base, t, view, params), written=True)
         remake_view(t)  # a view of the base's new value: its uses go through the base's node
 

@@ -211,7 +211,8 @@ class Primitive:
         if self.view and isinstance(args[0], Value) and np.may_share_memory(out, values[0]):
             first = args[0]
             result._base = first if first._base is None else first._base
-            result._view = (first, self, params, latest_write())
+            # made when: the writes it saw, and whether outside the graph (under no_grad())
+            result._view = (first, self, params, latest_write(), not _mode.grad_enabled)
             if result._node is not None:
                 result._node.log = shared_log(result._base)
         if forward_hook is not None:  # a forward-mode transform is open: tangents too
@@ -278,9 +279,16 @@ def refresh_view(view: Value, writing: bool = False) -> None:
     base's graph (made under no_grad(), or before the base required grad) is a constant to
     the ops that read it, as in PyTorch; one about to be `writing` joins the graph first, so
     that the base keeps its gradient."""
-    base, op, params, made_at = view._view
+    base, op, params, made_at, without_grad = view._view
     log = view._base._log
     changed = log is not None and bool(log.stamps) and log.stamps[-1] > made_at
+    if changed and without_grad and not writing:
+        raise RuntimeError(
+            "a view made under no_grad() is read after its memory was written by a recorded "
+            "in-place op: whether it is a constant or part of the graph is ambiguous (PyTorch "
+            "forbids it too). Take a copy under no_grad() (v = y[...].clone()) for a constant, "
+            "or make the view after the write"
+        )
     outside = view._node is None and base._requires_grad
     if changed or (outside and writing):
         remake_view(view)
@@ -296,8 +304,8 @@ def remake_view(view: Value) -> None:
     if node is not None:
         node.ans, node.log = view.data, shared_log(view._base)
         give_node(view, node)
-    base, op, params, _ = view._view
-    view._view = (base, op, params, latest_write())
+    base, op, params, _, _ = view._view
+    view._view = (base, op, params, latest_write(), False)  # in the graph now
 
 
 def replay_view(view: Value) -> Value:
@@ -305,7 +313,7 @@ def replay_view(view: Value) -> Value:
     with that tensor's current graph (not through `view`'s own node)."""
     steps, t = [], view
     while t._view is not None:  # the view ops from the owner of the memory to `view`
-        parent, op, params, _ = t._view
+        parent, op, params, _, _ = t._view
         steps.append((op, params))
         t = parent
     for op, params in reversed(steps):

@@ -704,3 +704,18 @@ def test_the_mean_of_float16_values_sums_them_wider_as_numpy_and_pytorch():
     ours = am.tensor(x).mean()
     assert ours.dtype == np.float16
     assert ours.item() == x.mean() == torch.tensor(x).mean().item() == 10.0
+
+
+@pytest.mark.parametrize("base", ["an op's output", "a constant buffer"])
+def test_a_no_grad_view_read_after_a_recorded_write_into_its_memory_is_refused(base):
+    """Whether such a view is a constant or part of the graph is ambiguous; PyTorch forbids
+    reading it. Here it was made again from its base and differentiated."""
+    for m in (am, torch):
+        x = m.tensor(np.array([1.0, 2.0, 3.0]), requires_grad=True)
+        w = m.tensor(np.array([5.0, 6.0]), requires_grad=True)
+        y = x * 1 if base == "an op's output" else m.tensor(np.zeros(3))
+        with m.no_grad():
+            v = y[1:]
+        y[1:] += w
+        with pytest.raises(RuntimeError, match="no_grad"):
+            (v * 2).sum().backward()
